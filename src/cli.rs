@@ -1,0 +1,156 @@
+//! The command line, as clap derive types; the `///` docs are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Nation;
+use crate::content::DocKind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "policypack",
+    version,
+    about = "Builds a GP practice's online-feedback policy documents from one TOML config",
+    long_about = "Builds a GP practice's online-feedback policy documents from one TOML config: \
+a social-media zero-tolerance notice, a complaints leaflet and a staff handbook, as Markdown and HTML.",
+    after_help = "Example:\n  policypack new practice-configs/my-surgery.toml --name \"My Surgery\" --nation wales\n  policypack check practice-configs/my-surgery.toml\n  policypack build practice-configs/my-surgery.toml -o out"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is done.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Human-readable text, or one JSON object per line (check and build).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented starter config for a practice.
+    #[command(after_help = "Example:\n  policypack new practice-configs/my-surgery.toml --name \"My Surgery\" --nation wales")]
+    New(NewArgs),
+    /// Check configs and report every problem, with file, line, key and a hint.
+    #[command(after_help = "Example:\n  policypack check practice-configs/ashfield-medical-centre.toml practice-configs/lmc")]
+    Check(CheckArgs),
+    /// Build the documents of one or more practices.
+    #[command(after_help = "Example:\n  policypack build practice-configs/ashfield-medical-centre.toml -o out --formats md,html")]
+    Build(BuildArgs),
+    /// Print the JSON Schema of the config, for editor completion.
+    #[command(after_help = "Example:\n  policypack schema > policypack.schema.json")]
+    Schema,
+    /// Print shell completions.
+    #[command(after_help = "Example:\n  policypack completions bash > /etc/bash_completion.d/policypack")]
+    Completions {
+        /// The shell to write completions for.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Where to write the config; an existing file is never overwritten.
+    pub path: PathBuf,
+    /// The practice's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The UK nation whose complaints rules apply.
+    #[arg(long, value_enum, default_value = "england")]
+    pub nation: NationArg,
+}
+
+/// The nations as command-line values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NationArg {
+    England,
+    Wales,
+    Scotland,
+    NorthernIreland,
+}
+
+impl From<NationArg> for Nation {
+    fn from(arg: NationArg) -> Nation {
+        match arg {
+            NationArg::England => Nation::England,
+            NationArg::Wales => Nation::Wales,
+            NationArg::Scotland => Nation::Scotland,
+            NationArg::NorthernIreland => Nation::NorthernIreland,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Config files, or folders searched for `*.toml` (files starting with `_` are shared defaults and skipped).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Config files, or folders searched for `*.toml` (files starting with `_` are shared defaults and skipped).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output folder; each practice gets a subfolder named by its slug.
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    /// Documents to build, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = DocKind::ALL)]
+    pub docs: Vec<DocKind>,
+    /// Formats to write, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::DEFAULT)]
+    pub formats: Vec<Format>,
+    /// A folder of templates that override the built-in ones file by file.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]
+pub enum Format {
+    Md,
+    Html,
+}
+
+impl Format {
+    pub const DEFAULT: [Format; 2] = [Format::Md, Format::Html];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.extension())
+    }
+}

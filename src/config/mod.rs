@@ -1,0 +1,183 @@
+//! Stage 1: a practice's TOML config (and what it extends) → a checked [`Practice`].
+//!
+//! Parse with spans and merge `extends` ([`tree`]), check the merged tree
+//! against the schema and collect every problem ([`shape`], [`rules`]),
+//! deserialise with serde ([`model`]), then check what needs several keys at
+//! once and fill in defaults. Later stages only ever see a [`Practice`].
+
+pub mod model;
+pub mod rules;
+pub mod shape;
+pub mod tree;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use chrono::{Months, NaiveDate};
+
+pub use model::{ConfigFile, Nation};
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+use tree::{Node, Value};
+
+/// Reply time when `social_media.reply_within_working_days` is left out.
+pub const DEFAULT_REPLY_WORKING_DAYS: u8 = 2;
+/// Review interval when `policy.review_months` is left out.
+pub const DEFAULT_REVIEW_MONTHS: u8 = 12;
+/// NHS blue, used when `branding.accent_colour` is left out.
+pub const DEFAULT_ACCENT: &str = "#005EB8";
+
+/// A practice whose config has passed every check, with defaults filled in.
+#[derive(Debug, Clone)]
+pub struct Practice {
+    /// The practice's own config file.
+    pub path: PathBuf,
+    /// Every file read for it: the practice file, then what it extends.
+    pub sources: Vec<Arc<SourceFile>>,
+    /// The merged config, postcode normalised.
+    pub config: ConfigFile,
+    pub slug: String,
+    pub issued: NaiveDate,
+    pub review_due: NaiveDate,
+    pub reply_within_working_days: u8,
+    pub accent_colour: String,
+    /// `templates` resolved against the file that set it.
+    pub templates: Option<PathBuf>,
+    /// `branding.logo` resolved against the file that set it.
+    pub logo: Option<PathBuf>,
+}
+
+impl Practice {
+    pub fn nation(&self) -> Nation {
+        self.config.practice.nation
+    }
+
+    pub fn name(&self) -> &str {
+        &self.config.practice.name
+    }
+}
+
+fn schema() -> &'static serde_json::Value {
+    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
+    SCHEMA.get_or_init(shape::config_schema)
+}
+
+/// Reads and checks one practice config, reporting every problem found.
+pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
+    let merged = tree::load(path)?;
+    let mut problems = shape::check(&merged.root, schema());
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| (p.path.clone(), p.line_col()));
+        return Err(problems);
+    }
+    let mut config: ConfigFile = merged.root.to_toml().try_into().map_err(|e: toml::de::Error| {
+        // The shape check mirrors serde; reaching here means they disagree.
+        vec![Diagnostic::file(path, format!("config could not be read: {e}"))]
+    })?;
+    let mut problems = Vec::new();
+    let find = |key: &str| find_node(&merged.root, key);
+    let at = |key: &str| find(key).map(|n| n.origin.clone()).unwrap_or_else(|| merged.root.origin.clone());
+
+    let c = &config.commissioner;
+    if c.phone.is_none() && c.email.is_none() && c.website.is_none() {
+        problems.push(
+            Diagnostic::at(&at("commissioner"), Some("commissioner"), "needs a way to contact it: none of phone, email or website is set")
+                .with_hint("add at least one, e.g. website = \"https://southyorkshire.icb.nhs.uk\""),
+        );
+    }
+    let slug = match &config.practice.slug {
+        Some(slug) => slug.clone(),
+        None => match rules::slugify(&config.practice.name) {
+            Some(slug) => slug,
+            None => {
+                problems.push(
+                    Diagnostic::at(&at("practice.name"), Some("practice.name"), "has no letters or digits to name the output folder after")
+                        .with_hint("add slug = \"my-practice\" under [practice]"),
+                );
+                String::new()
+            }
+        },
+    };
+    let templates = find("templates").and_then(|node| resolve_path(node, "templates", true, &mut problems));
+    let logo = find("branding.logo").and_then(|node| resolve_path(node, "branding.logo", false, &mut problems));
+    if let Some(logo) = &logo {
+        if let Err(message) = check_logo(logo) {
+            problems.push(
+                Diagnostic::at(&at("branding.logo"), Some("branding.logo"), message)
+                    .with_hint("use a PNG or JPEG file; export it again from your image editor if needed"),
+            );
+        }
+    }
+    let issued = config.policy.issued.date.and_then(|d| NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)));
+    let issued = match issued {
+        Some(date) => date,
+        None => {
+            problems.push(
+                Diagnostic::at(&at("policy.issued"), Some("policy.issued"), "is not a real calendar date")
+                    .with_hint("check the day and month, e.g. issued = 2026-11-01"),
+            );
+            NaiveDate::MIN
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    config.practice.postcode = rules::normalise_postcode(&config.practice.postcode).expect("checked by shape");
+    let review_months = config.policy.review_months.unwrap_or(DEFAULT_REVIEW_MONTHS);
+    let review_due = issued
+        .checked_add_months(Months::new(u32::from(review_months)))
+        .unwrap_or(NaiveDate::MAX);
+    let accent_colour = config
+        .branding
+        .as_ref()
+        .and_then(|b| b.accent_colour.clone())
+        .unwrap_or_else(|| DEFAULT_ACCENT.into())
+        .to_ascii_uppercase();
+    Ok(Practice {
+        path: path.to_path_buf(),
+        sources: merged.chain,
+        slug,
+        issued,
+        review_due,
+        reply_within_working_days: config
+            .social_media
+            .reply_within_working_days
+            .unwrap_or(DEFAULT_REPLY_WORKING_DAYS),
+        accent_colour,
+        templates,
+        logo,
+        config,
+    })
+}
+
+/// The node at a dotted key path in the merged tree.
+fn find_node<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
+    path.split('.').try_fold(root, |node, key| match &node.value {
+        Value::Table(table) => table.get(key).map(|e| &e.node),
+        _ => None,
+    })
+}
+
+/// A relative path from a config, resolved against the file it was written in.
+fn resolve_path(node: &Node, key: &str, folder: bool, problems: &mut Vec<Diagnostic>) -> Option<PathBuf> {
+    let Value::String(relative) = &node.value else { return None };
+    let path = tree::base_dir(&node.origin.file.path).join(relative);
+    let ok = if folder { path.is_dir() } else { path.is_file() };
+    if ok {
+        return Some(path);
+    }
+    let what = if folder { "folder" } else { "file" };
+    problems.push(
+        Diagnostic::at(&node.origin, Some(key), format!("{what} not found: {}", path.display()))
+            .with_hint(format!("the path is relative to {}; check the spelling", node.origin.file.path.display())),
+    );
+    None
+}
+
+fn check_logo(path: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {}", path.display(), tree::io_reason(&e)))?;
+    let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n");
+    let jpeg = bytes.starts_with(&[0xff, 0xd8, 0xff]);
+    if png || jpeg { Ok(()) } else { Err(format!("{} is not a PNG or JPEG image", path.display())) }
+}

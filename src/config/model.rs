@@ -1,0 +1,236 @@
+//! The config file as written: serde structs that are also the JSON Schema.
+//!
+//! These types are the single description of what a config may contain.
+//! `policypack schema` prints their schema, and [`super::shape`] walks the
+//! same schema to report every unknown key, wrong type, missing key and
+//! out-of-range value with its line, before serde ever sees the file. The
+//! `format` values set here (`uk-phone`, `uk-postcode`…) name the checks in
+//! [`super::rules`].
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use toml::value::Datetime;
+
+/// One practice's config, after `extends` has been merged in.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "policypack practice config")]
+pub struct ConfigFile {
+    /// Shared defaults this file builds on, such as an LMC's `_lmc.toml`; a path relative to this file. Tables merge key by key, this file wins, arrays are replaced.
+    #[schemars(extend("format" = "relative-path"))]
+    pub extends: Option<String>,
+    /// A folder of templates that override the built-in ones file by file; a path relative to this file.
+    #[schemars(extend("format" = "relative-path"))]
+    pub templates: Option<String>,
+    /// The practice: name, address and contact details.
+    pub practice: PracticeSection,
+    /// Who handles complaints at the practice.
+    pub complaints: ComplaintsSection,
+    /// The body that commissions the practice: ICB (England), health board (Wales, Scotland), SPPG (Northern Ireland).
+    pub commissioner: CommissionerSection,
+    /// Independent complaints advocacy; the nation's service is used when this is left out.
+    pub advocacy: Option<Contact>,
+    /// The Local Medical Committee, for staff support.
+    pub lmc: Option<Contact>,
+    /// Medical defence organisations the practice's clinicians belong to.
+    #[serde(default)]
+    pub defence_organisations: Vec<Contact>,
+    /// Who watches the practice's online feedback, and how fast replies go out.
+    pub social_media: SocialMediaSection,
+    /// Issue date, review interval and approval of the policy.
+    pub policy: PolicySection,
+    /// The practice's accent colour and logo.
+    pub branding: Option<BrandingSection>,
+}
+
+/// The practice itself.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeSection {
+    /// The practice's name as patients know it, 2–100 characters.
+    #[schemars(length(min = 2, max = 100))]
+    pub name: String,
+    /// Output folder name, `[a-z0-9-]`; derived from the name when left out.
+    #[schemars(length(min = 1, max = 80), extend("format" = "slug"))]
+    pub slug: Option<String>,
+    /// NHS ODS practice code, such as `C86099`.
+    #[schemars(extend("format" = "ods-code"))]
+    pub ods_code: Option<String>,
+    /// The UK nation whose NHS complaints rules apply.
+    pub nation: Nation,
+    /// Postal address without the postcode, 1–6 lines.
+    #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
+    pub address: Vec<String>,
+    /// UK postcode, such as `DN5 0AA`.
+    #[schemars(extend("format" = "uk-postcode"))]
+    pub postcode: String,
+    /// The practice's main phone number.
+    #[schemars(extend("format" = "uk-phone"))]
+    pub phone: String,
+    /// The practice's e-mail address.
+    #[schemars(extend("format" = "email"))]
+    pub email: Option<String>,
+    /// The practice website, an http(s) address.
+    #[schemars(extend("format" = "web-url"))]
+    pub website: Option<String>,
+    /// The web page about complaints; shown as a link and as a QR code.
+    #[schemars(extend("format" = "web-url"))]
+    pub complaints_page: Option<String>,
+}
+
+/// The four UK nations, each with its own NHS complaints rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Nation {
+    England,
+    Wales,
+    Scotland,
+    NorthernIreland,
+}
+
+impl Nation {
+    pub const ALL: [Nation; 4] = [
+        Nation::England,
+        Nation::Wales,
+        Nation::Scotland,
+        Nation::NorthernIreland,
+    ];
+
+    /// The name used in configs and for the nation's facts file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Nation::England => "england",
+            Nation::Wales => "wales",
+            Nation::Scotland => "scotland",
+            Nation::NorthernIreland => "northern-ireland",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Nation> {
+        Nation::ALL.into_iter().find(|n| n.key() == key)
+    }
+}
+
+/// Who handles complaints at the practice.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintsSection {
+    /// The complaints lead's name; optional, the role is always shown.
+    #[schemars(length(min = 2, max = 100))]
+    pub lead_name: Option<String>,
+    /// The complaints lead's role, such as `Practice Manager`.
+    #[schemars(length(min = 2, max = 100))]
+    pub lead_role: String,
+    /// Phone number for complaints; the practice phone when left out.
+    #[schemars(extend("format" = "uk-phone"))]
+    pub phone: Option<String>,
+    /// E-mail address for complaints.
+    #[schemars(extend("format" = "email"))]
+    pub email: Option<String>,
+    /// Postal address for complaints, 1–6 lines; the practice address when left out.
+    #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
+    pub address: Option<Vec<String>>,
+    /// Working days to acknowledge a complaint, 1–10; the nation's rule when left out.
+    #[schemars(range(min = 1, max = 10))]
+    pub acknowledge_working_days: Option<u8>,
+}
+
+/// The commissioner: at least one of phone, e-mail and website is needed.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommissionerSection {
+    /// Full name, such as `NHS South Yorkshire Integrated Care Board`.
+    #[schemars(length(min = 2, max = 120))]
+    pub name: String,
+    /// Phone number for complaints to the commissioner.
+    #[schemars(extend("format" = "uk-phone"))]
+    pub phone: Option<String>,
+    /// E-mail address for complaints to the commissioner.
+    #[schemars(extend("format" = "email"))]
+    pub email: Option<String>,
+    /// Website, an http(s) address.
+    #[schemars(extend("format" = "web-url"))]
+    pub website: Option<String>,
+    /// Postal address, 1–6 lines.
+    #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
+    pub address: Option<Vec<String>>,
+}
+
+/// An organisation people can contact: advocacy, LMC, defence organisation.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The organisation's name.
+    #[schemars(length(min = 2, max = 120))]
+    pub name: String,
+    /// Phone number.
+    #[schemars(extend("format" = "uk-phone"))]
+    pub phone: Option<String>,
+    /// E-mail address.
+    #[schemars(extend("format" = "email"))]
+    pub email: Option<String>,
+    /// Website, an http(s) address.
+    #[schemars(extend("format" = "web-url"))]
+    pub website: Option<String>,
+    /// Postal address, 1–6 lines.
+    #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
+    pub address: Option<Vec<String>>,
+}
+
+/// Online feedback: accounts, who watches them, reply time.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SocialMediaSection {
+    /// The practice's own social-media accounts.
+    #[serde(default)]
+    #[schemars(length(max = 12))]
+    pub accounts: Vec<SocialAccount>,
+    /// The role that watches online feedback, such as `Practice Manager`.
+    #[schemars(length(min = 2, max = 100))]
+    pub monitored_by: String,
+    /// Working days within which a public reply is posted, 1–10 (default 2).
+    #[schemars(range(min = 1, max = 10))]
+    pub reply_within_working_days: Option<u8>,
+}
+
+/// One social-media account of the practice.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SocialAccount {
+    /// The platform, such as `Facebook`.
+    #[schemars(length(min = 2, max = 40))]
+    pub platform: String,
+    /// The account's address, an http(s) URL.
+    #[schemars(extend("format" = "web-url"))]
+    pub url: String,
+}
+
+/// Issue, review and approval of the policy.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySection {
+    /// The date the policy was issued, a TOML date such as `2026-11-01`; printed on every document.
+    #[schemars(with = "String", extend("format" = "date"))]
+    pub issued: Datetime,
+    /// Months until the policy is reviewed, 1–36 (default 12).
+    #[schemars(range(min = 1, max = 36))]
+    pub review_months: Option<u8>,
+    /// Who approved the policy, such as `Dr A Patel, Senior Partner`.
+    #[schemars(length(min = 2, max = 120))]
+    pub approved_by: Option<String>,
+    /// The policy's version, such as `1.0`.
+    #[schemars(length(min = 1, max = 20))]
+    pub version: Option<String>,
+}
+
+/// Practice branding.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BrandingSection {
+    /// Accent colour as `#RRGGBB`; must reach 4.5:1 contrast against white.
+    #[schemars(extend("format" = "accent-colour"))]
+    pub accent_colour: Option<String>,
+    /// A PNG or JPEG logo, relative to this file.
+    #[schemars(extend("format" = "logo-path"))]
+    pub logo: Option<String>,
+}

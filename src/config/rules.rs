@@ -1,0 +1,405 @@
+//! The value checks named by `format` in the config schema.
+//!
+//! Each check takes the text as written and either accepts it (returning
+//! the normalised form where there is one) or says what is wrong and how to
+//! fix it. They know nothing of files or spans; [`super::shape`] adds those.
+
+/// What is wrong with a value, and how to put it right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub hint: String,
+}
+
+fn problem(message: impl Into<String>, hint: impl Into<String>) -> Problem {
+    Problem {
+        message: message.into(),
+        hint: hint.into(),
+    }
+}
+
+/// Runs the check a schema `format` names. Unknown formats accept anything.
+pub fn check_format(format: &str, value: &str) -> Result<(), Problem> {
+    match format {
+        "uk-postcode" => normalise_postcode(value).map(drop),
+        "uk-phone" => phone_digits(value).map(drop),
+        "email" => check_email(value),
+        "web-url" => check_web_url(value),
+        "ods-code" => check_ods_code(value),
+        "slug" => check_slug(value),
+        "accent-colour" => check_accent_colour(value).map(drop),
+        "relative-path" | "logo-path" => check_relative_path(value),
+        _ => Ok(()),
+    }
+}
+
+/// Rejects control characters and the invisible bidirectional overrides
+/// that can make text read differently from what it says.
+pub fn check_plain_text(value: &str) -> Result<(), Problem> {
+    match value
+        .chars()
+        .find(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(c) || ('\u{2066}'..='\u{2069}').contains(c))
+    {
+        None => Ok(()),
+        Some(c) => Err(problem(
+            format!("contains the control character U+{:04X}", c as u32),
+            match c {
+                '\n' | '\r' => "write each line as its own list item, e.g. address = [\"line 1\", \"line 2\"]",
+                '\t' => "replace the tab with a space",
+                _ => "delete the invisible character; retyping the value is the easiest way",
+            },
+        )),
+    }
+}
+
+/// `dn50aa` → `DN5 0AA`. Accepts the shapes of UK postcodes, and GIR 0AA.
+pub fn normalise_postcode(value: &str) -> Result<String, Problem> {
+    let compact: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let bad = || {
+        problem(
+            format!("\"{value}\" is not a UK postcode"),
+            "write the full postcode, e.g. \"DN5 0AA\" or \"CF10 1AA\"",
+        )
+    };
+    if compact == "GIR0AA" {
+        return Ok("GIR 0AA".into());
+    }
+    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
+        return Err(bad());
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    let inward_ok = {
+        let b = inward.as_bytes();
+        b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
+    };
+    // Outward: A9, A99, AA9, AA99, A9A, AA9A.
+    let shape: String = outward
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else if c.is_ascii_alphabetic() { 'A' } else { '?' })
+        .collect();
+    let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
+    if inward_ok && outward_ok {
+        Ok(format!("{outward} {inward}"))
+    } else {
+        Err(bad())
+    }
+}
+
+/// The national digits of a UK phone number (`01302123456`), from forms such
+/// as `01302 123456`, `(01302) 123-456` or `+44 (0)1302 123456`.
+pub fn phone_digits(value: &str) -> Result<String, Problem> {
+    let bad = |why: &str| {
+        problem(
+            format!("\"{value}\" is not a UK phone number: {why}"),
+            "write the number with its area code, e.g. \"01302 123456\", \"0300 456 2370\" or \"+44 1302 123456\"",
+        )
+    };
+    let trimmed = value.trim();
+    let (international, rest) = match trimmed.strip_prefix("+44") {
+        Some(rest) => (true, rest.trim_start().trim_start_matches("(0)")),
+        None => (false, trimmed),
+    };
+    if let Some(c) = rest
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')')))
+    {
+        return Err(bad(&format!("'{c}' is not allowed")));
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let national = if international {
+        if digits.starts_with('0') {
+            return Err(bad("after +44 leave out the first 0"));
+        }
+        format!("0{digits}")
+    } else {
+        if !digits.starts_with('0') {
+            return Err(bad("UK numbers start with 0 or +44"));
+        }
+        digits
+    };
+    if !(10..=11).contains(&national.len()) {
+        return Err(bad(&format!("it has {} digits, not 10 or 11", national.len())));
+    }
+    Ok(national)
+}
+
+/// `tel:` link for a checked phone number: `tel:+441302123456`.
+pub fn tel_uri(value: &str) -> Option<String> {
+    phone_digits(value).ok().map(|d| format!("tel:+44{}", &d[1..]))
+}
+
+pub fn check_email(value: &str) -> Result<(), Problem> {
+    let bad = || {
+        problem(
+            format!("\"{value}\" is not an e-mail address"),
+            "write it as name@example.nhs.net, without spaces or \"mailto:\"",
+        )
+    };
+    let (local, domain) = value.split_once('@').ok_or_else(bad)?;
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c))
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+    if local_ok && domain_ok { Ok(()) } else { Err(bad()) }
+}
+
+/// An absolute http or https address with a host; nothing else becomes a link.
+pub fn check_web_url(value: &str) -> Result<(), Problem> {
+    let hint = "write the whole address, starting https://, e.g. \"https://www.ashfieldmedical.nhs.uk/complaints\"";
+    if value.chars().any(char::is_whitespace) {
+        return Err(problem(format!("\"{value}\" contains a space"), hint));
+    }
+    let url = url::Url::parse(value).map_err(|e| problem(format!("\"{value}\" is not a web address ({e})"), hint))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(problem(
+            format!("\"{value}\" is a {}: address; only http and https are allowed", url.scheme()),
+            hint,
+        ));
+    }
+    match url.host_str() {
+        Some(host) if host.contains('.') || host == "localhost" => Ok(()),
+        _ => Err(problem(format!("\"{value}\" has no website name"), hint)),
+    }
+}
+
+/// NHS ODS codes are capital letters and digits: `C86099`, `W91016`.
+pub fn check_ods_code(value: &str) -> Result<(), Problem> {
+    let ok = (3..=8).contains(&value.len())
+        && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && value.chars().any(|c| c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(problem(
+            format!("\"{value}\" is not an NHS ODS code"),
+            "write the code in capitals as ODS gives it, e.g. \"C86099\"; leave ods_code out if you do not know it",
+        ))
+    }
+}
+
+/// Slugs name the output folder: `[a-z0-9-]`, no dots or slashes.
+pub fn check_slug(value: &str) -> Result<(), Problem> {
+    let ok = !value.is_empty()
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(problem(
+            format!("\"{value}\" is not a valid slug"),
+            format!(
+                "use lower-case letters, digits and hyphens only, e.g. \"{}\"; or leave slug out to derive it from the name",
+                slugify(value).unwrap_or_else(|| "ashfield-medical-centre".into())
+            ),
+        ))
+    }
+}
+
+/// A slug from a practice name: `St John's & Woodlands` → `st-johns-woodlands`.
+/// None when the name has no letters or digits to make one from.
+pub fn slugify(name: &str) -> Option<String> {
+    let mut slug = String::new();
+    let mut gap = false;
+    for c in name.chars() {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            if gap && !slug.is_empty() {
+                slug.push('-');
+            }
+            gap = false;
+            slug.push(c.to_ascii_lowercase());
+        } else if c != '\'' && c != '’' {
+            gap = true;
+        }
+    }
+    slug.truncate(80);
+    let slug = slug.trim_end_matches('-').to_string();
+    (!slug.is_empty()).then_some(slug)
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+        'ŵ' | 'Ŵ' => 'w',
+        'ŷ' | 'ý' | 'ÿ' | 'Ŷ' | 'Ý' => 'y',
+        'ñ' | 'Ñ' => 'n',
+        'ç' | 'Ç' => 'c',
+        'ł' | 'Ł' => 'l',
+        other => other,
+    }
+}
+
+/// `#005EB8` → its red, green and blue, when it reaches 4.5:1 against white.
+pub fn check_accent_colour(value: &str) -> Result<[u8; 3], Problem> {
+    let rgb = parse_hex_colour(value).ok_or_else(|| {
+        problem(
+            format!("\"{value}\" is not a colour"),
+            "write it as # and six hex digits, e.g. \"#005EB8\" (NHS blue)",
+        )
+    })?;
+    let ratio = contrast_with_white(rgb);
+    if ratio < 4.5 {
+        return Err(problem(
+            format!("\"{value}\" has a contrast of {ratio:.2}:1 against white; text in it would be hard to read"),
+            "choose a darker colour that reaches 4.5:1, e.g. \"#005EB8\" (NHS blue) or \"#330072\" (NHS purple)",
+        ));
+    }
+    Ok(rgb)
+}
+
+pub fn parse_hex_colour(value: &str) -> Option<[u8; 3]> {
+    let hex = value.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+/// WCAG 2 contrast ratio of a colour against white.
+pub fn contrast_with_white(rgb: [u8; 3]) -> f64 {
+    let channel = |v: u8| {
+        let c = f64::from(v) / 255.0;
+        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    let luminance = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
+    1.05 / (luminance + 0.05)
+}
+
+fn check_relative_path(value: &str) -> Result<(), Problem> {
+    if value.trim().is_empty() {
+        return Err(problem("the path is empty", "write a file name such as \"_lmc.toml\", or leave the key out"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_postcode_case_and_spacing() {
+        assert_eq!(normalise_postcode("dn50aa").unwrap(), "DN5 0AA");
+        assert_eq!(normalise_postcode(" CF10  1AA ").unwrap(), "CF10 1AA");
+        assert_eq!(normalise_postcode("ec1a 1bb").unwrap(), "EC1A 1BB");
+        assert_eq!(normalise_postcode("BT1 5GS").unwrap(), "BT1 5GS");
+    }
+
+    #[test]
+    fn rejects_postcode_of_wrong_shape() {
+        for bad in ["DN5", "12345", "DN5 0A1", "DNNN 0AA", "DN5-0AA", "ÄN5 0AA"] {
+            assert!(normalise_postcode(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn accepts_uk_phone_forms() {
+        assert_eq!(phone_digits("01302 123456").unwrap(), "01302123456");
+        assert_eq!(phone_digits("(01302) 123-456").unwrap(), "01302123456");
+        assert_eq!(phone_digits("+44 (0)1302 123456").unwrap(), "01302123456");
+        assert_eq!(phone_digits("+44 300 456 2370").unwrap(), "03004562370");
+        assert_eq!(phone_digits("0800 123456").unwrap(), "0800123456");
+        assert_eq!(tel_uri("0345 015 4033").unwrap(), "tel:+443450154033");
+    }
+
+    #[test]
+    fn rejects_phone_with_wrong_digits_or_letters() {
+        assert!(phone_digits("01302 12345").is_err());
+        assert!(phone_digits("01302 1234567").is_err());
+        assert!(phone_digits("1302 123456").is_err());
+        assert!(phone_digits("+44 01302 123456").is_err());
+        assert!(phone_digits("0800 FLOWERS").is_err());
+        assert!(phone_digits("+1 212 555 0100").is_err());
+    }
+
+    #[test]
+    fn checks_email_shape() {
+        assert!(check_email("ashfield.practice@nhs.net").is_ok());
+        assert!(check_email("a+b@x.co.uk").is_ok());
+        for bad in ["nhs.net", "a@b", "a @nhs.net", "mailto:a@nhs.net", "a@-x.com", "a..b@nhs.net"] {
+            assert!(check_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn web_url_must_be_http_or_https() {
+        assert!(check_web_url("https://www.ashfieldmedical.nhs.uk/complaints").is_ok());
+        assert!(check_web_url("http://example.org").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<b>x</b>",
+            "ftp://example.org",
+            "www.example.org",
+            "https://",
+            "https://exa mple.org",
+        ] {
+            assert!(check_web_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ods_code_is_capitals_and_digits() {
+        assert!(check_ods_code("C86099").is_ok());
+        assert!(check_ods_code("W91016").is_ok());
+        assert!(check_ods_code("c86099").is_err());
+        assert!(check_ods_code("C86-99").is_err());
+        assert!(check_ods_code("ABCDEF").is_err());
+    }
+
+    #[test]
+    fn slug_refuses_dots_and_separators() {
+        assert!(check_slug("ashfield-medical-centre").is_ok());
+        for bad in ["../etc", "a/b", "a.b", "Ashfield", "-a", "a-", "a_b", ""] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn slugify_folds_accents_and_drops_punctuation() {
+        assert_eq!(slugify("St John's & Woodlands *Star* Surgery #1").unwrap(), "st-johns-woodlands-star-surgery-1");
+        assert_eq!(slugify("Meddygfa Tŷ Gwyn").unwrap(), "meddygfa-ty-gwyn");
+        assert_eq!(slugify("***"), None);
+    }
+
+    #[test]
+    fn accent_colour_needs_contrast_with_white() {
+        assert_eq!(check_accent_colour("#005EB8").unwrap(), [0x00, 0x5e, 0xb8]);
+        assert!(check_accent_colour("#FFB81C").is_err());
+        assert!(check_accent_colour("#41B6E6").is_err());
+        assert!(check_accent_colour("005EB8").is_err());
+        assert!(check_accent_colour("#05EB8").is_err());
+        assert!((contrast_with_white([0, 0, 0]) - 21.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn plain_text_rejects_controls_and_bidi_overrides() {
+        assert!(check_plain_text("Zoë O'Brien-Núñez {{ 7*7 }}").is_ok());
+        assert!(check_plain_text("a\nb").is_err());
+        assert!(check_plain_text("a\u{7}b").is_err());
+        assert!(check_plain_text("a\u{202e}b").is_err());
+    }
+}

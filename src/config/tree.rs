@@ -1,0 +1,310 @@
+//! Config files as a tree of values that remember where they were written.
+//!
+//! Parsing keeps every key's and value's span, and `extends` is merged here,
+//! at the level of the tree, so that a value inherited from `_lmc.toml` still
+//! points into `_lmc.toml` when it is wrong. The merged tree goes on to
+//! [`super::shape`] for checking and then to serde.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::de::{DeTable, DeValue};
+use toml::value::Datetime;
+
+use crate::diagnostics::{Diagnostic, Origin, SourceFile};
+
+/// A value and the place it was written.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub value: Value,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    String(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Datetime(Datetime),
+    Array(Vec<Node>),
+    Table(Table),
+}
+
+/// A table's entries by key; each keeps the span of its key too.
+pub type Table = BTreeMap<String, Entry>;
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key_origin: Origin,
+    pub node: Node,
+}
+
+impl Value {
+    /// The TOML name of this value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::String(_) => "a string",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a decimal number",
+            Value::Boolean(_) => "true or false",
+            Value::Datetime(_) => "a date or time",
+            Value::Array(_) => "a list",
+            Value::Table(_) => "a table",
+        }
+    }
+}
+
+impl Node {
+    /// Plain TOML for serde, once the tree has been checked.
+    pub fn to_toml(&self) -> toml::Value {
+        match &self.value {
+            Value::String(s) => toml::Value::String(s.clone()),
+            Value::Integer(i) => toml::Value::Integer(*i),
+            Value::Float(f) => toml::Value::Float(*f),
+            Value::Boolean(b) => toml::Value::Boolean(*b),
+            Value::Datetime(d) => toml::Value::Datetime(*d),
+            Value::Array(items) => toml::Value::Array(items.iter().map(Node::to_toml).collect()),
+            Value::Table(table) => toml::Value::Table(
+                table
+                    .iter()
+                    .map(|(k, e)| (k.clone(), e.node.to_toml()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A practice's config with every file of its `extends` chain merged in.
+#[derive(Debug)]
+pub struct MergedConfig {
+    pub root: Node,
+    /// The files read, the practice file first, then what it extends.
+    pub chain: Vec<Arc<SourceFile>>,
+}
+
+/// Reads `path` and the files it extends, merging them.
+///
+/// Returns every problem found: unreadable files, TOML syntax errors (all of
+/// them, not only the first), `extends` that is missing, not a string, or
+/// makes a cycle.
+pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
+    let mut chain: Vec<Arc<SourceFile>> = Vec::new();
+    let mut tables: Vec<(Table, Origin)> = Vec::new();
+    let mut next = path.to_path_buf();
+    let mut extended_from: Option<Origin> = None;
+    loop {
+        let canonical = next.canonicalize().unwrap_or_else(|_| next.clone());
+        if let Some(seen) = chain
+            .iter()
+            .position(|f| f.path.canonicalize().unwrap_or_else(|_| f.path.clone()) == canonical)
+        {
+            let names: Vec<String> = chain[seen..]
+                .iter()
+                .map(|f| f.path.display().to_string())
+                .chain([next.display().to_string()])
+                .collect();
+            let origin = extended_from.expect("a cycle needs an extends");
+            return Err(vec![
+                Diagnostic::at(&origin, Some("extends"), format!("extends makes a cycle: {}", names.join(" -> ")))
+                    .with_hint("shared defaults must not extend a file that extends them; remove one `extends`"),
+            ]);
+        }
+        let file = match read_source(&next, extended_from.as_ref()) {
+            Ok(file) => Arc::new(file),
+            Err(diagnostic) => return Err(vec![diagnostic]),
+        };
+        let (table, origin) = parse(&file)?;
+        chain.push(file.clone());
+        let extends = match table.get("extends") {
+            None => None,
+            Some(entry) => match &entry.node.value {
+                Value::String(target) => Some((target.clone(), entry.node.origin.clone())),
+                other => {
+                    return Err(vec![
+                        Diagnostic::at(
+                            &entry.node.origin,
+                            Some("extends"),
+                            format!("expected a file path in quotes, found {}", other.type_name()),
+                        )
+                        .with_hint("write extends = \"_lmc.toml\""),
+                    ]);
+                }
+            },
+        };
+        tables.push((table, origin));
+        match extends {
+            None => break,
+            Some((target, origin)) => {
+                let base = file.path.parent().unwrap_or(Path::new(""));
+                next = base.join(target);
+                extended_from = Some(origin);
+            }
+        }
+    }
+
+    // Merge from the most general file to the practice's own.
+    let (mut merged, root_origin) = tables.pop().expect("at least one file");
+    while let Some((table, _)) = tables.pop() {
+        merge(&mut merged, table);
+    }
+    // The merged `extends` is the practice file's own; it has done its job.
+    let _ = root_origin;
+    let root_origin = Origin {
+        file: chain[0].clone(),
+        span: 0..0,
+    };
+    Ok(MergedConfig {
+        root: Node {
+            value: Value::Table(merged),
+            origin: root_origin,
+        },
+        chain,
+    })
+}
+
+fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile, Diagnostic> {
+    let fail = |message: String, hint: &str| match extended_from {
+        Some(origin) => Diagnostic::at(origin, Some("extends"), message).with_hint(hint),
+        None => Diagnostic::file(path, message).with_hint(hint),
+    };
+    let bytes = std::fs::read(path).map_err(|e| {
+        fail(
+            format!("cannot read {}: {}", path.display(), io_reason(&e)),
+            "check the path; `extends` is relative to the file that names it",
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        fail(
+            format!("{} is not UTF-8 text (bad byte on line {line})", path.display()),
+            "save the file as UTF-8 in your editor",
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(fail(
+            format!("{} is empty", path.display()),
+            "start from `policypack new FILE`, which writes a commented config",
+        ));
+    }
+    Ok(SourceFile {
+        path: path.to_path_buf(),
+        text,
+    })
+}
+
+/// The part of an I/O error a user can act on.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn parse(file: &Arc<SourceFile>) -> Result<(Table, Origin), Vec<Diagnostic>> {
+    let (parsed, errors) = DeTable::parse_recoverable(&file.text);
+    if !errors.is_empty() {
+        return Err(errors
+            .iter()
+            .map(|e| {
+                let span = e.span().unwrap_or(0..0);
+                let origin = Origin {
+                    file: file.clone(),
+                    span,
+                };
+                Diagnostic::at(&origin, None, format!("TOML syntax: {}", e.message().trim_end()))
+                    .with_hint(syntax_hint(e.message()))
+            })
+            .collect());
+    }
+    let origin = Origin {
+        file: file.clone(),
+        span: parsed.span(),
+    };
+    Ok((convert_table(file, parsed.get_ref()), origin))
+}
+
+fn syntax_hint(message: &str) -> &'static str {
+    if message.contains("duplicate key") {
+        "each key may appear once in a table; delete or rename one of them"
+    } else if message.contains("string") || message.contains("quote") {
+        "text values go in double quotes, e.g. name = \"Ashfield Medical Centre\""
+    } else {
+        "see the commented example from `policypack new`; text goes in quotes, dates as 2026-11-01"
+    }
+}
+
+fn convert_table(file: &Arc<SourceFile>, table: &DeTable<'_>) -> Table {
+    table
+        .iter()
+        .map(|(key, value)| {
+            let entry = Entry {
+                key_origin: Origin {
+                    file: file.clone(),
+                    span: key.span(),
+                },
+                node: convert(file, value),
+            };
+            (key.get_ref().to_string(), entry)
+        })
+        .collect()
+}
+
+fn convert(file: &Arc<SourceFile>, value: &toml::Spanned<DeValue<'_>>) -> Node {
+    let origin = Origin {
+        file: file.clone(),
+        span: value.span(),
+    };
+    let value = match value.get_ref() {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .map(Value::Integer)
+            // Too large for i64: keep it as a float so the range check reports it.
+            .unwrap_or(Value::Float(f64::INFINITY)),
+        DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Value::Boolean(*b),
+        DeValue::Datetime(d) => Value::Datetime(*d),
+        DeValue::Array(items) => Value::Array(items.iter().map(|v| convert(file, v)).collect()),
+        DeValue::Table(table) => Value::Table(convert_table(file, table)),
+    };
+    Node { value, origin }
+}
+
+/// Merges `over` into `base`: tables key by key, anything else replaced.
+fn merge(base: &mut Table, over: Table) {
+    for (key, entry) in over {
+        match (base.get_mut(&key), entry) {
+            (
+                Some(Entry {
+                    node:
+                        Node {
+                            value: Value::Table(base_table),
+                            ..
+                        },
+                    ..
+                }),
+                Entry {
+                    node:
+                        Node {
+                            value: Value::Table(over_table),
+                            ..
+                        },
+                    ..
+                },
+            ) => merge(base_table, over_table),
+            (_, entry) => {
+                base.insert(key, entry);
+            }
+        }
+    }
+}
+
+/// The folder relative paths in the practice file are resolved against.
+pub fn base_dir(path: &Path) -> PathBuf {
+    path.parent().unwrap_or(Path::new("")).to_path_buf()
+}

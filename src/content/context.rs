@@ -1,0 +1,157 @@
+//! The Tera context of a document: a practice's values escaped as Markdown
+//! text, ready-made links, dates in words, and the nation's facts.
+//!
+//! Escaping happens here, once, so a template cannot forget it: a template
+//! that prints `{{ practice.name }}` prints the name exactly as typed, and
+//! nothing in a config can become markup or template code.
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::DocKind;
+use super::escape::{link, markdown_text};
+use super::nation::{FactsContact, NationFacts};
+use crate::config::model::Contact;
+use crate::config::{Practice, rules};
+
+/// Builds the context for one document of one practice.
+pub fn build(practice: &Practice, nation: &NationFacts, kind: DocKind) -> anyhow::Result<tera::Context> {
+    let c = &practice.config;
+    let p = &c.practice;
+    let complaints = &c.complaints;
+    let complaints_address = complaints.address.as_ref().unwrap_or(&p.address);
+    let complaints_phone = complaints.phone.as_deref().unwrap_or(&p.phone);
+    let lead = match &complaints.lead_name {
+        Some(name) => format!("{}, {}", markdown_text(name), markdown_text(&complaints.lead_role)),
+        None => format!("the {}", markdown_text(&complaints.lead_role)),
+    };
+    let advocacy = match &c.advocacy {
+        Some(contact) => contact_value(contact),
+        None => nation.advocacy.as_ref().map_or(Value::Null, facts_contact_value),
+    };
+
+    let value = json!({
+        "doc": { "kind": kind.stem(), "title": markdown_text(kind.title()) },
+        "practice": {
+            "name": markdown_text(&p.name),
+            "address": lines(&p.address),
+            "postcode": markdown_text(&p.postcode),
+            "address_inline": inline_address(&p.address, Some(&p.postcode)),
+            "phone": markdown_text(&p.phone),
+            "phone_link": phone_link(&p.phone),
+            "email": p.email.as_deref().map(markdown_text),
+            "email_link": p.email.as_deref().map(email_link),
+            "website": p.website.as_deref().map(markdown_text),
+            "website_link": p.website.as_deref().map(web_link),
+            "complaints_page": p.complaints_page.as_deref().map(markdown_text),
+            "complaints_page_link": p.complaints_page.as_deref().map(web_link),
+            "ods_code": p.ods_code.as_deref().map(markdown_text),
+            "nation": practice.nation().key(),
+        },
+        "complaints": {
+            "lead_name": complaints.lead_name.as_deref().map(markdown_text),
+            "lead_role": markdown_text(&complaints.lead_role),
+            "lead": lead,
+            "phone": markdown_text(complaints_phone),
+            "phone_link": phone_link(complaints_phone),
+            "email": complaints.email.as_deref().map(markdown_text),
+            "email_link": complaints.email.as_deref().map(email_link),
+            "address": lines(complaints_address),
+            "address_inline": inline_address(complaints_address, complaints.address.is_none().then_some(p.postcode.as_str())),
+            "acknowledge_working_days": complaints.acknowledge_working_days.unwrap_or(nation.acknowledge_working_days),
+        },
+        "commissioner": contact_value(&Contact {
+            name: c.commissioner.name.clone(),
+            phone: c.commissioner.phone.clone(),
+            email: c.commissioner.email.clone(),
+            website: c.commissioner.website.clone(),
+            address: c.commissioner.address.clone(),
+        }),
+        "advocacy": advocacy,
+        "lmc": c.lmc.as_ref().map_or(Value::Null, contact_value),
+        "defence_organisations": c.defence_organisations.iter().map(contact_value).collect::<Vec<_>>(),
+        "social_media": {
+            "accounts": c.social_media.accounts.iter().map(|a| json!({
+                "platform": markdown_text(&a.platform),
+                "url": markdown_text(&a.url),
+                "link": link(&a.url, &a.url),
+            })).collect::<Vec<_>>(),
+            "monitored_by": markdown_text(&c.social_media.monitored_by),
+            "reply_within_working_days": practice.reply_within_working_days,
+        },
+        "policy": {
+            "issued": long_date(practice.issued),
+            "issued_iso": practice.issued.to_string(),
+            "review_due": long_date(practice.review_due),
+            "review_months": c.policy.review_months.unwrap_or(crate::config::DEFAULT_REVIEW_MONTHS),
+            "approved_by": c.policy.approved_by.as_deref().map(markdown_text),
+            "version": c.policy.version.as_deref().map(markdown_text),
+        },
+        "ombudsman": facts_contact_value(&nation.ombudsman),
+        "nation": nation,
+    });
+    Ok(tera::Context::from_value(value)?)
+}
+
+/// `1 November 2026`.
+pub fn long_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+fn lines(lines: &[String]) -> Vec<String> {
+    lines.iter().map(|l| markdown_text(l)).collect()
+}
+
+fn inline_address(lines: &[String], postcode: Option<&str>) -> String {
+    let mut parts: Vec<String> = lines.iter().map(|l| markdown_text(l)).collect();
+    if let Some(postcode) = postcode {
+        parts.push(markdown_text(postcode));
+    }
+    parts.join(", ")
+}
+
+fn phone_link(phone: &str) -> String {
+    match rules::tel_uri(phone) {
+        Some(uri) => link(phone, &uri),
+        None => markdown_text(phone),
+    }
+}
+
+fn email_link(email: &str) -> String {
+    link(email, &format!("mailto:{email}"))
+}
+
+/// A web address shown without `https://`, linked to the full address.
+fn web_link(url: &str) -> String {
+    let shown = url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    link(shown, url)
+}
+
+fn contact_value(contact: &Contact) -> Value {
+    json!({
+        "name": markdown_text(&contact.name),
+        "phone": contact.phone.as_deref().map(markdown_text),
+        "phone_link": contact.phone.as_deref().map(phone_link),
+        "email": contact.email.as_deref().map(markdown_text),
+        "email_link": contact.email.as_deref().map(email_link),
+        "website": contact.website.as_deref().map(markdown_text),
+        "website_link": contact.website.as_deref().map(web_link),
+        "address": contact.address.as_deref().map(lines),
+        "address_inline": contact.address.as_deref().map(|a| inline_address(a, None)),
+    })
+}
+
+/// Nation-default organisations come from our own data, but go through the
+/// same shape so templates treat every contact alike.
+fn facts_contact_value(contact: &FactsContact) -> Value {
+    contact_value(&Contact {
+        name: contact.name.clone(),
+        phone: contact.phone.clone(),
+        email: contact.email.clone(),
+        website: contact.website.clone(),
+        address: None,
+    })
+}

@@ -1,0 +1,120 @@
+//! Config values as Markdown text: shown as typed by any CommonMark/GFM renderer.
+//!
+//! Only the characters that could start markup are escaped, so the Markdown
+//! stays readable as plain text: `St John's & Woodlands` stays as it is,
+//! `*Star*` becomes `\*Star\*`.
+
+/// Escapes a value for use anywhere in Markdown inline text or a table cell.
+pub fn markdown_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    let chars: Vec<char> = value.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let at_start = out.is_empty();
+        let escape = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => true,
+            // Only `&name;` or `&#…;` is an entity; a lone & reads fine.
+            '&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#'),
+            '!' => next == Some('['),
+            // Markers that only count at the start of a line.
+            '#' | '+' | '-' | '=' => at_start,
+            '.' | ')' => at_start_after_digits(&out),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// True when everything written so far is digits, so `1.` would start a list.
+fn at_start_after_digits(out: &str) -> bool {
+    !out.is_empty() && out.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A link destination in angle brackets, for checked http(s), mailto: and tel: URLs.
+pub fn link_destination(url: &str) -> String {
+    let mut out = String::from("<");
+    for c in url.chars() {
+        match c {
+            '<' | '>' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' ' => out.push_str("%20"),
+            _ => out.push(c),
+        }
+    }
+    out.push('>');
+    out
+}
+
+/// `[text](<url>)` with the text escaped.
+pub fn link(text: &str, url: &str) -> String {
+    format!("[{}]({})", markdown_text(text), link_destination(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulldown_cmark::{Event, Parser};
+
+    /// What a renderer shows for the Markdown: the text of its events.
+    fn shown(markdown: &str) -> (String, bool) {
+        let mut text = String::new();
+        let mut markup = false;
+        for event in Parser::new_ext(markdown, crate::markdown::options()) {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::Start(pulldown_cmark::Tag::Paragraph) | Event::End(pulldown_cmark::TagEnd::Paragraph) => {}
+                _ => markup = true,
+            }
+        }
+        (text, markup)
+    }
+
+    #[test]
+    fn hostile_values_render_as_typed() {
+        for value in [
+            "St John's & Woodlands *Star* Surgery #1",
+            "Zoë O'Brien-Núñez {{ 7*7 }}",
+            "<script>alert('x')</script>",
+            "[x](javascript:alert(1))",
+            "# Heading",
+            "- item",
+            "1. first",
+            "2) second",
+            "a | b | c",
+            "~~gone~~ and _under_ and `code`",
+            "&amp; &#169; & more",
+            "![img](x.png)",
+            "back\\slash",
+            "===",
+        ] {
+            let (text, markup) = shown(&markdown_text(value));
+            assert_eq!(text, value, "{value}");
+            assert!(!markup, "{value} produced markup");
+        }
+    }
+
+    #[test]
+    fn leaves_plain_punctuation_readable() {
+        assert_eq!(markdown_text("St John's & Woodlands"), "St John's & Woodlands");
+        assert_eq!(markdown_text("01302 123456"), "01302 123456");
+        assert_eq!(markdown_text("Dr A Patel, Senior Partner"), "Dr A Patel, Senior Partner");
+    }
+
+    #[test]
+    fn link_keeps_url_whole() {
+        let md = link("Complaints (online)", "https://example.org/a_(b)?x=1&y=<2>");
+        let mut dest = None;
+        for event in Parser::new_ext(&md, crate::markdown::options()) {
+            if let Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) = event {
+                dest = Some(dest_url.to_string());
+            }
+        }
+        assert_eq!(dest.unwrap(), "https://example.org/a_(b)?x=1&y=<2>");
+    }
+}

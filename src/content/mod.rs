@@ -1,0 +1,107 @@
+//! Stage 2: a checked [`Practice`] + templates + nation facts → a [`Document`] in Markdown.
+//!
+//! Tera renders the wording; every value from a config reaches the templates
+//! already escaped as Markdown text ([`context`]), so it prints as typed and
+//! is never read as markup or template code. The Markdown is what every
+//! output format consumes.
+
+pub mod context;
+pub mod escape;
+pub mod nation;
+pub mod templates;
+
+use clap::ValueEnum;
+
+use crate::config::Practice;
+pub use templates::Templates;
+
+/// The documents policypack writes for each practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]
+pub enum DocKind {
+    /// Social media zero-tolerance notice: a one-page poster and web page.
+    #[value(name = "zero-tolerance-notice", alias = "notice")]
+    Notice,
+    /// Complaints signposting leaflet for patients.
+    #[value(name = "complaints-leaflet", alias = "leaflet")]
+    Leaflet,
+    /// Staff guidance handbook.
+    #[value(name = "staff-handbook", alias = "handbook")]
+    Handbook,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 3] = [DocKind::Notice, DocKind::Leaflet, DocKind::Handbook];
+
+    /// The file stem of every output of this document.
+    pub fn stem(self) -> &'static str {
+        match self {
+            DocKind::Notice => "zero-tolerance-notice",
+            DocKind::Leaflet => "complaints-leaflet",
+            DocKind::Handbook => "staff-handbook",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DocKind::Notice => "Social media zero-tolerance notice",
+            DocKind::Leaflet => "Complaints leaflet",
+            DocKind::Handbook => "Staff guidance: online and social media feedback",
+        }
+    }
+
+    /// Who the document is for; patient documents aim at a reading age of 9–11.
+    pub fn for_patients(self) -> bool {
+        !matches!(self, DocKind::Handbook)
+    }
+
+    fn template(self) -> String {
+        format!("{}.md", self.stem())
+    }
+}
+
+impl std::fmt::Display for DocKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.stem())
+    }
+}
+
+/// One document of one practice, as Markdown: the input of every output format.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: DocKind,
+    pub title: String,
+    pub markdown: String,
+}
+
+/// Renders one document of a practice.
+pub fn render(practice: &Practice, kind: DocKind, templates: &Templates) -> anyhow::Result<Document> {
+    let nation = templates.nation(practice.nation())?;
+    let context = context::build(practice, nation, kind)?;
+    let markdown = templates.render(&kind.template(), &context)?;
+    Ok(Document {
+        kind,
+        title: kind.title().to_string(),
+        markdown: tidy(&markdown),
+    })
+}
+
+/// Collapses the blank lines that template tags leave behind, so the
+/// Markdown reads cleanly as plain text.
+fn tidy(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut blank = 0;
+    for line in markdown.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,146 @@
+//! The Tera templates and nation facts: built into the binary from
+//! `policy-templates/`, overridable file by file from a folder.
+//!
+//! As zola does with its built-in templates, the binary needs no files beside
+//! it; a folder given with `--templates` (or `templates =` in a config)
+//! replaces any file of the same relative path and may add partials.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context as _, anyhow};
+use include_dir::{Dir, include_dir};
+use tera::Tera;
+
+use super::nation::NationFacts;
+use crate::config::Nation;
+
+static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
+
+/// Templates and nation facts, parsed once and shared by every document built with them.
+pub struct Templates {
+    tera: Tera,
+    nations: HashMap<Nation, NationFacts>,
+    /// Every file's relative path and text, for fingerprints.
+    files: Vec<(String, String)>,
+}
+
+impl Templates {
+    /// The built-in templates, with the files of `overrides` (if any) replacing them.
+    pub fn load(overrides: Option<&Path>) -> anyhow::Result<Templates> {
+        let mut files: Vec<(String, String)> = Vec::new();
+        collect_built_in(&BUILT_IN, &mut files);
+        if let Some(dir) = overrides {
+            let mut extra = Vec::new();
+            collect_dir(dir, dir, &mut extra)
+                .with_context(|| format!("cannot read the templates folder {}", dir.display()))?;
+            for (name, text) in extra {
+                match files.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = text,
+                    None => files.push((name, text)),
+                }
+            }
+        }
+        files.sort();
+
+        let mut tera = Tera::default();
+        let templates = files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".md") || name.ends_with(".html"))
+            .map(|(name, text)| (name.as_str(), text.as_str()));
+        tera.add_raw_templates(templates)
+            .map_err(|e| anyhow!(chain(&e)))
+            .context("a template has a syntax error")?;
+
+        let mut nations = HashMap::new();
+        for nation in Nation::ALL {
+            let name = format!("nations/{}.toml", nation.key());
+            let (_, text) = files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| anyhow!("the nation facts file {name} is missing"))?;
+            let facts: NationFacts = toml::from_str(text).with_context(|| format!("the nation facts file {name} is not valid"))?;
+            nations.insert(nation, facts);
+        }
+        Ok(Templates { tera, nations, files })
+    }
+
+    pub fn nation(&self, nation: Nation) -> anyhow::Result<&NationFacts> {
+        self.nations
+            .get(&nation)
+            .ok_or_else(|| anyhow!("no facts for {}", nation.key()))
+    }
+
+    /// Renders a template, with Tera's whole cause chain in the error.
+    pub fn render(&self, name: &str, context: &tera::Context) -> anyhow::Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| anyhow!("template {name}: {}", chain(&e)))
+    }
+
+    /// Every template and facts file as (relative path, text), sorted.
+    pub fn files(&self) -> &[(String, String)] {
+        &self.files
+    }
+}
+
+/// Tera keeps the useful part of an error in `source()`; show all of it.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn collect_built_in(dir: &Dir<'_>, files: &mut Vec<(String, String)>) {
+    for file in dir.files() {
+        if let Some(text) = file.contents_utf8() {
+            files.push((file.path().to_string_lossy().replace('\\', "/"), text.to_string()));
+        }
+    }
+    for sub in dir.dirs() {
+        collect_built_in(sub, files);
+    }
+}
+
+fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_dir(root, &path, files)?;
+        } else if path.extension().is_some_and(|e| e == "md" || e == "html" || e == "toml") {
+            let name = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            files.push((name, text));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_templates_load_with_all_nations() {
+        let templates = Templates::load(None).unwrap();
+        for nation in Nation::ALL {
+            assert!(templates.nation(nation).is_ok());
+        }
+    }
+
+    #[test]
+    fn override_folder_replaces_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("zero-tolerance-notice.md"), "# Overridden {{ practice.name }}\n").unwrap();
+        let templates = Templates::load(Some(dir.path())).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("practice", &serde_json::json!({ "name": "X" }));
+        assert_eq!(templates.render("zero-tolerance-notice.md", &context).unwrap(), "# Overridden X\n");
+        assert!(templates.files().iter().any(|(n, _)| n == "staff-handbook.md"));
+    }
+}

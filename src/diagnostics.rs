@@ -1,0 +1,206 @@
+//! Problems found in a config, and how they are shown.
+//!
+//! Every stage that reads a config reports a [`Diagnostic`]: the file, the
+//! line and column, the key path (`complaints.phone`), what is wrong and a
+//! hint saying how to fix it. This module turns them into the human form
+//! (`file:line:col: error: key: message`, the source line, a caret, a hint)
+//! or into JSON for `--message-format json`.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// A config file's path and text, kept so that problems can quote it.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    fn line_text(&self, line: usize) -> &str {
+        self.text.lines().nth(line - 1).unwrap_or("")
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Where in which file something was written.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: Arc<SourceFile>,
+    pub span: Range<usize>,
+}
+
+/// One problem with a config.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub origin: Option<Origin>,
+    /// The key path, such as `complaints.phone` or `social_media.accounts[1].url`.
+    pub key: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (unreadable, empty, not UTF-8).
+    pub fn file(path: &Path, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            path: path.to_path_buf(),
+            origin: None,
+            key: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A problem at a place in a file.
+    pub fn at(origin: &Origin, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            path: origin.file.path.clone(),
+            origin: Some(origin.clone()),
+            key: key.map(str::to_owned),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        self.origin
+            .as_ref()
+            .map(|o| o.file.line_col(o.span.start))
+    }
+
+    /// `file:line:col: error: key: message`, the source line with a caret, and the hint.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = write!(out, "{}", self.path.display());
+        if let Some((line, col)) = self.line_col() {
+            let _ = write!(out, ":{line}:{col}");
+        }
+        out.push_str(": error: ");
+        if let Some(key) = &self.key {
+            let _ = write!(out, "{key}: ");
+        }
+        out.push_str(&self.message);
+        if let (Some(origin), Some((line, col))) = (&self.origin, self.line_col()) {
+            let text = origin.file.line_text(line);
+            let width = line.to_string().len();
+            let span_text = &origin.file.text[origin.span.clone()];
+            let span_chars = span_text.lines().next().unwrap_or("").chars().count();
+            let carets = span_chars
+                .min(text.chars().count().saturating_sub(col - 1))
+                .max(1);
+            let shown: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let _ = write!(
+                out,
+                "\n {line:>width$} | {shown}\n {blank:>width$} | {pad}{marks}",
+                blank = "",
+                pad = " ".repeat(col - 1),
+                marks = "^".repeat(carets),
+            );
+        }
+        if let Some(hint) = &self.hint {
+            let _ = write!(out, "\n  hint: {hint}");
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> JsonDiagnostic<'_> {
+        let (line, column) = self.line_col().unzip();
+        JsonDiagnostic {
+            file: self.path.display().to_string(),
+            line,
+            column,
+            key: self.key.as_deref(),
+            message: &self.message,
+            hint: self.hint.as_deref(),
+        }
+    }
+}
+
+/// The JSON form of a [`Diagnostic`], one object per problem.
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub key: Option<&'a str>,
+    pub message: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+/// "Did you mean" from a list of known names.
+pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            path: "p.toml".into(),
+            text: text.into(),
+        })
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let file = source("a = 1\nnamë = \"x\"\n");
+        let offset = file.text.find('=').unwrap();
+        assert_eq!(file.line_col(offset), (1, 3));
+        let offset = file.text.rfind('"').unwrap();
+        assert_eq!(file.line_col(offset), (2, 11));
+    }
+
+    #[test]
+    fn renders_location_key_caret_and_hint() {
+        let file = source("[complaints]\nphone = \"123\"\n");
+        let start = file.text.find("\"123\"").unwrap();
+        let origin = Origin { file, span: start..start + 5 };
+        let text = Diagnostic::at(&origin, Some("complaints.phone"), "not a UK phone number")
+            .with_hint("write 10 or 11 digits")
+            .render();
+        assert_eq!(
+            text,
+            "p.toml:2:9: error: complaints.phone: not a UK phone number\n 2 | phone = \"123\"\n   |         ^^^^^\n  hint: write 10 or 11 digits"
+        );
+    }
+
+    #[test]
+    fn suggests_close_key() {
+        assert_eq!(did_you_mean("postcod", ["phone", "postcode"]), Some("postcode"));
+        assert_eq!(did_you_mean("zzz", ["phone", "postcode"]), None);
+    }
+}

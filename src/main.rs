@@ -1,0 +1,47 @@
+//! policypack: a GP practice's TOML config → online-feedback policy documents.
+//!
+//! `main` only parses the command line, runs one command and turns its
+//! result into an exit code: 0 success, 1 the input had problems, 2 usage or
+//! I/O errors.
+
+mod cli;
+mod cmd;
+mod config;
+mod content;
+mod diagnostics;
+mod html;
+mod markdown;
+mod pack;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+/// How a command ended, when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Some input had problems; they have been reported.
+    InputProblems,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::New(args) => cmd::new::run(&args, &cli.global),
+        Command::Check(args) => cmd::check::run(&args, &cli.global),
+        Command::Build(args) => cmd::build::run(&args, &cli.global),
+        Command::Schema => cmd::schema::run(),
+        Command::Completions { shell } => cmd::schema::completions(shell),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::InputProblems) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
