@@ -1,0 +1,87 @@
+//! A small harness: run the built `policypack` in a temp dir with a clean
+//! environment, and show paths in its output as `[TMP]`.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// The repository root, where `practice-configs/` lives.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary working folder and the command runner bound to it.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `policypack ARGS` in the sandbox with a clean environment.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::cargo_bin("policypack")
+            .expect("binary built")
+            .args(args)
+            .current_dir(self.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .output()
+            .expect("policypack runs");
+        Run { output, tmp: self.path().to_path_buf() }
+    }
+
+    /// Writes a file into the sandbox, creating folders.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+}
+
+/// The result of one run.
+pub struct Run {
+    pub output: Output,
+    tmp: PathBuf,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output.status.code().expect("exit code")
+    }
+
+    fn clean(&self, bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let tmp = self.tmp.display().to_string();
+        let real = self.tmp.canonicalize().map(|p| p.display().to_string()).unwrap_or_default();
+        let repo = repo().display().to_string();
+        text.replace(&real, "[TMP]").replace(&tmp, "[TMP]").replace(&repo, "[REPO]")
+    }
+
+    pub fn stdout(&self) -> String {
+        self.clean(&self.output.stdout)
+    }
+
+    pub fn stderr(&self) -> String {
+        self.clean(&self.output.stderr)
+    }
+
+    /// Asserts the exit code, showing both streams when it is wrong.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(self.code(), code, "stdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        self
+    }
+}

@@ -1,0 +1,4 @@
+//! The integration tests: one binary, running the real `policypack` binary.
+
+mod a11y;
+mod harness;
