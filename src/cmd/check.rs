@@ -14,6 +14,11 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                     println!("{}", serde_json::json!({ "file": path.display().to_string(), "ok": true, "slug": practice.slug }));
                 } else if !global.quiet {
                     println!("ok: {} ({})", path.display(), practice.name());
+                    if global.verbose {
+                        for shared in &practice.sources[1..] {
+                            println!("    extends {}", shared.path.display());
+                        }
+                    }
                 }
             }
             Err(problems) => {

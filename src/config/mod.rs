@@ -66,6 +66,7 @@ fn schema() -> &'static serde_json::Value {
 pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
     let merged = tree::load(path)?;
     let mut problems = shape::check(&merged.root, schema());
+    let resolved = check_across_keys(&merged.root, &mut problems);
     if !problems.is_empty() {
         problems.sort_by_key(|p| (p.path.clone(), p.line_col()));
         return Err(problems);
@@ -74,56 +75,12 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
         // The shape check mirrors serde; reaching here means they disagree.
         vec![Diagnostic::file(path, format!("config could not be read: {e}"))]
     })?;
-    let mut problems = Vec::new();
-    let find = |key: &str| find_node(&merged.root, key);
-    let at = |key: &str| find(key).map(|n| n.origin.clone()).unwrap_or_else(|| merged.root.origin.clone());
-
-    let c = &config.commissioner;
-    if c.phone.is_none() && c.email.is_none() && c.website.is_none() {
-        problems.push(
-            Diagnostic::at(&at("commissioner"), Some("commissioner"), "needs a way to contact it: none of phone, email or website is set")
-                .with_hint("add at least one, e.g. website = \"https://southyorkshire.icb.nhs.uk\""),
-        );
-    }
     let slug = match &config.practice.slug {
         Some(slug) => slug.clone(),
-        None => match rules::slugify(&config.practice.name) {
-            Some(slug) => slug,
-            None => {
-                problems.push(
-                    Diagnostic::at(&at("practice.name"), Some("practice.name"), "has no letters or digits to name the output folder after")
-                        .with_hint("add slug = \"my-practice\" under [practice]"),
-                );
-                String::new()
-            }
-        },
+        None => rules::slugify(&config.practice.name).expect("checked across keys"),
     };
-    let templates = find("templates").and_then(|node| resolve_path(node, "templates", true, &mut problems));
-    let logo = find("branding.logo").and_then(|node| resolve_path(node, "branding.logo", false, &mut problems));
-    if let Some(logo) = &logo {
-        if let Err(message) = check_logo(logo) {
-            problems.push(
-                Diagnostic::at(&at("branding.logo"), Some("branding.logo"), message)
-                    .with_hint("use a PNG or JPEG file; export it again from your image editor if needed"),
-            );
-        }
-    }
-    let issued = config.policy.issued.date.and_then(|d| NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)));
-    let issued = match issued {
-        Some(date) => date,
-        None => {
-            problems.push(
-                Diagnostic::at(&at("policy.issued"), Some("policy.issued"), "is not a real calendar date")
-                    .with_hint("check the day and month, e.g. issued = 2026-11-01"),
-            );
-            NaiveDate::MIN
-        }
-    };
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-
     config.practice.postcode = rules::normalise_postcode(&config.practice.postcode).expect("checked by shape");
+    let issued = resolved.issued.expect("checked across keys");
     let review_months = config.policy.review_months.unwrap_or(DEFAULT_REVIEW_MONTHS);
     let review_due = issued
         .checked_add_months(Months::new(u32::from(review_months)))
@@ -145,10 +102,72 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
             .reply_within_working_days
             .unwrap_or(DEFAULT_REPLY_WORKING_DAYS),
         accent_colour,
-        templates,
-        logo,
+        templates: resolved.templates,
+        logo: resolved.logo,
         config,
     })
+}
+
+/// What the checks across keys found out along the way.
+#[derive(Default)]
+struct Resolved {
+    issued: Option<NaiveDate>,
+    templates: Option<PathBuf>,
+    logo: Option<PathBuf>,
+}
+
+/// Checks that need more than one value, or the file system. They read the
+/// tree rather than the typed config, so they run (and report) even when
+/// the shape check has found other problems.
+fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
+    let find = |key: &str| find_node(root, key);
+    let text = |key: &str| match find(key).map(|n| &n.value) {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    if let Some(commissioner @ Node { value: Value::Table(table), .. }) = find("commissioner") {
+        if !["phone", "email", "website"].iter().any(|k| table.contains_key(*k)) {
+            problems.push(
+                Diagnostic::at(&commissioner.origin, Some("commissioner"), "needs a way to contact it: none of phone, email or website is set")
+                    .with_hint("add at least one, e.g. website = \"https://southyorkshire.icb.nhs.uk\""),
+            );
+        }
+    }
+    if text("practice.slug").is_none() {
+        if let (Some(name), Some(node)) = (text("practice.name"), find("practice.name")) {
+            if rules::slugify(name).is_none() {
+                problems.push(
+                    Diagnostic::at(&node.origin, Some("practice.name"), "has no letters or digits to name the output folder after")
+                        .with_hint("add slug = \"my-practice\" under [practice]"),
+                );
+            }
+        }
+    }
+    let mut resolved = Resolved {
+        templates: find("templates").and_then(|node| resolve_path(node, "templates", true, problems)),
+        logo: find("branding.logo").and_then(|node| resolve_path(node, "branding.logo", false, problems)),
+        issued: None,
+    };
+    if let (Some(logo), Some(node)) = (&resolved.logo, find("branding.logo")) {
+        if let Err(message) = check_logo(logo) {
+            problems.push(
+                Diagnostic::at(&node.origin, Some("branding.logo"), message)
+                    .with_hint("use a PNG or JPEG file; export it again from your image editor if needed"),
+            );
+        }
+    }
+    if let Some(node @ Node { value: Value::Datetime(date), .. }) = find("policy.issued") {
+        resolved.issued = date
+            .date
+            .and_then(|d| NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)));
+        if date.date.is_some() && resolved.issued.is_none() {
+            problems.push(
+                Diagnostic::at(&node.origin, Some("policy.issued"), format!("{date} is not a real calendar date"))
+                    .with_hint("check the day and month, e.g. issued = 2026-11-01"),
+            );
+        }
+    }
+    resolved
 }
 
 /// The node at a dotted key path in the merged tree.

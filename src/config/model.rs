@@ -105,10 +105,6 @@ impl Nation {
             Nation::NorthernIreland => "northern-ireland",
         }
     }
-
-    pub fn from_key(key: &str) -> Option<Nation> {
-        Nation::ALL.into_iter().find(|n| n.key() == key)
-    }
 }
 
 /// Who handles complaints at the practice.

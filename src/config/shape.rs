@@ -22,6 +22,7 @@ pub fn config_schema() -> Json {
 /// Every problem in `root` against `schema`.
 pub fn check(root: &Node, schema: &Json) -> Vec<Diagnostic> {
     let mut walk = Walk {
+        top_level: Some(schema),
         defs: schema.get("$defs").and_then(Json::as_object),
         problems: Vec::new(),
     };
@@ -30,6 +31,7 @@ pub fn check(root: &Node, schema: &Json) -> Vec<Diagnostic> {
 }
 
 struct Walk<'s> {
+    top_level: Option<&'s Json>,
     defs: Option<&'s Map<String, Json>>,
     problems: Vec<Diagnostic>,
 }
@@ -103,8 +105,12 @@ impl<'s> Walk<'s> {
                 None => {
                     let known = properties.into_iter().flat_map(|p| p.keys().map(String::as_str));
                     let where_ = if path.is_empty() { "at the top level".to_string() } else { format!("in [{path}]") };
+                    let top_level = self.top_level.and_then(|t| t.get("properties")).and_then(|p| p.get(key)).is_some();
                     let hint = match did_you_mean(key, known) {
                         Some(close) => format!("did you mean `{close}`?"),
+                        None if top_level && !path.is_empty() => format!(
+                            "`{key}` belongs at the top level, but here it is under [{path}]: move it above the first [section] header"
+                        ),
                         None => format!(
                             "the keys allowed {where_} are: {}",
                             properties.map(|p| p.keys().cloned().collect::<Vec<_>>().join(", ")).unwrap_or_default()

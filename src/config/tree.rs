@@ -107,7 +107,7 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
                 .collect();
             let origin = extended_from.expect("a cycle needs an extends");
             return Err(vec![
-                Diagnostic::at(&origin, Some("extends"), format!("extends makes a cycle: {}", names.join(" -> ")))
+                Diagnostic::at(&origin, Some("extends"), format!("makes a cycle: {}", names.join(" -> ")))
                     .with_hint("shared defaults must not extend a file that extends them; remove one `extends`"),
             ]);
         }

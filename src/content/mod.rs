@@ -49,11 +49,6 @@ impl DocKind {
         }
     }
 
-    /// Who the document is for; patient documents aim at a reading age of 9–11.
-    pub fn for_patients(self) -> bool {
-        !matches!(self, DocKind::Handbook)
-    }
-
     fn template(self) -> String {
         format!("{}.md", self.stem())
     }

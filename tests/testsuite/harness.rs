@@ -63,11 +63,14 @@ impl Run {
     }
 
     fn clean(&self, bytes: &[u8]) -> String {
-        let text = String::from_utf8_lossy(bytes).into_owned();
-        let tmp = self.tmp.display().to_string();
-        let real = self.tmp.canonicalize().map(|p| p.display().to_string()).unwrap_or_default();
-        let repo = repo().display().to_string();
-        text.replace(&real, "[TMP]").replace(&tmp, "[TMP]").replace(&repo, "[REPO]")
+        let mut text = String::from_utf8_lossy(bytes).into_owned();
+        let real = self.tmp.canonicalize().ok();
+        for (path, placeholder) in [(real.as_deref(), "[TMP]"), (Some(self.tmp.as_path()), "[TMP]"), (Some(&*repo()), "[REPO]")] {
+            if let Some(path) = path.map(|p| p.display().to_string()).filter(|p| !p.is_empty()) {
+                text = text.replace(&path, placeholder);
+            }
+        }
+        text
     }
 
     pub fn stdout(&self) -> String {
