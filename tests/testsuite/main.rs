@@ -2,5 +2,7 @@
 
 mod a11y;
 mod cli;
+mod content;
 mod fixtures;
 mod harness;
+mod snapshots;
