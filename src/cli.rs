@@ -55,19 +55,27 @@ pub enum MessageFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a commented starter config for a practice.
-    #[command(after_help = "Example:\n  policypack new practice-configs/my-surgery.toml --name \"My Surgery\" --nation wales")]
+    #[command(
+        after_help = "Example:\n  policypack new practice-configs/my-surgery.toml --name \"My Surgery\" --nation wales"
+    )]
     New(NewArgs),
     /// Check configs and report every problem, with file, line, key and a hint.
-    #[command(after_help = "Example:\n  policypack check practice-configs/ashfield-medical-centre.toml practice-configs/lmc")]
+    #[command(
+        after_help = "Example:\n  policypack check practice-configs/ashfield-medical-centre.toml practice-configs/lmc"
+    )]
     Check(CheckArgs),
     /// Build the documents of one or more practices.
-    #[command(after_help = "Example:\n  policypack build practice-configs/ashfield-medical-centre.toml -o out --formats md,html")]
+    #[command(
+        after_help = "Example:\n  policypack build practice-configs/ashfield-medical-centre.toml -o out --formats md,html"
+    )]
     Build(BuildArgs),
     /// Print the JSON Schema of the config, for editor completion.
     #[command(after_help = "Example:\n  policypack schema > policypack.schema.json")]
     Schema,
     /// Print shell completions.
-    #[command(after_help = "Example:\n  policypack completions bash > /etc/bash_completion.d/policypack")]
+    #[command(
+        after_help = "Example:\n  policypack completions bash > /etc/bash_completion.d/policypack"
+    )]
     Completions {
         /// The shell to write completions for.
         shell: clap_complete::Shell,

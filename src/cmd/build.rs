@@ -25,7 +25,11 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         templates: args.templates.clone(),
     };
     if let Some(dir) = &options.templates {
-        anyhow::ensure!(dir.is_dir(), "the templates folder {} does not exist", dir.display());
+        anyhow::ensure!(
+            dir.is_dir(),
+            "the templates folder {} does not exist",
+            dir.display()
+        );
     }
     let mut cache = TemplateCache::default();
     // A broken override folder is reported once, as a usage error.
@@ -41,20 +45,22 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let mut slugs: HashMap<String, PathBuf> = HashMap::new();
     for path in &paths {
         match crate::config::load(path) {
-            Ok(practice) => match slugs.get(&practice.slug) {
-                Some(first) => {
-                    let problem = Diagnostic::file(
+            Ok(practice) => {
+                match slugs.get(&practice.slug) {
+                    Some(first) => {
+                        let problem = Diagnostic::file(
                         path,
                         format!("slug \"{}\" is also used by {}; both would write to the same folder", practice.slug, first.display()),
                     )
                     .with_hint("give one of them its own slug = \"…\" under [practice]");
-                    fail(path, &[problem], &mut failures);
+                        fail(path, &[problem], &mut failures);
+                    }
+                    None => {
+                        slugs.insert(practice.slug.clone(), path.clone());
+                        practices.push(practice);
+                    }
                 }
-                None => {
-                    slugs.insert(practice.slug.clone(), path.clone());
-                    practices.push(practice);
-                }
-            },
+            }
             Err(problems) => fail(path, &problems, &mut failures),
         }
     }
@@ -65,13 +71,26 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             Ok(written) => {
                 built += 1;
                 if global.message_format == MessageFormat::Json {
-                    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-                    println!("{}", serde_json::json!({ "file": practice.path.display().to_string(), "slug": practice.slug, "built": files }));
+                    let files: Vec<String> =
+                        written.iter().map(|p| p.display().to_string()).collect();
+                    println!(
+                        "{}",
+                        serde_json::json!({ "file": practice.path.display().to_string(), "slug": practice.slug, "built": files })
+                    );
                 } else if !global.quiet {
-                    println!("built {}: {} files in {}", practice.slug, written.len(), options.out.join(&practice.slug).display());
+                    println!(
+                        "built {}: {} files in {}",
+                        practice.slug,
+                        written.len(),
+                        options.out.join(&practice.slug).display()
+                    );
                 }
             }
-            Err(error) => fail(&practice.path, &[Diagnostic::file(&practice.path, format!("{error:#}"))], &mut failures),
+            Err(error) => fail(
+                &practice.path,
+                &[Diagnostic::file(&practice.path, format!("{error:#}"))],
+                &mut failures,
+            ),
         }
     }
     if global.message_format == MessageFormat::Human && !global.quiet {

@@ -11,7 +11,10 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         match crate::config::load(path) {
             Ok(practice) => {
                 if global.message_format == MessageFormat::Json {
-                    println!("{}", serde_json::json!({ "file": path.display().to_string(), "ok": true, "slug": practice.slug }));
+                    println!(
+                        "{}",
+                        serde_json::json!({ "file": path.display().to_string(), "ok": true, "slug": practice.slug })
+                    );
                 } else if !global.quiet {
                     println!("ok: {} ({})", path.display(), practice.name());
                     if global.verbose {
@@ -30,10 +33,20 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     if global.message_format == MessageFormat::Human && !global.quiet {
         let total = paths.len();
         if failed == 0 {
-            println!("{total} config{} checked, no problems", if total == 1 { "" } else { "s" });
+            println!(
+                "{total} config{} checked, no problems",
+                if total == 1 { "" } else { "s" }
+            );
         } else {
-            eprintln!("{failed} of {total} config{} had problems", if total == 1 { "" } else { "s" });
+            eprintln!(
+                "{failed} of {total} config{} had problems",
+                if total == 1 { "" } else { "s" }
+            );
         }
     }
-    Ok(if failed == 0 { Outcome::Success } else { Outcome::InputProblems })
+    Ok(if failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::InputProblems
+    })
 }

@@ -20,13 +20,21 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     }
     let text = starter(name, nation);
     if let Some(dir) = args.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     // create_new: refuse to overwrite, even if the file appears meanwhile.
-    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&args.path) {
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&args.path)
+    {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            bail!("{} already exists; policypack new never overwrites a config. Choose another file name, or edit that one", args.path.display())
+            bail!(
+                "{} already exists; policypack new never overwrites a config. Choose another file name, or edit that one",
+                args.path.display()
+            )
         }
         Err(e) => return Err(e).with_context(|| format!("cannot create {}", args.path.display())),
     };
@@ -34,7 +42,10 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot write {}", args.path.display()))?;
     if !global.quiet {
         println!("wrote {}", args.path.display());
-        println!("next: fill in the empty values, then run  policypack check {}", args.path.display());
+        println!(
+            "next: fill in the empty values, then run  policypack check {}",
+            args.path.display()
+        );
     }
     Ok(Outcome::Success)
 }
@@ -46,8 +57,14 @@ fn quoted(value: &str) -> String {
 
 fn starter(name: &str, nation: Nation) -> String {
     let (commissioner, commissioner_example) = match nation {
-        Nation::England => ("your Integrated Care Board (ICB)", "NHS South Yorkshire Integrated Care Board"),
-        Nation::Wales => ("your local health board", "Cardiff and Vale University Health Board"),
+        Nation::England => (
+            "your Integrated Care Board (ICB)",
+            "NHS South Yorkshire Integrated Care Board",
+        ),
+        Nation::Wales => (
+            "your local health board",
+            "Cardiff and Vale University Health Board",
+        ),
         Nation::Scotland => ("your NHS health board", "NHS Lothian"),
         Nation::NorthernIreland => (
             "the Strategic Planning and Performance Group (SPPG) of the Department of Health",
@@ -55,10 +72,18 @@ fn starter(name: &str, nation: Nation) -> String {
         ),
     };
     let advocacy = match nation {
-        Nation::England => "# England has no national service: name your area's NHS complaints advocacy here.\n[advocacy]\nname = \"\"\nphone = \"\"\nwebsite = \"\"\n",
-        Nation::Wales => "# Left out, the leaflet names Llais. Uncomment to name another service.\n# [advocacy]\n# name = \"\"\n",
-        Nation::Scotland => "# Left out, the leaflet names the Patient Advice and Support Service (PASS).\n# [advocacy]\n# name = \"\"\n",
-        Nation::NorthernIreland => "# Left out, the leaflet names the Patient and Client Council.\n# [advocacy]\n# name = \"\"\n",
+        Nation::England => {
+            "# England has no national service: name your area's NHS complaints advocacy here.\n[advocacy]\nname = \"\"\nphone = \"\"\nwebsite = \"\"\n"
+        }
+        Nation::Wales => {
+            "# Left out, the leaflet names Llais. Uncomment to name another service.\n# [advocacy]\n# name = \"\"\n"
+        }
+        Nation::Scotland => {
+            "# Left out, the leaflet names the Patient Advice and Support Service (PASS).\n# [advocacy]\n# name = \"\"\n"
+        }
+        Nation::NorthernIreland => {
+            "# Left out, the leaflet names the Patient and Client Council.\n# [advocacy]\n# name = \"\"\n"
+        }
     };
     format!(
         r##"# policypack practice config. Every value is plain text; fill in the empty ones,
@@ -142,8 +167,12 @@ mod tests {
     fn starter_parses_as_toml_for_every_nation() {
         for nation in Nation::ALL {
             let text = starter("St John's \"Star\" Surgery", nation);
-            let value: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", nation.key()));
-            assert_eq!(value["practice"]["name"].as_str(), Some("St John's \"Star\" Surgery"));
+            let value: toml::Table =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", nation.key()));
+            assert_eq!(
+                value["practice"]["name"].as_str(),
+                Some("St John's \"Star\" Surgery")
+            );
             assert_eq!(value["practice"]["nation"].as_str(), Some(nation.key()));
         }
     }

@@ -12,6 +12,11 @@ pub fn run() -> anyhow::Result<Outcome> {
 }
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<Outcome> {
-    clap_complete::generate(shell, &mut Cli::command(), "policypack", &mut std::io::stdout());
+    clap_complete::generate(
+        shell,
+        &mut Cli::command(),
+        "policypack",
+        &mut std::io::stdout(),
+    );
     Ok(Outcome::Success)
 }

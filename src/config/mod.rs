@@ -71,15 +71,24 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
         problems.sort_by_key(|p| (p.path.clone(), p.line_col()));
         return Err(problems);
     }
-    let mut config: ConfigFile = merged.root.to_toml().try_into().map_err(|e: toml::de::Error| {
-        // The shape check mirrors serde; reaching here means they disagree.
-        vec![Diagnostic::file(path, format!("config could not be read: {e}"))]
-    })?;
+    let mut config: ConfigFile =
+        merged
+            .root
+            .to_toml()
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                // The shape check mirrors serde; reaching here means they disagree.
+                vec![Diagnostic::file(
+                    path,
+                    format!("config could not be read: {e}"),
+                )]
+            })?;
     let slug = match &config.practice.slug {
         Some(slug) => slug.clone(),
         None => rules::slugify(&config.practice.name).expect("checked across keys"),
     };
-    config.practice.postcode = rules::normalise_postcode(&config.practice.postcode).expect("checked by shape");
+    config.practice.postcode =
+        rules::normalise_postcode(&config.practice.postcode).expect("checked by shape");
     let issued = resolved.issued.expect("checked across keys");
     let review_months = config.policy.review_months.unwrap_or(DEFAULT_REVIEW_MONTHS);
     let review_due = issued
@@ -125,11 +134,26 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
         Some(Value::String(s)) => Some(s.as_str()),
         _ => None,
     };
-    if let Some(commissioner @ Node { value: Value::Table(table), .. }) = find("commissioner") {
-        if !["phone", "email", "website"].iter().any(|k| table.contains_key(*k)) {
+    if let Some(
+        commissioner @ Node {
+            value: Value::Table(table),
+            ..
+        },
+    ) = find("commissioner")
+    {
+        if !["phone", "email", "website"]
+            .iter()
+            .any(|k| table.contains_key(*k))
+        {
             problems.push(
-                Diagnostic::at(&commissioner.origin, Some("commissioner"), "needs a way to contact it: none of phone, email or website is set")
-                    .with_hint("add at least one, e.g. website = \"https://southyorkshire.icb.nhs.uk\""),
+                Diagnostic::at(
+                    &commissioner.origin,
+                    Some("commissioner"),
+                    "needs a way to contact it: none of phone, email or website is set",
+                )
+                .with_hint(
+                    "add at least one, e.g. website = \"https://southyorkshire.icb.nhs.uk\"",
+                ),
             );
         }
     }
@@ -137,33 +161,50 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
         if let (Some(name), Some(node)) = (text("practice.name"), find("practice.name")) {
             if rules::slugify(name).is_none() {
                 problems.push(
-                    Diagnostic::at(&node.origin, Some("practice.name"), "has no letters or digits to name the output folder after")
-                        .with_hint("add slug = \"my-practice\" under [practice]"),
+                    Diagnostic::at(
+                        &node.origin,
+                        Some("practice.name"),
+                        "has no letters or digits to name the output folder after",
+                    )
+                    .with_hint("add slug = \"my-practice\" under [practice]"),
                 );
             }
         }
     }
     let mut resolved = Resolved {
-        templates: find("templates").and_then(|node| resolve_path(node, "templates", true, problems)),
-        logo: find("branding.logo").and_then(|node| resolve_path(node, "branding.logo", false, problems)),
+        templates: find("templates")
+            .and_then(|node| resolve_path(node, "templates", true, problems)),
+        logo: find("branding.logo")
+            .and_then(|node| resolve_path(node, "branding.logo", false, problems)),
         issued: None,
     };
     if let (Some(logo), Some(node)) = (&resolved.logo, find("branding.logo")) {
         if let Err(message) = check_logo(logo) {
             problems.push(
-                Diagnostic::at(&node.origin, Some("branding.logo"), message)
-                    .with_hint("use a PNG or JPEG file; export it again from your image editor if needed"),
+                Diagnostic::at(&node.origin, Some("branding.logo"), message).with_hint(
+                    "use a PNG or JPEG file; export it again from your image editor if needed",
+                ),
             );
         }
     }
-    if let Some(node @ Node { value: Value::Datetime(date), .. }) = find("policy.issued") {
-        resolved.issued = date
-            .date
-            .and_then(|d| NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)));
+    if let Some(
+        node @ Node {
+            value: Value::Datetime(date),
+            ..
+        },
+    ) = find("policy.issued")
+    {
+        resolved.issued = date.date.and_then(|d| {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        });
         if date.date.is_some() && resolved.issued.is_none() {
             problems.push(
-                Diagnostic::at(&node.origin, Some("policy.issued"), format!("{date} is not a real calendar date"))
-                    .with_hint("check the day and month, e.g. issued = 2026-11-01"),
+                Diagnostic::at(
+                    &node.origin,
+                    Some("policy.issued"),
+                    format!("{date} is not a real calendar date"),
+                )
+                .with_hint("check the day and month, e.g. issued = 2026-11-01"),
             );
         }
     }
@@ -172,31 +213,55 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
 
 /// The node at a dotted key path in the merged tree.
 fn find_node<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
-    path.split('.').try_fold(root, |node, key| match &node.value {
-        Value::Table(table) => table.get(key).map(|e| &e.node),
-        _ => None,
-    })
+    path.split('.')
+        .try_fold(root, |node, key| match &node.value {
+            Value::Table(table) => table.get(key).map(|e| &e.node),
+            _ => None,
+        })
 }
 
 /// A relative path from a config, resolved against the file it was written in.
-fn resolve_path(node: &Node, key: &str, folder: bool, problems: &mut Vec<Diagnostic>) -> Option<PathBuf> {
-    let Value::String(relative) = &node.value else { return None };
+fn resolve_path(
+    node: &Node,
+    key: &str,
+    folder: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<PathBuf> {
+    let Value::String(relative) = &node.value else {
+        return None;
+    };
     let path = tree::base_dir(&node.origin.file.path).join(relative);
-    let ok = if folder { path.is_dir() } else { path.is_file() };
+    let ok = if folder {
+        path.is_dir()
+    } else {
+        path.is_file()
+    };
     if ok {
         return Some(path);
     }
     let what = if folder { "folder" } else { "file" };
     problems.push(
-        Diagnostic::at(&node.origin, Some(key), format!("{what} not found: {}", path.display()))
-            .with_hint(format!("the path is relative to {}; check the spelling", node.origin.file.path.display())),
+        Diagnostic::at(
+            &node.origin,
+            Some(key),
+            format!("{what} not found: {}", path.display()),
+        )
+        .with_hint(format!(
+            "the path is relative to {}; check the spelling",
+            node.origin.file.path.display()
+        )),
     );
     None
 }
 
 fn check_logo(path: &Path) -> Result<(), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {}", path.display(), tree::io_reason(&e)))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read {}: {}", path.display(), tree::io_reason(&e)))?;
     let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n");
     let jpeg = bytes.starts_with(&[0xff, 0xd8, 0xff]);
-    if png || jpeg { Ok(()) } else { Err(format!("{} is not a PNG or JPEG image", path.display())) }
+    if png || jpeg {
+        Ok(())
+    } else {
+        Err(format!("{} is not a PNG or JPEG image", path.display()))
+    }
 }

@@ -37,7 +37,11 @@ struct Walk<'s> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 impl<'s> Walk<'s> {
@@ -55,7 +59,10 @@ impl<'s> Walk<'s> {
                 .or_else(|| schema.get("oneOf"))
                 .and_then(Json::as_array)
             {
-                match branches.iter().find(|b| b.get("type").and_then(Json::as_str) != Some("null")) {
+                match branches
+                    .iter()
+                    .find(|b| b.get("type").and_then(Json::as_str) != Some("null"))
+                {
                     Some(branch) => schema = branch,
                     None => return schema,
                 }
@@ -80,18 +87,42 @@ impl<'s> Walk<'s> {
             (Some("array"), Value::Array(items)) => self.array(node, items, schema, path),
             (Some("string"), Value::Datetime(date)) if format(schema) == Some("date") => {
                 if date.date.is_none() || date.time.is_some() || date.offset.is_some() {
-                    self.report(node, path, format!("expected a date such as 2026-11-01, found {date}"), "write the date alone, as YYYY-MM-DD, without quotes or a time");
+                    self.report(
+                        node,
+                        path,
+                        format!("expected a date such as 2026-11-01, found {date}"),
+                        "write the date alone, as YYYY-MM-DD, without quotes or a time",
+                    );
                 }
             }
             (Some("string"), Value::String(text)) if format(schema) == Some("date") => {
-                self.report(node, path, format!("expected a date, found the text \"{text}\""), format!("write the date without quotes, e.g. {} = 2026-11-01", last_key(path)));
+                self.report(
+                    node,
+                    path,
+                    format!("expected a date, found the text \"{text}\""),
+                    format!(
+                        "write the date without quotes, e.g. {} = 2026-11-01",
+                        last_key(path)
+                    ),
+                );
             }
             (Some("string"), Value::String(text)) => self.string(node, text, schema, path),
             (Some("integer"), Value::Integer(n)) => self.range(node, *n as f64, schema, path),
-            (Some("integer"), Value::Float(f)) if f.is_infinite() => self.range(node, *f, schema, path),
+            (Some("integer"), Value::Float(f)) if f.is_infinite() => {
+                self.range(node, *f, schema, path)
+            }
             (Some(expected), found) => {
                 let hint = example_for(outer, schema, path);
-                self.report(node, path, format!("expected {}, found {}", type_phrase(expected, schema), found.type_name()), hint);
+                self.report(
+                    node,
+                    path,
+                    format!(
+                        "expected {}, found {}",
+                        type_phrase(expected, schema),
+                        found.type_name()
+                    ),
+                    hint,
+                );
             }
             (None, _) => {}
         }
@@ -103,9 +134,19 @@ impl<'s> Walk<'s> {
             match properties.and_then(|p| p.get(key)) {
                 Some(property) => self.node(&entry.node, property, &join(path, key)),
                 None => {
-                    let known = properties.into_iter().flat_map(|p| p.keys().map(String::as_str));
-                    let where_ = if path.is_empty() { "at the top level".to_string() } else { format!("in [{path}]") };
-                    let top_level = self.top_level.and_then(|t| t.get("properties")).and_then(|p| p.get(key)).is_some();
+                    let known = properties
+                        .into_iter()
+                        .flat_map(|p| p.keys().map(String::as_str));
+                    let where_ = if path.is_empty() {
+                        "at the top level".to_string()
+                    } else {
+                        format!("in [{path}]")
+                    };
+                    let top_level = self
+                        .top_level
+                        .and_then(|t| t.get("properties"))
+                        .and_then(|p| p.get(key))
+                        .is_some();
                     let hint = match did_you_mean(key, known) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None if top_level && !path.is_empty() => format!(
@@ -113,12 +154,18 @@ impl<'s> Walk<'s> {
                         ),
                         None => format!(
                             "the keys allowed {where_} are: {}",
-                            properties.map(|p| p.keys().cloned().collect::<Vec<_>>().join(", ")).unwrap_or_default()
+                            properties
+                                .map(|p| p.keys().cloned().collect::<Vec<_>>().join(", "))
+                                .unwrap_or_default()
                         ),
                     };
                     self.problems.push(
-                        Diagnostic::at(&entry.key_origin, Some(&join(path, key)), format!("unknown key `{key}` {where_}"))
-                            .with_hint(hint),
+                        Diagnostic::at(
+                            &entry.key_origin,
+                            Some(&join(path, key)),
+                            format!("unknown key `{key}` {where_}"),
+                        )
+                        .with_hint(hint),
                     );
                 }
             }
@@ -132,11 +179,27 @@ impl<'s> Walk<'s> {
             let is_table = property.and_then(schema_type) == Some("object");
             let full = join(path, key);
             let (message, hint) = if is_table {
-                (format!("missing table [{full}]"), format!("add a [{full}] section; `policypack new` writes one with every key explained"))
+                (
+                    format!("missing table [{full}]"),
+                    format!(
+                        "add a [{full}] section; `policypack new` writes one with every key explained"
+                    ),
+                )
             } else {
-                let section = if path.is_empty() { String::new() } else { format!(" under [{path}]") };
-                let about = property.map(|p| description(properties.and_then(|ps| ps.get(key)).unwrap_or(p))).unwrap_or_default();
-                (format!("missing required key `{key}`"), format!("add {key} = …{section}. {about}").trim_end().to_string())
+                let section = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" under [{path}]")
+                };
+                let about = property
+                    .map(|p| description(properties.and_then(|ps| ps.get(key)).unwrap_or(p)))
+                    .unwrap_or_default();
+                (
+                    format!("missing required key `{key}`"),
+                    format!("add {key} = …{section}. {about}")
+                        .trim_end()
+                        .to_string(),
+                )
             };
             self.report(node, &full, message, hint);
         }
@@ -146,12 +209,25 @@ impl<'s> Walk<'s> {
         let count = items.len() as u64;
         if let Some(min) = schema.get("minItems").and_then(Json::as_u64) {
             if count < min {
-                self.report(node, path, format!("needs at least {min} item{}, found {count}", plural(min)), format!("add a line, e.g. {} = [\"12 High Street\", \"Doncaster\"]", last_key(path)));
+                self.report(
+                    node,
+                    path,
+                    format!("needs at least {min} item{}, found {count}", plural(min)),
+                    format!(
+                        "add a line, e.g. {} = [\"12 High Street\", \"Doncaster\"]",
+                        last_key(path)
+                    ),
+                );
             }
         }
         if let Some(max) = schema.get("maxItems").and_then(Json::as_u64) {
             if count > max {
-                self.report(node, path, format!("allows at most {max} items, found {count}"), "join or drop some lines");
+                self.report(
+                    node,
+                    path,
+                    format!("allows at most {max} items, found {count}"),
+                    "join or drop some lines",
+                );
             }
         }
         if let Some(item_schema) = schema.get("items") {
@@ -168,27 +244,55 @@ impl<'s> Walk<'s> {
         }
         let chars = text.chars().count() as u64;
         if text.trim().is_empty() {
-            self.report(node, path, "is empty".into(), format!("fill it in, or delete the `{}` line if it is optional", last_key(path)));
+            self.report(
+                node,
+                path,
+                "is empty".into(),
+                format!(
+                    "fill it in, or delete the `{}` line if it is optional",
+                    last_key(path)
+                ),
+            );
             return;
         }
         if let Some(min) = schema.get("minLength").and_then(Json::as_u64) {
             if chars < min {
-                self.report(node, path, format!("is too short: {chars} character{}, at least {min} needed", plural(chars)), "write it out in full");
+                self.report(
+                    node,
+                    path,
+                    format!(
+                        "is too short: {chars} character{}, at least {min} needed",
+                        plural(chars)
+                    ),
+                    "write it out in full",
+                );
             }
         }
         if let Some(max) = schema.get("maxLength").and_then(Json::as_u64) {
             if chars > max {
-                self.report(node, path, format!("is too long: {chars} characters, at most {max} allowed"), "shorten it; documents print it on one line");
+                self.report(
+                    node,
+                    path,
+                    format!("is too long: {chars} characters, at most {max} allowed"),
+                    "shorten it; documents print it on one line",
+                );
             }
         }
         if let Some(allowed) = schema.get("enum").and_then(Json::as_array) {
             let allowed: Vec<&str> = allowed.iter().filter_map(Json::as_str).collect();
             if !allowed.contains(&text) {
                 let hint = match did_you_mean(&text.to_lowercase(), allowed.iter().copied()) {
-                    Some(close) => format!("did you mean \"{close}\"? allowed: {}", allowed.join(", ")),
+                    Some(close) => {
+                        format!("did you mean \"{close}\"? allowed: {}", allowed.join(", "))
+                    }
                     None => format!("allowed: {}", allowed.join(", ")),
                 };
-                self.report(node, path, format!("\"{text}\" is not one of the allowed values"), hint);
+                self.report(
+                    node,
+                    path,
+                    format!("\"{text}\" is not one of the allowed values"),
+                    hint,
+                );
             }
         }
         if let Some(format) = format(schema) {
@@ -202,12 +306,20 @@ impl<'s> Walk<'s> {
         let min = schema.get("minimum").and_then(Json::as_f64);
         let max = schema.get("maximum").and_then(Json::as_f64);
         if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-            let shown = if n.is_finite() { format!("{n}") } else { "a very large number".into() };
+            let shown = if n.is_finite() {
+                format!("{n}")
+            } else {
+                "a very large number".into()
+            };
             self.report(
                 node,
                 path,
                 format!("{shown} is out of range"),
-                format!("use a whole number from {} to {}", min.unwrap_or(0.0), max.unwrap_or(f64::MAX)),
+                format!(
+                    "use a whole number from {} to {}",
+                    min.unwrap_or(0.0),
+                    max.unwrap_or(f64::MAX)
+                ),
             );
         }
     }
@@ -227,7 +339,11 @@ fn format(schema: &Json) -> Option<&str> {
 }
 
 fn description(schema: &Json) -> String {
-    schema.get("description").and_then(Json::as_str).unwrap_or("").replace('\n', " ")
+    schema
+        .get("description")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .replace('\n', " ")
 }
 
 fn type_phrase(ty: &str, schema: &Json) -> &'static str {

@@ -126,7 +126,10 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
                         Diagnostic::at(
                             &entry.node.origin,
                             Some("extends"),
-                            format!("expected a file path in quotes, found {}", other.type_name()),
+                            format!(
+                                "expected a file path in quotes, found {}",
+                                other.type_name()
+                            ),
                         )
                         .with_hint("write extends = \"_lmc.toml\""),
                     ]);
@@ -177,13 +180,23 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
         fail(
-            format!("{} is not UTF-8 text (bad byte on line {line})", path.display()),
+            format!(
+                "{} is not UTF-8 text (bad byte on line {line})",
+                path.display()
+            ),
             "save the file as UTF-8 in your editor",
         )
     })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
     if text.trim().is_empty() {
         return Err(fail(
             format!("{} is empty", path.display()),
@@ -217,8 +230,12 @@ fn parse(file: &Arc<SourceFile>) -> Result<(Table, Origin), Vec<Diagnostic>> {
                     file: file.clone(),
                     span,
                 };
-                Diagnostic::at(&origin, None, format!("TOML syntax: {}", e.message().trim_end()))
-                    .with_hint(syntax_hint(e.message()))
+                Diagnostic::at(
+                    &origin,
+                    None,
+                    format!("TOML syntax: {}", e.message().trim_end()),
+                )
+                .with_hint(syntax_hint(e.message()))
             })
             .collect());
     }

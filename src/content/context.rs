@@ -15,19 +15,33 @@ use crate::config::model::Contact;
 use crate::config::{Practice, rules};
 
 /// Builds the context for one document of one practice.
-pub fn build(practice: &Practice, nation: &NationFacts, kind: DocKind) -> anyhow::Result<tera::Context> {
+pub fn build(
+    practice: &Practice,
+    nation: &NationFacts,
+    kind: DocKind,
+) -> anyhow::Result<tera::Context> {
     let c = &practice.config;
     let p = &c.practice;
     let complaints = &c.complaints;
     let complaints_address = complaints.address.as_ref().unwrap_or(&p.address);
     let complaints_phone = complaints.phone.as_deref().unwrap_or(&p.phone);
     let lead = match &complaints.lead_name {
-        Some(name) => format!("{}, {}", markdown_text(name), markdown_text(&complaints.lead_role)),
+        Some(name) => format!(
+            "{}, {}",
+            markdown_text(name),
+            markdown_text(&complaints.lead_role)
+        ),
         None => format!("the {}", markdown_text(&complaints.lead_role)),
     };
+    let acknowledge = complaints
+        .acknowledge_working_days
+        .unwrap_or(nation.acknowledge_working_days);
     let advocacy = match &c.advocacy {
         Some(contact) => contact_value(contact),
-        None => nation.advocacy.as_ref().map_or(Value::Null, facts_contact_value),
+        None => nation
+            .advocacy
+            .as_ref()
+            .map_or(Value::Null, facts_contact_value),
     };
 
     let value = json!({
@@ -58,7 +72,7 @@ pub fn build(practice: &Practice, nation: &NationFacts, kind: DocKind) -> anyhow
             "email_link": complaints.email.as_deref().map(email_link),
             "address": lines(complaints_address),
             "address_inline": inline_address(complaints_address, complaints.address.is_none().then_some(p.postcode.as_str())),
-            "acknowledge_working_days": complaints.acknowledge_working_days.unwrap_or(nation.acknowledge_working_days),
+            "acknowledge_working_days": acknowledge,
         },
         "commissioner": contact_value(&Contact {
             name: c.commissioner.name.clone(),
@@ -88,7 +102,7 @@ pub fn build(practice: &Practice, nation: &NationFacts, kind: DocKind) -> anyhow
             "version": c.policy.version.as_deref().map(markdown_text),
         },
         "ombudsman": facts_contact_value(&nation.ombudsman),
-        "nation": nation,
+        "nation": nation.with_days(acknowledge),
     });
     Ok(tera::Context::from_value(value)?)
 }

@@ -18,7 +18,7 @@ pub fn markdown_text(value: &str) -> String {
             '!' => next == Some('['),
             // Markers that only count at the start of a line.
             '#' | '+' | '-' | '=' => at_start,
-            '.' | ')' => at_start_after_digits(&out),
+            '.' | ')' => at_start_after_digits(&out) && next.is_none_or(char::is_whitespace),
             _ => false,
         };
         if escape {
@@ -68,7 +68,8 @@ mod tests {
         for event in Parser::new_ext(markdown, crate::markdown::options()) {
             match event {
                 Event::Text(t) => text.push_str(&t),
-                Event::Start(pulldown_cmark::Tag::Paragraph) | Event::End(pulldown_cmark::TagEnd::Paragraph) => {}
+                Event::Start(pulldown_cmark::Tag::Paragraph)
+                | Event::End(pulldown_cmark::TagEnd::Paragraph) => {}
                 _ => markup = true,
             }
         }
@@ -92,6 +93,8 @@ mod tests {
             "![img](x.png)",
             "back\\slash",
             "===",
+            "3. Three",
+            "10)",
         ] {
             let (text, markup) = shown(&markdown_text(value));
             assert_eq!(text, value, "{value}");
@@ -101,9 +104,16 @@ mod tests {
 
     #[test]
     fn leaves_plain_punctuation_readable() {
-        assert_eq!(markdown_text("St John's & Woodlands"), "St John's & Woodlands");
+        assert_eq!(
+            markdown_text("St John's & Woodlands"),
+            "St John's & Woodlands"
+        );
         assert_eq!(markdown_text("01302 123456"), "01302 123456");
-        assert_eq!(markdown_text("Dr A Patel, Senior Partner"), "Dr A Patel, Senior Partner");
+        assert_eq!(
+            markdown_text("Dr A Patel, Senior Partner"),
+            "Dr A Patel, Senior Partner"
+        );
+        assert_eq!(markdown_text("2.1"), "2.1");
     }
 
     #[test]

@@ -69,7 +69,11 @@ pub struct Document {
 }
 
 /// Renders one document of a practice.
-pub fn render(practice: &Practice, kind: DocKind, templates: &Templates) -> anyhow::Result<Document> {
+pub fn render(
+    practice: &Practice,
+    kind: DocKind,
+    templates: &Templates,
+) -> anyhow::Result<Document> {
     let nation = templates.nation(practice.nation())?;
     let context = context::build(practice, nation, kind)?;
     let markdown = templates.render(&kind.template(), &context)?;

@@ -27,7 +27,10 @@ pub struct NationFacts {
     pub frontline_working_days: Option<u8>,
     /// Working days for the full written answer, where the rules set one.
     pub response_working_days: Option<u8>,
-    /// What happens after a complaint is made, in plain words, as Markdown list items.
+    /// What happens after a complaint is made, in plain words, as Markdown
+    /// list items. `{acknowledge}`, `{frontline}` and `{response}` stand for
+    /// the numbers of working days, so a config's own acknowledgement time
+    /// shows everywhere.
     pub next_steps: Vec<String>,
     /// What the commissioner is called: "Integrated Care Board (ICB)".
     pub commissioner_kind: String,
@@ -53,4 +56,48 @@ pub struct FactsContact {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
+}
+
+impl NationFacts {
+    /// The facts with the working-day placeholders in `next_steps` filled in.
+    pub fn with_days(&self, acknowledge: u8) -> NationFacts {
+        let fill = |text: &String| {
+            let mut text = text.replace("{acknowledge}", &acknowledge.to_string());
+            if let Some(days) = self.frontline_working_days {
+                text = text.replace("{frontline}", &days.to_string());
+            }
+            if let Some(days) = self.response_working_days {
+                text = text.replace("{response}", &days.to_string());
+            }
+            text
+        };
+        NationFacts {
+            next_steps: self.next_steps.iter().map(fill).collect(),
+            ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Nation;
+    use crate::content::Templates;
+
+    #[test]
+    fn every_placeholder_is_filled_for_every_nation() {
+        let templates = Templates::load(None).unwrap();
+        for nation in Nation::ALL {
+            let facts = templates.nation(nation).unwrap().with_days(4);
+            for step in &facts.next_steps {
+                assert!(!step.contains('{'), "{}: {step}", nation.key());
+            }
+        }
+        let scotland = templates.nation(Nation::Scotland).unwrap().with_days(4);
+        assert!(
+            scotland
+                .next_steps
+                .iter()
+                .any(|s| s.contains("within 4 working days"))
+        );
+    }
 }

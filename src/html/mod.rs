@@ -18,7 +18,12 @@ use crate::content::context::long_date;
 use crate::content::{Document, Templates};
 
 /// Renders a document as a complete HTML page.
-pub fn render(doc: &Document, practice: &Practice, templates: &Templates, logo_data_uri: Option<&str>) -> anyhow::Result<String> {
+pub fn render(
+    doc: &Document,
+    practice: &Practice,
+    templates: &Templates,
+    logo_data_uri: Option<&str>,
+) -> anyhow::Result<String> {
     let body = body_html(doc)?;
     let c = &practice.config;
     let context = tera::Context::from_value(json!({
@@ -30,6 +35,7 @@ pub fn render(doc: &Document, practice: &Practice, templates: &Templates, logo_d
         "practice": {
             "name": c.practice.name,
             "phone": c.practice.phone,
+            "phone_href": crate::config::rules::tel_uri(&c.practice.phone),
             "website": c.practice.website,
         },
         "policy": {
@@ -68,7 +74,9 @@ pub fn body_html(doc: &Document) -> anyhow::Result<String> {
 fn add_heading_ids(events: &mut [Event<'_>]) {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for i in 0..events.len() {
-        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else { continue };
+        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
+            continue;
+        };
         let mut text = String::new();
         for event in &events[i + 1..] {
             match event {
@@ -79,7 +87,11 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
         }
         let base = heading_id(&text);
         let count = seen.entry(base.clone()).or_insert(0);
-        let id = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
+        let id = if *count == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{count}")
+        };
         *count += 1;
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
             *slot = Some(CowStr::from(id));
@@ -100,21 +112,50 @@ pub fn heading_id(text: &str) -> String {
         .collect()
 }
 
-/// Tables scroll sideways on narrow screens instead of overflowing the page.
+/// Tables scroll sideways on narrow screens instead of overflowing the
+/// page. Each scrolling region is named after the heading above it, so a
+/// screen reader lists "Feedback log", not a row of identical "Table"s.
 fn wrap_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len() + 8);
+    let mut heading = String::new();
+    let mut in_heading = false;
+    let mut used: HashMap<String, usize> = HashMap::new();
     for event in events {
         match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                heading.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(text) | Event::Code(text) if in_heading => heading.push_str(text),
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">\n")));
-                out.push(event);
+                let base = if heading.is_empty() {
+                    "Table".to_string()
+                } else {
+                    format!("Table: {heading}")
+                };
+                let count = used.entry(base.clone()).or_insert(0);
+                *count += 1;
+                let label = if *count == 1 {
+                    base
+                } else {
+                    format!("{base} ({count})")
+                };
+                let mut label_html = String::new();
+                pulldown_cmark_escape::escape_html(&mut label_html, &label)
+                    .expect("writing to a String");
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"{label_html}\" tabindex=\"0\">\n"
+                ))));
             }
             Event::End(TagEnd::Table) => {
                 out.push(event);
                 out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                continue;
             }
-            _ => out.push(event),
+            _ => {}
         }
+        out.push(event);
     }
     out
 }
@@ -142,12 +183,32 @@ mod tests {
     #[test]
     fn escaped_values_stay_text() {
         let html = body_html(&doc("Name: \\<script\\>alert('x')\\</script\\>\n")).unwrap();
-        assert!(html.contains("&lt;script&gt;alert('x')&lt;/script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert('x')&lt;/script&gt;"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn table_regions_are_named_after_their_heading() {
+        let table = "| a | b |\n|---|---|\n| 1 | 2 |\n";
+        let html = body_html(&doc(&format!("## Log & \\<notes\\>\n\n{table}\n{table}"))).unwrap();
+        assert!(
+            html.contains("aria-label=\"Table: Log &amp; &lt;notes&gt;\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("aria-label=\"Table: Log &amp; &lt;notes&gt; (2)\""),
+            "{html}"
+        );
     }
 
     #[test]
     fn headings_get_github_ids() {
-        let html = body_html(&doc("## 1. Purpose and scope\n\n## Contacts\n\n## Contacts\n")).unwrap();
+        let html = body_html(&doc(
+            "## 1. Purpose and scope\n\n## Contacts\n\n## Contacts\n",
+        ))
+        .unwrap();
         assert!(html.contains("<h2 id=\"1-purpose-and-scope\">"), "{html}");
         assert!(html.contains("<h2 id=\"contacts-1\">"), "{html}");
     }

@@ -46,7 +46,11 @@ impl TemplateCache {
 }
 
 /// Renders every requested output of one practice, in memory.
-pub fn render_practice(practice: &Practice, templates: &Templates, options: &BuildOptions) -> anyhow::Result<Vec<Output>> {
+pub fn render_practice(
+    practice: &Practice,
+    templates: &Templates,
+    options: &BuildOptions,
+) -> anyhow::Result<Vec<Output>> {
     let folder = options.out.join(&practice.slug);
     let logo = practice.logo.as_deref().map(logo_data_uri).transpose()?;
     let mut outputs = Vec::new();
@@ -69,8 +73,15 @@ pub fn render_practice(practice: &Practice, templates: &Templates, options: &Bui
 }
 
 /// Renders and writes one practice; nothing is written if any output fails to render.
-pub fn build_practice(practice: &Practice, cache: &mut TemplateCache, options: &BuildOptions) -> anyhow::Result<Vec<PathBuf>> {
-    let dir = options.templates.as_deref().or(practice.templates.as_deref());
+pub fn build_practice(
+    practice: &Practice,
+    cache: &mut TemplateCache,
+    options: &BuildOptions,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = options
+        .templates
+        .as_deref()
+        .or(practice.templates.as_deref());
     let templates = cache.get(dir)?;
     let outputs = render_practice(practice, templates, options)?;
     let mut written = Vec::with_capacity(outputs.len());
@@ -82,7 +93,15 @@ pub fn build_practice(practice: &Practice, cache: &mut TemplateCache, options: &
 }
 
 fn logo_data_uri(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read the logo {}", path.display()))?;
-    let mime = if bytes.starts_with(b"\x89PNG") { "image/png" } else { "image/jpeg" };
-    Ok(format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read the logo {}", path.display()))?;
+    let mime = if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    Ok(format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
 }

@@ -12,13 +12,18 @@ use anyhow::{Context as _, bail};
 pub fn practice_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
             let before = files.len();
-            walk(path, &mut files).with_context(|| format!("cannot read the folder {}", path.display()))?;
+            walk(path, &mut files)
+                .with_context(|| format!("cannot read the folder {}", path.display()))?;
             files[before..].sort();
             if files.len() == before {
-                bail!("{} holds no practice configs (*.toml files not starting with _)", path.display());
+                bail!(
+                    "{} holds no practice configs (*.toml files not starting with _)",
+                    path.display()
+                );
             }
         } else {
             files.push(path.clone());
@@ -57,7 +62,15 @@ mod tests {
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         std::fs::write(dir.path().join("sub/c.toml"), "").unwrap();
         let found = practice_files(&[dir.path().to_path_buf()]).unwrap();
-        let names: Vec<_> = found.iter().map(|p| p.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned()).collect();
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
         assert_eq!(names, ["a.toml", "b.toml", "sub/c.toml"]);
     }
 

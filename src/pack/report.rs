@@ -8,7 +8,10 @@ pub fn problems(problems: &[Diagnostic], global: &GlobalArgs) {
     for problem in problems {
         match global.message_format {
             MessageFormat::Human => eprintln!("{}\n", problem.render()),
-            MessageFormat::Json => println!("{}", serde_json::to_string(&problem.to_json()).expect("JSON")),
+            MessageFormat::Json => println!(
+                "{}",
+                serde_json::to_string(&problem.to_json()).expect("JSON")
+            ),
         }
     }
 }

@@ -10,7 +10,8 @@ use anyhow::Context as _;
 
 pub fn atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     let mut temp = tempfile::Builder::new()
         .prefix(".policypack-")
         .suffix(".tmp")

@@ -13,9 +13,18 @@ fn example(name: &str) -> String {
 /// The English example with hostile values in the name, lead and role.
 pub fn hostile_config() -> String {
     example("ashfield-medical-centre.toml")
-        .replace("name = \"Ashfield Medical Centre\"", &format!("name = {}", toml_string(HOSTILE_NAME)))
-        .replace("lead_name = \"Jane Smith\"", &format!("lead_name = {}", toml_string(HOSTILE_LEAD)))
-        .replace("lead_role = \"Practice Manager\"", &format!("lead_role = {}", toml_string(HOSTILE_ROLE)))
+        .replace(
+            "name = \"Ashfield Medical Centre\"",
+            &format!("name = {}", toml_string(HOSTILE_NAME)),
+        )
+        .replace(
+            "lead_name = \"Jane Smith\"",
+            &format!("lead_name = {}", toml_string(HOSTILE_LEAD)),
+        )
+        .replace(
+            "lead_role = \"Practice Manager\"",
+            &format!("lead_role = {}", toml_string(HOSTILE_ROLE)),
+        )
 }
 
 fn toml_string(value: &str) -> String {
@@ -26,7 +35,14 @@ fn toml_string(value: &str) -> String {
 fn new_writes_a_starter_that_checks_once_filled_in() {
     let sandbox = Sandbox::new();
     sandbox
-        .run(&["new", "configs/my-surgery.toml", "--name", "My Surgery", "--nation", "wales"])
+        .run(&[
+            "new",
+            "configs/my-surgery.toml",
+            "--name",
+            "My Surgery",
+            "--nation",
+            "wales",
+        ])
         .expect_code(0);
     let starter = sandbox.read("configs/my-surgery.toml");
     assert!(starter.contains("name = \"My Surgery\""));
@@ -35,8 +51,17 @@ fn new_writes_a_starter_that_checks_once_filled_in() {
     // As written, check points at each value still to fill in.
     let run = sandbox.run(&["check", "configs/my-surgery.toml"]);
     run.expect_code(1);
-    for key in ["practice.address", "practice.postcode", "practice.phone", "commissioner.name"] {
-        assert!(run.stderr().contains(key), "{key} not reported:\n{}", run.stderr());
+    for key in [
+        "practice.address",
+        "practice.postcode",
+        "practice.phone",
+        "commissioner.name",
+    ] {
+        assert!(
+            run.stderr().contains(key),
+            "{key} not reported:\n{}",
+            run.stderr()
+        );
     }
 
     let filled = starter
@@ -48,7 +73,9 @@ fn new_writes_a_starter_that_checks_once_filled_in() {
             "[commissioner]\nwebsite = \"https://cavuhb.nhs.wales\"\nname = \"Cardiff and Vale University Health Board\"",
         );
     sandbox.write("configs/my-surgery.toml", &filled);
-    sandbox.run(&["check", "configs/my-surgery.toml"]).expect_code(0);
+    sandbox
+        .run(&["check", "configs/my-surgery.toml"])
+        .expect_code(0);
 }
 
 #[test]
@@ -65,14 +92,26 @@ fn new_refuses_to_overwrite() {
 fn check_reports_every_bad_file_and_keeps_going() {
     let sandbox = Sandbox::new();
     sandbox.write("good.toml", &example("ashfield-medical-centre.toml"));
-    sandbox.write("bad.toml", &example("ashfield-medical-centre.toml").replace("DN5 0AA", "DN5"));
+    sandbox.write(
+        "bad.toml",
+        &example("ashfield-medical-centre.toml").replace("DN5 0AA", "DN5"),
+    );
     sandbox.write("worse.toml", "[practice\n");
     let run = sandbox.run(&["check", "good.toml", "bad.toml", "worse.toml"]);
     run.expect_code(1);
     assert!(run.stdout().contains("ok: good.toml"), "{}", run.stdout());
-    assert!(run.stderr().contains("bad.toml:9:12: error: practice.postcode"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("bad.toml:9:12: error: practice.postcode"),
+        "{}",
+        run.stderr()
+    );
     assert!(run.stderr().contains("worse.toml:1:"), "{}", run.stderr());
-    assert!(run.stderr().contains("2 of 3 configs had problems"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("2 of 3 configs had problems"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]
@@ -82,16 +121,22 @@ fn check_missing_file_is_a_usage_error() {
     run.expect_code(2);
     assert!(run.stderr().contains("nowhere.toml"), "{}", run.stderr());
     sandbox.run(&["check"]).expect_code(2);
-    sandbox.run(&["build", "--formats", "docx", "x.toml"]).expect_code(2);
+    sandbox
+        .run(&["build", "--formats", "docx", "x.toml"])
+        .expect_code(2);
 }
 
 #[test]
 fn check_json_gives_one_object_per_problem() {
     let sandbox = Sandbox::new();
-    sandbox.write("bad.toml", &example("ashfield-medical-centre.toml").replace("01302 123457", "123"));
+    sandbox.write(
+        "bad.toml",
+        &example("ashfield-medical-centre.toml").replace("01302 123457", "123"),
+    );
     let run = sandbox.run(&["check", "--message-format", "json", "bad.toml"]);
     run.expect_code(1);
-    let problem: serde_json::Value = serde_json::from_str(run.stdout().lines().next().unwrap()).unwrap();
+    let problem: serde_json::Value =
+        serde_json::from_str(run.stdout().lines().next().unwrap()).unwrap();
     assert_eq!(problem["file"], "bad.toml");
     assert_eq!(problem["key"], "complaints.phone");
     assert_eq!(problem["line"], 18);
@@ -103,7 +148,11 @@ fn check_takes_folders_and_skips_shared_defaults() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["check", repo().join("practice-configs").to_str().unwrap()]);
     run.expect_code(0);
-    assert!(run.stdout().contains("6 configs checked, no problems"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("6 configs checked, no problems"),
+        "{}",
+        run.stdout()
+    );
     assert!(!run.stdout().contains("_lmc.toml"), "{}", run.stdout());
 }
 
@@ -112,7 +161,11 @@ fn build_writes_every_document_in_every_format() {
     let sandbox = Sandbox::new();
     sandbox.write("ashfield.toml", &example("ashfield-medical-centre.toml"));
     sandbox.run(&["build", "ashfield.toml"]).expect_code(0);
-    for stem in ["zero-tolerance-notice", "complaints-leaflet", "staff-handbook"] {
+    for stem in [
+        "zero-tolerance-notice",
+        "complaints-leaflet",
+        "staff-handbook",
+    ] {
         for ext in ["md", "html"] {
             let text = sandbox.read(&format!("out/ashfield-medical-centre/{stem}.{ext}"));
             assert!(text.contains("Ashfield Medical Centre"), "{stem}.{ext}");
@@ -131,7 +184,16 @@ fn build_docs_and_formats_choose_outputs() {
     let sandbox = Sandbox::new();
     sandbox.write("ashfield.toml", &example("ashfield-medical-centre.toml"));
     sandbox
-        .run(&["build", "ashfield.toml", "-o", "pack", "--docs", "complaints-leaflet", "--formats", "md"])
+        .run(&[
+            "build",
+            "ashfield.toml",
+            "-o",
+            "pack",
+            "--docs",
+            "complaints-leaflet",
+            "--formats",
+            "md",
+        ])
         .expect_code(0);
     let files: Vec<_> = std::fs::read_dir(sandbox.path().join("pack/ashfield-medical-centre"))
         .unwrap()
@@ -146,20 +208,47 @@ fn hostile_values_appear_literally_in_every_output() {
     sandbox.write("hostile.toml", &hostile_config());
     sandbox.run(&["build", "hostile.toml"]).expect_code(0);
     let folder = "out/st-johns-woodlands-star-surgery-1";
-    for stem in ["zero-tolerance-notice", "complaints-leaflet", "staff-handbook"] {
+    for stem in [
+        "zero-tolerance-notice",
+        "complaints-leaflet",
+        "staff-handbook",
+    ] {
         let md = sandbox.read(&format!("{folder}/{stem}.md"));
         let html = sandbox.read(&format!("{folder}/{stem}.html"));
         // Markdown: escaped so that a renderer shows the text as typed.
-        assert!(md.contains(r"St John's & Woodlands \*Star\* Surgery #1"), "{stem}.md");
-        assert!(!md.contains("{{") || md.contains("{{ 7\\*7 }}"), "{stem}.md evaluated or lost the braces");
+        assert!(
+            md.contains(r"St John's & Woodlands \*Star\* Surgery #1"),
+            "{stem}.md"
+        );
+        assert!(
+            !md.contains("{{") || md.contains("{{ 7\\*7 }}"),
+            "{stem}.md evaluated or lost the braces"
+        );
         assert!(!md.contains("49"), "{stem}.md: {{ 7*7 }} was evaluated");
         // HTML: the same text, escaped, and never a script element.
-        assert!(html.contains("St John&#39;s &amp; Woodlands *Star* Surgery #1") || html.contains("St John's &amp; Woodlands *Star* Surgery #1"), "{stem}.html");
-        assert!(!html.contains("<script"), "{stem}.html has a script element");
-        assert!(!html.contains("<em>Star</em>"), "{stem}.html turned *Star* into markup");
+        assert!(
+            html.contains("St John&#39;s &amp; Woodlands *Star* Surgery #1")
+                || html.contains("St John's &amp; Woodlands *Star* Surgery #1"),
+            "{stem}.html"
+        );
+        assert!(
+            !html.contains("<script"),
+            "{stem}.html has a script element"
+        );
+        assert!(
+            !html.contains("<em>Star</em>"),
+            "{stem}.html turned *Star* into markup"
+        );
         if stem != "zero-tolerance-notice" {
-            assert!(html.contains("&lt;script&gt;alert("), "{stem}.html lost the role");
-            assert!(html.contains("Zoë O&#39;Brien-Núñez {{ 7*7 }}") || html.contains("Zoë O'Brien-Núñez {{ 7*7 }}"), "{stem}.html lost the lead");
+            assert!(
+                html.contains("&lt;script&gt;alert("),
+                "{stem}.html lost the role"
+            );
+            assert!(
+                html.contains("Zoë O&#39;Brien-Núñez {{ 7*7 }}")
+                    || html.contains("Zoë O'Brien-Núñez {{ 7*7 }}"),
+                "{stem}.html lost the lead"
+            );
         }
     }
 }
@@ -168,32 +257,73 @@ fn hostile_values_appear_literally_in_every_output() {
 fn template_override_replaces_one_file_and_raw_html_is_refused() {
     let sandbox = Sandbox::new();
     sandbox.write("ashfield.toml", &example("ashfield-medical-centre.toml"));
-    sandbox.write("mine/zero-tolerance-notice.md", "# Our own notice\n\nCall {{ practice.phone_link }}.\n");
-    sandbox.run(&["build", "ashfield.toml", "--templates", "mine"]).expect_code(0);
+    sandbox.write(
+        "mine/zero-tolerance-notice.md",
+        "# Our own notice\n\nCall {{ practice.phone_link }}.\n",
+    );
+    sandbox
+        .run(&["build", "ashfield.toml", "--templates", "mine"])
+        .expect_code(0);
     let notice = sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md");
-    assert_eq!(notice, "# Our own notice\n\nCall [01302 123456](<tel:+441302123456>).\n");
+    assert_eq!(
+        notice,
+        "# Our own notice\n\nCall [01302 123456](<tel:+441302123456>).\n"
+    );
     let leaflet = sandbox.read("out/ashfield-medical-centre/complaints-leaflet.md");
     assert!(leaflet.contains("Ombudsman"), "built-in leaflet still used");
 
-    sandbox.write("evil/zero-tolerance-notice.md", "# Notice\n\n<img src=x onerror=alert(1)>\n");
-    let run = sandbox.run(&["build", "ashfield.toml", "--templates", "evil", "-o", "evil-out"]);
+    sandbox.write(
+        "evil/zero-tolerance-notice.md",
+        "# Notice\n\n<img src=x onerror=alert(1)>\n",
+    );
+    let run = sandbox.run(&[
+        "build",
+        "ashfield.toml",
+        "--templates",
+        "evil",
+        "-o",
+        "evil-out",
+    ]);
     run.expect_code(1);
     assert!(run.stderr().contains("raw HTML"), "{}", run.stderr());
-    assert!(!sandbox.path().join("evil-out/ashfield-medical-centre").exists(), "a failed practice wrote files");
+    assert!(
+        !sandbox
+            .path()
+            .join("evil-out/ashfield-medical-centre")
+            .exists(),
+        "a failed practice wrote files"
+    );
 }
 
 #[test]
 fn one_bad_practice_does_not_stop_the_others() {
     let sandbox = Sandbox::new();
     sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
-    sandbox.write("b.toml", &example("ormeau-road-surgery.toml").replace("BT7 2EB", "nowhere"));
+    sandbox.write(
+        "b.toml",
+        &example("ormeau-road-surgery.toml").replace("BT7 2EB", "nowhere"),
+    );
     sandbox.write("c.toml", &example("meddygfa-ty-gwyn.toml"));
     let run = sandbox.run(&["build", "a.toml", "b.toml", "c.toml"]);
     run.expect_code(1);
-    assert!(sandbox.path().join("out/ashfield-medical-centre/staff-handbook.html").exists());
-    assert!(sandbox.path().join("out/meddygfa-ty-gwyn/staff-handbook.html").exists());
+    assert!(
+        sandbox
+            .path()
+            .join("out/ashfield-medical-centre/staff-handbook.html")
+            .exists()
+    );
+    assert!(
+        sandbox
+            .path()
+            .join("out/meddygfa-ty-gwyn/staff-handbook.html")
+            .exists()
+    );
     assert!(!sandbox.path().join("out/ormeau-road-surgery").exists());
-    assert!(run.stderr().contains("failed:\n  b.toml"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("failed:\n  b.toml"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]
@@ -203,7 +333,12 @@ fn duplicate_slugs_name_both_files() {
     sandbox.write("b.toml", &example("ashfield-medical-centre.toml"));
     let run = sandbox.run(&["build", "a.toml", "b.toml"]);
     run.expect_code(1);
-    assert!(run.stderr().contains("b.toml: error: slug \"ashfield-medical-centre\" is also used by a.toml"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("b.toml: error: slug \"ashfield-medical-centre\" is also used by a.toml"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]
@@ -211,10 +346,23 @@ fn schema_describes_every_section() {
     let run = Sandbox::new().run(&["schema"]);
     run.expect_code(0);
     let schema: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
-    for key in ["practice", "complaints", "commissioner", "advocacy", "lmc", "defence_organisations", "social_media", "policy", "branding"] {
+    for key in [
+        "practice",
+        "complaints",
+        "commissioner",
+        "advocacy",
+        "lmc",
+        "defence_organisations",
+        "social_media",
+        "policy",
+        "branding",
+    ] {
         assert!(schema["properties"][key].is_object(), "{key}");
     }
-    assert_eq!(schema["$defs"]["PracticeSection"]["additionalProperties"], false);
+    assert_eq!(
+        schema["$defs"]["PracticeSection"]["additionalProperties"],
+        false
+    );
 }
 
 #[test]
@@ -254,7 +402,11 @@ fn garbage_never_panics() {
         let name = format!("g{i}.toml");
         std::fs::write(sandbox.path().join(&name), input).unwrap();
         let run = sandbox.run(&["check", &name]);
-        assert!(!run.stderr().contains("panicked"), "{name}: {}", run.stderr());
+        assert!(
+            !run.stderr().contains("panicked"),
+            "{name}: {}",
+            run.stderr()
+        );
         assert!(matches!(run.code(), 0 | 1), "{name}: exit {}", run.code());
     }
 }

@@ -9,7 +9,14 @@ use crate::harness::{Sandbox, repo};
 fn built_examples() -> Sandbox {
     let sandbox = Sandbox::new();
     sandbox
-        .run(&["build", repo().join("practice-configs").to_str().unwrap(), "-o", "out", "--formats", "md,html"])
+        .run(&[
+            "build",
+            repo().join("practice-configs").to_str().unwrap(),
+            "-o",
+            "out",
+            "--formats",
+            "md,html",
+        ])
         .expect_code(0);
     sandbox
 }
@@ -26,7 +33,11 @@ struct NationCase {
 const NATIONS: [NationCase; 4] = [
     NationCase {
         slug: "ashfield-medical-centre",
-        ombudsman: ["Parliamentary and Health Service Ombudsman", "0345 015 4033", "www.ombudsman.org.uk"],
+        ombudsman: [
+            "Parliamentary and Health Service Ombudsman",
+            "0345 015 4033",
+            "www.ombudsman.org.uk",
+        ],
         time_limit: "12 months",
         acknowledge: "3 working days",
         commissioner: "NHS South Yorkshire Integrated Care Board",
@@ -34,7 +45,11 @@ const NATIONS: [NationCase; 4] = [
     },
     NationCase {
         slug: "meddygfa-ty-gwyn",
-        ombudsman: ["Public Services Ombudsman for Wales", "0300 790 0203", "www.ombudsman.wales"],
+        ombudsman: [
+            "Public Services Ombudsman for Wales",
+            "0300 790 0203",
+            "www.ombudsman.wales",
+        ],
         time_limit: "12 months",
         acknowledge: "2 working days",
         commissioner: "Cardiff and Vale University Health Board",
@@ -42,7 +57,11 @@ const NATIONS: [NationCase; 4] = [
     },
     NationCase {
         slug: "leith-walk-medical-practice",
-        ombudsman: ["Scottish Public Services Ombudsman", "0800 377 7330", "www.spso.org.uk"],
+        ombudsman: [
+            "Scottish Public Services Ombudsman",
+            "0800 377 7330",
+            "www.spso.org.uk",
+        ],
         time_limit: "6 months",
         acknowledge: "3 working days",
         commissioner: "NHS Lothian",
@@ -50,7 +69,11 @@ const NATIONS: [NationCase; 4] = [
     },
     NationCase {
         slug: "ormeau-road-surgery",
-        ombudsman: ["Northern Ireland Public Services Ombudsman", "", "www.nipso.org.uk"],
+        ombudsman: [
+            "Northern Ireland Public Services Ombudsman",
+            "",
+            "www.nipso.org.uk",
+        ],
         time_limit: "6 months",
         acknowledge: "3 working days",
         commissioner: "Strategic Planning and Performance Group",
@@ -63,16 +86,30 @@ fn leaflet_carries_each_nations_facts() {
     let sandbox = built_examples();
     for case in NATIONS {
         let leaflet = sandbox.read(&format!("out/{}/complaints-leaflet.md", case.slug));
-        let mut expected: Vec<&str> = case.ombudsman.iter().copied().filter(|s| !s.is_empty()).collect();
+        let mut expected: Vec<&str> = case
+            .ombudsman
+            .iter()
+            .copied()
+            .filter(|s| !s.is_empty())
+            .collect();
         expected.extend([case.time_limit, case.acknowledge, case.commissioner]);
         expected.extend(case.advocacy);
         expected.extend(["large print", "easy read"]);
         for fact in expected {
-            assert!(leaflet.contains(fact), "{} leaflet lacks {fact:?}", case.slug);
+            assert!(
+                leaflet.contains(fact),
+                "{} leaflet lacks {fact:?}",
+                case.slug
+            );
         }
         // The other nations' ombudsmen never appear.
         for other in NATIONS.iter().filter(|o| o.slug != case.slug) {
-            assert!(!leaflet.contains(other.ombudsman[0]), "{} leaflet names {}", case.slug, other.ombudsman[0]);
+            assert!(
+                !leaflet.contains(other.ombudsman[0]),
+                "{} leaflet names {}",
+                case.slug,
+                other.ombudsman[0]
+            );
         }
     }
 }
@@ -87,18 +124,32 @@ fn scotland_and_northern_ireland_leaflets_give_both_stages() {
         }
     }
     let wales = sandbox.read("out/meddygfa-ty-gwyn/complaints-leaflet.md");
-    assert!(wales.contains("30 working days"), "Wales: response normally in 30 working days");
+    assert!(
+        wales.contains("30 working days"),
+        "Wales: response normally in 30 working days"
+    );
 }
 
 #[test]
 fn english_leaflet_without_advocacy_still_says_where_to_get_it() {
     let sandbox = Sandbox::new();
-    let config = std::fs::read_to_string(repo().join("practice-configs/ashfield-medical-centre.toml")).unwrap();
+    let config =
+        std::fs::read_to_string(repo().join("practice-configs/ashfield-medical-centre.toml"))
+            .unwrap();
     let start = config.find("[advocacy]").unwrap();
     let end = config.find("[lmc]").unwrap();
     let without = format!("{}{}", &config[..start], &config[end..]);
     sandbox.write("a.toml", &without);
-    sandbox.run(&["build", "a.toml", "--docs", "complaints-leaflet", "--formats", "md"]).expect_code(0);
+    sandbox
+        .run(&[
+            "build",
+            "a.toml",
+            "--docs",
+            "complaints-leaflet",
+            "--formats",
+            "md",
+        ])
+        .expect_code(0);
     let leaflet = sandbox.read("out/ashfield-medical-centre/complaints-leaflet.md");
     assert!(!leaflet.contains("POhWER"));
     assert!(leaflet.contains("Healthwatch"), "{leaflet}");
@@ -142,12 +193,30 @@ fn handbook_covers_the_nine_points_and_the_practice_details() {
         assert!(handbook.contains(fact), "handbook lacks {fact:?}");
     }
     let lower = handbook.to_lowercase();
-    for point in ["confidential", "dispute", "calm", "prompt", "thank", "apolog", "investigat", "complaints procedure", "defence"] {
+    for point in [
+        "confidential",
+        "dispute",
+        "calm",
+        "prompt",
+        "thank",
+        "apolog",
+        "investigat",
+        "complaints procedure",
+        "defence",
+    ] {
         assert!(lower.contains(point), "handbook lacks point {point:?}");
     }
     // A feedback-log table (GFM) and model replies as block quotes.
-    assert!(handbook.lines().any(|l| l.starts_with("| ") && l.to_lowercase().contains("date")), "no feedback log table");
-    assert!(handbook.lines().filter(|l| l.starts_with("> ")).count() >= 3, "no model replies");
+    assert!(
+        handbook
+            .lines()
+            .any(|l| l.starts_with("| ") && l.to_lowercase().contains("date")),
+        "no feedback log table"
+    );
+    assert!(
+        handbook.lines().filter(|l| l.starts_with("> ")).count() >= 3,
+        "no model replies"
+    );
     // The reply time follows the config.
     let wales = sandbox.read("out/meddygfa-ty-gwyn/staff-handbook.md");
     assert!(wales.contains("3 working days"));
@@ -164,9 +233,21 @@ fn every_html_link_to_a_section_finds_its_heading() {
                 continue;
             }
             let html = std::fs::read_to_string(&path).unwrap();
-            let ids: HashSet<&str> = html.split("id=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
-            for target in html.split("href=\"#").skip(1).filter_map(|s| s.split('"').next()) {
-                assert!(ids.contains(target), "{}: link to #{target} has no target", path.display());
+            let ids: HashSet<&str> = html
+                .split("id=\"")
+                .skip(1)
+                .filter_map(|s| s.split('"').next())
+                .collect();
+            for target in html
+                .split("href=\"#")
+                .skip(1)
+                .filter_map(|s| s.split('"').next())
+            {
+                assert!(
+                    ids.contains(target),
+                    "{}: link to #{target} has no target",
+                    path.display()
+                );
             }
         }
     }
@@ -176,17 +257,30 @@ fn every_html_link_to_a_section_finds_its_heading() {
 fn documents_have_one_h1_and_no_skipped_heading_levels() {
     let sandbox = built_examples();
     for case in NATIONS {
-        for stem in ["zero-tolerance-notice", "complaints-leaflet", "staff-handbook"] {
+        for stem in [
+            "zero-tolerance-notice",
+            "complaints-leaflet",
+            "staff-handbook",
+        ] {
             let md = sandbox.read(&format!("out/{}/{stem}.md", case.slug));
             let levels: Vec<usize> = md
                 .lines()
                 .filter(|l| l.starts_with('#'))
                 .map(|l| l.chars().take_while(|c| *c == '#').count())
                 .collect();
-            assert_eq!(levels.iter().filter(|l| **l == 1).count(), 1, "{stem}: one H1");
+            assert_eq!(
+                levels.iter().filter(|l| **l == 1).count(),
+                1,
+                "{stem}: one H1"
+            );
             assert_eq!(levels.first(), Some(&1), "{stem}: starts with the H1");
             for pair in levels.windows(2) {
-                assert!(pair[1] <= pair[0] + 1, "{stem}: heading level jumps from {} to {}", pair[0], pair[1]);
+                assert!(
+                    pair[1] <= pair[0] + 1,
+                    "{stem}: heading level jumps from {} to {}",
+                    pair[0],
+                    pair[1]
+                );
             }
         }
     }

@@ -43,8 +43,14 @@ fn invalid_configs_are_reported_with_location_key_and_hint() {
         assert_eq!(run.code(), 1, "{name}: expected exit 1\n{}", run.stderr());
         let stderr = run.stderr();
         assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
-        assert!(stderr.contains("hint: "), "{name}: every problem needs a hint:\n{stderr}");
-        assert!(stderr.contains("practice.toml") || stderr.contains(".toml"), "{name}: names no file:\n{stderr}");
+        assert!(
+            stderr.contains("hint: "),
+            "{name}: every problem needs a hint:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("practice.toml") || stderr.contains(".toml"),
+            "{name}: names no file:\n{stderr}"
+        );
         let expected_path = case.join("expected.txt");
         if update {
             std::fs::write(&expected_path, &stderr).unwrap();
@@ -52,7 +58,9 @@ fn invalid_configs_are_reported_with_location_key_and_hint() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected != stderr {
-            mismatches.push(format!("--- {name}: expected\n{expected}\n--- {name}: got\n{stderr}"));
+            mismatches.push(format!(
+                "--- {name}: expected\n{expected}\n--- {name}: got\n{stderr}"
+            ));
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
@@ -69,7 +77,9 @@ fn every_problem_line_names_file_line_column_and_key() {
             if !whole_file {
                 let parts: Vec<&str> = location.rsplitn(3, ':').collect();
                 assert!(
-                    parts.len() == 3 && parts[0].parse::<usize>().is_ok() && parts[1].parse::<usize>().is_ok(),
+                    parts.len() == 3
+                        && parts[0].parse::<usize>().is_ok()
+                        && parts[1].parse::<usize>().is_ok(),
                     "{}: no file:line:col in {line}",
                     case.display()
                 );
@@ -83,6 +93,8 @@ fn valid_configs_check_and_build() {
     for case in cases("valid") {
         let sandbox = sandbox_with(&case);
         sandbox.run(&["check", "practice.toml"]).expect_code(0);
-        sandbox.run(&["build", "practice.toml", "-o", "out"]).expect_code(0);
+        sandbox
+            .run(&["build", "practice.toml", "-o", "out"])
+            .expect_code(0);
     }
 }

@@ -18,7 +18,9 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
-        Sandbox { dir: tempfile::tempdir().expect("temp dir") }
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -35,7 +37,10 @@ impl Sandbox {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .output()
             .expect("policypack runs");
-        Run { output, tmp: self.path().to_path_buf() }
+        Run {
+            output,
+            tmp: self.path().to_path_buf(),
+        }
     }
 
     /// Writes a file into the sandbox, creating folders.
@@ -65,8 +70,15 @@ impl Run {
     fn clean(&self, bytes: &[u8]) -> String {
         let mut text = String::from_utf8_lossy(bytes).into_owned();
         let real = self.tmp.canonicalize().ok();
-        for (path, placeholder) in [(real.as_deref(), "[TMP]"), (Some(self.tmp.as_path()), "[TMP]"), (Some(&*repo()), "[REPO]")] {
-            if let Some(path) = path.map(|p| p.display().to_string()).filter(|p| !p.is_empty()) {
+        for (path, placeholder) in [
+            (real.as_deref(), "[TMP]"),
+            (Some(self.tmp.as_path()), "[TMP]"),
+            (Some(&*repo()), "[REPO]"),
+        ] {
+            if let Some(path) = path
+                .map(|p| p.display().to_string())
+                .filter(|p| !p.is_empty())
+            {
                 text = text.replace(&path, placeholder);
             }
         }
@@ -84,7 +96,13 @@ impl Run {
     /// Asserts the exit code, showing both streams when it is wrong.
     #[track_caller]
     pub fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code(), code, "stdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        assert_eq!(
+            self.code(),
+            code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
 }

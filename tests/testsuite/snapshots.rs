@@ -8,7 +8,14 @@ use crate::harness::{Sandbox, repo};
 fn example_documents_match_snapshots() {
     let sandbox = Sandbox::new();
     sandbox
-        .run(&["build", repo().join("practice-configs").to_str().unwrap(), "-o", "out", "--formats", "md,html"])
+        .run(&[
+            "build",
+            repo().join("practice-configs").to_str().unwrap(),
+            "-o",
+            "out",
+            "--formats",
+            "md,html",
+        ])
         .expect_code(0);
     let mut files: Vec<_> = Vec::new();
     for practice in std::fs::read_dir(sandbox.path().join("out")).unwrap() {
@@ -17,9 +24,18 @@ fn example_documents_match_snapshots() {
         }
     }
     files.sort();
-    assert_eq!(files.len(), 6 * 3 * 2, "six examples, three documents, two formats");
+    assert_eq!(
+        files.len(),
+        6 * 3 * 2,
+        "six examples, three documents, two formats"
+    );
     for path in files {
-        let slug = path.parent().unwrap().file_name().unwrap().to_string_lossy();
+        let slug = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy();
         let name = format!("{slug}__{}", path.file_name().unwrap().to_string_lossy());
         let text = std::fs::read_to_string(&path).unwrap();
         insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
