@@ -13,7 +13,7 @@ use crate::content::DocKind;
     version,
     about = "Builds a GP practice's online-feedback policy documents from one TOML config",
     long_about = "Builds a GP practice's online-feedback policy documents from one TOML config: \
-a social-media zero-tolerance notice, a complaints leaflet and a staff handbook, as Markdown and HTML.",
+a social-media zero-tolerance notice, a complaints leaflet and a staff handbook, as Markdown, HTML and PDF.",
     after_help = "Example:\n  policypack new practice-configs/my-surgery.toml --name \"My Surgery\" --nation wales\n  policypack check practice-configs/my-surgery.toml\n  policypack build practice-configs/my-surgery.toml -o out"
 )]
 pub struct Cli {
@@ -144,15 +144,17 @@ pub struct BuildArgs {
 pub enum Format {
     Md,
     Html,
+    Pdf,
 }
 
 impl Format {
-    pub const DEFAULT: [Format; 2] = [Format::Md, Format::Html];
+    pub const DEFAULT: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
 
     pub fn extension(self) -> &'static str {
         match self {
             Format::Md => "md",
             Format::Html => "html",
+            Format::Pdf => "pdf",
         }
     }
 }

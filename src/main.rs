@@ -4,28 +4,12 @@
 //! result into an exit code: 0 success, 1 the input had problems, 2 usage or
 //! I/O errors.
 
-mod cli;
-mod cmd;
-mod config;
-mod content;
-mod diagnostics;
-mod html;
-mod markdown;
-mod pack;
-
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command};
-
-/// How a command ended, when it did not fail outright.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    /// Some input had problems; they have been reported.
-    InputProblems,
-}
+use policypack::cli::{Cli, Command};
+use policypack::{Outcome, cmd};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -52,16 +52,23 @@ pub fn render_practice(
     options: &BuildOptions,
 ) -> anyhow::Result<Vec<Output>> {
     let folder = options.out.join(&practice.slug);
-    let logo = practice.logo.as_deref().map(logo_data_uri).transpose()?;
+    let logo = practice.logo.as_deref().map(Logo::read).transpose()?;
     let mut outputs = Vec::new();
     for &kind in &options.docs {
         let doc = content::render(practice, kind, templates)?;
         for &format in &options.formats {
             let bytes = match format {
                 Format::Md => doc.markdown.clone().into_bytes(),
-                Format::Html => crate::html::render(&doc, practice, templates, logo.as_deref())
-                    .with_context(|| format!("{}: cannot make the HTML", kind))?
-                    .into_bytes(),
+                Format::Html => crate::html::render(
+                    &doc,
+                    practice,
+                    templates,
+                    logo.as_ref().map(|l| l.data_uri.as_str()),
+                )
+                .with_context(|| format!("{kind}: cannot make the HTML"))?
+                .into_bytes(),
+                Format::Pdf => crate::pdf::render(&doc, practice, logo.as_ref().map(|l| &l.image))
+                    .with_context(|| format!("{kind}: cannot make the PDF"))?,
             };
             outputs.push(Output {
                 path: folder.join(format!("{}.{}", kind.stem(), format.extension())),
@@ -92,16 +99,33 @@ pub fn build_practice(
     Ok(written)
 }
 
-fn logo_data_uri(path: &Path) -> anyhow::Result<String> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read the logo {}", path.display()))?;
-    let mime = if bytes.starts_with(b"\x89PNG") {
-        "image/png"
-    } else {
-        "image/jpeg"
-    };
-    Ok(format!(
-        "data:{mime};base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    ))
+/// A practice's logo, read once and prepared for every format.
+struct Logo {
+    data_uri: String,
+    image: krilla::image::Image,
+}
+
+impl Logo {
+    fn read(path: &Path) -> anyhow::Result<Logo> {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read the logo {}", path.display()))?;
+        let png = bytes.starts_with(b"\x89PNG");
+        let mime = if png { "image/png" } else { "image/jpeg" };
+        let data_uri = format!(
+            "data:{mime};base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(&bytes)
+        );
+        let image = if png {
+            krilla::image::Image::from_png(bytes.into(), true)
+        } else {
+            krilla::image::Image::from_jpeg(bytes.into(), true)
+        }
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the logo {} cannot be read as an image: {e}",
+                path.display()
+            )
+        })?;
+        Ok(Logo { data_uri, image })
+    }
 }

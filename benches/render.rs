@@ -1,0 +1,49 @@
+//! How long one practice takes, in process, with templates loaded once as in
+//! a batch build: the handbook PDF alone, and all nine files of a practice
+//! (three documents as Markdown, HTML and PDF), rendered in memory.
+//!
+//! Run: `cargo bench --bench render`. Results are recorded in BENCHMARKS.md.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use policypack::cli::Format;
+use policypack::content::{self, DocKind, Templates};
+use policypack::pack::build::{BuildOptions, render_practice};
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("practice-configs/ashfield-medical-centre.toml")
+}
+
+fn bench(c: &mut Criterion) {
+    let practice = policypack::config::load(&example()).expect("example config is valid");
+    let templates = Templates::load(None).expect("built-in templates load");
+
+    c.bench_function("handbook_pdf", |b| {
+        b.iter(|| {
+            let doc = content::render(&practice, DocKind::Handbook, &templates).unwrap();
+            policypack::pdf::render(&doc, &practice, None).unwrap()
+        })
+    });
+
+    let options = BuildOptions {
+        out: PathBuf::from("unused"),
+        docs: DocKind::ALL.to_vec(),
+        formats: Format::DEFAULT.to_vec(),
+        templates: None,
+    };
+    c.bench_function("practice_nine_files", |b| {
+        b.iter(|| {
+            let outputs = render_practice(&practice, &templates, &options).unwrap();
+            assert_eq!(outputs.len(), 9);
+            outputs
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(40);
+    targets = bench
+}
+criterion_main!(benches);

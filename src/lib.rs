@@ -1,0 +1,21 @@
+//! policypack as a library: the pipeline stages behind the `policypack`
+//! binary, public so that benchmarks and tests can drive them directly.
+//! See `ARCHITECTURE.md` for the stages and the data passed between them.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod html;
+pub mod markdown;
+pub mod pack;
+pub mod pdf;
+
+/// How a command ended, when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Some input had problems; they have been reported.
+    InputProblems,
+}

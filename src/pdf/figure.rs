@@ -1,0 +1,149 @@
+//! Figures and page furniture: the QR code to the complaints page, the
+//! practice logo, and the running footer.
+
+use krilla::tagging::{ArtifactType, Tag};
+use qrcode::{Color, EcLevel, QrCode};
+
+use super::blocks::Span;
+use super::layout::{Content, Draw, Node, Typesetter, lines_draws, plain};
+use super::text::TextStyle;
+
+/// The QR code's side, quiet zone included: about 30 mm.
+const QR_SIZE: f32 = 84.0;
+/// The logo's height.
+const LOGO_HEIGHT: f32 = 40.0;
+
+impl Typesetter<'_> {
+    /// A QR code (vector squares) with the address printed under it.
+    pub fn qr(&mut self, url: &str, x: f32, width: f32, out: &mut Vec<Node>) {
+        let Ok(code) = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M) else {
+            return; // Too long to encode: the address is still printed as a link.
+        };
+        self.links.push(url.to_string());
+        let link = self.links.len() - 1;
+        let shown = url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        let caption = [
+            plain("Scan the code with your phone camera, or go to "),
+            Span {
+                text: shown.to_string(),
+                bold: false,
+                italic: false,
+                link: Some(link),
+            },
+        ];
+        let style = TextStyle {
+            size: self.theme.size * 0.85,
+            ..self.theme.body()
+        };
+        let caption = self.lines(&caption, &style, width.min(260.0));
+        self.ensure(QR_SIZE + caption.height() + 4.0);
+
+        let modules = code.width();
+        let quiet = 4;
+        let unit = QR_SIZE / (modules + 2 * quiet) as f32;
+        let colors = code.to_colors();
+        let mut draws = Vec::new();
+        for row in 0..modules {
+            let mut col = 0;
+            while col < modules {
+                if colors[row * modules + col] == Color::Light {
+                    col += 1;
+                    continue;
+                }
+                let start = col;
+                while col < modules && colors[row * modules + col] == Color::Dark {
+                    col += 1;
+                }
+                draws.push(Draw::Rect {
+                    x: x + (quiet + start) as f32 * unit,
+                    y: self.y + (quiet + row) as f32 * unit,
+                    w: (col - start) as f32 * unit,
+                    h: unit,
+                    rgb: [0, 0, 0],
+                });
+            }
+        }
+        let leaf = self.leaf();
+        self.mark(Content::Graphic(leaf), draws);
+        let alt = format!("QR code linking to {url}");
+        out.push(Node::Group(
+            Tag::Figure(Some(alt)).into(),
+            vec![Node::Leaf(leaf)],
+        ));
+        self.y += QR_SIZE;
+        self.fixed += QR_SIZE;
+        out.push(Node::Group(
+            Tag::P.into(),
+            self.paragraph(&caption, x + quiet as f32 * unit),
+        ));
+        self.y += self.theme.size * 0.6 * self.theme.space;
+    }
+
+    /// The practice logo at the top of the first page.
+    pub fn logo(&mut self, image: &krilla::image::Image, alt: &str, out: &mut Vec<Node>) {
+        let (w, h) = image.size();
+        let width = (LOGO_HEIGHT * w as f32 / h.max(1) as f32).min(self.geo.content_width() / 2.0);
+        let height = width * h as f32 / w.max(1) as f32;
+        let leaf = self.leaf();
+        let draw = Draw::Image {
+            x: self.geo.margin,
+            y: self.y,
+            w: width,
+            h: height,
+            image: image.clone(),
+        };
+        self.mark(Content::Graphic(leaf), vec![draw]);
+        out.push(Node::Group(
+            Tag::Figure(Some(alt.to_string())).into(),
+            vec![Node::Leaf(leaf)],
+        ));
+        self.y += height + 10.0;
+        self.fixed += height + 10.0;
+    }
+
+    /// "Practice — Document" and "Page N of M" at the foot of every page.
+    pub fn footers(&mut self, left: &str) {
+        let total = self.pages.len();
+        let style = TextStyle {
+            size: 8.5,
+            bold: false,
+            rgb: self.theme.muted,
+            link_rgb: self.theme.muted,
+            leading: 1.25,
+        };
+        let top = self.geo.height - self.geo.bottom + 14.0;
+        let x = self.geo.margin;
+        let width = self.geo.content_width();
+        // Leave room for the widest page number, and lay the label out once.
+        let widest = self
+            .ctx
+            .lines(&[plain(&format!("Page {total} of {total}"))], &style, None)
+            .width();
+        let label = self
+            .ctx
+            .lines(&[plain(left)], &style, Some(width - widest - 18.0));
+        for page in 0..total {
+            let number = self.ctx.lines(
+                &[plain(&format!("Page {} of {total}", page + 1))],
+                &style,
+                None,
+            );
+            let mut draws = vec![Draw::Rect {
+                x,
+                y: top - 6.0,
+                w: width,
+                h: 0.5,
+                rgb: self.theme.muted,
+            }];
+            draws.extend(lines_draws(&label, x, top));
+            draws.extend(lines_draws(&number, x + width - number.width(), top));
+            self.pages[page].marks.push(super::layout::Mark {
+                content: Content::Artifact(ArtifactType::Footer),
+                draws,
+            });
+        }
+    }
+}

@@ -1,0 +1,638 @@
+//! Blocks → pages: positions every line, builds the structure tree, and
+//! decides page breaks (headings kept with what follows, no single line
+//! left alone at the foot or head of a page, tables split between rows).
+//!
+//! The output, [`Laid`], is a display list per page plus the tag tree,
+//! link areas and headings; [`super::draw`] turns it into a PDF.
+
+use std::collections::HashMap;
+use std::num::NonZeroU16;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use krilla::tagging::{ArtifactType, ListNumbering, Tag, TagKind};
+
+use super::blocks::{Block, Span};
+use super::text::{Line, Lines, Run, TextContext, TextStyle};
+
+/// A4 in points, with 18 mm margins and room for the footer.
+#[derive(Debug, Clone, Copy)]
+pub struct Geometry {
+    pub width: f32,
+    pub height: f32,
+    pub margin: f32,
+    pub bottom: f32,
+}
+
+pub const A4: Geometry = Geometry {
+    width: 595.28,
+    height: 841.89,
+    margin: 51.0,
+    bottom: 68.0,
+};
+
+impl Geometry {
+    pub fn content_width(&self) -> f32 {
+        self.width - 2.0 * self.margin
+    }
+}
+
+/// Colours and sizes of a document. `size` is the body text size; the
+/// notice shrinks `size` and `space` until it fits its one page.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub size: f32,
+    pub space: f32,
+    pub text: [u8; 3],
+    pub accent: [u8; 3],
+    pub muted: [u8; 3],
+}
+
+impl Theme {
+    pub fn body(&self) -> TextStyle {
+        TextStyle {
+            size: self.size,
+            bold: false,
+            rgb: self.text,
+            link_rgb: self.accent,
+            leading: 1.35,
+        }
+    }
+
+    fn heading(&self, level: u8) -> TextStyle {
+        let factor = match level {
+            1 => 2.0,
+            2 => 1.4,
+            3 => 1.15,
+            _ => 1.0,
+        };
+        TextStyle {
+            size: self.size * factor,
+            bold: true,
+            rgb: self.accent,
+            link_rgb: self.accent,
+            leading: 1.2,
+        }
+    }
+
+    /// The accent mixed with white: a tint for table headers.
+    fn tint(&self) -> [u8; 3] {
+        self.accent
+            .map(|c| (u16::from(c) + 9 * 255).div_ceil(10) as u8)
+    }
+}
+
+pub type LeafId = usize;
+pub type AnnotId = usize;
+
+/// Something to draw.
+#[derive(Clone)]
+pub enum Draw {
+    /// A glyph run with its baseline-left at (x, y).
+    Glyphs {
+        x: f32,
+        y: f32,
+        run: Run,
+        text: Arc<str>,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        rgb: [u8; 3],
+    },
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        image: krilla::image::Image,
+    },
+}
+
+/// Drawing as tagged content (a leaf of the structure tree) or as an artifact.
+#[derive(Clone, Copy)]
+pub enum Content {
+    Text(LeafId),
+    Graphic(LeafId),
+    Artifact(ArtifactType),
+}
+
+pub struct Mark {
+    pub content: Content,
+    pub draws: Vec<Draw>,
+}
+
+#[derive(Default)]
+pub struct Page {
+    pub marks: Vec<Mark>,
+}
+
+/// The structure tree, built before krilla hands out identifiers.
+pub enum Node {
+    Group(TagKind, Vec<Node>),
+    Leaf(LeafId),
+    Annot(AnnotId),
+}
+
+/// A link area: one per link and page, one rectangle per line.
+pub struct Annot {
+    pub page: usize,
+    pub link: u32,
+    pub rects: Vec<[f32; 4]>,
+}
+
+pub struct Heading {
+    pub level: u8,
+    pub title: String,
+    pub page: usize,
+    pub y: f32,
+}
+
+/// A laid-out document.
+pub struct Laid {
+    /// Where the content ended on the last page.
+    pub end_y: f32,
+    /// The height of content that does not scale with the text (QR code, logo).
+    pub fixed: f32,
+    pub pages: Vec<Page>,
+    pub links: Vec<String>,
+    pub tree: Vec<Node>,
+    pub annots: Vec<Annot>,
+    pub headings: Vec<Heading>,
+}
+
+pub struct Typesetter<'a> {
+    pub ctx: &'a mut TextContext,
+    pub geo: Geometry,
+    pub theme: Theme,
+    pub links: Vec<String>,
+    pub pages: Vec<Page>,
+    pub y: f32,
+    next_leaf: LeafId,
+    pub annots: Vec<Annot>,
+    pub headings: Vec<Heading>,
+    pub fixed: f32,
+    /// Paragraphs already broken into lines: a heading's look-ahead and a
+    /// list label's keep-together check measure text that is placed later.
+    laid_out: HashMap<(usize, usize, u32, bool, u32), Rc<Lines>>,
+    /// List labels ("•", "3.") by text: the same few, over and over.
+    labels: HashMap<String, Rc<Lines>>,
+}
+
+impl<'a> Typesetter<'a> {
+    pub fn new(ctx: &'a mut TextContext, geo: Geometry, theme: Theme, links: Vec<String>) -> Self {
+        Typesetter {
+            ctx,
+            geo,
+            theme,
+            links,
+            pages: vec![Page::default()],
+            y: geo.margin,
+            next_leaf: 0,
+            annots: Vec::new(),
+            headings: Vec::new(),
+            fixed: 0.0,
+            laid_out: HashMap::new(),
+            labels: HashMap::new(),
+        }
+    }
+
+    pub fn finish(self, tree: Vec<Node>) -> Laid {
+        Laid {
+            end_y: self.y,
+            fixed: self.fixed,
+            pages: self.pages,
+            links: self.links,
+            tree,
+            annots: self.annots,
+            headings: self.headings,
+        }
+    }
+
+    pub fn page(&self) -> usize {
+        self.pages.len() - 1
+    }
+
+    pub fn bottom(&self) -> f32 {
+        self.geo.height - self.geo.bottom
+    }
+
+    fn at_top(&self) -> bool {
+        self.y <= self.geo.margin + 0.01
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = self.geo.margin;
+    }
+
+    /// Starts a new page unless `height` fits below the cursor.
+    pub fn ensure(&mut self, height: f32) {
+        if self.y + height > self.bottom() && !self.at_top() {
+            self.new_page();
+        }
+    }
+
+    pub fn leaf(&mut self) -> LeafId {
+        self.next_leaf += 1;
+        self.next_leaf - 1
+    }
+
+    pub fn mark(&mut self, content: Content, draws: Vec<Draw>) {
+        let page = self.page();
+        self.pages[page].marks.push(Mark { content, draws });
+    }
+
+    /// The lines of `spans` at `width`, laid out once per document. Keyed
+    /// by the spans' address, which is stable while the blocks are laid out.
+    pub fn lines(&mut self, spans: &[Span], style: &TextStyle, width: f32) -> Rc<Lines> {
+        let key = (
+            spans.as_ptr() as usize,
+            spans.len(),
+            style.size.to_bits(),
+            style.bold,
+            width.to_bits(),
+        );
+        if let Some(lines) = self.laid_out.get(&key) {
+            return lines.clone();
+        }
+        let lines = Rc::new(self.ctx.lines(spans, style, Some(width)));
+        self.laid_out.insert(key, lines.clone());
+        lines
+    }
+
+    /// Lays out a sequence of blocks at `x`, `width` wide.
+    pub fn blocks(&mut self, blocks: &[Block], x: f32, width: f32, out: &mut Vec<Node>) {
+        for (i, block) in blocks.iter().enumerate() {
+            let next = blocks.get(i + 1);
+            match block {
+                Block::Heading { level, spans } => self.heading(*level, spans, x, width, next, out),
+                Block::Paragraph(spans) => {
+                    let lines = self.lines(spans, &self.theme.body(), width);
+                    out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
+                    self.y += self.theme.size * 0.6 * self.theme.space;
+                }
+                Block::List { start, items } => {
+                    out.push(self.list(*start, items, x, width));
+                    self.y += self.theme.size * 0.35 * self.theme.space;
+                }
+                Block::Quote(inner) => out.push(self.quote(inner, x, width)),
+                Block::Table { header, rows } => out.push(self.table(header, rows, x, width)),
+                // A rule just before a top-level heading starts a new page
+                // in print (the handbook's log, checklist and appendix
+                // each get their own sheet); elsewhere it is a line.
+                Block::Rule if matches!(next, Some(Block::Heading { level: 1 | 2, .. })) => {
+                    if !self.at_top() {
+                        self.new_page();
+                    }
+                }
+                Block::Rule => self.rule(x, width),
+                Block::Qr { url } => self.qr(url, x, width, out),
+            }
+        }
+    }
+
+    /// Places a paragraph's lines, breaking pages between lines but never
+    /// leaving one line alone at the foot of a page or the head of the next.
+    pub fn paragraph(&mut self, lines: &Lines, x: f32) -> Vec<Node> {
+        let mut kids = Vec::new();
+        let mut links: HashMap<u32, usize> = HashMap::new();
+        let all = &lines.lines;
+        let mut i = 0;
+        while i < all.len() {
+            let rest = &all[i..];
+            let room = self.bottom() - self.y;
+            let mut fit = 0;
+            let mut used = 0.0;
+            for line in rest {
+                if used + line.height > room + 0.01 {
+                    break;
+                }
+                used += line.height;
+                fit += 1;
+            }
+            if fit < rest.len() {
+                if fit < 2 && !self.at_top() {
+                    self.new_page();
+                    continue;
+                }
+                if rest.len() - fit == 1 && fit >= 3 {
+                    fit -= 1;
+                }
+                fit = fit.max(1);
+            }
+            for line in &rest[..fit] {
+                self.line(line, x, &mut kids, &mut links);
+            }
+            i += fit;
+            if i < all.len() {
+                self.new_page();
+            }
+        }
+        kids
+    }
+
+    /// Draws one line at the cursor: one marked span per stretch of text
+    /// with the same link, and link areas for the annotations.
+    pub fn line(
+        &mut self,
+        line: &Line,
+        x: f32,
+        kids: &mut Vec<Node>,
+        links: &mut HashMap<u32, usize>,
+    ) {
+        let baseline = self.y + line.baseline;
+        let mut segments: Vec<(Option<u32>, Vec<Draw>, f32, f32)> = Vec::new();
+        for run in &line.runs {
+            let rx = x + run.x;
+            let draws = run_draws(run, rx, baseline, &line.text);
+            match segments.last_mut() {
+                Some(segment) if segment.0 == run.ink.link => {
+                    segment.1.extend(draws);
+                    segment.3 = rx + run.width;
+                }
+                _ => segments.push((run.ink.link, draws, rx, rx + run.width)),
+            }
+        }
+        let page = self.page();
+        for (link, draws, left, right) in segments {
+            let leaf = self.leaf();
+            self.mark(Content::Text(leaf), draws);
+            let Some(link) = link else {
+                kids.push(Node::Leaf(leaf));
+                continue;
+            };
+            let group = *links.entry(link).or_insert_with(|| {
+                let alt = link_alt(&self.links[link as usize]);
+                kids.push(Node::Group(
+                    Tag::Link.with_alt_text(Some(alt)).into(),
+                    Vec::new(),
+                ));
+                kids.len() - 1
+            });
+            let Node::Group(_, members) = &mut kids[group] else {
+                unreachable!("link groups are groups")
+            };
+            let rect = [left, self.y, right.max(left + 1.0), self.y + line.height];
+            let existing = members.iter().find_map(|n| match n {
+                Node::Annot(a) if self.annots[*a].page == page => Some(*a),
+                _ => None,
+            });
+            match existing {
+                Some(a) => self.annots[a].rects.push(rect),
+                None => {
+                    self.annots.push(Annot {
+                        page,
+                        link,
+                        rects: vec![rect],
+                    });
+                    // The annotation comes first in its Link element.
+                    members.insert(0, Node::Annot(self.annots.len() - 1));
+                }
+            }
+            members.push(Node::Leaf(leaf));
+        }
+        self.y += line.height;
+    }
+
+    fn heading(
+        &mut self,
+        level: u8,
+        spans: &[Span],
+        x: f32,
+        width: f32,
+        next: Option<&Block>,
+        out: &mut Vec<Node>,
+    ) {
+        let style = self.theme.heading(level);
+        let space_before = if level == 1 {
+            0.0
+        } else {
+            self.theme.size * (if level == 2 { 1.1 } else { 0.7 }) * self.theme.space
+        };
+        if !self.at_top() {
+            self.y += space_before;
+        }
+        let lines = self.lines(spans, &style, width);
+        let follow = self.lead_height(next, width);
+        self.ensure(lines.height() + follow);
+        let title: String = lines.text.to_string();
+        self.headings.push(Heading {
+            level,
+            title: title.clone(),
+            page: self.page(),
+            y: self.y,
+        });
+        let kids = self.paragraph(&lines, x);
+        let tag = Tag::Hn(
+            NonZeroU16::new(u16::from(level.max(1))).expect("level ≥ 1"),
+            Some(title),
+        );
+        out.push(Node::Group(tag.into(), kids));
+        if level == 1 {
+            self.y += 3.0;
+            let rule = Draw::Rect {
+                x,
+                y: self.y,
+                w: width,
+                h: 1.5,
+                rgb: self.theme.accent,
+            };
+            self.mark(Content::Artifact(ArtifactType::Layout), vec![rule]);
+            self.y += 1.5;
+        }
+        self.y += self.theme.size * 0.45 * self.theme.space;
+    }
+
+    /// How much of the next block must fit beside a heading: two lines of
+    /// text, or a table's header and first row.
+    fn lead_height(&mut self, next: Option<&Block>, width: f32) -> f32 {
+        let line = self.theme.size * 1.35;
+        match next {
+            Some(Block::Paragraph(spans)) => {
+                let lines = self.lines(spans, &self.theme.body(), width);
+                lines.lines.iter().take(2).map(|l| l.height).sum()
+            }
+            Some(Block::List { .. } | Block::Quote(_)) => 2.0 * line,
+            Some(Block::Table { .. }) => 3.0 * line + 12.0,
+            Some(Block::Qr { .. }) => 110.0,
+            _ => 0.0,
+        }
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], x: f32, width: f32) -> Node {
+        let body = self.theme.body();
+        let indent = self.theme.size * if start.is_some() { 1.9 } else { 1.3 };
+        let mut entries = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let label = match start {
+                Some(n) => format!("{}.", n + i as u64),
+                None => "•".to_string(),
+            };
+            let label_lines = match self.labels.get(&label) {
+                Some(lines) => lines.clone(),
+                None => {
+                    let lines = Rc::new(self.ctx.lines(&[plain(&label)], &body, Some(indent)));
+                    self.labels.insert(label.clone(), lines.clone());
+                    lines
+                }
+            };
+            // Keep the label with the first two lines of its text.
+            let first = match item.first() {
+                Some(Block::Paragraph(spans)) => {
+                    let lines = self.lines(spans, &body, width - indent);
+                    lines.lines.iter().take(2).map(|l| l.height).sum()
+                }
+                _ => label_lines.height(),
+            };
+            self.ensure(first);
+            let top = self.y;
+            let mut label_kids = Vec::new();
+            let mut no_links = HashMap::new();
+            for line in &label_lines.lines {
+                self.line(line, x, &mut label_kids, &mut no_links);
+            }
+            self.y = top;
+            let mut body_kids = Vec::new();
+            self.blocks_tight(item, x + indent, width - indent, &mut body_kids);
+            entries.push(Node::Group(
+                Tag::LI.into(),
+                vec![
+                    Node::Group(Tag::Lbl.into(), label_kids),
+                    Node::Group(Tag::LBody.into(), body_kids),
+                ],
+            ));
+            self.y += self.theme.size * 0.25 * self.theme.space;
+        }
+        let numbering = if start.is_some() {
+            ListNumbering::Decimal
+        } else {
+            ListNumbering::Disc
+        };
+        Node::Group(Tag::L(numbering).into(), entries)
+    }
+
+    /// List item contents: paragraphs without the space after the last one.
+    fn blocks_tight(&mut self, blocks: &[Block], x: f32, width: f32, out: &mut Vec<Node>) {
+        for (i, block) in blocks.iter().enumerate() {
+            match block {
+                Block::Paragraph(spans) => {
+                    let lines = self.lines(spans, &self.theme.body(), width);
+                    out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
+                    if i + 1 < blocks.len() {
+                        self.y += self.theme.size * 0.3 * self.theme.space;
+                    }
+                }
+                other => self.blocks(std::slice::from_ref(other), x, width, out),
+            }
+        }
+    }
+
+    fn quote(&mut self, blocks: &[Block], x: f32, width: f32) -> Node {
+        let bar = 3.0;
+        let gap = 10.0;
+        let pad = self.theme.size * 0.4;
+        self.ensure(3.0 * self.theme.size * 1.35);
+        let start = (self.page(), self.y);
+        self.y += pad;
+        let mut kids = Vec::new();
+        self.blocks(blocks, x + bar + gap, width - bar - gap, &mut kids);
+        // The space after the last paragraph doubles as bottom padding.
+        let end = (self.page(), self.y);
+        for page in start.0..=end.0 {
+            let top = if page == start.0 {
+                start.1
+            } else {
+                self.geo.margin
+            };
+            let bottom = if page == end.0 { end.1 } else { self.bottom() };
+            let draw = Draw::Rect {
+                x,
+                y: top,
+                w: bar,
+                h: (bottom - top).max(0.0),
+                rgb: self.theme.accent,
+            };
+            self.pages[page].marks.push(Mark {
+                content: Content::Artifact(ArtifactType::Layout),
+                draws: vec![draw],
+            });
+        }
+        self.y += self.theme.size * 0.3 * self.theme.space;
+        Node::Group(Tag::BlockQuote.into(), kids)
+    }
+
+    fn rule(&mut self, x: f32, width: f32) {
+        self.ensure(self.theme.size * 2.0);
+        self.y += self.theme.size * 0.4;
+        let draw = Draw::Rect {
+            x,
+            y: self.y,
+            w: width,
+            h: 0.75,
+            rgb: self.theme.muted,
+        };
+        self.mark(Content::Artifact(ArtifactType::Layout), vec![draw]);
+        self.y += self.theme.size * 0.9;
+    }
+
+    pub fn tint(&self) -> [u8; 3] {
+        self.theme.tint()
+    }
+}
+
+/// A run's glyphs and, for links, its underline.
+pub fn run_draws(run: &Run, x: f32, baseline: f32, text: &Arc<str>) -> Vec<Draw> {
+    let mut draws = vec![Draw::Glyphs {
+        x,
+        y: baseline,
+        run: run.clone(),
+        text: text.clone(),
+    }];
+    if let Some((offset, thickness)) = run.underline {
+        if run.width > 0.0 {
+            draws.push(Draw::Rect {
+                x,
+                y: baseline + offset,
+                w: run.width,
+                h: thickness,
+                rgb: run.ink.rgb,
+            });
+        }
+    }
+    draws
+}
+
+/// Every line of a paragraph as untagged drawing, top-left at (x, y).
+pub fn lines_draws(lines: &Lines, x: f32, mut y: f32) -> Vec<Draw> {
+    let mut draws = Vec::new();
+    for line in &lines.lines {
+        for run in &line.runs {
+            draws.extend(run_draws(run, x + run.x, y + line.baseline, &line.text));
+        }
+        y += line.height;
+    }
+    draws
+}
+
+pub fn plain(text: &str) -> Span {
+    Span {
+        text: text.to_string(),
+        bold: false,
+        italic: false,
+        link: None,
+    }
+}
+
+/// What a screen reader says for a link.
+pub fn link_alt(url: &str) -> String {
+    if let Some(address) = url.strip_prefix("mailto:") {
+        format!("Email {address}")
+    } else if let Some(number) = url.strip_prefix("tel:") {
+        format!("Phone {number}")
+    } else {
+        format!("Open {url}")
+    }
+}

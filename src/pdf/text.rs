@@ -1,0 +1,319 @@
+//! Text shaping and line breaking with parley, on the fonts compiled into
+//! the binary, turned straight into positioned krilla glyphs.
+//!
+//! The glyphs krilla draws are exactly the ones parley measured, so a
+//! line's drawn width is its measured width. Fonts are parsed once per
+//! process (krilla) and registered once per thread (parley), never per
+//! document.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use parley::fontique::{Blob, Collection, CollectionOptions, SourceCache};
+use parley::{
+    Alignment, AlignmentOptions, FontContext, FontFamily, FontStyle, FontWeight, LayoutContext,
+    LineHeight, PositionedLayoutItem, StyleProperty,
+};
+
+use super::blocks::Span;
+
+/// Liberation Sans: metric-compatible with Arial, the NHS identity's
+/// fallback font, under the SIL Open Font License (`assets/fonts/LICENSE`).
+const FAMILY: &str = "Liberation Sans";
+const FACES: [&[u8]; 4] = [
+    include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf"),
+    include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf"),
+    include_bytes!("../../assets/fonts/LiberationSans-Italic.ttf"),
+    include_bytes!("../../assets/fonts/LiberationSans-BoldItalic.ttf"),
+];
+
+/// The krilla fonts, parsed once per process.
+fn krilla_fonts() -> &'static [Font; 4] {
+    static FONTS: OnceLock<[Font; 4]> = OnceLock::new();
+    FONTS
+        .get_or_init(|| FACES.map(|bytes| Font::new(bytes.into(), 0).expect("bundled font parses")))
+}
+
+/// What parley carries through layout for each character: colour and link.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Ink {
+    pub rgb: [u8; 3],
+    /// Index of the link target, if the text is a link.
+    pub link: Option<u32>,
+}
+
+/// How a piece of text is set.
+#[derive(Debug, Clone, Copy)]
+pub struct TextStyle {
+    pub size: f32,
+    pub bold: bool,
+    pub rgb: [u8; 3],
+    pub link_rgb: [u8; 3],
+    /// Line height as a multiple of the size.
+    pub leading: f32,
+}
+
+/// One glyph run, positioned relative to its line's left edge and baseline.
+#[derive(Clone)]
+pub struct Run {
+    pub x: f32,
+    pub width: f32,
+    pub font: Font,
+    pub size: f32,
+    pub ink: Ink,
+    pub glyphs: Vec<KrillaGlyph>,
+    /// (offset below the baseline, thickness) when underlined.
+    pub underline: Option<(f32, f32)>,
+}
+
+/// One line of a paragraph.
+#[derive(Clone)]
+pub struct Line {
+    pub height: f32,
+    /// From the top of the line to the baseline.
+    pub baseline: f32,
+    /// The width of the ink, without trailing spaces.
+    pub width: f32,
+    pub runs: Vec<Run>,
+    /// The paragraph's text; glyph ranges index into it.
+    pub text: Arc<str>,
+}
+
+/// A paragraph broken into lines.
+pub struct Lines {
+    pub lines: Vec<Line>,
+    pub text: Arc<str>,
+}
+
+impl Lines {
+    pub fn height(&self) -> f32 {
+        self.lines.iter().map(|l| l.height).sum()
+    }
+
+    /// The widest line: the paragraph's natural width when unconstrained.
+    pub fn width(&self) -> f32 {
+        self.lines.iter().map(|l| l.width).fold(0.0, f32::max)
+    }
+}
+
+/// parley's font and layout caches, one set per thread.
+pub struct TextContext {
+    fonts: FontContext,
+    layout: LayoutContext<Ink>,
+    by_blob: HashMap<u64, Font>,
+}
+
+thread_local! {
+    static CONTEXT: RefCell<TextContext> = RefCell::new(TextContext::new());
+}
+
+/// Runs `f` with this thread's text context.
+pub fn with_context<R>(f: impl FnOnce(&mut TextContext) -> R) -> R {
+    CONTEXT.with(|c| f(&mut c.borrow_mut()))
+}
+
+impl TextContext {
+    fn new() -> TextContext {
+        let mut fonts = FontContext {
+            collection: Collection::new(CollectionOptions {
+                shared: false,
+                system_fonts: false,
+            }),
+            source_cache: SourceCache::default(),
+        };
+        let mut by_blob = HashMap::new();
+        for (bytes, font) in FACES.iter().zip(krilla_fonts()) {
+            let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(*bytes);
+            let blob = Blob::new(data);
+            fonts.collection.register_fonts(blob.clone(), None);
+            by_blob.insert(blob.id(), font.clone());
+        }
+        TextContext {
+            fonts,
+            layout: LayoutContext::new(),
+            by_blob,
+        }
+    }
+
+    /// Shapes `spans` and breaks them into lines no wider than `width`
+    /// (`None`: one line per hard break, for measuring natural widths).
+    pub fn lines(&mut self, spans: &[Span], style: &TextStyle, width: Option<f32>) -> Lines {
+        let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+        let mut builder = self
+            .layout
+            .ranged_builder(&mut self.fonts, &text, 1.0, false);
+        builder.push_default(StyleProperty::FontFamily(FontFamily::named(FAMILY)));
+        builder.push_default(StyleProperty::FontSize(style.size));
+        builder.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(
+            style.leading,
+        )));
+        builder.push_default(StyleProperty::Brush(Ink {
+            rgb: style.rgb,
+            link: None,
+        }));
+        if style.bold {
+            builder.push_default(StyleProperty::FontWeight(FontWeight::BOLD));
+        }
+        let mut start = 0;
+        for span in spans {
+            let range = start..start + span.text.len();
+            start = range.end;
+            if span.bold {
+                builder.push(StyleProperty::FontWeight(FontWeight::BOLD), range.clone());
+            }
+            if span.italic {
+                builder.push(StyleProperty::FontStyle(FontStyle::Italic), range.clone());
+            }
+            if let Some(link) = span.link {
+                let ink = Ink {
+                    rgb: style.link_rgb,
+                    link: Some(link as u32),
+                };
+                builder.push(StyleProperty::Brush(ink), range.clone());
+                builder.push(StyleProperty::Underline(true), range.clone());
+            }
+        }
+        let mut layout = builder.build(&text);
+        layout.break_all_lines(width);
+        layout.align(Alignment::Start, AlignmentOptions::default());
+
+        let text: Arc<str> = Arc::from(text);
+        let mut lines = Vec::with_capacity(layout.len());
+        for line in layout.lines() {
+            let metrics = line.metrics();
+            let mut runs = Vec::new();
+            let mut cursors: HashMap<usize, (Vec<Range<usize>>, usize)> = HashMap::new();
+            for item in line.items() {
+                let PositionedLayoutItem::GlyphRun(glyph_run) = item else {
+                    continue;
+                };
+                let run = glyph_run.run();
+                let size = run.font_size();
+                let font = self.by_blob[&run.font().data.id()].clone();
+                let (ranges, cursor) = cursors
+                    .entry(run.index())
+                    .or_insert_with(|| (glyph_text_ranges(run), 0));
+                let glyphs = glyph_run
+                    .glyphs()
+                    .map(|g| {
+                        let range = ranges[*cursor].clone();
+                        *cursor += 1;
+                        // krilla takes em-relative values, and its y offset points up.
+                        KrillaGlyph::new(
+                            GlyphId::new(g.id),
+                            g.advance / size,
+                            g.x / size,
+                            -g.y / size,
+                            0.0,
+                            range,
+                            None,
+                        )
+                    })
+                    .collect();
+                let style = glyph_run.style();
+                let underline = style.underline.as_ref().map(|u| {
+                    let m = run.font_metrics();
+                    (
+                        -u.offset.unwrap_or(m.underline_offset),
+                        u.size.unwrap_or(m.underline_size),
+                    )
+                });
+                runs.push(Run {
+                    x: glyph_run.offset(),
+                    width: glyph_run.advance(),
+                    font,
+                    size,
+                    ink: style.brush,
+                    glyphs,
+                    underline,
+                });
+            }
+            // The last run's advance includes a trailing space; keep it out
+            // of underlines, link areas and measured widths.
+            let end =
+                runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max) - metrics.hanging_advance;
+            for run in &mut runs {
+                run.width = run.width.min((end - run.x).max(0.0));
+            }
+            lines.push(Line {
+                height: metrics.line_height,
+                baseline: metrics.baseline - metrics.block_min_coord,
+                width: end.max(0.0),
+                runs,
+                text: text.clone(),
+            });
+        }
+        Lines { lines, text }
+    }
+}
+
+/// The text range of every glyph of a run, in glyph order, so that
+/// krilla can map glyphs back to text and `pdftotext` extracts it.
+fn glyph_text_ranges(run: &parley::Run<'_, Ink>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut atom_start = 0;
+    for cluster in run.visual_clusters() {
+        let range = cluster.text_range();
+        if cluster.is_ligature_continuation() {
+            // No glyphs of its own: widen the ligature's ranges instead.
+            for r in &mut out[atom_start..] {
+                r.start = r.start.min(range.start);
+                r.end = r.end.max(range.end);
+            }
+            continue;
+        }
+        atom_start = out.len();
+        out.extend(cluster.glyphs().map(|_| range.clone()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(text: &str) -> Span {
+        Span {
+            text: text.into(),
+            bold: false,
+            italic: false,
+            link: None,
+        }
+    }
+
+    const STYLE: TextStyle = TextStyle {
+        size: 10.0,
+        bold: false,
+        rgb: [0; 3],
+        link_rgb: [0; 3],
+        leading: 1.3,
+    };
+
+    #[test]
+    fn breaks_lines_within_width_and_keeps_every_glyph() {
+        let text =
+            "Prices £3.50 or €4.20 — Welsh ŵ ŷ Ŵ Ŷ, Zoë Núñez Łukasz, ‘quoted’ “twice”. ".repeat(6);
+        let lines = with_context(|c| c.lines(&[span(&text)], &STYLE, Some(200.0)));
+        assert!(lines.lines.len() > 3);
+        for line in &lines.lines {
+            assert!(line.width <= 200.5, "{}", line.width);
+            for run in &line.runs {
+                assert!(
+                    run.glyphs.iter().all(|g| g.glyph_id.to_u32() != 0),
+                    "a character has no glyph"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unconstrained_layout_measures_natural_width() {
+        let short = with_context(|c| c.lines(&[span("Date")], &STYLE, None)).width();
+        let long =
+            with_context(|c| c.lines(&[span("Date and time of the post")], &STYLE, None)).width();
+        assert!(short > 10.0 && long > 4.0 * short, "{short} {long}");
+    }
+}
