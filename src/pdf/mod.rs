@@ -130,14 +130,20 @@ fn fit_one_page(lay: impl Fn(f32, Geometry) -> Laid) -> anyhow::Result<Laid> {
         }
         laid = smaller;
     }
-    let over: Vec<String> = laid
-        .headings
+    // The section the overflow starts in, and every one after it.
+    let first_over = laid.headings.iter().position(|h| h.page > 0);
+    let spills_from = match first_over {
+        Some(i) if laid.headings[i].y <= A4.margin + 1.0 => i,
+        Some(i) => i.saturating_sub(1),
+        None => laid.headings.len().saturating_sub(1),
+    };
+    let over: Vec<String> = laid.headings[spills_from..]
         .iter()
-        .filter(|h| h.page > 0)
+        .filter(|h| h.level > 1)
         .map(|h| format!("\"{}\"", h.title))
         .collect();
     let over = if over.is_empty() {
-        "the end of the last section".to_string()
+        "the text".to_string()
     } else {
         over.join(", ")
     };

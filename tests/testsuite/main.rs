@@ -5,4 +5,5 @@ mod cli;
 mod content;
 mod fixtures;
 mod harness;
+mod pdf;
 mod snapshots;

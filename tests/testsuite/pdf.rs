@@ -1,0 +1,503 @@
+//! The PDFs, checked with the tools a printer or an auditor would use:
+//! qpdf, pdfinfo, pdffonts, pdftotext (poppler-utils) and zbarimg.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use crate::cli::hostile_config;
+use crate::harness::{Sandbox, repo};
+
+/// Every example practice and the hostile one, built once for all tests here.
+fn built() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pdf-examples");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("hostile.toml"), hostile_config()).unwrap();
+        let sandbox = Sandbox::new();
+        let configs = repo().join("practice-configs");
+        let hostile = dir.join("hostile.toml");
+        let out = dir.join("out");
+        sandbox
+            .run(&[
+                "build",
+                configs.to_str().unwrap(),
+                hostile.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--formats",
+                "pdf",
+            ])
+            .expect_code(0);
+        out
+    })
+}
+
+fn pdf(slug: &str, stem: &str) -> PathBuf {
+    built().join(slug).join(format!("{stem}.pdf"))
+}
+
+/// Runs a tool, failing with a hint to install it when it is missing.
+fn tool(name: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run {name} ({e}); install it as .ci/run does (poppler-utils, qpdf, zbar-tools)"
+        )
+    });
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+fn text_of(path: &Path) -> String {
+    let (ok, text) = tool("pdftotext", &["-layout", path.to_str().unwrap(), "-"]);
+    assert!(ok, "pdftotext failed on {}: {text}", path.display());
+    text
+}
+
+fn info(path: &Path) -> String {
+    tool("pdfinfo", &[path.to_str().unwrap()]).1
+}
+
+fn pages(path: &Path) -> usize {
+    let info = info(path);
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("Pages:"))
+        .expect("pdfinfo prints Pages");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+fn all_pdfs() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for practice in std::fs::read_dir(built()).unwrap() {
+        for file in std::fs::read_dir(practice.unwrap().path()).unwrap() {
+            files.push(file.unwrap().path());
+        }
+    }
+    files.sort();
+    assert_eq!(files.len(), 7 * 3, "seven practices, three PDFs each");
+    files
+}
+
+#[test]
+fn every_pdf_is_clean_tagged_a4_with_title_and_author() {
+    for path in all_pdfs() {
+        let (ok, report) = tool("qpdf", &["--check", path.to_str().unwrap()]);
+        assert!(
+            ok && report.contains("No syntax or stream encoding errors"),
+            "{}: {report}",
+            path.display()
+        );
+        let info = info(&path);
+        assert!(
+            info.contains("Tagged:          yes"),
+            "{}: {info}",
+            path.display()
+        );
+        assert!(
+            info.contains("Page size:       595.28 x 841.89 pts (A4)"),
+            "{}: {info}",
+            path.display()
+        );
+        let title = info.lines().find(|l| l.starts_with("Title:")).unwrap_or("");
+        let author = info
+            .lines()
+            .find(|l| l.starts_with("Author:"))
+            .unwrap_or("");
+        assert!(
+            title.len() > 20 && !author.trim_start_matches("Author:").trim().is_empty(),
+            "{}: {info}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn page_counts_fit_each_document() {
+    for path in all_pdfs() {
+        let n = pages(&path);
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let range = match name.as_str() {
+            "zero-tolerance-notice" => 1..=1,
+            "complaints-leaflet" => 2..=4,
+            "staff-handbook" => 8..=20,
+            other => panic!("unexpected {other}"),
+        };
+        assert!(range.contains(&n), "{}: {n} pages", path.display());
+    }
+}
+
+#[test]
+fn fonts_are_embedded_and_subset() {
+    for path in all_pdfs() {
+        let (ok, fonts) = tool("pdffonts", &[path.to_str().unwrap()]);
+        assert!(ok, "{fonts}");
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{}: no fonts", path.display());
+        for row in rows {
+            let name = row.split_whitespace().next().unwrap();
+            assert!(
+                name.contains("+LiberationSans"),
+                "{}: {row}",
+                path.display()
+            );
+            assert!(
+                row.contains(" yes yes yes "),
+                "{}: not embedded, subset and mapped: {row}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn metadata_comes_from_the_config_not_the_clock() {
+    let info = info(&pdf("ashfield-medical-centre", "staff-handbook"));
+    assert!(info.contains("Title:           Staff guidance: online and social media feedback — Ashfield Medical Centre"), "{info}");
+    assert!(
+        info.contains("Author:          Ashfield Medical Centre"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Keywords:        Ashfield Medical Centre, complaints"),
+        "{info}"
+    );
+    assert!(info.contains("Subject:"), "{info}");
+    assert!(
+        info.contains("CreationDate:    Sun Nov  1 00:00:00 2026 UTC"),
+        "{info}"
+    );
+}
+
+#[test]
+fn text_extracts_literally_and_in_reading_order() {
+    let notice = text_of(&pdf(
+        "st-johns-woodlands-star-surgery-1",
+        "zero-tolerance-notice",
+    ));
+    for literal in [
+        "St John's & Woodlands *Star* Surgery #1",
+        "Zoë O'Brien-Núñez {{ 7*7 }}",
+        "<script>alert('x')</script>",
+        "01302 123457",
+    ] {
+        assert!(
+            notice.contains(literal),
+            "notice lacks {literal:?}:\n{notice}"
+        );
+    }
+    let order = [
+        "What we will not accept online",
+        "What we may do",
+        "Tell us instead",
+        "Issued 1 November 2026",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|s| notice.find(s).unwrap_or_else(|| panic!("no {s:?}")))
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "reading order broken: {positions:?}"
+    );
+    assert!(notice.contains("Page 1 of 1"));
+
+    let welsh = text_of(&pdf("meddygfa-ty-gwyn", "complaints-leaflet"));
+    assert!(
+        welsh.contains("Meddygfa Tŷ Gwyn") && welsh.contains("Rhian Llŵyd"),
+        "{welsh}"
+    );
+    assert!(
+        welsh.contains("Public Services Ombudsman for Wales") && welsh.contains("0300 790 0203")
+    );
+}
+
+#[test]
+fn latin_extended_characters_render_and_extract() {
+    let sandbox = Sandbox::new();
+    let config =
+        std::fs::read_to_string(repo().join("practice-configs/ashfield-medical-centre.toml"))
+            .unwrap();
+    sandbox.write("a.toml", &config);
+    let sample = "Prices £3.50 or €4 — a dash – ‘single’ “double” ŵ ŷ Ŵ Ŷ Zoë Núñez Łukasz";
+    sandbox.write(
+        "t/zero-tolerance-notice.md",
+        &format!("# Sample\n\n{sample}\n\n*{sample}*\n\n**{sample}**\n\n***{sample}***\n"),
+    );
+    sandbox
+        .run(&[
+            "build",
+            "a.toml",
+            "--templates",
+            "t",
+            "--docs",
+            "zero-tolerance-notice",
+            "--formats",
+            "pdf",
+        ])
+        .expect_code(0);
+    let path = sandbox
+        .path()
+        .join("out/ashfield-medical-centre/zero-tolerance-notice.pdf");
+    let text = text_of(&path);
+    assert_eq!(text.matches(sample).count(), 4, "{text}");
+    let (_, fonts) = tool("pdffonts", &[path.to_str().unwrap()]);
+    for face in [
+        "LiberationSans ",
+        "LiberationSans-Bold ",
+        "LiberationSans-Italic ",
+        "LiberationSans-BoldItalic ",
+    ] {
+        assert!(fonts.contains(face), "{face} missing:\n{fonts}");
+    }
+}
+
+#[test]
+fn qr_code_decodes_to_the_complaints_page() {
+    let sandbox = Sandbox::new();
+    for (slug, stem) in [
+        ("ashfield-medical-centre", "zero-tolerance-notice"),
+        ("ashfield-medical-centre", "complaints-leaflet"),
+    ] {
+        let prefix = sandbox.path().join(stem);
+        let (ok, out) = tool(
+            "pdftoppm",
+            &[
+                "-png",
+                "-r",
+                "150",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                pdf(slug, stem).to_str().unwrap(),
+                prefix.to_str().unwrap(),
+            ],
+        );
+        assert!(ok, "{out}");
+        let image = sandbox.path().join(format!("{stem}-1.png"));
+        let (ok, decoded) = tool("zbarimg", &["-q", "--raw", image.to_str().unwrap()]);
+        assert!(ok, "no QR code found on {stem}: {decoded}");
+        assert!(
+            decoded
+                .lines()
+                .any(|l| l == "https://www.ashfieldmedical.nhs.uk/complaints"),
+            "{decoded}"
+        );
+    }
+    // No complaints page, no QR code.
+    let prefix = sandbox.path().join("welsh");
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            pdf("meddygfa-ty-gwyn", "zero-tolerance-notice")
+                .to_str()
+                .unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let (found, _) = tool(
+        "zbarimg",
+        &["-q", sandbox.path().join("welsh-1.png").to_str().unwrap()],
+    );
+    assert!(!found, "a QR code without a complaints page");
+}
+
+#[test]
+fn links_are_clickable_with_mailto_and_tel() {
+    let sandbox = Sandbox::new();
+    let expanded = sandbox.path().join("qdf.pdf");
+    let (ok, out) = tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf("ashfield-medical-centre", "zero-tolerance-notice")
+                .to_str()
+                .unwrap(),
+            expanded.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
+    let raw = String::from_utf8_lossy(&std::fs::read(expanded).unwrap()).into_owned();
+    for uri in [
+        "/URI (tel:+441302123457)",
+        "/URI (mailto:complaints.ashfield@nhs.net)",
+        "/URI (https://www.ashfieldmedical.nhs.uk/complaints)",
+    ] {
+        assert!(raw.contains(uri), "no link {uri}");
+    }
+    assert!(raw.contains("/Lang (en-GB)"), "no document language");
+    assert!(
+        raw.contains("/DisplayDocTitle true"),
+        "window does not show the title"
+    );
+    assert!(
+        raw.contains("/Alt (QR code linking to https://www.ashfieldmedical.nhs.uk/complaints)"),
+        "QR figure has no alt text"
+    );
+}
+
+#[test]
+fn structure_tree_and_outline_follow_the_document() {
+    let handbook = pdf("ashfield-medical-centre", "staff-handbook");
+    let (ok, structure) = tool("pdfinfo", &["-struct", handbook.to_str().unwrap()]);
+    assert!(ok, "{structure}");
+    for tag in [
+        "H1",
+        "H2",
+        "H3",
+        "P",
+        "L",
+        "LI",
+        "Lbl",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "Link",
+        "BlockQuote",
+    ] {
+        assert!(
+            structure.lines().any(|l| l.trim_start().starts_with(tag)),
+            "no {tag} in the structure tree"
+        );
+    }
+    let sandbox = Sandbox::new();
+    let expanded = sandbox.path().join("qdf.pdf");
+    tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            handbook.to_str().unwrap(),
+            expanded.to_str().unwrap(),
+        ],
+    );
+    let raw = String::from_utf8_lossy(&std::fs::read(expanded).unwrap()).into_owned();
+    for title in [
+        "/Title (2. The nine principles)",
+        "/Title (Appendix A. Contacts)",
+    ] {
+        assert!(raw.contains(title), "no bookmark {title}");
+    }
+}
+
+#[test]
+fn same_input_gives_byte_identical_pdfs() {
+    let sandbox = Sandbox::new();
+    let config =
+        std::fs::read_to_string(repo().join("practice-configs/ashfield-medical-centre.toml"))
+            .unwrap();
+    sandbox.write("a.toml", &config);
+    // The same practice under another slug, built in the same process.
+    sandbox.write(
+        "b.toml",
+        &config.replace(
+            "ods_code = \"C86099\"",
+            "ods_code = \"C86099\"\nslug = \"copy\"",
+        ),
+    );
+    sandbox
+        .run(&["build", "a.toml", "b.toml", "--formats", "pdf", "-o", "one"])
+        .expect_code(0);
+    sandbox
+        .run(&["build", "a.toml", "--formats", "pdf", "-o", "two"])
+        .expect_code(0);
+    for stem in [
+        "zero-tolerance-notice",
+        "complaints-leaflet",
+        "staff-handbook",
+    ] {
+        let first = std::fs::read(
+            sandbox
+                .path()
+                .join(format!("one/ashfield-medical-centre/{stem}.pdf")),
+        )
+        .unwrap();
+        let copy = std::fs::read(sandbox.path().join(format!("one/copy/{stem}.pdf"))).unwrap();
+        let again = std::fs::read(
+            sandbox
+                .path()
+                .join(format!("two/ashfield-medical-centre/{stem}.pdf")),
+        )
+        .unwrap();
+        assert!(first == again, "{stem} differs between runs");
+        assert!(first == copy, "{stem} differs within one run");
+    }
+}
+
+#[test]
+fn a_notice_too_long_for_one_page_fails_naming_the_overflow() {
+    let sandbox = Sandbox::new();
+    let config =
+        std::fs::read_to_string(repo().join("practice-configs/ashfield-medical-centre.toml"))
+            .unwrap();
+    sandbox.write("a.toml", &config);
+    let long =
+        "We ask everyone to be kind to our staff when they write about us online. ".repeat(30);
+    sandbox.write("t/zero-tolerance-notice.md", &format!("# Notice\n\n## Our promise\n\n{long}\n\n## Why it matters\n\n{long}\n\n## What happens next\n\n{long}\n"));
+    let run = sandbox.run(&["build", "a.toml", "--templates", "t", "--formats", "pdf"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("does not fit on one A4 page"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("\"What happens next\""),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        !sandbox.path().join("out/ashfield-medical-centre").exists(),
+        "files written for a failed practice"
+    );
+}
+
+#[test]
+fn logo_is_drawn_as_a_figure() {
+    let sandbox = Sandbox::new();
+    let config =
+        std::fs::read_to_string(repo().join("practice-configs/ashfield-medical-centre.toml"))
+            .unwrap();
+    sandbox.write(
+        "a.toml",
+        &config.replace(
+            "accent_colour = \"#005EB8\"",
+            "accent_colour = \"#005EB8\"\nlogo = \"logo.png\"",
+        ),
+    );
+    std::fs::write(sandbox.path().join("logo.png"), crate::a11y::LOGO_PNG).unwrap();
+    sandbox
+        .run(&[
+            "build",
+            "a.toml",
+            "--formats",
+            "pdf,html",
+            "--docs",
+            "complaints-leaflet",
+        ])
+        .expect_code(0);
+    let path = sandbox
+        .path()
+        .join("out/ashfield-medical-centre/complaints-leaflet.pdf");
+    let (ok, images) = tool("pdfimages", &["-list", path.to_str().unwrap()]);
+    assert!(
+        ok && images.lines().count() == 3,
+        "expected one image:\n{images}"
+    );
+    let (_, structure) = tool("pdfinfo", &["-struct", path.to_str().unwrap()]);
+    assert!(structure.contains("Figure"), "{structure}");
+}
