@@ -1,6 +1,9 @@
 //! Figures and page furniture: the QR code to the complaints page, the
 //! practice logo, and the running footer.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use krilla::tagging::{ArtifactType, Tag};
 use qrcode::{Color, EcLevel, QrCode};
 
@@ -16,7 +19,7 @@ const LOGO_HEIGHT: f32 = 40.0;
 impl Typesetter<'_> {
     /// A QR code (vector squares) with the address printed under it.
     pub fn qr(&mut self, url: &str, x: f32, width: f32, out: &mut Vec<Node>) {
-        let Ok(code) = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M) else {
+        let Some((modules, colors)) = qr_modules(url) else {
             return; // Too long to encode: the address is still printed as a link.
         };
         self.links.push(url.to_string());
@@ -41,10 +44,8 @@ impl Typesetter<'_> {
         let caption = self.lines(&caption, &style, width.min(260.0));
         self.ensure(QR_SIZE + caption.height() + 4.0);
 
-        let modules = code.width();
         let quiet = 4;
         let unit = QR_SIZE / (modules + 2 * quiet) as f32;
-        let colors = code.to_colors();
         let mut draws = Vec::new();
         for row in 0..modules {
             let mut col = 0;
@@ -146,4 +147,25 @@ impl Typesetter<'_> {
             });
         }
     }
+}
+
+/// A QR code's side in modules and its modules, row by row. The notice and
+/// the leaflet show the same code one after the other, and choosing its mask
+/// is the slow part, so each thread keeps the last code it made.
+fn qr_modules(url: &str) -> Option<(usize, Rc<Vec<Color>>)> {
+    type Last = Option<(String, usize, Rc<Vec<Color>>)>;
+    thread_local! {
+        static LAST: RefCell<Last> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        if let Some((cached, width, colors)) = &*last.borrow() {
+            if cached == url {
+                return Some((*width, colors.clone()));
+            }
+        }
+        let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).ok()?;
+        let (width, colors) = (code.width(), Rc::new(code.to_colors()));
+        *last.borrow_mut() = Some((url.to_string(), width, colors.clone()));
+        Some((width, colors))
+    })
 }

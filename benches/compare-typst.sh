@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Times the release binary against Typst typesetting the same handbook text,
+# both as cold processes, with hyperfine. Results go in BENCHMARKS.md.
+#
+#   bash benches/compare-typst.sh
+#
+# Installs what it needs: hyperfine (Debian) and typst-cli (crates.io, built
+# into target/typst; the first run takes a few minutes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+typst=target/typst/bin/typst
+[ -x "$typst" ] || cargo install typst-cli --locked --root target/typst
+cargo build --release -q
+
+work=target/bench-typst
+rm -rf "$work" && mkdir -p "$work"
+example=practice-configs/ashfield-medical-centre.toml
+./target/release/policypack build "$example" -o "$work/out" -q --docs staff-handbook --formats md
+python3 benches/typst/md2typ.py < "$work/out/ashfield-medical-centre/staff-handbook.md" > "$work/handbook.typ"
+
+"$typst" --version
+hyperfine -N --warmup 3 --runs 30 --export-markdown "$work/results.md" \
+  -n "policypack: handbook PDF" \
+  "./target/release/policypack build $example -o $work/pp -q --docs staff-handbook --formats pdf" \
+  -n "typst compile: same handbook" \
+  "$typst compile --ignore-system-fonts --font-path assets/fonts $work/handbook.typ $work/handbook-typst.pdf" \
+  -n "policypack: a practice's nine files" \
+  "./target/release/policypack build $example -o $work/pp -q"
+cat "$work/results.md"
