@@ -69,6 +69,12 @@ pub enum Command {
         after_help = "Example:\n  policypack build practice-configs/ashfield-medical-centre.toml -o out --formats md,html"
     )]
     Build(BuildArgs),
+    /// One row per practice: issued, review due, overdue or not, outputs current or stale.
+    #[command(after_help = "Example:\n  policypack status practice-configs/doncaster-lmc --today 2027-11-02 --fail-on-overdue")]
+    Status(StatusArgs),
+    /// Write practice configs from an NHS ODS practice list.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print the JSON Schema of the config, for editor completion.
     #[command(after_help = "Example:\n  policypack schema > policypack.schema.json")]
     Schema,
@@ -138,6 +144,62 @@ pub struct BuildArgs {
     /// A folder of templates that override the built-in ones file by file.
     #[arg(long)]
     pub templates: Option<PathBuf>,
+    /// Practices built at once; all cores when left out.
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Rebuild every document, even those whose inputs have not changed.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write OUT/<slug>.zip with each practice's files.
+    #[arg(long)]
+    pub zip: bool,
+    /// Delete the outputs of practices that are no longer in the build.
+    #[arg(long)]
+    pub prune: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Config files, or folders searched for `*.toml`.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The output folder whose files are compared with the configs.
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    /// The date to judge reviews by (YYYY-MM-DD); today when left out.
+    #[arg(long)]
+    pub today: Option<chrono::NaiveDate>,
+    /// Exit with code 1 when any practice's review is overdue.
+    #[arg(long)]
+    pub fail_on_overdue: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import the GP practices of an NHS ODS epraccur.csv: one config per active practice.
+    #[command(after_help = "Example:\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --extends _lmc.toml")]
+    Epraccur(ImportEpraccurArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportEpraccurArgs {
+    /// The epraccur.csv file (no header, 27 quoted columns).
+    pub csv: PathBuf,
+    /// The folder to write configs into, one file per practice, named by slug.
+    #[arg(long)]
+    pub into: PathBuf,
+    /// Only practices of this commissioner code (ODS column 15), e.g. 02X; repeatable.
+    #[arg(long = "commissioner", value_name = "CODE")]
+    pub commissioners: Vec<String>,
+    /// Only practices whose postcode starts with this, e.g. DN; repeatable.
+    #[arg(long = "postcode-prefix", value_name = "P")]
+    pub postcode_prefixes: Vec<String>,
+    /// Shared defaults every written config extends, relative to the config (e.g. _lmc.toml).
+    #[arg(long)]
+    pub extends: Option<String>,
+    /// Refresh the ODS keys of configs that exist, keeping every other key and comment.
+    #[arg(long)]
+    pub update: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod html;
+pub mod import;
 pub mod markdown;
 pub mod pack;
 pub mod pdf;

@@ -17,6 +17,8 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(&args, &cli.global),
         Command::Check(args) => cmd::check::run(&args, &cli.global),
         Command::Build(args) => cmd::build::run(&args, &cli.global),
+        Command::Status(args) => cmd::status::run(&args, &cli.global),
+        Command::Import(policypack::cli::ImportCommand::Epraccur(args)) => cmd::import::run(&args, &cli.global),
         Command::Schema => cmd::schema::run(),
         Command::Completions { shell } => cmd::schema::completions(shell),
     };

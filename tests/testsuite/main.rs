@@ -5,5 +5,6 @@ mod cli;
 mod content;
 mod fixtures;
 mod harness;
+mod import;
 mod pdf;
 mod snapshots;

@@ -1,0 +1,1 @@
+//! NHS ODS practice lists → practice configs.
