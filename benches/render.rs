@@ -31,6 +31,8 @@ fn bench(c: &mut Criterion) {
         docs: DocKind::ALL.to_vec(),
         formats: Format::DEFAULT.to_vec(),
         templates: None,
+        force: true,
+        zip: false,
     };
     c.bench_function("practice_nine_files", |b| {
         b.iter(|| {

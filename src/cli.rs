@@ -70,7 +70,9 @@ pub enum Command {
     )]
     Build(BuildArgs),
     /// One row per practice: issued, review due, overdue or not, outputs current or stale.
-    #[command(after_help = "Example:\n  policypack status practice-configs/doncaster-lmc --today 2027-11-02 --fail-on-overdue")]
+    #[command(
+        after_help = "Example:\n  policypack status practice-configs/doncaster-lmc --today 2027-11-02 --fail-on-overdue"
+    )]
     Status(StatusArgs),
     /// Write practice configs from an NHS ODS practice list.
     #[command(subcommand)]
@@ -177,7 +179,9 @@ pub struct StatusArgs {
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// Import the GP practices of an NHS ODS epraccur.csv: one config per active practice.
-    #[command(after_help = "Example:\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --extends _lmc.toml")]
+    #[command(
+        after_help = "Example:\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --extends _lmc.toml"
+    )]
     Epraccur(ImportEpraccurArgs),
 }
 

@@ -19,4 +19,6 @@ pub enum Outcome {
     Success,
     /// Some input had problems; they have been reported.
     InputProblems,
+    /// Stopped by Ctrl-C; every file is as it was or complete.
+    Interrupted,
 }

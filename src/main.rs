@@ -18,13 +18,16 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args, &cli.global),
         Command::Build(args) => cmd::build::run(&args, &cli.global),
         Command::Status(args) => cmd::status::run(&args, &cli.global),
-        Command::Import(policypack::cli::ImportCommand::Epraccur(args)) => cmd::import::run(&args, &cli.global),
+        Command::Import(policypack::cli::ImportCommand::Epraccur(args)) => {
+            cmd::import::run(&args, &cli.global)
+        }
         Command::Schema => cmd::schema::run(),
         Command::Completions { shell } => cmd::schema::completions(shell),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::InputProblems) => ExitCode::from(1),
+        Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(2)

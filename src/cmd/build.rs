@@ -1,109 +1,164 @@
-//! `policypack build`: build the documents of every practice named.
+//! `policypack build`: build every practice named, incrementally, and say
+//! what changed and why.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal as _;
 
 use crate::Outcome;
 use crate::cli::{BuildArgs, GlobalArgs, MessageFormat};
-use crate::config::Practice;
-use crate::diagnostics::Diagnostic;
-use crate::pack::build::{BuildOptions, TemplateCache, build_practice};
-use crate::pack::{discover, report};
+use crate::pack::batch::{self, BatchOptions, Report};
+use crate::pack::build::{BuildOptions, Built};
+use crate::pack::report;
 
 pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let paths = discover::practice_files(&args.paths)?;
     let mut formats = args.formats.clone();
     formats.sort();
     formats.dedup();
     let mut docs = args.docs.clone();
     docs.sort();
     docs.dedup();
-    let options = BuildOptions {
-        out: args.out.clone(),
-        docs,
-        formats,
-        templates: args.templates.clone(),
-    };
-    if let Some(dir) = &options.templates {
+    if let Some(dir) = &args.templates {
         anyhow::ensure!(
             dir.is_dir(),
             "the templates folder {} does not exist",
             dir.display()
         );
     }
-    let mut cache = TemplateCache::default();
-    // A broken override folder is reported once, as a usage error.
-    cache.get(options.templates.as_deref())?;
-
-    let mut failures: Vec<PathBuf> = Vec::new();
-    let fail = |path: &Path, problems: &[Diagnostic], failures: &mut Vec<PathBuf>| {
-        report::problems(problems, global);
-        failures.push(path.to_path_buf());
+    let options = BatchOptions {
+        build: BuildOptions {
+            out: args.out.clone(),
+            docs,
+            formats,
+            templates: args.templates.clone(),
+            force: args.force,
+            zip: args.zip,
+        },
+        jobs: args.jobs,
+        prune: args.prune,
+        progress: !global.quiet
+            && global.message_format == MessageFormat::Human
+            && std::io::stderr().is_terminal(),
     };
-
-    let mut practices: Vec<Practice> = Vec::new();
-    let mut slugs: HashMap<String, PathBuf> = HashMap::new();
-    for path in &paths {
-        match crate::config::load(path) {
-            Ok(practice) => {
-                match slugs.get(&practice.slug) {
-                    Some(first) => {
-                        let problem = Diagnostic::file(
-                        path,
-                        format!("slug \"{}\" is also used by {}; both would write to the same folder", practice.slug, first.display()),
-                    )
-                    .with_hint("give one of them its own slug = \"…\" under [practice]");
-                        fail(path, &[problem], &mut failures);
-                    }
-                    None => {
-                        slugs.insert(practice.slug.clone(), path.clone());
-                        practices.push(practice);
-                    }
-                }
-            }
-            Err(problems) => fail(path, &problems, &mut failures),
-        }
+    let report = batch::run(&args.paths, &options)?;
+    match global.message_format {
+        MessageFormat::Human => print_human(&report, global),
+        MessageFormat::Json => print_json(&report),
     }
-
-    let mut built = 0;
-    for practice in &practices {
-        match build_practice(practice, &mut cache, &options) {
-            Ok(written) => {
-                built += 1;
-                if global.message_format == MessageFormat::Json {
-                    let files: Vec<String> =
-                        written.iter().map(|p| p.display().to_string()).collect();
-                    println!(
-                        "{}",
-                        serde_json::json!({ "file": practice.path.display().to_string(), "slug": practice.slug, "built": files })
-                    );
-                } else if !global.quiet {
-                    println!(
-                        "built {}: {} files in {}",
-                        practice.slug,
-                        written.len(),
-                        options.out.join(&practice.slug).display()
-                    );
-                }
-            }
-            Err(error) => fail(
-                &practice.path,
-                &[Diagnostic::file(&practice.path, format!("{error:#}"))],
-                &mut failures,
-            ),
-        }
+    for (_, problems) in &report.failed {
+        report::problems(problems, global);
     }
-    if global.message_format == MessageFormat::Human && !global.quiet {
-        println!("{built} built, {} failed", failures.len());
+    if report.interrupted {
+        eprintln!(
+            "interrupted: every file is either as it was or complete; run the build again to finish"
+        );
+        return Ok(Outcome::Interrupted);
     }
-    if failures.is_empty() {
+    if report.failed.is_empty() {
         return Ok(Outcome::Success);
     }
     if global.message_format == MessageFormat::Human {
         eprintln!("failed:");
-        for path in &failures {
+        for (path, _) in &report.failed {
             eprintln!("  {}", path.display());
         }
     }
     Ok(Outcome::InputProblems)
+}
+
+fn print_human(report: &Report, global: &GlobalArgs) {
+    let mut rebuilt = 0;
+    let mut files = 0;
+    for done in &report.done {
+        let built = &done.built;
+        files += built.files_written;
+        if built.rewritten.is_empty() && built.files_written == 0 {
+            if global.verbose {
+                println!("{}: unchanged", done.slug);
+            }
+            continue;
+        }
+        rebuilt += 1;
+        if global.quiet {
+            continue;
+        }
+        let docs: Vec<&str> = built.rewritten.iter().map(|k| k.stem()).collect();
+        if built.new {
+            println!("{}: built {} (new)", done.slug, docs.join(", "));
+        } else if docs.is_empty() && built.zip_written {
+            println!("{}: zip written", done.slug);
+        } else if docs.is_empty() {
+            println!("{}: no document changed ({})", done.slug, cause(built));
+        } else {
+            println!("{}: {} — {}", done.slug, docs.join(", "), cause(built));
+        }
+    }
+    for gone in &report.gone {
+        if gone.deleted {
+            println!(
+                "{}: removed ({} is no longer built)",
+                gone.slug, gone.config
+            );
+        } else {
+            println!(
+                "{}: {} is no longer built; its files stay until you build with --prune",
+                gone.slug, gone.config
+            );
+        }
+    }
+    if !global.quiet {
+        let unchanged = report.done.len() - rebuilt;
+        println!(
+            "{} practice{}: {rebuilt} built, {unchanged} unchanged, {} failed; {files} file{} written",
+            report.done.len() + report.failed.len(),
+            plural(report.done.len() + report.failed.len()),
+            report.failed.len(),
+            plural(files),
+        );
+    }
+}
+
+/// Why a practice's documents were rewritten: the config keys that changed,
+/// or else what other input did.
+fn cause(built: &Built) -> String {
+    if !built.changed_keys.is_empty() {
+        built.changed_keys.join(", ")
+    } else if built.inputs_changed {
+        "templates, logo, fonts or policypack changed".to_string()
+    } else {
+        "files were missing or out of date".to_string()
+    }
+}
+
+fn print_json(report: &Report) {
+    for done in &report.done {
+        let built = &done.built;
+        let status = if built.new {
+            "new"
+        } else if built.rewritten.is_empty() && built.files_written == 0 {
+            "unchanged"
+        } else {
+            "changed"
+        };
+        let docs: Vec<&str> = built.rewritten.iter().map(|k| k.stem()).collect();
+        println!(
+            "{}",
+            serde_json::json!({
+                "slug": done.slug,
+                "file": done.config.display().to_string(),
+                "status": status,
+                "documents": docs,
+                "changed_keys": built.changed_keys,
+                "files_written": built.files_written,
+            })
+        );
+    }
+    for gone in &report.gone {
+        println!(
+            "{}",
+            serde_json::json!({ "slug": gone.slug, "file": gone.config, "status": if gone.deleted { "removed" } else { "gone" } })
+        );
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

@@ -21,6 +21,8 @@ static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
 pub struct Templates {
     tera: Tera,
     nations: HashMap<Nation, NationFacts>,
+    /// Hash of every template and facts file: outputs change when it does.
+    fingerprint: String,
 }
 
 impl Templates {
@@ -61,13 +63,26 @@ impl Templates {
                 .with_context(|| format!("the nation facts file {name} is not valid"))?;
             nations.insert(nation, facts);
         }
-        Ok(Templates { tera, nations })
+        let fingerprint = crate::pack::fingerprint::hash(
+            files
+                .iter()
+                .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
+        );
+        Ok(Templates {
+            tera,
+            nations,
+            fingerprint,
+        })
     }
 
     pub fn nation(&self, nation: Nation) -> anyhow::Result<&NationFacts> {
         self.nations
             .get(&nation)
             .ok_or_else(|| anyhow!("no facts for {}", nation.key()))
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Renders a template, with Tera's whole cause chain in the error.

@@ -1,6 +1,12 @@
 //! Stage 4: many practices — finding configs, building them, writing files, reporting.
 
+pub mod batch;
 pub mod build;
 pub mod discover;
+pub mod fingerprint;
+pub mod index;
+pub mod interrupt;
+pub mod manifest;
 pub mod report;
 pub mod write;
+pub mod zip;

@@ -30,6 +30,12 @@ const FACES: [&[u8]; 4] = [
     include_bytes!("../../assets/fonts/LiberationSans-BoldItalic.ttf"),
 ];
 
+/// Hash of the bundled fonts: a new font means new PDFs.
+pub fn fonts_fingerprint() -> &'static str {
+    static FINGERPRINT: OnceLock<String> = OnceLock::new();
+    FINGERPRINT.get_or_init(|| crate::pack::fingerprint::hash(FACES))
+}
+
 /// The krilla fonts, parsed once per process.
 fn krilla_fonts() -> &'static [Font; 4] {
     static FONTS: OnceLock<[Font; 4]> = OnceLock::new();

@@ -113,7 +113,7 @@ fn every_html_page_passes_axe_and_the_nu_checker() {
     }
     let hostile_pages: Vec<String> = pages
         .iter()
-        .filter(|p| p.starts_with(&hostile_out))
+        .filter(|p| p.starts_with(&hostile_out) && !p.ends_with("index.html"))
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     assert!(

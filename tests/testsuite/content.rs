@@ -226,8 +226,12 @@ fn handbook_covers_the_nine_points_and_the_practice_details() {
 fn every_html_link_to_a_section_finds_its_heading() {
     let sandbox = built_examples();
     let out = sandbox.path().join("out");
-    for practice in std::fs::read_dir(&out).unwrap() {
-        for file in std::fs::read_dir(practice.unwrap().path()).unwrap() {
+    for practice in std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+    {
+        for file in std::fs::read_dir(practice).unwrap() {
             let path = file.unwrap().path();
             if path.extension().is_none_or(|e| e != "html") {
                 continue;

@@ -6,5 +6,6 @@ mod content;
 mod fixtures;
 mod harness;
 mod import;
+mod pack;
 mod pdf;
 mod snapshots;

@@ -72,8 +72,12 @@ fn pages(path: &Path) -> usize {
 
 fn all_pdfs() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for practice in std::fs::read_dir(built()).unwrap() {
-        for file in std::fs::read_dir(practice.unwrap().path()).unwrap() {
+    for practice in std::fs::read_dir(built())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+    {
+        for file in std::fs::read_dir(practice).unwrap() {
             files.push(file.unwrap().path());
         }
     }

@@ -18,8 +18,13 @@ fn example_documents_match_snapshots() {
         ])
         .expect_code(0);
     let mut files: Vec<_> = Vec::new();
-    for practice in std::fs::read_dir(sandbox.path().join("out")).unwrap() {
-        for file in std::fs::read_dir(practice.unwrap().path()).unwrap() {
+    let out = sandbox.path().join("out");
+    for practice in std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+    {
+        for file in std::fs::read_dir(practice).unwrap() {
             files.push(file.unwrap().path());
         }
     }

@@ -1,0 +1,242 @@
+//! A whole build: many practices on all cores, one manifest and index.
+//!
+//! Configs are loaded in parallel, slugs checked for clashes, templates
+//! loaded once per folder, then each practice is built on a worker thread
+//! (rayon). One bad practice never stops the others. Practices whose config
+//! has gone are reported, and their files deleted with `--prune`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use super::build::{BuildOptions, Built, build_practice};
+use super::manifest::{self, Manifest};
+use super::{discover, index, interrupt};
+use crate::config::Practice;
+use crate::content::Templates;
+use crate::diagnostics::Diagnostic;
+
+pub struct BatchOptions {
+    pub build: BuildOptions,
+    pub jobs: Option<usize>,
+    pub prune: bool,
+    pub progress: bool,
+}
+
+/// A practice that was built (or found unchanged).
+pub struct Done {
+    pub slug: String,
+    pub config: PathBuf,
+    pub built: Built,
+}
+
+/// A practice whose outputs are in the manifest but whose config is gone.
+pub struct Gone {
+    pub slug: String,
+    pub config: String,
+    pub deleted: bool,
+}
+
+#[derive(Default)]
+pub struct Report {
+    pub done: Vec<Done>,
+    pub failed: Vec<(PathBuf, Vec<Diagnostic>)>,
+    pub gone: Vec<Gone>,
+    pub interrupted: bool,
+}
+
+pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> {
+    interrupt::install();
+    let out = &options.build.out;
+    let files = discover::practice_files(paths)?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    remove_leftover_temp_files(out);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    pool.install(|| build_all(&files, options))
+}
+
+fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> {
+    let out = &options.build.out;
+    let mut report = Report::default();
+    let loaded: Vec<_> = files
+        .par_iter()
+        .map(|path| (path, crate::config::load(path)))
+        .collect();
+
+    let mut practices: Vec<Practice> = Vec::with_capacity(loaded.len());
+    let mut slugs: HashMap<String, PathBuf> = HashMap::new();
+    for (path, result) in loaded {
+        match result {
+            Ok(practice) => match slugs.get(&practice.slug) {
+                Some(first) => {
+                    let problem = Diagnostic::file(
+                        path,
+                        format!(
+                            "slug \"{}\" is also used by {}; both would write to the same folder",
+                            practice.slug,
+                            first.display()
+                        ),
+                    )
+                    .with_hint("give one of them its own slug = \"…\" under [practice]");
+                    report.failed.push((path.clone(), vec![problem]));
+                }
+                None => {
+                    slugs.insert(practice.slug.clone(), path.clone());
+                    practices.push(practice);
+                }
+            },
+            Err(problems) => report.failed.push((path.clone(), problems)),
+        }
+    }
+
+    // Templates once per override folder; `--templates` wins over a config's own.
+    let folder_of = |p: &Practice| {
+        options
+            .build
+            .templates
+            .clone()
+            .or_else(|| p.templates.clone())
+    };
+    let mut templates: HashMap<Option<PathBuf>, Templates> = HashMap::new();
+    templates.insert(
+        options.build.templates.clone(),
+        Templates::load(options.build.templates.as_deref())?,
+    );
+    for practice in &practices {
+        let folder = folder_of(practice);
+        if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(folder.clone()) {
+            match Templates::load(folder.as_deref()) {
+                Ok(loaded) => {
+                    slot.insert(loaded);
+                }
+                Err(error) => {
+                    let problem = Diagnostic::file(&practice.path, format!("{error:#}"));
+                    report.failed.push((practice.path.clone(), vec![problem]));
+                }
+            }
+        }
+    }
+    practices.retain(|p| templates.contains_key(&folder_of(p)));
+
+    let mut manifest = Manifest::read(out);
+    let bar = if options.progress {
+        ProgressBar::new(practices.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} practices {msg} ({eta} left)")
+            .expect("a valid progress template"),
+    );
+    let results: Vec<_> = practices
+        .par_iter()
+        .map(|practice| {
+            if interrupt::requested() {
+                return None;
+            }
+            let result = build_practice(
+                practice,
+                &templates[&folder_of(practice)],
+                manifest.practices.get(&practice.slug),
+                &options.build,
+            );
+            bar.inc(1);
+            Some((practice, result))
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    for (practice, result) in results.into_iter().flatten() {
+        match result {
+            Ok(built) => {
+                manifest
+                    .practices
+                    .insert(practice.slug.clone(), built.entry.clone());
+                report.done.push(Done {
+                    slug: practice.slug.clone(),
+                    config: practice.path.clone(),
+                    built,
+                });
+            }
+            Err(error) if interrupt::requested() && error.to_string() == "interrupted" => {}
+            Err(error) => {
+                let problem = Diagnostic::file(&practice.path, format!("{error:#}"));
+                report.failed.push((practice.path.clone(), vec![problem]));
+            }
+        }
+    }
+    report.interrupted = interrupt::requested();
+    report.failed.sort_by(|a, b| a.0.cmp(&b.0));
+
+    // Practices in the manifest whose config no longer exists, or whose
+    // config now builds under another slug.
+    let built_configs: HashSet<String> = practices
+        .iter()
+        .map(|p| p.path.display().to_string())
+        .collect();
+    let gone: Vec<String> = manifest
+        .practices
+        .iter()
+        .filter(|(slug, entry)| {
+            !slugs.contains_key(*slug)
+                && (!Path::new(&entry.config).is_file() || built_configs.contains(&entry.config))
+        })
+        .map(|(slug, _)| slug.clone())
+        .collect();
+    for slug in gone {
+        let deleted = options.prune && !report.interrupted;
+        let entry = if deleted {
+            manifest.practices.remove(&slug)
+        } else {
+            manifest.practices.get(&slug).cloned()
+        };
+        let entry = entry.expect("listed from the manifest");
+        if deleted {
+            for file in &entry.files {
+                let _ = std::fs::remove_file(out.join(&file.path));
+            }
+            let _ = std::fs::remove_dir(out.join(&slug));
+        }
+        report.gone.push(Gone {
+            slug,
+            config: entry.config,
+            deleted,
+        });
+    }
+
+    manifest.tool_version = env!("CARGO_PKG_VERSION").to_string();
+    let bytes = manifest.to_bytes()?;
+    let path = out.join(manifest::FILE_NAME);
+    if std::fs::read(&path).map_or(true, |old| old != bytes) {
+        super::write::atomic(&path, &bytes)?;
+    }
+    index::write(out, &manifest, &templates[&options.build.templates])?;
+    Ok(report)
+}
+
+/// Temporary files left by a build that was killed outright (`kill -9`).
+fn remove_leftover_temp_files(out: &Path) {
+    let is_temp = |name: &str| name.starts_with(".policypack-") && name.ends_with(".tmp");
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            for inner in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                if is_temp(&inner.file_name().to_string_lossy()) {
+                    let _ = std::fs::remove_file(inner.path());
+                }
+            }
+        } else if is_temp(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}

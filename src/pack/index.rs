@@ -1,0 +1,95 @@
+//! `OUT/index.html`: every practice in the manifest, with links to its
+//! files and its review date, as one accessible page.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::manifest::Manifest;
+use crate::content::context::long_date;
+use crate::content::{DocKind, Templates};
+
+pub const FILE_NAME: &str = "index.html";
+
+/// The index page for `manifest`.
+pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<String> {
+    let mut practices: Vec<_> = manifest.practices.iter().collect();
+    practices.sort_by(|a, b| {
+        a.1.name
+            .to_lowercase()
+            .cmp(&b.1.name.to_lowercase())
+            .then(a.0.cmp(b.0))
+    });
+    let rows: Vec<_> = practices
+        .iter()
+        .map(|(slug, entry)| {
+            let documents: Vec<_> = DocKind::ALL
+                .iter()
+                .map(|kind| {
+                    let mut files: Vec<_> = entry
+                        .files
+                        .iter()
+                        .filter(|f| f.path.starts_with(&format!("{slug}/{}.", kind.stem())))
+                        .map(|f| {
+                            let label = match f.path.rsplit('.').next() {
+                                Some("pdf") => "PDF",
+                                Some("html") => "Web page",
+                                _ => "Markdown",
+                            };
+                            json!({ "href": href(&f.path), "label": label })
+                        })
+                        .collect();
+                    files.sort_by_key(|f| {
+                        ["PDF", "Web page", "Markdown"]
+                            .iter()
+                            .position(|l| f["label"] == *l)
+                    });
+                    json!({ "title": kind.title(), "files": files })
+                })
+                .collect();
+            let zip = entry
+                .files
+                .iter()
+                .find(|f| f.path.ends_with(".zip"))
+                .map(|f| href(&f.path));
+            json!({
+                "name": entry.name,
+                "documents": documents,
+                "zip": zip,
+                "issued": date_words(&entry.issued),
+                "review_due": date_words(&entry.review_due),
+            })
+        })
+        .collect();
+    let documents: Vec<_> = DocKind::ALL
+        .iter()
+        .map(|k| json!({ "title": k.title() }))
+        .collect();
+    let context = tera::Context::from_value(json!({ "practices": rows, "documents": documents }))?;
+    templates.render(FILE_NAME, &context)
+}
+
+/// A file path as a relative link, each segment percent-encoded.
+fn href(path: &str) -> String {
+    path.split('/')
+        .map(|segment| url::form_urlencoded::byte_serialize(segment.as_bytes()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn date_words(iso: &str) -> String {
+    iso.parse()
+        .map(long_date)
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// Writes the index unless it is already as it would be.
+pub fn write(out: &Path, manifest: &Manifest, templates: &Templates) -> anyhow::Result<bool> {
+    let html = render(manifest, templates)?;
+    let path = out.join(FILE_NAME);
+    if std::fs::read(&path).is_ok_and(|old| old == html.as_bytes()) {
+        return Ok(false);
+    }
+    super::write::atomic(&path, html.as_bytes())?;
+    Ok(true)
+}

@@ -1,0 +1,43 @@
+//! `OUT/<slug>.zip`: a practice's files in one download, for an LMC to hand
+//! to each practice. Entries are sorted and dated from `policy.issued`, so
+//! the same files make the same zip.
+
+use std::io::{Cursor, Write as _};
+use std::path::Path;
+
+use anyhow::Context as _;
+use chrono::{Datelike, NaiveDate};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::manifest::FileEntry;
+
+pub fn practice_zip(
+    out: &Path,
+    files: &[&FileEntry],
+    issued: NaiveDate,
+) -> anyhow::Result<Vec<u8>> {
+    let date = DateTime::from_date_and_time(
+        issued.year().clamp(1980, 2107) as u16,
+        issued.month() as u8,
+        issued.day() as u8,
+        0,
+        0,
+        0,
+    )
+    .map_err(|e| anyhow::anyhow!("zip date: {e}"))?;
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(date)
+        .unix_permissions(0o644);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut files: Vec<&&FileEntry> = files.iter().filter(|f| !f.path.ends_with(".zip")).collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for file in files {
+        let bytes = std::fs::read(out.join(&file.path))
+            .with_context(|| format!("cannot read {}", file.path))?;
+        zip.start_file(file.path.clone(), options)?;
+        zip.write_all(&bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
