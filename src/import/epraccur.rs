@@ -1,0 +1,494 @@
+//! NHS ODS `epraccur.csv` → one practice config per active GP practice.
+//!
+//! The file has no header and 27 quoted columns (see the ODS README in
+//! `shared/data/ods/`). A row is imported when its status (column 13) is
+//! `A` and its prescribing setting (column 26) is `4`, a GP practice, and it
+//! passes the `--commissioner` and `--postcode-prefix` filters. Slugs are
+//! worked out over every active GP practice of the file first (see
+//! [`super::slugs`]), so a filter never changes one.
+//!
+//! A row that cannot make a valid config (wrong number of columns, no name,
+//! a postcode or phone number that
+//! [`rules`](crate::config::rules) refuses…) is reported with its
+//! line and skipped; the others are still written.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use super::config::{self, Practice};
+use super::readable::text as readable;
+use super::slugs;
+use crate::config::Nation;
+use crate::config::rules::{check_ods_code, normalise_postcode, phone_digits, slugify};
+
+/// Columns in a row of epraccur.csv; the 0-based indexes of those used follow.
+const COLUMNS: usize = 27;
+const CODE: usize = 0;
+const NAME: usize = 1;
+const ADDRESS: std::ops::Range<usize> = 4..9;
+const POSTCODE: usize = 9;
+const STATUS: usize = 12;
+const COMMISSIONER: usize = 14;
+const PHONE: usize = 17;
+const SETTING: usize = 25;
+
+/// Longest address the config accepts.
+const MAX_ADDRESS_LINES: usize = 6;
+
+/// What to import, and where to.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    pub csv: &'a Path,
+    pub into: &'a Path,
+    /// Commissioner codes (column 15); any of them. Empty: all.
+    pub commissioners: &'a [String],
+    /// Postcode beginnings, compared on the normalised postcode; any of them.
+    pub postcode_prefixes: &'a [String],
+    /// Written as `extends = "…"` in each config.
+    pub extends: Option<&'a str>,
+    /// Refresh the ODS keys of configs that exist.
+    pub update: bool,
+}
+
+/// A row that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRow {
+    /// Line in the CSV file, from 1.
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What happened to one practice's config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Written,
+    /// It exists, and `--update` was not given.
+    Skipped,
+    /// The ODS keys that changed.
+    Updated(Vec<&'static str>),
+    Unchanged,
+    /// It exists but could not be updated.
+    Failed(String),
+}
+
+/// Everything an import did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// One entry per imported practice, in the order of the CSV file.
+    pub files: Vec<(PathBuf, Action)>,
+    /// Sorted by line.
+    pub bad_rows: Vec<BadRow>,
+}
+
+impl Report {
+    pub fn count(&self, wanted: fn(&Action) -> bool) -> usize {
+        self.files.iter().filter(|(_, a)| wanted(a)).count()
+    }
+}
+
+/// An active GP practice row, before the filters.
+struct Row {
+    line: u64,
+    fields: csv::StringRecord,
+    name: String,
+    /// None when the name has no letters or digits.
+    name_slug: Option<String>,
+}
+
+impl Row {
+    fn get(&self, column: usize) -> &str {
+        self.fields.get(column).unwrap_or("").trim()
+    }
+
+    fn address_lines(&self) -> Vec<&str> {
+        ADDRESS
+            .map(|c| self.get(c))
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
+/// Runs the import. Errors are I/O errors: the CSV cannot be read or a
+/// config cannot be written.
+pub fn import(options: &Options) -> anyhow::Result<Report> {
+    let mut report = Report::default();
+    let rows = read(options.csv, &mut report.bad_rows)?;
+
+    // Slugs over every active GP practice with a name, whatever the filters.
+    let named: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].name_slug.is_some())
+        .collect();
+    let parts: Vec<slugs::Parts> = named
+        .iter()
+        .map(|&i| slugs::Parts {
+            name: rows[i].name_slug.clone().unwrap_or_default(),
+            town: rows[i]
+                .address_lines()
+                .last()
+                .and_then(|town| slugify(&readable(town))),
+            ods_code: rows[i].get(CODE).to_lowercase(),
+        })
+        .collect();
+    let mut slug_of = vec![String::new(); rows.len()];
+    for (i, slug) in named.into_iter().zip(slugs::assign(&parts)) {
+        slug_of[i] = slug;
+    }
+
+    let filter = Filter::new(options);
+    let mut practices = Vec::new();
+    let mut slug_lines: HashMap<String, u64> = HashMap::new();
+    let mut code_lines: HashMap<String, u64> = HashMap::new();
+    for (row, slug) in rows.iter().zip(slug_of).filter(|(r, _)| filter.accepts(r)) {
+        let checked = practice(row, slug).and_then(|p| {
+            if let Some(first) = claim(&mut code_lines, &p.ods_code, row.line) {
+                return Err(format!("ODS code {} is also on line {first}", p.ods_code));
+            }
+            if let Some(first) = claim(&mut slug_lines, &p.slug, row.line) {
+                return Err(format!("slug {} is also the slug of line {first}", p.slug));
+            }
+            Ok(p)
+        });
+        match checked {
+            Ok(p) => practices.push(p),
+            Err(reason) => report.bad_rows.push(BadRow {
+                line: row.line,
+                reason,
+            }),
+        }
+    }
+    report.bad_rows.sort_by_key(|b| b.line);
+
+    std::fs::create_dir_all(options.into)
+        .with_context(|| format!("cannot create the folder {}", options.into.display()))?;
+    report.files = practices
+        .par_iter()
+        .map(|p| {
+            let path = options.into.join(format!("{}.toml", p.slug));
+            let action = write(&path, p, options)?;
+            Ok((path, action))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(report)
+}
+
+/// Takes `key` for `line`, or returns the line that already has it.
+fn claim(taken: &mut HashMap<String, u64>, key: &str, line: u64) -> Option<u64> {
+    match taken.get(key) {
+        Some(&first) => Some(first),
+        None => {
+            taken.insert(key.to_string(), line);
+            None
+        }
+    }
+}
+
+/// The active GP practice rows; other rows are dropped, bad ones reported.
+fn read(csv_path: &Path, bad: &mut Vec<BadRow>) -> anyhow::Result<Vec<Row>> {
+    let bytes =
+        std::fs::read(csv_path).with_context(|| format!("cannot read {}", csv_path.display()))?;
+    let mut lines = LineCounter::new(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let mut rows = Vec::new();
+    let mut fields = csv::StringRecord::new();
+    loop {
+        let start = reader.position().byte();
+        match reader.read_record(&mut fields) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = lines.at(start);
+                if fields.len() != COLUMNS {
+                    bad.push(BadRow {
+                        line,
+                        reason: format!("it has {} columns, not {COLUMNS}", fields.len()),
+                    });
+                    continue;
+                }
+                let field = |c: usize| fields.get(c).unwrap_or("").trim();
+                if field(STATUS) != "A" || field(SETTING) != "4" {
+                    continue;
+                }
+                let name = readable(field(NAME));
+                rows.push(Row {
+                    line,
+                    name_slug: slugify(&name),
+                    name,
+                    fields: fields.clone(),
+                });
+            }
+            Err(e) => {
+                let reason = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => "it is not UTF-8 text".to_string(),
+                    _ => e.to_string(),
+                };
+                bad.push(BadRow {
+                    line: lines.at(start),
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Line numbers from byte offsets. (The csv crate's own line count lags
+/// by one on files with CRLF line ends, as ODS files have.)
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            counted_to: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record that starts at `byte` (or at the line ends
+    /// after it); offsets must not go backwards.
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX);
+        while matches!(self.bytes.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        let byte = byte.min(self.bytes.len()).max(self.counted_to);
+        let newlines = self.bytes[self.counted_to..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line += newlines as u64;
+        self.counted_to = byte;
+        self.line
+    }
+}
+
+/// `--commissioner` and `--postcode-prefix`, prepared once.
+struct Filter {
+    commissioners: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+impl Filter {
+    fn new(options: &Options) -> Filter {
+        Filter {
+            commissioners: options
+                .commissioners
+                .iter()
+                .map(|c| c.trim().to_uppercase())
+                .collect(),
+            // Not trimmed at the end: "DN1 " is the district DN1 without DN10.
+            prefixes: options
+                .postcode_prefixes
+                .iter()
+                .map(|p| p.trim_start().to_uppercase())
+                .collect(),
+        }
+    }
+
+    fn accepts(&self, row: &Row) -> bool {
+        let commissioner = row.get(COMMISSIONER).to_uppercase();
+        let postcode = normalise_postcode(row.get(POSTCODE))
+            .unwrap_or_else(|_| row.get(POSTCODE).to_uppercase());
+        (self.commissioners.is_empty() || self.commissioners.contains(&commissioner))
+            && (self.prefixes.is_empty() || self.prefixes.iter().any(|p| postcode.starts_with(p)))
+    }
+}
+
+/// A row as a checked practice, or why it cannot be one.
+fn practice(row: &Row, slug: String) -> Result<Practice, String> {
+    let ods_code = row.get(CODE).to_string();
+    check_ods_code(&ods_code).map_err(|p| p.message)?;
+    if row.name_slug.is_none() || row.name.chars().count() < 2 {
+        return Err(format!("practice {ods_code} has no name"));
+    }
+    let with_code = |message: String| format!("practice {ods_code}: {message}");
+    for (column, what) in [(POSTCODE, "postcode"), (PHONE, "phone number")] {
+        if row.get(column).is_empty() {
+            return Err(format!("practice {ods_code} has no {what}"));
+        }
+    }
+    let postcode = normalise_postcode(row.get(POSTCODE)).map_err(|p| with_code(p.message))?;
+    let phone = row
+        .get(PHONE)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    phone_digits(&phone).map_err(|p| with_code(p.message))?;
+    let mut address = address(&row.address_lines());
+    // ODS often starts the address with the practice's own name.
+    if address.len() > 1 && address[0].eq_ignore_ascii_case(&row.name) {
+        address.remove(0);
+    }
+    if address.is_empty() {
+        return Err(with_code("it has no address".into()));
+    }
+    Ok(Practice {
+        name: row.name.clone(),
+        slug,
+        nation: if ods_code.starts_with('W') {
+            Nation::Wales
+        } else {
+            Nation::England
+        },
+        ods_code,
+        address,
+        postcode,
+        phone,
+    })
+}
+
+/// Readable address lines. ODS often puts two lines in one
+/// (`ASKERN RD, BENTLEY`); they are split at the comma when the address
+/// still fits in six lines. A line repeated is kept once.
+pub fn address(raw_lines: &[&str]) -> Vec<String> {
+    let split: Vec<String> = raw_lines.iter().flat_map(|l| split_at_commas(l)).collect();
+    let lines = if split.len() <= MAX_ADDRESS_LINES {
+        split
+    } else {
+        raw_lines.iter().map(|l| readable(l)).collect()
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for line in lines.into_iter().filter(|l| !l.is_empty()) {
+        let key = line.to_lowercase();
+        if !seen.contains(&key) {
+            seen.push(key);
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// Splits at commas, except between digits (`UNITS 5,7&8`).
+fn split_at_commas(raw: &str) -> Vec<String> {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c == ',' && !between_digits {
+            parts.push(readable(&std::mem::take(&mut part)));
+        } else {
+            part.push(c);
+        }
+    }
+    parts.push(readable(&part));
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// Writes a new config, or with `--update` refreshes one that exists.
+fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Result<Action> {
+    if std::fs::symlink_metadata(path).is_err() {
+        let text = config::new_config(practice, options.extends);
+        crate::pack::write::atomic(path, text.as_bytes())?;
+        return Ok(Action::Written);
+    }
+    if !options.update {
+        return Ok(Action::Skipped);
+    }
+    let existing = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => return Ok(Action::Failed(format!("cannot read it: {e}"))),
+    };
+    match config::update_config(&existing, practice) {
+        Ok(None) => Ok(Action::Unchanged),
+        Ok(Some((text, changed))) => {
+            crate::pack::write::atomic(path, text.as_bytes())?;
+            Ok(Action::Updated(changed))
+        }
+        Err(problem) => Ok(Action::Failed(problem)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_count_crlf_and_lf() {
+        let text = b"\"a\"\r\n\"b\"\r\n\r\n\"c\nc\"\n\"d\"";
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&text[..]);
+        let mut lines = LineCounter::new(text);
+        let mut record = csv::StringRecord::new();
+        let mut seen = Vec::new();
+        loop {
+            let start = reader.position().byte();
+            if !reader.read_record(&mut record).unwrap() {
+                break;
+            }
+            seen.push((record[0].to_string(), lines.at(start)));
+        }
+        let expected = [("a", 1), ("b", 2), ("c\nc", 4), ("d", 6)];
+        assert_eq!(seen, expected.map(|(s, l)| (s.to_string(), l)));
+    }
+
+    #[test]
+    fn address_lines_split_at_commas_and_read_well() {
+        // C86009 and C86605 of the national file.
+        assert_eq!(
+            address(&[
+                "THE MAYFLOWER MED PRACT",
+                "THE HEALTH CENTRE",
+                "STATION ROAD",
+                "BAWTRY,DONCASTER"
+            ]),
+            [
+                "The Mayflower Medical Practice",
+                "The Health Centre",
+                "Station Road",
+                "Bawtry",
+                "Doncaster"
+            ]
+        );
+        assert_eq!(
+            address(&[
+                "THE HEALTH CENTRE",
+                "CHESTNUT AVENUE, CARCROFT",
+                "DONCASTER",
+                "SOUTH YORKSHIRE"
+            ]),
+            [
+                "The Health Centre",
+                "Chestnut Avenue",
+                "Carcroft",
+                "Doncaster",
+                "South Yorkshire"
+            ]
+        );
+        assert_eq!(
+            address(&[
+                "UNITS 5,7&8 CRUSADER B PK",
+                "AMBLE HLTH CTR, AMBLE",
+                "AMBLE"
+            ]),
+            [
+                "Units 5,7&8 Crusader B Park",
+                "Amble Health Centre",
+                "Amble"
+            ]
+        );
+    }
+
+    #[test]
+    fn address_too_long_to_split_keeps_the_commas() {
+        let raw = ["A ROAD, B", "C ROAD, D", "E ROAD, F", "G ROAD", "H TOWN"];
+        assert_eq!(
+            address(&raw),
+            ["A Road, B", "C Road, D", "E Road, F", "G Road", "H Town"]
+        );
+    }
+}
