@@ -23,7 +23,7 @@ fn clean_fixture() -> String {
 }
 
 /// The national file from NHS ODS, kept beside the repository.
-fn national_file() -> PathBuf {
+pub fn national_file() -> PathBuf {
     let path = repo().join("../shared/data/ods/epraccur.csv");
     assert!(
         path.exists(),

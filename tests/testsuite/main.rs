@@ -5,7 +5,7 @@ mod cli;
 mod content;
 mod fixtures;
 mod harness;
-mod import;
+pub mod import;
 mod pack;
 mod pdf;
 mod snapshots;

@@ -465,3 +465,134 @@ fn status_shows_reviews_and_stale_outputs() {
             .all(|r| r["outputs"] == "current")
     );
 }
+
+/// The 40 active Doncaster practices (commissioner 02X) from the real ODS
+/// file, with the example LMC defaults: the whole LMC workflow.
+#[test]
+fn doncaster_lmc_end_to_end() {
+    let sandbox = Sandbox::new();
+    let lmc =
+        std::fs::read_to_string(repo().join("practice-configs/doncaster-lmc/_lmc.toml")).unwrap();
+    sandbox.write("doncaster/_lmc.toml", &lmc);
+    let csv = crate::import::national_file();
+    let import = sandbox.run(&[
+        "import",
+        "epraccur",
+        csv.to_str().unwrap(),
+        "--into",
+        "doncaster",
+        "--commissioner",
+        "02X",
+        "--extends",
+        "_lmc.toml",
+    ]);
+    import.expect_code(0);
+    assert!(
+        import.stdout().contains("written 40"),
+        "{}",
+        import.stdout()
+    );
+    sandbox.run(&["check", "doncaster", "-q"]).expect_code(0);
+
+    let first = sandbox.run(&["build", "doncaster", "--zip"]);
+    first.expect_code(0);
+    assert!(
+        first
+            .stdout()
+            .contains("40 practices: 40 built, 0 unchanged, 0 failed; 400 files written"),
+        "{}",
+        first.stdout()
+    );
+    let out = sandbox.path().join("out");
+    let before = mtimes(&out);
+
+    let noop = sandbox.run(&["build", "doncaster", "--zip"]);
+    assert!(
+        noop.stdout()
+            .contains("0 built, 40 unchanged, 0 failed; 0 files written"),
+        "{}",
+        noop.stdout()
+    );
+    assert_eq!(changed(&before, &mtimes(&out)), Vec::<String>::new());
+
+    // One practice changes its phone number.
+    let mut configs: Vec<_> = std::fs::read_dir(sandbox.path().join("doncaster"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('_'))
+        .collect();
+    configs.sort();
+    let one = &configs[0];
+    let slug = one.file_stem().unwrap().to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(one).unwrap();
+    let phone_line = text
+        .lines()
+        .find(|l| l.starts_with("phone = "))
+        .unwrap()
+        .to_string();
+    std::fs::write(one, text.replace(&phone_line, "phone = \"01302 999999\"")).unwrap();
+    let phone = sandbox.run(&["build", "doncaster", "--zip"]);
+    assert!(
+        phone.stdout().contains(&format!("{slug}: "))
+            && phone.stdout().contains("— practice.phone"),
+        "{}",
+        phone.stdout()
+    );
+    assert!(
+        phone
+            .stdout()
+            .contains("40 practices: 1 built, 39 unchanged"),
+        "{}",
+        phone.stdout()
+    );
+    assert!(
+        changed(&before, &mtimes(&out))
+            .iter()
+            .all(|p| p.contains(&slug) || p.starts_with("out/")),
+        "other practices touched"
+    );
+
+    // The LMC's defaults change: all 40 are rebuilt, naming the key.
+    let lmc = sandbox
+        .read("doncaster/_lmc.toml")
+        .replace("0300 456 2370", "0300 456 2399");
+    sandbox.write("doncaster/_lmc.toml", &lmc);
+    let shared = sandbox.run(&["build", "doncaster", "--zip", "--formats", "md,html,pdf"]);
+    assert!(
+        shared.stdout().contains("40 practices: 40 built"),
+        "{}",
+        shared.stdout()
+    );
+    assert_eq!(
+        shared.stdout().matches("— advocacy.phone").count(),
+        40,
+        "{}",
+        shared.stdout()
+    );
+
+    // Reviews: issued 1 November 2026 for 12 months in the LMC defaults.
+    sandbox
+        .run(&[
+            "status",
+            "doncaster",
+            "--today",
+            "2027-11-01",
+            "--fail-on-overdue",
+        ])
+        .expect_code(0);
+    let late = sandbox.run(&[
+        "status",
+        "doncaster",
+        "--today",
+        "2027-11-02",
+        "--fail-on-overdue",
+    ]);
+    late.expect_code(1);
+    assert!(
+        late.stdout().contains(
+            "40 practices on 2 November 2027: 40 overdue for review, 0 with outputs to build"
+        ),
+        "{}",
+        late.stdout()
+    );
+}
