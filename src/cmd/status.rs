@@ -2,6 +2,8 @@
 //! review is due, whether that is overdue, and whether the built files are
 //! current or stale (the config or templates changed since they were built).
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -46,7 +48,8 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let files = discover::practice_files(&args.paths)?;
     let manifest = Manifest::read(&args.out);
-    let templates = Templates::load(None)?;
+    let mut templates: HashMap<Option<PathBuf>, Templates> = HashMap::new();
+    templates.insert(None, Templates::load(None)?);
     let loaded: Vec<(PathBuf, Result<Practice, _>)> = files
         .into_par_iter()
         .map(|path| {
@@ -60,7 +63,17 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     for (_, result) in loaded {
         match result {
             Ok(practice) => {
-                let outputs = outputs_state(&practice, &manifest, &args.out, &templates);
+                let folder = practice.templates.clone();
+                if let Entry::Vacant(slot) = templates.entry(folder.clone()) {
+                    // A folder that cannot be loaded leaves the outputs stale.
+                    if let Ok(loaded) = Templates::load(folder.as_deref()) {
+                        slot.insert(loaded);
+                    }
+                }
+                let outputs = match templates.get(&folder) {
+                    Some(templates) => outputs_state(&practice, &manifest, &args.out, templates),
+                    None => Outputs::Stale,
+                };
                 rows.push(Row {
                     overdue: today > practice.review_due,
                     practice,
@@ -105,16 +118,11 @@ fn outputs_state(
     practice: &Practice,
     manifest: &Manifest,
     out: &std::path::Path,
-    builtin: &Templates,
+    templates: &Templates,
 ) -> Outputs {
     let Some(entry) = manifest.practices.get(&practice.slug) else {
         return Outputs::NotBuilt;
     };
-    let templates = match &practice.templates {
-        Some(dir) => Templates::load(Some(dir)).ok(),
-        None => None,
-    };
-    let templates = templates.as_ref().unwrap_or(builtin);
     let logo = practice.logo.as_ref().and_then(|p| std::fs::read(p).ok());
     let inputs = inputs_fingerprint(templates, logo.as_deref());
     let config = serde_json::to_value(&practice.config).unwrap_or_default();

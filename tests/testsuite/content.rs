@@ -5,20 +5,8 @@ use std::collections::HashSet;
 
 use crate::harness::{Sandbox, repo};
 
-/// Builds every example once and returns the sandbox holding `out/`.
 fn built_examples() -> Sandbox {
-    let sandbox = Sandbox::new();
-    sandbox
-        .run(&[
-            "build",
-            repo().join("practice-configs").to_str().unwrap(),
-            "-o",
-            "out",
-            "--formats",
-            "md,html",
-        ])
-        .expect_code(0);
-    sandbox
+    crate::harness::built_examples("md,html")
 }
 
 struct NationCase {
@@ -226,13 +214,8 @@ fn handbook_covers_the_nine_points_and_the_practice_details() {
 fn every_html_link_to_a_section_finds_its_heading() {
     let sandbox = built_examples();
     let out = sandbox.path().join("out");
-    for practice in std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
     {
-        for file in std::fs::read_dir(practice).unwrap() {
-            let path = file.unwrap().path();
+        for path in crate::harness::practice_files(&out) {
             if path.extension().is_none_or(|e| e != "html") {
                 continue;
             }

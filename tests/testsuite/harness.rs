@@ -106,3 +106,37 @@ impl Run {
         self
     }
 }
+
+/// Every example practice built into `out/` of a new sandbox, in `formats`.
+pub fn built_examples(formats: &str) -> Sandbox {
+    let sandbox = Sandbox::new();
+    let configs = repo().join("practice-configs");
+    sandbox
+        .run(&[
+            "build",
+            configs.to_str().unwrap(),
+            "-o",
+            "out",
+            "--formats",
+            formats,
+        ])
+        .expect_code(0);
+    sandbox
+}
+
+/// The files in each practice's folder under `out`, sorted (not the
+/// pack's own index and manifest).
+pub fn practice_files(out: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for practice in std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+    {
+        for file in std::fs::read_dir(practice).unwrap() {
+            files.push(file.unwrap().path());
+        }
+    }
+    files.sort();
+    files
+}

@@ -70,18 +70,23 @@ fn pages(path: &Path) -> usize {
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
+/// The PDF's objects as text: streams uncompressed, no object streams.
+fn uncompressed(path: &Path) -> String {
+    let sandbox = Sandbox::new();
+    let expanded = sandbox.path().join("qdf.pdf");
+    let args = [
+        "--qdf",
+        "--object-streams=disable",
+        path.to_str().unwrap(),
+        expanded.to_str().unwrap(),
+    ];
+    let (ok, out) = tool("qpdf", &args);
+    assert!(ok, "{out}");
+    String::from_utf8_lossy(&std::fs::read(expanded).unwrap()).into_owned()
+}
+
 fn all_pdfs() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for practice in std::fs::read_dir(built())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-    {
-        for file in std::fs::read_dir(practice).unwrap() {
-            files.push(file.unwrap().path());
-        }
-    }
-    files.sort();
+    let files = crate::harness::practice_files(built());
     assert_eq!(files.len(), 7 * 3, "seven practices, three PDFs each");
     files
 }
@@ -319,21 +324,7 @@ fn qr_code_decodes_to_the_complaints_page() {
 
 #[test]
 fn links_are_clickable_with_mailto_and_tel() {
-    let sandbox = Sandbox::new();
-    let expanded = sandbox.path().join("qdf.pdf");
-    let (ok, out) = tool(
-        "qpdf",
-        &[
-            "--qdf",
-            "--object-streams=disable",
-            pdf("ashfield-medical-centre", "zero-tolerance-notice")
-                .to_str()
-                .unwrap(),
-            expanded.to_str().unwrap(),
-        ],
-    );
-    assert!(ok, "{out}");
-    let raw = String::from_utf8_lossy(&std::fs::read(expanded).unwrap()).into_owned();
+    let raw = uncompressed(&pdf("ashfield-medical-centre", "zero-tolerance-notice"));
     for uri in [
         "/URI (tel:+441302123457)",
         "/URI (mailto:complaints.ashfield@nhs.net)",
@@ -378,18 +369,7 @@ fn structure_tree_and_outline_follow_the_document() {
             "no {tag} in the structure tree"
         );
     }
-    let sandbox = Sandbox::new();
-    let expanded = sandbox.path().join("qdf.pdf");
-    tool(
-        "qpdf",
-        &[
-            "--qdf",
-            "--object-streams=disable",
-            handbook.to_str().unwrap(),
-            expanded.to_str().unwrap(),
-        ],
-    );
-    let raw = String::from_utf8_lossy(&std::fs::read(expanded).unwrap()).into_owned();
+    let raw = uncompressed(&handbook);
     for title in [
         "/Title (2. The nine principles)",
         "/Title (Appendix A. Contacts)",

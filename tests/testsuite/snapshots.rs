@@ -2,33 +2,12 @@
 //! change to wording or layout shows up as a reviewable diff
 //! (`cargo insta review`).
 
-use crate::harness::{Sandbox, repo};
+use crate::harness::{built_examples, practice_files};
 
 #[test]
 fn example_documents_match_snapshots() {
-    let sandbox = Sandbox::new();
-    sandbox
-        .run(&[
-            "build",
-            repo().join("practice-configs").to_str().unwrap(),
-            "-o",
-            "out",
-            "--formats",
-            "md,html",
-        ])
-        .expect_code(0);
-    let mut files: Vec<_> = Vec::new();
-    let out = sandbox.path().join("out");
-    for practice in std::fs::read_dir(out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-    {
-        for file in std::fs::read_dir(practice).unwrap() {
-            files.push(file.unwrap().path());
-        }
-    }
-    files.sort();
+    let sandbox = built_examples("md,html");
+    let files = practice_files(&sandbox.path().join("out"));
     assert_eq!(
         files.len(),
         6 * 3 * 2,
