@@ -10,7 +10,7 @@ use std::num::NonZeroU16;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use krilla::tagging::{ArtifactType, ListNumbering, Tag, TagKind};
+use krilla::tagging::{ArtifactType, Tag, TagKind};
 
 use super::blocks::{Block, Span};
 use super::text::{Line, Lines, Run, TextContext, TextStyle};
@@ -178,7 +178,7 @@ pub struct Typesetter<'a> {
     /// list label's keep-together check measure text that is placed later.
     laid_out: HashMap<(usize, usize, u32, bool, u32), Rc<Lines>>,
     /// List labels ("•", "3.") by text: the same few, over and over.
-    labels: HashMap<String, Rc<Lines>>,
+    pub(super) labels: HashMap<String, Rc<Lines>>,
 }
 
 impl<'a> Typesetter<'a> {
@@ -219,7 +219,7 @@ impl<'a> Typesetter<'a> {
         self.geo.height - self.geo.bottom
     }
 
-    fn at_top(&self) -> bool {
+    pub(super) fn at_top(&self) -> bool {
         self.y <= self.geo.margin + 0.01
     }
 
@@ -460,122 +460,6 @@ impl<'a> Typesetter<'a> {
             Some(Block::Qr { .. }) => 110.0,
             _ => 0.0,
         }
-    }
-
-    fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], x: f32, width: f32) -> Node {
-        let body = self.theme.body();
-        let indent = self.theme.size * if start.is_some() { 1.9 } else { 1.3 };
-        let mut entries = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let label = match start {
-                Some(n) => format!("{}.", n + i as u64),
-                None => "•".to_string(),
-            };
-            let label_lines = match self.labels.get(&label) {
-                Some(lines) => lines.clone(),
-                None => {
-                    let lines = Rc::new(self.ctx.lines(&[plain(&label)], &body, Some(indent)));
-                    self.labels.insert(label.clone(), lines.clone());
-                    lines
-                }
-            };
-            // Keep the label with the first two lines of its text.
-            let first = match item.first() {
-                Some(Block::Paragraph(spans)) => {
-                    let lines = self.lines(spans, &body, width - indent);
-                    lines.lines.iter().take(2).map(|l| l.height).sum()
-                }
-                _ => label_lines.height(),
-            };
-            self.ensure(first);
-            let top = self.y;
-            let mut label_kids = Vec::new();
-            let mut no_links = HashMap::new();
-            for line in &label_lines.lines {
-                self.line(line, x, &mut label_kids, &mut no_links);
-            }
-            self.y = top;
-            let mut body_kids = Vec::new();
-            self.blocks_tight(item, x + indent, width - indent, &mut body_kids);
-            entries.push(Node::Group(
-                Tag::LI.into(),
-                vec![
-                    Node::Group(Tag::Lbl.into(), label_kids),
-                    Node::Group(Tag::LBody.into(), body_kids),
-                ],
-            ));
-            self.y += self.theme.size * 0.25 * self.theme.space;
-        }
-        let numbering = if start.is_some() {
-            ListNumbering::Decimal
-        } else {
-            ListNumbering::Disc
-        };
-        Node::Group(Tag::L(numbering).into(), entries)
-    }
-
-    /// List item contents: paragraphs without the space after the last one.
-    fn blocks_tight(&mut self, blocks: &[Block], x: f32, width: f32, out: &mut Vec<Node>) {
-        for (i, block) in blocks.iter().enumerate() {
-            match block {
-                Block::Paragraph(spans) => {
-                    let lines = self.lines(spans, &self.theme.body(), width);
-                    out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
-                    if i + 1 < blocks.len() {
-                        self.y += self.theme.size * 0.3 * self.theme.space;
-                    }
-                }
-                other => self.blocks(std::slice::from_ref(other), x, width, out),
-            }
-        }
-    }
-
-    fn quote(&mut self, blocks: &[Block], x: f32, width: f32) -> Node {
-        let bar = 3.0;
-        let gap = 10.0;
-        let pad = self.theme.size * 0.4;
-        self.ensure(3.0 * self.theme.size * 1.35);
-        let start = (self.page(), self.y);
-        self.y += pad;
-        let mut kids = Vec::new();
-        self.blocks(blocks, x + bar + gap, width - bar - gap, &mut kids);
-        // The space after the last paragraph doubles as bottom padding.
-        let end = (self.page(), self.y);
-        for page in start.0..=end.0 {
-            let top = if page == start.0 {
-                start.1
-            } else {
-                self.geo.margin
-            };
-            let bottom = if page == end.0 { end.1 } else { self.bottom() };
-            let draw = Draw::Rect {
-                x,
-                y: top,
-                w: bar,
-                h: (bottom - top).max(0.0),
-                rgb: self.theme.accent,
-            };
-            self.pages[page].marks.push(Mark {
-                content: Content::Artifact(ArtifactType::Layout),
-                draws: vec![draw],
-            });
-        }
-        self.y += self.theme.size * 0.3 * self.theme.space;
-        Node::Group(Tag::BlockQuote.into(), kids)
-    }
-
-    fn rule(&mut self, x: f32, width: f32) {
-        self.ensure(self.theme.size * 2.0);
-        self.y += self.theme.size * 0.4;
-        let draw = Draw::Rect {
-            x,
-            y: self.y,
-            w: width,
-            h: 0.75,
-            rgb: self.theme.muted,
-        };
-        self.mark(Content::Artifact(ArtifactType::Layout), vec![draw]);
-        self.y += self.theme.size * 0.9;
     }
 
     pub fn tint(&self) -> [u8; 3] {

@@ -8,6 +8,7 @@
 //! the same bytes.
 
 pub mod blocks;
+pub mod containers;
 pub mod draw;
 pub mod figure;
 pub mod layout;
