@@ -91,7 +91,7 @@ pub struct MergedConfig {
 /// makes a cycle.
 pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
     let mut chain: Vec<Arc<SourceFile>> = Vec::new();
-    let mut tables: Vec<(Table, Origin)> = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
     let mut next = path.to_path_buf();
     let mut extended_from: Option<Origin> = None;
     loop {
@@ -115,7 +115,7 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
             Ok(file) => Arc::new(file),
             Err(diagnostic) => return Err(vec![diagnostic]),
         };
-        let (table, origin) = parse(&file)?;
+        let table = parse(&file)?;
         chain.push(file.clone());
         let extends = match table.get("extends") {
             None => None,
@@ -136,7 +136,7 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
                 }
             },
         };
-        tables.push((table, origin));
+        tables.push(table);
         match extends {
             None => break,
             Some((target, origin)) => {
@@ -148,12 +148,12 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
     }
 
     // Merge from the most general file to the practice's own.
-    let (mut merged, root_origin) = tables.pop().expect("at least one file");
-    while let Some((table, _)) = tables.pop() {
+    let mut merged = tables.pop().expect("at least one file");
+    while let Some(table) = tables.pop() {
         merge(&mut merged, table);
     }
-    // The merged `extends` is the practice file's own; it has done its job.
-    let _ = root_origin;
+    // Problems with the whole config (a missing table) point at the top
+    // of the practice's own file.
     let root_origin = Origin {
         file: chain[0].clone(),
         span: 0..0,
@@ -219,7 +219,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn parse(file: &Arc<SourceFile>) -> Result<(Table, Origin), Vec<Diagnostic>> {
+fn parse(file: &Arc<SourceFile>) -> Result<Table, Vec<Diagnostic>> {
     let (parsed, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
         return Err(errors
@@ -239,11 +239,7 @@ fn parse(file: &Arc<SourceFile>) -> Result<(Table, Origin), Vec<Diagnostic>> {
             })
             .collect());
     }
-    let origin = Origin {
-        file: file.clone(),
-        span: parsed.span(),
-    };
-    Ok((convert_table(file, parsed.get_ref()), origin))
+    Ok(convert_table(file, parsed.get_ref()))
 }
 
 fn syntax_hint(message: &str) -> &'static str {
