@@ -34,7 +34,7 @@ pub struct GlobalArgs {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Human-readable text, or one JSON object per line (check and build).
+    /// Human-readable text, or one JSON object per line (check, build, status and facts).
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,
 }
@@ -77,6 +77,11 @@ pub enum Command {
     /// Write practice configs from an NHS ODS practice list.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Print every nation fact (time limits, bodies, phones, laws) with its source and the date it was checked.
+    #[command(
+        after_help = "Example:\n  policypack facts wales\n  policypack facts --message-format json > facts.jsonl"
+    )]
+    Facts(FactsArgs),
     /// Print the JSON Schema of the config, for editor completion.
     #[command(after_help = "Example:\n  policypack schema > policypack.schema.json")]
     Schema,
@@ -120,6 +125,16 @@ impl From<NationArg> for Nation {
             NationArg::NorthernIreland => Nation::NorthernIreland,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct FactsArgs {
+    /// Only this nation's facts; all four when left out.
+    #[arg(value_enum)]
+    pub nation: Option<NationArg>,
+    /// A folder of templates whose nation files override the built-in ones.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

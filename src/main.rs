@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Import(policypack::cli::ImportCommand::Epraccur(args)) => {
             cmd::import::run(&args, &cli.global)
         }
+        Command::Facts(args) => cmd::facts::run(&args, &cli.global),
         Command::Schema => cmd::schema::run(),
         Command::Completions { shell } => cmd::schema::completions(shell),
     };

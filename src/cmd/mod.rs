@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod facts;
 pub mod import;
 pub mod new;
 pub mod schema;

@@ -35,7 +35,7 @@ pub fn build(
     };
     let acknowledge = complaints
         .acknowledge_working_days
-        .unwrap_or(nation.acknowledge_working_days);
+        .or(nation.acknowledge_working_days);
     let advocacy = match &c.advocacy {
         Some(contact) => contact_value(contact),
         None => nation

@@ -1,13 +1,24 @@
-//! The NHS complaints facts of each UK nation, read from
+//! The NHS complaints facts and the law of each UK nation, read from
 //! `policy-templates/nations/<nation>.toml`.
 //!
-//! Facts live in data, not in templates or Rust: the ombudsman, time limits,
-//! first-response times and the default advocacy service all come from
-//! these files, and an LMC can override one with `--templates`.
+//! Facts live in data, not in templates or Rust: time limits, response
+//! times, the ombudsman, the advocacy service, the law on defamation and on
+//! threatening or false messages, the arrangement for patients removed after
+//! violence, the review websites and the accessible-information standard all
+//! come from these files, and an LMC can override one with `--templates`.
+//!
+//! Every fact carries its source: a file's `[[sources]]` entries name the
+//! facts they back, with a title, an address and the date they were checked.
+//! A facts file with a fact that no source backs does not load, so nothing
+//! unsourced reaches a document; `policypack facts` prints them all.
 
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, bail};
 use serde::{Deserialize, Serialize};
+use toml::value::Datetime;
 
-/// One nation's complaints rules. Text fields are Markdown written by us.
+/// One nation's complaints rules and law. Text fields are Markdown written by us.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NationFacts {
@@ -15,14 +26,17 @@ pub struct NationFacts {
     pub name: String,
     /// The rules that apply, as a phrase: "the NHS complaints regulations for England (2009)".
     pub rules: String,
+    /// What the nation's NHS calls a complaint, and how to say it.
+    pub term: Term,
     /// Months from the event (or from becoming aware of it) to complain.
     pub time_limit_months: u8,
     /// The time limit in plain words, for patients.
     pub time_limit: String,
     /// When a later complaint can still be looked at.
     pub time_limit_extension: String,
-    /// Default working days to acknowledge a complaint (or a stage 2 complaint).
-    pub acknowledge_working_days: u8,
+    /// Working days to acknowledge a complaint (or a stage 2 complaint),
+    /// where the rules set a number.
+    pub acknowledge_working_days: Option<u8>,
     /// Working days for an early (stage 1) answer, where the nation has that stage.
     pub frontline_working_days: Option<u8>,
     /// Working days for the full written answer, where the rules set one.
@@ -46,6 +60,66 @@ pub struct NationFacts {
     pub advocacy_about: String,
     /// Who may complain for someone else and when consent is not needed.
     pub consent: Vec<String>,
+    /// Where patients in this nation review GP practices, for the
+    /// handbook's monitoring steps: "Google", "the NHS website".
+    pub review_sites: Vec<String>,
+    /// The standard for accessible information that the leaflet may name,
+    /// where the nation has one that applies to GP practices.
+    pub accessible_standard: Option<String>,
+    /// What happens when a patient is removed at once after violence.
+    pub removal: Removal,
+    /// The criminal law on threatening, abusive or false messages.
+    pub offences: Offences,
+    /// The law of defamation.
+    pub defamation: Defamation,
+    /// Where each fact above was checked.
+    pub sources: Vec<Source>,
+}
+
+/// What the nation's NHS calls a complaint: "complaint", or in Wales "concern".
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// "complaint" or "concern".
+    pub noun: String,
+    /// The verb that goes with it: "make" a complaint, "raise" a concern.
+    pub verb: String,
+    /// The verb's -ing form: "making", "raising".
+    pub verb_ing: String,
+    /// A sentence for patients explaining the term, where it is not "complaint".
+    pub note: Option<String>,
+}
+
+/// The arrangement for a patient removed from the list after violence.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Removal {
+    /// For patients, one sentence: how they still get GP care.
+    pub notice: String,
+    /// For staff: what the practice does and whom it tells.
+    pub handbook: String,
+}
+
+/// Criminal offences for messages, in the nation's law.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offences {
+    /// For patients: a sentence fragment that follows "tell the police."
+    pub notice: String,
+    /// For staff: one list item per offence, with its test.
+    pub handbook: Vec<String>,
+}
+
+/// The nation's law of defamation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defamation {
+    /// The statute's name: "the Defamation Act 2013".
+    pub law: String,
+    /// For patients: what the law asks, in one sentence.
+    pub notice: String,
+    /// For staff: list items on how the law works here.
+    pub handbook: Vec<String>,
 }
 
 /// An organisation named in the nation facts.
@@ -58,11 +132,101 @@ pub struct FactsContact {
     pub website: Option<String>,
 }
 
+/// Where some facts were checked.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The facts this source backs, by key: `time_limit`, `ombudsman.phone`,
+    /// or a table such as `ombudsman` for all of its keys.
+    pub facts: Vec<String>,
+    /// The page or document, and who publishes it.
+    pub title: String,
+    pub url: String,
+    /// The date it was last checked against the source.
+    pub checked: Datetime,
+    /// What the source says that the fact rests on, where it needs saying.
+    pub note: Option<String>,
+}
+
+/// One fact of a nation file, with the sources that back it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact<'a> {
+    /// The key: `time_limit`, `ombudsman.phone`.
+    pub key: String,
+    pub value: toml::Value,
+    pub sources: Vec<&'a Source>,
+}
+
+/// Keys of a facts file that are not facts.
+const NOT_FACTS: [&str; 2] = ["name", "sources"];
+
 impl NationFacts {
+    /// Reads a facts file and checks that every fact has a source and
+    /// every source names facts that exist.
+    pub fn parse(text: &str) -> anyhow::Result<NationFacts> {
+        let facts: NationFacts = toml::from_str(text)?;
+        facts.facts()?;
+        Ok(facts)
+    }
+
+    /// Every fact with its sources, in file order of keys (sorted).
+    pub fn facts(&self) -> anyhow::Result<Vec<Fact<'_>>> {
+        let value = toml::Value::try_from(self)?;
+        let mut leaves = BTreeMap::new();
+        flatten(&value, "", &mut leaves);
+        let mut unsourced = Vec::new();
+        let facts: Vec<Fact<'_>> = leaves
+            .into_iter()
+            .map(|(key, value)| {
+                let sources: Vec<&Source> = self
+                    .sources
+                    .iter()
+                    .filter(|s| s.facts.iter().any(|f| covers(f, &key)))
+                    .collect();
+                if sources.is_empty() {
+                    unsourced.push(key.clone());
+                }
+                Fact {
+                    key,
+                    value,
+                    sources,
+                }
+            })
+            .collect();
+        if !unsourced.is_empty() {
+            bail!(
+                "no source for {}: add it to the `facts` of a [[sources]] entry, with the date you checked it",
+                unsourced.join(", ")
+            );
+        }
+        for source in &self.sources {
+            if source.checked.date.is_none() || source.checked.time.is_some() {
+                bail!(
+                    "the source \"{}\" must have checked = a date, such as 2026-11-26",
+                    source.title
+                );
+            }
+            if let Some(unknown) = source
+                .facts
+                .iter()
+                .find(|f| !facts.iter().any(|fact| covers(f, &fact.key)))
+            {
+                return Err(anyhow!(
+                    "the source \"{}\" names `{unknown}`, which is not a fact in this file",
+                    source.title
+                ));
+            }
+        }
+        Ok(facts)
+    }
+
     /// The facts with the working-day placeholders in `next_steps` filled in.
-    pub fn with_days(&self, acknowledge: u8) -> NationFacts {
+    pub fn with_days(&self, acknowledge: Option<u8>) -> NationFacts {
         let fill = |text: &String| {
-            let mut text = text.replace("{acknowledge}", &acknowledge.to_string());
+            let mut text = text.clone();
+            if let Some(days) = acknowledge {
+                text = text.replace("{acknowledge}", &days.to_string());
+            }
             if let Some(days) = self.frontline_working_days {
                 text = text.replace("{frontline}", &days.to_string());
             }
@@ -78,8 +242,39 @@ impl NationFacts {
     }
 }
 
+/// True when a source's `fact` names `key` or a table that holds it.
+fn covers(fact: &str, key: &str) -> bool {
+    key == fact
+        || key
+            .strip_prefix(fact)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// Leaf values by dotted key; lists are one fact, tables are walked.
+fn flatten(value: &toml::Value, path: &str, out: &mut BTreeMap<String, toml::Value>) {
+    match value {
+        toml::Value::Table(table) => {
+            for (key, value) in table {
+                if path.is_empty() && NOT_FACTS.contains(&key.as_str()) {
+                    continue;
+                }
+                let path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                flatten(value, &path, out);
+            }
+        }
+        other => {
+            out.insert(path.to_string(), other.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::config::Nation;
     use crate::content::Templates;
 
@@ -87,17 +282,72 @@ mod tests {
     fn every_placeholder_is_filled_for_every_nation() {
         let templates = Templates::load(None).unwrap();
         for nation in Nation::ALL {
-            let facts = templates.nation(nation).unwrap().with_days(4);
+            let facts = templates.nation(nation).unwrap().with_days(Some(4));
             for step in &facts.next_steps {
                 assert!(!step.contains('{'), "{}: {step}", nation.key());
             }
         }
-        let scotland = templates.nation(Nation::Scotland).unwrap().with_days(4);
+        let scotland = templates
+            .nation(Nation::Scotland)
+            .unwrap()
+            .with_days(Some(4));
         assert!(
             scotland
                 .next_steps
                 .iter()
                 .any(|s| s.contains("within 4 working days"))
         );
+    }
+
+    #[test]
+    fn every_fact_of_every_built_in_nation_has_a_dated_source() {
+        let templates = Templates::load(None).unwrap();
+        for nation in Nation::ALL {
+            let facts = templates.nation(nation).unwrap().facts().unwrap();
+            assert!(facts.len() > 20, "{}", nation.key());
+            for fact in facts {
+                assert!(!fact.sources.is_empty(), "{}: {}", nation.key(), fact.key);
+                for source in fact.sources {
+                    assert!(source.url.starts_with("https://"), "{}", source.url);
+                    assert!(source.checked.date.is_some());
+                }
+            }
+        }
+    }
+
+    fn england() -> NationFacts {
+        Templates::load(None)
+            .unwrap()
+            .nation(Nation::England)
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn refuses_a_fact_without_a_source() {
+        let mut facts = england();
+        for source in &mut facts.sources {
+            source.facts.retain(|f| f != "time_limit_extension");
+        }
+        let error = facts.facts().unwrap_err().to_string();
+        assert!(
+            error.contains("no source for time_limit_extension"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn refuses_a_source_naming_no_fact() {
+        let mut facts = england();
+        facts.sources[0].facts.push("time_limit_extensoin".into());
+        let error = facts.facts().unwrap_err().to_string();
+        assert!(error.contains("`time_limit_extensoin`"), "{error}");
+    }
+
+    #[test]
+    fn a_table_name_covers_its_keys() {
+        assert!(covers("ombudsman", "ombudsman.phone"));
+        assert!(covers("ombudsman.phone", "ombudsman.phone"));
+        assert!(!covers("ombudsman", "ombudsman_when"));
     }
 }

@@ -59,7 +59,7 @@ impl Templates {
                 .iter()
                 .find(|(n, _)| *n == name)
                 .ok_or_else(|| anyhow!("the nation facts file {name} is missing"))?;
-            let facts: NationFacts = toml::from_str(text)
+            let facts = NationFacts::parse(text)
                 .with_context(|| format!("the nation facts file {name} is not valid"))?;
             nations.insert(nation, facts);
         }

@@ -33,11 +33,18 @@ pub fn hex(bytes: &[u8]) -> String {
         })
 }
 
+/// The field name under which the toml crate serialises a date.
+const TOML_DATETIME: &str = "$__toml_private_datetime";
+
 /// A config as `key.path = value` pairs, list positions counted from 1 as
 /// in problem reports: `defence_organisations[2].phone`.
 pub fn flatten(value: &Value) -> BTreeMap<String, String> {
     fn walk(value: &Value, path: String, out: &mut BTreeMap<String, String>) {
         match value {
+            // A TOML date, as serde writes it into JSON: one value, not a table.
+            Value::Object(map) if map.len() == 1 && map.contains_key(TOML_DATETIME) => {
+                out.insert(path, map[TOML_DATETIME].as_str().unwrap_or("").to_string());
+            }
             Value::Object(map) => {
                 for (key, value) in map {
                     let path = if path.is_empty() {
@@ -98,6 +105,14 @@ mod tests {
         assert_eq!(flat["practice.address"], "[\"1\",\"2\"]");
         assert_eq!(flat["defence_organisations[2].name"], "MPS");
         assert!(!flat.contains_key("practice.email"));
+    }
+
+    #[test]
+    fn a_date_is_one_key() {
+        let issued: toml::value::Datetime = "2026-11-01".parse().unwrap();
+        let flat = flatten(&json!({ "policy": { "issued": issued } }));
+        assert_eq!(flat.len(), 1);
+        assert_eq!(flat["policy.issued"], "2026-11-01");
     }
 
     #[test]

@@ -410,3 +410,82 @@ fn garbage_never_panics() {
         assert!(matches!(run.code(), 0 | 1), "{name}: exit {}", run.code());
     }
 }
+
+#[test]
+fn facts_lists_every_fact_with_a_source_and_the_date_checked() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["facts", "--message-format", "json"]);
+    run.expect_code(0);
+    let mut nations = std::collections::BTreeSet::new();
+    let mut keys = std::collections::BTreeSet::new();
+    for line in run.stdout().lines() {
+        let fact: serde_json::Value = serde_json::from_str(line).unwrap();
+        let key = fact["fact"].as_str().unwrap().to_string();
+        let sources = fact["sources"].as_array().unwrap();
+        assert!(!sources.is_empty(), "{line}");
+        for source in sources {
+            assert!(source["url"].as_str().unwrap().starts_with("https://"));
+            let checked = source["checked"].as_str().unwrap();
+            assert!(
+                chrono::NaiveDate::parse_from_str(checked, "%Y-%m-%d").is_ok(),
+                "{checked}"
+            );
+        }
+        nations.insert(fact["nation"].as_str().unwrap().to_string());
+        keys.insert(key);
+    }
+    assert_eq!(nations.len(), 4);
+    for key in [
+        "time_limit_months",
+        "ombudsman.phone",
+        "advocacy.name",
+        "removal.notice",
+        "offences.notice",
+        "defamation.law",
+        "review_sites",
+    ] {
+        assert!(keys.contains(key), "no {key}");
+    }
+
+    let wales = sandbox.run(&["facts", "wales"]);
+    wales.expect_code(0);
+    let text = wales.stdout();
+    assert!(text.starts_with("Wales\n"), "{text}");
+    assert!(text.contains("advocacy.website: https://llaiswales.org"));
+    assert!(text.contains("checked 2026-"));
+    assert!(
+        !text.contains("England\n======="),
+        "only the nation asked for"
+    );
+}
+
+#[test]
+fn a_nation_file_with_an_unsourced_fact_is_refused() {
+    let sandbox = Sandbox::new();
+    let scotland =
+        std::fs::read_to_string(repo().join("policy-templates/nations/scotland.toml")).unwrap();
+    // A new fact that no [[sources]] entry names.
+    let changed = scotland.replace(
+        "time_limit_months = 6",
+        "time_limit_months = 6\nresponse_working_days_note = \"x\"",
+    );
+    sandbox.write("t/nations/scotland.toml", &changed);
+    let run = sandbox.run(&["facts", "scotland", "--templates", "t"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("nations/scotland.toml"),
+        "{}",
+        run.stderr()
+    );
+
+    let unsourced = scotland.replace("facts = [\"rules\", \"term\", ", "facts = [\"term\", ");
+    assert_ne!(unsourced, scotland);
+    sandbox.write("t/nations/scotland.toml", &unsourced);
+    let run = sandbox.run(&["facts", "scotland", "--templates", "t"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("no source for rules"),
+        "{}",
+        run.stderr()
+    );
+}

@@ -39,9 +39,9 @@ const NATIONS: [NationCase; 4] = [
             "www.ombudsman.wales",
         ],
         time_limit: "12 months",
-        acknowledge: "2 working days",
+        acknowledge: "as soon as we can",
         commissioner: "Cardiff and Vale University Health Board",
-        advocacy: &["Llais"],
+        advocacy: &["Llais", "llaiswales.org"],
     },
     NationCase {
         slug: "leith-walk-medical-practice",
@@ -59,13 +59,17 @@ const NATIONS: [NationCase; 4] = [
         slug: "ormeau-road-surgery",
         ombudsman: [
             "Northern Ireland Public Services Ombudsman",
-            "",
+            "0800 343424",
             "www.nipso.org.uk",
         ],
         time_limit: "6 months",
         acknowledge: "3 working days",
         commissioner: "Strategic Planning and Performance Group",
-        advocacy: &["Patient and Client Council", "0800 917 0222"],
+        advocacy: &[
+            "Patient and Client Council",
+            "0800 917 0222",
+            "info.pcc@hscni.net",
+        ],
     },
 ];
 
@@ -105,17 +109,182 @@ fn leaflet_carries_each_nations_facts() {
 #[test]
 fn scotland_and_northern_ireland_leaflets_give_both_stages() {
     let sandbox = built_examples();
-    for slug in ["leith-walk-medical-practice", "ormeau-road-surgery"] {
+    for (slug, facts) in [
+        (
+            "leith-walk-medical-practice",
+            [
+                "5 working days",
+                "20 working days",
+                "12 months after it happened",
+            ],
+        ),
+        (
+            "ormeau-road-surgery",
+            [
+                "5 working days",
+                "20 working days",
+                "6 months of getting our final answer",
+            ],
+        ),
+    ] {
         let leaflet = sandbox.read(&format!("out/{slug}/complaints-leaflet.md"));
-        for fact in ["5 working days", "20 working days", "12 months"] {
+        for fact in facts {
             assert!(leaflet.contains(fact), "{slug} leaflet lacks {fact:?}");
         }
     }
+}
+
+#[test]
+fn welsh_leaflet_describes_the_2026_process_of_concerns() {
+    let sandbox = built_examples();
     let wales = sandbox.read("out/meddygfa-ty-gwyn/complaints-leaflet.md");
-    assert!(
-        wales.contains("30 working days"),
-        "Wales: response normally in 30 working days"
-    );
+    for fact in [
+        "raise a concern",
+        "Early resolution",
+        "Investigation",
+        "the NHS calls a complaint a \"concern\"",
+    ] {
+        assert!(wales.contains(fact), "Wales leaflet lacks {fact:?}");
+    }
+    // The 2011 process's 30 working days is no longer the rule, and the new
+    // times are not printed until they can be checked.
+    for old in [
+        "30 working days",
+        "Putting Things Right",
+        "Working days are Monday",
+    ] {
+        assert!(!wales.contains(old), "Wales leaflet still says {old:?}");
+    }
+}
+
+/// What each nation's documents must name, and what they must never name.
+struct LawCase {
+    slug: &'static str,
+    names: &'static [&'static str],
+    never: &'static [&'static str],
+}
+
+const LAW: [LawCase; 4] = [
+    LawCase {
+        slug: "ashfield-medical-centre",
+        names: &[
+            "Special Allocation Scheme",
+            "Defamation Act 2013",
+            "Online Safety Act 2023",
+            "NHS Accessible Information Standard",
+            "NHS Profile Manager",
+            "non-trivial",
+        ],
+        never: &[
+            "Scotland) Act",
+            "Northern Ireland) 2022",
+            "Llais",
+            "Business Services Organisation",
+        ],
+    },
+    LawCase {
+        slug: "meddygfa-ty-gwyn",
+        names: &[
+            "Defamation Act 2013",
+            "Online Safety Act 2023",
+            "All-Wales Accessible Communication and Information Standards",
+            "local health board would then arrange their GP care",
+            "non-trivial",
+        ],
+        never: &[
+            "Special Allocation Scheme",
+            "NHS Accessible Information Standard",
+            "NHS website",
+            "Profile Manager",
+            "Integrated Care Board",
+            "Scotland) Act",
+        ],
+    },
+    LawCase {
+        slug: "leith-walk-medical-practice",
+        names: &[
+            "Defamation and Malicious Publication (Scotland) Act 2021",
+            "Criminal Justice and Licensing (Scotland) Act 2010",
+            "Communications Act 2003",
+            "NHS health board would then arrange their GP care",
+            "Care Opinion",
+        ],
+        never: &[
+            "Defamation Act 2013",
+            "Online Safety Act",
+            "Special Allocation Scheme",
+            "Accessible Information Standard",
+            "NHS website",
+            "Profile Manager",
+        ],
+    },
+    LawCase {
+        slug: "ormeau-road-surgery",
+        names: &[
+            "Defamation Act (Northern Ireland) 2022",
+            "Online Safety Act 2023",
+            "Business Services Organisation",
+            "Care Opinion",
+            "non-trivial",
+        ],
+        never: &[
+            "Defamation Act 2013",
+            "serious harm to someone's reputation",
+            "Special Allocation Scheme",
+            "Accessible Information Standard",
+            "NHS website",
+            "Health and Social Care Board",
+        ],
+    },
+];
+
+#[test]
+fn each_nation_names_only_its_own_law_schemes_and_bodies() {
+    let sandbox = built_examples();
+    for case in LAW {
+        let all: String = [
+            "zero-tolerance-notice",
+            "complaints-leaflet",
+            "staff-handbook",
+        ]
+        .iter()
+        .map(|doc| sandbox.read(&format!("out/{}/{doc}.md", case.slug)))
+        .collect();
+        for name in case.names {
+            assert!(all.contains(name), "{} documents lack {name:?}", case.slug);
+        }
+        for name in case.never {
+            assert!(!all.contains(name), "{} documents name {name:?}", case.slug);
+        }
+        // The false-communications test is "non-trivial" harm, never "serious".
+        assert!(
+            !all.contains("meaning to cause serious harm"),
+            "{}: false communications described as serious harm",
+            case.slug
+        );
+    }
+}
+
+#[test]
+fn notice_never_ties_removal_to_criticism_and_welcomes_honest_feedback() {
+    let sandbox = built_examples();
+    for case in LAW {
+        let notice = sandbox.read(&format!("out/{}/zero-tolerance-notice.md", case.slug));
+        let removal = notice
+            .lines()
+            .find(|l| l.contains("remove the person from our patient list"))
+            .unwrap_or_else(|| panic!("{}: no removal line", case.slug));
+        assert!(
+            removal.contains("threats, abuse or harassment") && removal.contains("after a warning"),
+            "{}: {removal}",
+            case.slug
+        );
+        assert!(
+            notice.contains("Honest feedback, good or bad, will never affect your care"),
+            "{}",
+            case.slug
+        );
+    }
 }
 
 #[test]

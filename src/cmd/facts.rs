@@ -1,0 +1,75 @@
+//! `policypack facts`: every nation fact with the source it was checked
+//! against and the date, so an LMC can check them again before a new issue.
+
+use std::fmt::Write as _;
+
+use crate::Outcome;
+use crate::cli::{FactsArgs, GlobalArgs, MessageFormat};
+use crate::config::Nation;
+use crate::content::Templates;
+use crate::content::nation::Fact;
+
+pub fn run(args: &FactsArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let templates = Templates::load(args.templates.as_deref())?;
+    let nations: Vec<Nation> = match args.nation {
+        Some(nation) => vec![nation.into()],
+        None => Nation::ALL.to_vec(),
+    };
+    let mut out = String::new();
+    for nation in nations {
+        let facts = templates.nation(nation)?;
+        let list = facts.facts()?;
+        match global.message_format {
+            MessageFormat::Json => {
+                for fact in &list {
+                    let line = serde_json::json!({
+                        "nation": nation.key(),
+                        "fact": fact.key,
+                        "value": fact.value,
+                        "sources": fact.sources.iter().map(|s| serde_json::json!({
+                            "title": s.title,
+                            "url": s.url,
+                            "checked": s.checked.to_string(),
+                            "note": s.note,
+                        })).collect::<Vec<_>>(),
+                    });
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+            MessageFormat::Human => human(&mut out, &facts.name, &list),
+        }
+    }
+    print!("{out}");
+    Ok(Outcome::Success)
+}
+
+/// Each fact, its value, then its sources: title, address, date checked.
+fn human(out: &mut String, name: &str, facts: &[Fact<'_>]) {
+    let _ = writeln!(out, "{name}\n{}\n", "=".repeat(name.chars().count()));
+    for fact in facts {
+        let _ = writeln!(out, "{}: {}", fact.key, plain(&fact.value));
+        for source in &fact.sources {
+            let _ = writeln!(
+                out,
+                "    source: {}\n            {}\n            checked {}",
+                source.title, source.url, source.checked
+            );
+            if let Some(note) = &source.note {
+                let _ = writeln!(out, "            {note}");
+            }
+        }
+        out.push('\n');
+    }
+}
+
+/// A value as a person reads it: text without quotes, lists one item a line.
+fn plain(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| format!("\n    - {}", plain(item)))
+            .collect(),
+        other => other.to_string(),
+    }
+}
