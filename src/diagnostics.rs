@@ -11,7 +11,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anstyle::{AnsiColor, Style};
 use serde::Serialize;
+
+/// The colours of `error:`, `warning:` and `hint:`, as cargo has them.
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
 
 /// A config file's path and text, kept so that problems can quote it.
 #[derive(Debug)]
@@ -50,9 +56,20 @@ pub struct Origin {
     pub span: Range<usize>,
 }
 
+/// How much a problem matters: an error stops the practice being built
+/// (exit 1); a warning is printed and the build goes on (exit 0, unless
+/// `--deny-warnings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
 /// One problem with a config.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub path: PathBuf,
     pub origin: Option<Origin>,
     /// The key path, such as `complaints.phone` or `social_media.accounts[1].url`.
@@ -65,6 +82,7 @@ impl Diagnostic {
     /// A problem with a whole file (unreadable, empty, not UTF-8).
     pub fn file(path: &Path, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            severity: Severity::Error,
             path: path.to_path_buf(),
             origin: None,
             key: None,
@@ -76,6 +94,7 @@ impl Diagnostic {
     /// A problem at a place in a file.
     pub fn at(origin: &Origin, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            severity: Severity::Error,
             path: origin.file.path.clone(),
             origin: Some(origin.clone()),
             key: key.map(str::to_owned),
@@ -89,18 +108,46 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem as a warning.
+    pub fn warning(mut self) -> Diagnostic {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
+    /// What makes two reports of a problem the same one: a shared file's
+    /// problem found through many practices is printed once.
+    pub fn identity(&self) -> (PathBuf, Option<(usize, usize)>, Option<String>, String) {
+        (
+            self.path.clone(),
+            self.line_col(),
+            self.key.clone(),
+            self.message.clone(),
+        )
+    }
+
     pub fn line_col(&self) -> Option<(usize, usize)> {
         self.origin.as_ref().map(|o| o.file.line_col(o.span.start))
     }
 
-    /// `file:line:col: error: key: message`, the source line with a caret, and the hint.
+    /// `file:line:col: error: key: message`, the source line with a caret,
+    /// and the hint, with ANSI colours as cargo uses them (error red,
+    /// warning yellow, hint cyan); [`anstream`] removes them where colour
+    /// is off.
     pub fn render(&self) -> String {
+        let (label, style) = match self.severity {
+            Severity::Error => ("error", ERROR),
+            Severity::Warning => ("warning", WARNING),
+        };
         let mut out = String::new();
         let _ = write!(out, "{}", self.path.display());
         if let Some((line, col)) = self.line_col() {
             let _ = write!(out, ":{line}:{col}");
         }
-        out.push_str(": error: ");
+        let _ = write!(out, ": {style}{label}{style:#}: ");
         if let Some(key) = &self.key {
             let _ = write!(out, "{key}: ");
         }
@@ -119,14 +166,14 @@ impl Diagnostic {
                 .collect();
             let _ = write!(
                 out,
-                "\n {line:>width$} | {shown}\n {blank:>width$} | {pad}{marks}",
+                "\n {line:>width$} | {shown}\n {blank:>width$} | {pad}{style}{marks}{style:#}",
                 blank = "",
                 pad = " ".repeat(col - 1),
                 marks = "^".repeat(carets),
             );
         }
         if let Some(hint) = &self.hint {
-            let _ = write!(out, "\n  hint: {hint}");
+            let _ = write!(out, "\n  {HINT}hint{HINT:#}: {hint}");
         }
         out
     }
@@ -134,6 +181,7 @@ impl Diagnostic {
     pub fn to_json(&self) -> JsonDiagnostic<'_> {
         let (line, column) = self.line_col().unzip();
         JsonDiagnostic {
+            severity: self.severity,
             file: self.path.display().to_string(),
             line,
             column,
@@ -147,6 +195,7 @@ impl Diagnostic {
 /// The JSON form of a [`Diagnostic`], one object per problem.
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
+    pub severity: Severity,
     pub file: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -200,8 +249,24 @@ mod tests {
             .with_hint("write 10 or 11 digits")
             .render();
         assert_eq!(
-            text,
+            anstream::adapter::strip_str(&text).to_string(),
             "p.toml:2:9: error: complaints.phone: not a UK phone number\n 2 | phone = \"123\"\n   |         ^^^^^\n  hint: write 10 or 11 digits"
+        );
+    }
+
+    #[test]
+    fn colours_the_label_like_cargo() {
+        let file = source("a = 1\n");
+        let origin = Origin { file, span: 0..1 };
+        let error = Diagnostic::at(&origin, None, "bad").render();
+        assert!(
+            error.contains(&format!("{ERROR}error{ERROR:#}")),
+            "{error:?}"
+        );
+        let warning = Diagnostic::at(&origin, None, "weak").warning().render();
+        assert!(
+            warning.contains(&format!("{WARNING}warning{WARNING:#}")),
+            "{warning:?}"
         );
     }
 

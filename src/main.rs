@@ -8,11 +8,19 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use policypack::cli::{Cli, Command};
+use policypack::cli::{Cli, ColorChoice, Command};
+use policypack::diagnostics::ERROR;
 use policypack::{Outcome, cmd};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // anstream strips colour when stderr is not a terminal, or NO_COLOR is
+    // set, unless --color always asks for it.
+    match cli.global.color {
+        ColorChoice::Auto => {}
+        ColorChoice::Always => anstream::ColorChoice::Always.write_global(),
+        ColorChoice::Never => anstream::ColorChoice::Never.write_global(),
+    }
     let result = match cli.command {
         Command::New(args) => cmd::new::run(&args, &cli.global),
         Command::Check(args) => cmd::check::run(&args, &cli.global),
@@ -30,7 +38,7 @@ fn main() -> ExitCode {
         Ok(Outcome::InputProblems) => ExitCode::from(1),
         Ok(Outcome::Interrupted) => ExitCode::from(130),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            anstream::eprintln!("{ERROR}error{ERROR:#}: {error:#}");
             ExitCode::from(2)
         }
     }

@@ -5,6 +5,7 @@ use std::io::IsTerminal as _;
 
 use crate::Outcome;
 use crate::cli::{BuildArgs, GlobalArgs, MessageFormat};
+use crate::diagnostics::ERROR;
 use crate::pack::batch::{self, BatchOptions, Report};
 use crate::pack::build::{BuildOptions, Built};
 use crate::pack::report;
@@ -34,17 +35,35 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         },
         jobs: args.jobs,
         prune: args.prune,
+        deny_warnings: global.deny_warnings,
         progress: !global.quiet
             && global.message_format == MessageFormat::Human
             && std::io::stderr().is_terminal(),
     };
     let report = batch::run(&args.paths, &options)?;
-    match global.message_format {
-        MessageFormat::Human => print_human(&report, global),
-        MessageFormat::Json => print_json(&report),
+    if global.message_format == MessageFormat::Json {
+        print_json(&report);
+    } else {
+        print_practices(&report, global);
     }
-    for (_, problems) in &report.failed {
-        report::problems(problems, global);
+    // Problems after what was built, and the summary last, as cargo does.
+    report::problems(
+        report
+            .warnings
+            .iter()
+            .chain(report.failed.iter().flat_map(|(_, problems)| problems)),
+        global,
+    );
+    if global.message_format == MessageFormat::Human {
+        if !report.failed.is_empty() {
+            anstream::eprintln!("{ERROR}failed{ERROR:#}:");
+            for (path, _) in &report.failed {
+                anstream::eprintln!("  {}", path.display());
+            }
+        }
+        if !global.quiet {
+            print_summary(&report);
+        }
     }
     if report.interrupted {
         eprintln!(
@@ -52,31 +71,24 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Interrupted);
     }
-    if report.failed.is_empty() {
-        return Ok(Outcome::Success);
-    }
-    if global.message_format == MessageFormat::Human {
-        eprintln!("failed:");
-        for (path, _) in &report.failed {
-            eprintln!("  {}", path.display());
-        }
-    }
-    Ok(Outcome::InputProblems)
+    Ok(if report.failed.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::InputProblems
+    })
 }
 
-fn print_human(report: &Report, global: &GlobalArgs) {
-    let mut rebuilt = 0;
-    let mut files = 0;
+/// One line per practice that changed (and, with `-v`, per unchanged one),
+/// then practices whose configs have gone.
+fn print_practices(report: &Report, global: &GlobalArgs) {
     for done in &report.done {
         let built = &done.built;
-        files += built.files_written;
-        if built.rewritten.is_empty() && built.files_written == 0 {
+        if !changed(built) {
             if global.verbose {
                 println!("{}: unchanged", done.slug);
             }
             continue;
         }
-        rebuilt += 1;
         if global.quiet {
             continue;
         }
@@ -104,16 +116,29 @@ fn print_human(report: &Report, global: &GlobalArgs) {
             );
         }
     }
-    if !global.quiet {
-        let unchanged = report.done.len() - rebuilt;
-        println!(
-            "{} practice{}: {rebuilt} built, {unchanged} unchanged, {} failed; {files} file{} written",
-            report.done.len() + report.failed.len(),
-            plural(report.done.len() + report.failed.len()),
-            report.failed.len(),
-            plural(files),
-        );
+}
+
+/// `6 practices: 2 built, 4 unchanged, 0 failed; 13 files written; 3 warnings`.
+fn print_summary(report: &Report) {
+    let rebuilt = report.done.iter().filter(|d| changed(&d.built)).count();
+    let files: usize = report.done.iter().map(|d| d.built.files_written).sum();
+    let unchanged = report.done.len() - rebuilt;
+    let total = report.done.len() + report.failed.len();
+    let (_, warnings) = report::count(&report.warnings);
+    let mut summary = format!(
+        "{total} practice{}: {rebuilt} built, {unchanged} unchanged, {} failed; {files} file{} written",
+        plural(total),
+        report.failed.len(),
+        plural(files),
+    );
+    if warnings > 0 {
+        summary.push_str(&format!("; {warnings} warning{}", plural(warnings)));
     }
+    println!("{summary}");
+}
+
+fn changed(built: &Built) -> bool {
+    !(built.rewritten.is_empty() && built.files_written == 0)
 }
 
 /// Why a practice's documents were rewritten: the config keys that changed,

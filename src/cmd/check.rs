@@ -1,19 +1,29 @@
-//! `policypack check`: load every config and report every problem.
+//! `policypack check`: load every config and report every problem, errors
+//! and warnings, each once.
 
 use crate::Outcome;
 use crate::cli::{CheckArgs, GlobalArgs, MessageFormat};
-use crate::pack::discover;
+use crate::diagnostics::Diagnostic;
+use crate::pack::{discover, report};
 
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let paths = discover::practice_files(&args.paths)?;
     let mut failed = 0;
+    let mut problems: Vec<Diagnostic> = Vec::new();
     for path in &paths {
         match crate::config::load(path) {
             Ok(practice) => {
+                let refused = global.deny_warnings && !practice.warnings.is_empty();
+                failed += usize::from(refused);
                 if global.message_format == MessageFormat::Json {
                     println!(
                         "{}",
-                        serde_json::json!({ "file": path.display().to_string(), "ok": true, "slug": practice.slug })
+                        serde_json::json!({
+                            "file": path.display().to_string(),
+                            "ok": !refused,
+                            "slug": practice.slug,
+                            "warnings": practice.warnings.len(),
+                        })
                     );
                 } else if !global.quiet {
                     println!("ok: {} ({})", path.display(), practice.name());
@@ -23,25 +33,40 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                         }
                     }
                 }
+                problems.extend(practice.warnings);
             }
-            Err(problems) => {
+            Err(errors) => {
                 failed += 1;
-                crate::pack::report::problems(&problems, global);
+                problems.extend(errors);
             }
         }
     }
+    report::problems(&problems, global);
     if global.message_format == MessageFormat::Human && !global.quiet {
         let total = paths.len();
-        if failed == 0 {
-            println!(
-                "{total} config{} checked, no problems",
-                if total == 1 { "" } else { "s" }
-            );
+        let configs = if total == 1 { "config" } else { "configs" };
+        let (all, warnings) = report::count(&problems);
+        let errors = all - warnings;
+        let mut counts = Vec::new();
+        if errors > 0 {
+            counts.push(format!("{errors} error{}", plural(errors)));
+        }
+        if warnings > 0 {
+            counts.push(format!("{warnings} warning{}", plural(warnings)));
+        }
+        let mut summary = format!("{total} {configs} checked");
+        if counts.is_empty() {
+            summary.push_str(", no problems");
         } else {
-            eprintln!(
-                "{failed} of {total} config{} had problems",
-                if total == 1 { "" } else { "s" }
-            );
+            summary.push_str(&format!(": {}", counts.join(", ")));
+        }
+        if failed > 0 {
+            summary.push_str(&format!("; {failed} of {total} {configs} had problems"));
+        }
+        if failed > 0 {
+            anstream::eprintln!("{summary}");
+        } else {
+            println!("{summary}");
         }
     }
     Ok(if failed == 0 {
@@ -49,4 +74,8 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::InputProblems
     })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

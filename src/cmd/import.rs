@@ -6,6 +6,7 @@
 
 use crate::Outcome;
 use crate::cli::{GlobalArgs, ImportEpraccurArgs};
+use crate::diagnostics::{ERROR, HINT, WARNING};
 use crate::import::epraccur::{self, Action, Options};
 
 pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -18,13 +19,32 @@ pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Out
         update: args.update,
     })?;
     let csv = args.csv.display();
+    // `extends` is written relative to each config, so it names a file in
+    // the folder imported into.
+    let missing_extends = args
+        .extends
+        .as_ref()
+        .map(|shared| args.into.join(shared))
+        .filter(|shared| !shared.is_file());
+    if let Some(shared) = &missing_extends {
+        anstream::eprintln!(
+            "{WARNING}warning{WARNING:#}: --extends: {} does not exist, so the configs written will not check until it does\n  {HINT}hint{HINT:#}: create it with the LMC's shared sections ([commissioner], [lmc], [[defence_organisations]] …), or check the name; it is relative to the folder given with --into",
+            shared.display()
+        );
+    }
     for bad in &report.bad_rows {
-        eprintln!("{csv}:{}: error: row skipped: {}", bad.line, bad.reason);
+        anstream::eprintln!(
+            "{csv}:{}: {ERROR}error{ERROR:#}: row skipped: {}",
+            bad.line,
+            bad.reason
+        );
     }
     for (path, action) in &report.files {
         let path = path.display();
         match action {
-            Action::Failed(problem) => eprintln!("{path}: error: not updated: {problem}"),
+            Action::Failed(problem) => {
+                anstream::eprintln!("{path}: {ERROR}error{ERROR:#}: not updated: {problem}")
+            }
             Action::Updated(keys) if !global.quiet => {
                 println!("updated {path}: practice.{}", keys.join(", practice."));
             }
@@ -51,7 +71,8 @@ pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Out
         }
         println!("{summary}");
     }
-    Ok(if report.bad_rows.is_empty() && failed == 0 {
+    let denied = global.deny_warnings && missing_extends.is_some();
+    Ok(if report.bad_rows.is_empty() && failed == 0 && !denied {
         Outcome::Success
     } else {
         Outcome::InputProblems

@@ -6,6 +6,7 @@
 //! once and fill in defaults. Later stages only ever see a [`Practice`].
 
 pub mod model;
+pub mod recommended;
 pub mod rules;
 pub mod shape;
 pub mod tree;
@@ -45,6 +46,9 @@ pub struct Practice {
     pub templates: Option<PathBuf>,
     /// `branding.logo` resolved against the file that set it.
     pub logo: Option<PathBuf>,
+    /// Recommended keys that are missing: the documents build, but print
+    /// placeholder text or less than they could.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Practice {
@@ -63,11 +67,16 @@ fn schema() -> &'static serde_json::Value {
 }
 
 /// Reads and checks one practice config, reporting every problem found.
+/// A config with errors is `Err` with its warnings among them; a valid one
+/// keeps its warnings in [`Practice::warnings`].
 pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
     let merged = tree::load(path)?;
     let mut problems = shape::check(&merged.root, schema());
     let resolved = check_across_keys(&merged.root, &mut problems);
+    let warnings = recommended::check(&merged.root, &merged.chain);
     if !problems.is_empty() {
+        // Errors and warnings together, in file order.
+        problems.extend(warnings);
         problems.sort_by_key(|p| (p.path.clone(), p.line_col()));
         return Err(problems);
     }
@@ -113,6 +122,7 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
         accent_colour,
         templates: resolved.templates,
         logo: resolved.logo,
+        warnings,
         config,
     })
 }
@@ -212,7 +222,7 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
 }
 
 /// The node at a dotted key path in the merged tree.
-fn find_node<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
+pub(crate) fn find_node<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
     path.split('.')
         .try_fold(root, |node, key| match &node.value {
             Value::Table(table) => table.get(key).map(|e| &e.node),

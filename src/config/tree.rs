@@ -113,7 +113,7 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
         }
         let file = match read_source(&next, extended_from.as_ref()) {
             Ok(file) => Arc::new(file),
-            Err(diagnostic) => return Err(vec![diagnostic]),
+            Err(diagnostic) => return Err(vec![*diagnostic]),
         };
         let table = parse(&file)?;
         chain.push(file.clone());
@@ -167,10 +167,12 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
     })
 }
 
-fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile, Diagnostic> {
-    let fail = |message: String, hint: &str| match extended_from {
-        Some(origin) => Diagnostic::at(origin, Some("extends"), message).with_hint(hint),
-        None => Diagnostic::file(path, message).with_hint(hint),
+fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile, Box<Diagnostic>> {
+    let fail = |message: String, hint: &str| {
+        Box::new(match extended_from {
+            Some(origin) => Diagnostic::at(origin, Some("extends"), message).with_hint(hint),
+            None => Diagnostic::file(path, message).with_hint(hint),
+        })
     };
     let bytes = std::fs::read(path).map_err(|e| {
         fail(

@@ -24,6 +24,8 @@ pub struct BatchOptions {
     pub jobs: Option<usize>,
     pub prune: bool,
     pub progress: bool,
+    /// A practice with warnings is not built, as if they were errors.
+    pub deny_warnings: bool,
 }
 
 /// A practice that was built (or found unchanged).
@@ -44,6 +46,8 @@ pub struct Gone {
 pub struct Report {
     pub done: Vec<Done>,
     pub failed: Vec<(PathBuf, Vec<Diagnostic>)>,
+    /// Warnings of the practices that were built.
+    pub warnings: Vec<Diagnostic>,
     pub gone: Vec<Gone>,
     pub interrupted: bool,
 }
@@ -74,6 +78,9 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     let mut slugs: HashMap<String, PathBuf> = HashMap::new();
     for (path, result) in loaded {
         match result {
+            Ok(practice) if options.deny_warnings && !practice.warnings.is_empty() => {
+                report.failed.push((path.clone(), practice.warnings));
+            }
             Ok(practice) => match slugs.get(&practice.slug) {
                 Some(first) => {
                     let problem = Diagnostic::file(
@@ -89,6 +96,7 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
                 }
                 None => {
                     slugs.insert(practice.slug.clone(), path.clone());
+                    report.warnings.extend(practice.warnings.iter().cloned());
                     practices.push(practice);
                 }
             },

@@ -1,17 +1,42 @@
 //! Printing problems and results, as text or as JSON lines.
 
+use std::collections::HashSet;
+
 use crate::cli::{GlobalArgs, MessageFormat};
 use crate::diagnostics::Diagnostic;
 
-/// Prints a config's problems to stderr (or JSON lines to stdout).
-pub fn problems(problems: &[Diagnostic], global: &GlobalArgs) {
+/// Prints problems to stderr (or JSON lines to stdout), each once: a
+/// shared file's problem reached through many practices is one problem.
+/// Warnings are left out with `--quiet`, unless they count as errors.
+pub fn problems<'a>(problems: impl IntoIterator<Item = &'a Diagnostic>, global: &GlobalArgs) {
+    let mut seen = HashSet::new();
     for problem in problems {
+        if problem.is_warning() && global.quiet && !global.deny_warnings {
+            continue;
+        }
+        if !seen.insert(problem.identity()) {
+            continue;
+        }
         match global.message_format {
-            MessageFormat::Human => eprintln!("{}\n", problem.render()),
+            MessageFormat::Human => anstream::eprintln!("{}\n", problem.render()),
             MessageFormat::Json => println!(
                 "{}",
                 serde_json::to_string(&problem.to_json()).expect("JSON")
             ),
         }
     }
+}
+
+/// How many different problems there are, and how many of them are warnings.
+pub fn count<'a>(problems: impl IntoIterator<Item = &'a Diagnostic>) -> (usize, usize) {
+    let mut seen = HashSet::new();
+    let mut warnings = 0;
+    let mut all = 0;
+    for problem in problems {
+        if seen.insert(problem.identity()) {
+            all += 1;
+            warnings += usize::from(problem.is_warning());
+        }
+    }
+    (all, warnings)
 }

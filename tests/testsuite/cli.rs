@@ -148,8 +148,9 @@ fn check_takes_folders_and_skips_shared_defaults() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["check", repo().join("practice-configs").to_str().unwrap()]);
     run.expect_code(0);
+    // The examples are valid; some leave out recommended keys (warnings).
     assert!(
-        run.stdout().contains("6 configs checked, no problems"),
+        run.stdout().contains("6 configs checked: ") && !run.stdout().contains("error"),
         "{}",
         run.stdout()
     );

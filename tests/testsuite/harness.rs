@@ -29,12 +29,18 @@ impl Sandbox {
 
     /// Runs `policypack ARGS` in the sandbox with a clean environment.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `policypack ARGS` with a clean environment plus `env`.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::cargo_bin("policypack")
             .expect("binary built")
             .args(args)
             .current_dir(self.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().copied())
             .output()
             .expect("policypack runs");
         Run {

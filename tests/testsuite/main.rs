@@ -9,3 +9,4 @@ pub mod import;
 mod pack;
 mod pdf;
 mod snapshots;
+mod warnings;

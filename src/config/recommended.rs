@@ -1,0 +1,159 @@
+//! Warnings for recommended keys: a config can be valid and still print a
+//! weaker document, or placeholder text such as "Not set." on paper.
+//!
+//! Each warning points where the key belongs. A practice's own key
+//! (`complaints.lead_name`, `practice.complaints_page`) points into the
+//! practice's file; a contact with only a name points at that contact, in
+//! whichever file wrote it; a missing LMC-wide section (LMC, defence
+//! organisations, advocacy) points at the top of the most shared file of
+//! the `extends` chain. So a problem in a
+//! shared `_lmc.toml` is one warning at one place, which the commands print
+//! once however many practices extend it.
+
+use std::sync::Arc;
+
+use super::tree::{Node, Value};
+use crate::diagnostics::{Diagnostic, Origin, SourceFile};
+
+/// Every warning for a merged config. `chain` is the practice file first,
+/// then the files it extends; LMC-wide sections that are missing are
+/// reported at the top of its last file.
+pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let shared_file = top_of(chain.last().expect("at least one file"));
+    let table = |key: &str| match super::find_node(root, key) {
+        Some(
+            node @ Node {
+                value: Value::Table(_),
+                ..
+            },
+        ) => Some(node),
+        _ => None,
+    };
+    let has = |key: &str| super::find_node(root, key).is_some();
+
+    if let Some(complaints) = table("complaints") {
+        if !has("complaints.lead_name") {
+            warnings.push(
+                Diagnostic::at(
+                    &in_practice_file(complaints, &chain[0]),
+                    Some("complaints.lead_name"),
+                    "not set: the notice and leaflet will name only the complaints lead's role",
+                )
+                .with_hint("add lead_name = \"Jane Smith\" under [complaints], so patients know whom to ask for")
+                .warning(),
+            );
+        }
+    }
+    if let Some(practice) = table("practice") {
+        if !has("practice.complaints_page") {
+            warnings.push(
+                Diagnostic::at(
+                    &in_practice_file(practice, &chain[0]),
+                    Some("practice.complaints_page"),
+                    "not set: the notice and leaflet will have no web link or QR code for complaints",
+                )
+                .with_hint("add complaints_page = \"https://…/complaints\" under [practice]")
+                .warning(),
+            );
+        }
+    }
+    let england = matches!(
+        super::find_node(root, "practice.nation").map(|n| &n.value),
+        Some(Value::String(nation)) if nation == "england"
+    );
+    if england && !has("advocacy") {
+        warnings.push(
+            Diagnostic::at(
+                &shared_file,
+                Some("advocacy"),
+                "not set: England has no national complaints advocacy service, so the leaflet can only say \"ask us or your local Healthwatch\"",
+            )
+            .with_hint("add [advocacy] with the service your council pays for, e.g. name = \"POhWER\", phone = \"0300 456 2370\"")
+            .warning(),
+        );
+    }
+    match table("lmc") {
+        None => warnings.push(
+            Diagnostic::at(
+                &shared_file,
+                Some("lmc"),
+                "not set: the handbook will say \"Not set.\" where staff look for the LMC's help",
+            )
+            .with_hint("add [lmc] with name and phone or email, e.g. in the LMC's shared _lmc.toml")
+            .warning(),
+        ),
+        Some(lmc) => no_contact(lmc, "lmc", &mut warnings),
+    }
+    match super::find_node(root, "defence_organisations") {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) if !items.is_empty() => {
+            for (i, item) in items.iter().enumerate() {
+                no_contact(item, &format!("defence_organisations[{}]", i + 1), &mut warnings);
+            }
+        }
+        _ => warnings.push(
+            Diagnostic::at(
+                &shared_file,
+                Some("defence_organisations"),
+                "not set: the handbook will say \"Not set.\" where staff look for a medical defence organisation",
+            )
+            .with_hint("add [[defence_organisations]] with name and phone, e.g. name = \"The MDU\"")
+            .warning(),
+        ),
+    }
+    if let Some(advocacy) = table("advocacy") {
+        no_contact(advocacy, "advocacy", &mut warnings);
+    }
+    warnings
+}
+
+/// A contact with only a name prints "No contact details are held here".
+fn no_contact(node: &Node, key: &str, warnings: &mut Vec<Diagnostic>) {
+    let Value::Table(table) = &node.value else {
+        return;
+    };
+    if !["phone", "email", "website", "address"]
+        .iter()
+        .any(|k| table.contains_key(*k))
+    {
+        warnings.push(
+            Diagnostic::at(
+                &node.origin,
+                Some(key),
+                "has only a name: the documents will say \"No contact details are held here\"",
+            )
+            .with_hint("add a phone, email or website")
+            .warning(),
+        );
+    }
+}
+
+/// Where a missing key of one practice belongs: the table in the
+/// practice's own file (at its first key there, if a shared file opened the
+/// table), or else the top of that file, never a shared file.
+fn in_practice_file(table: &Node, practice: &Arc<SourceFile>) -> Origin {
+    if Arc::ptr_eq(&table.origin.file, practice) {
+        return table.origin.clone();
+    }
+    let Value::Table(entries) = &table.value else {
+        return top_of(practice);
+    };
+    entries
+        .values()
+        .map(|entry| &entry.key_origin)
+        .filter(|origin| Arc::ptr_eq(&origin.file, practice))
+        .min_by_key(|origin| origin.span.start)
+        .cloned()
+        .unwrap_or_else(|| top_of(practice))
+}
+
+/// The top of a file, where a missing table is reported.
+fn top_of(file: &Arc<SourceFile>) -> Origin {
+    Origin {
+        file: file.clone(),
+        span: 0..0,
+    }
+}

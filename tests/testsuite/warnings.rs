@@ -1,0 +1,236 @@
+//! Warnings before placeholder text reaches paper: severity, `--deny-warnings`,
+//! a shared file's problem reported once, colour as cargo has it.
+
+use crate::harness::{Sandbox, repo};
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(repo().join("practice-configs").join(name)).unwrap()
+}
+
+/// The Doncaster LMC folder, with `edit` applied to its shared `_lmc.toml`.
+fn lmc_folder(sandbox: &Sandbox, edit: impl Fn(&str) -> String) {
+    for name in [
+        "conisbrough-group-practice.toml",
+        "thorne-moor-surgery.toml",
+    ] {
+        sandbox.write(
+            &format!("lmc/{name}"),
+            &example(&format!("doncaster-lmc/{name}")),
+        );
+    }
+    sandbox.write("lmc/_lmc.toml", &edit(&example("doncaster-lmc/_lmc.toml")));
+}
+
+fn without_table(text: &str, header: &str) -> String {
+    let start = text.find(header).unwrap();
+    let end = text[start + header.len()..]
+        .find("\n[")
+        .map_or(text.len(), |i| start + header.len() + i + 1);
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+#[test]
+fn missing_recommended_keys_warn_but_still_check_and_build() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml")
+        .replace("lead_name = \"Jane Smith\"\n", "")
+        .replace(
+            "complaints_page = \"https://www.ashfieldmedical.nhs.uk/complaints\"\n",
+            "",
+        );
+    let config = without_table(&without_table(&config, "[lmc]"), "[advocacy]");
+    let config = config
+        .split("[[defence_organisations]]")
+        .next()
+        .unwrap()
+        .to_string()
+        + &config[config.find("[social_media]").unwrap()..];
+    sandbox.write("a.toml", &config);
+
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(0);
+    let stderr = run.stderr();
+    for key in [
+        "complaints.lead_name",
+        "practice.complaints_page",
+        "advocacy",
+        "lmc",
+        "defence_organisations",
+    ] {
+        assert!(
+            stderr.contains(&format!(": warning: {key}: not set")),
+            "no warning for {key}:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert!(stderr.contains("a.toml:"), "{stderr}");
+    assert!(
+        run.stdout().contains("1 config checked: 5 warnings"),
+        "{}",
+        run.stdout()
+    );
+
+    let json = sandbox.run(&["check", "a.toml", "--message-format", "json"]);
+    json.expect_code(0);
+    let warnings: Vec<serde_json::Value> = json
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v.get("severity").is_some())
+        .collect();
+    assert_eq!(warnings.len(), 5, "{}", json.stdout());
+    assert!(warnings.iter().all(|w| w["severity"] == "warning"));
+
+    // They count with --deny-warnings, and nothing is built.
+    sandbox
+        .run(&["check", "a.toml", "--deny-warnings"])
+        .expect_code(1);
+    let build = sandbox.run(&["build", "a.toml", "--deny-warnings"]);
+    build.expect_code(1);
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+
+    // Without it, the documents are built and the placeholders are the
+    // ones the warnings named.
+    let build = sandbox.run(&["build", "a.toml", "--formats", "md"]);
+    build.expect_code(0);
+    assert!(
+        build.stdout().contains("; 5 warnings"),
+        "{}",
+        build.stdout()
+    );
+    let handbook = sandbox.read("out/ashfield-medical-centre/staff-handbook.md");
+    assert!(handbook.contains("Not set."));
+}
+
+#[test]
+fn a_contact_with_only_a_name_warns_of_no_contact_details() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    let start = config.find("[lmc]").unwrap();
+    let end = start + config[start..].find("\n[").unwrap() + 1;
+    let config = format!(
+        "{}[lmc]\nname = \"Doncaster LMC\"\n\n{}",
+        &config[..start],
+        &config[end..]
+    );
+    sandbox.write("a.toml", &config);
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains("warning: lmc: has only a name"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_shared_files_problem_is_reported_once_at_the_shared_file() {
+    let sandbox = Sandbox::new();
+    lmc_folder(&sandbox, |text| without_table(text, "[lmc]"));
+    let run = sandbox.run(&["check", "lmc"]);
+    run.expect_code(0);
+    let stderr = run.stderr();
+    assert_eq!(
+        stderr.matches("warning: lmc: not set").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("_lmc.toml:1:1: warning: lmc"), "{stderr}");
+
+    let build = sandbox.run(&["build", "lmc", "--formats", "md"]);
+    build.expect_code(0);
+    assert_eq!(build.stderr().matches("warning: lmc: not set").count(), 1);
+}
+
+#[test]
+fn import_warns_when_the_shared_file_to_extend_is_missing() {
+    let sandbox = Sandbox::new();
+    let csv = repo().join("tests/fixtures/ods/epraccur-small.csv");
+    let args = |extends: &str| {
+        vec![
+            "import".to_string(),
+            "epraccur".to_string(),
+            csv.display().to_string(),
+            "--into".to_string(),
+            "lmc".to_string(),
+            "--extends".to_string(),
+            extends.to_string(),
+        ]
+    };
+    let owned = args("_lmc.toml");
+    let run = sandbox.run(&owned.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        run.stderr()
+            .contains("warning: --extends: lmc/_lmc.toml does not exist"),
+        "{}",
+        run.stderr()
+    );
+    sandbox.write("lmc2/_lmc.toml", &example("doncaster-lmc/_lmc.toml"));
+    let mut owned = args("_lmc.toml");
+    owned[4] = "lmc2".into();
+    let run = sandbox.run(&owned.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!run.stderr().contains("warning"), "{}", run.stderr());
+}
+
+#[test]
+fn colour_follows_color_flag_and_no_color() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "bad.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("lead_name = \"Jane Smith\"\n", "")
+            .replace("postcode = \"DN5 0AA\"", "postcode = \"nope\""),
+    );
+    let red = "\u{1b}[31m";
+    let yellow = "\u{1b}[33m";
+    // Not a terminal: plain text.
+    let plain = sandbox.run(&["check", "bad.toml"]);
+    plain.expect_code(1);
+    assert!(!plain.stderr().contains('\u{1b}'), "{:?}", plain.stderr());
+    // Asked for: errors red, warnings yellow.
+    let always = sandbox.run(&["check", "bad.toml", "--color", "always"]);
+    assert!(always.stderr().contains(red), "{:?}", always.stderr());
+    assert!(always.stderr().contains(yellow), "{:?}", always.stderr());
+    // NO_COLOR and --color never win over a terminal; here over CLICOLOR_FORCE.
+    let never = sandbox.run_with_env(
+        &["check", "bad.toml"],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+    );
+    assert!(!never.stderr().contains('\u{1b}'), "{:?}", never.stderr());
+    let forced = sandbox.run_with_env(&["check", "bad.toml"], &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.stderr().contains(red), "{:?}", forced.stderr());
+    let flag = sandbox.run_with_env(
+        &["check", "bad.toml", "--color", "never"],
+        &[("CLICOLOR_FORCE", "1")],
+    );
+    assert!(!flag.stderr().contains('\u{1b}'), "{:?}", flag.stderr());
+}
+
+#[test]
+fn build_prints_its_summary_after_the_problems() {
+    let sandbox = Sandbox::new();
+    sandbox.write("ok.toml", &example("ashfield-medical-centre.toml"));
+    sandbox.write(
+        "bad.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("postcode = \"DN5 0AA\"", "postcode = \"nope\""),
+    );
+    // One stream, as a terminal shows it.
+    let bin = assert_cmd::cargo::cargo_bin("policypack");
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' build ok.toml bad.toml --formats md 2>&1",
+            bin.display()
+        ))
+        .current_dir(sandbox.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let problem = text.find("error: practice.postcode").expect(&text);
+    let summary = text.find("2 practices: 1 built").expect(&text);
+    assert!(problem < summary, "{text}");
+    assert!(text.trim_end().ends_with("files written"), "{text}");
+}
