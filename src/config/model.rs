@@ -193,8 +193,8 @@ pub struct SocialMediaSection {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SocialAccount {
-    /// The platform, such as `Facebook`.
-    #[schemars(length(min = 2, max = 40))]
+    /// The platform, such as `Facebook` or `X`.
+    #[schemars(length(min = 1, max = 40))]
     pub platform: String,
     /// The account's address, an http(s) URL.
     #[schemars(extend("format" = "web-url"))]

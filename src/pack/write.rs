@@ -1,5 +1,8 @@
 //! Atomic file writes: a temporary file in the same folder, renamed into place.
 //!
+//! Files are readable as the user's umask allows, like any file a program
+//! writes, not private to the owner as temporary files usually are.
+//!
 //! A reader (or an interrupted or killed build) sees either the old file or
 //! the new one, never half of one. There is no fsync: the rename is atomic
 //! for every process, and syncing each of a national build's 61,000 files
@@ -15,9 +18,17 @@ pub fn atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".policypack-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".policypack-").suffix(".tmp");
+    // tempfile makes files only the owner can read (0600); outputs are for
+    // web servers and colleagues too, so create them as `cp` would, with
+    // 0666 less the user's umask (0644 under the usual umask 022).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     temp.write_all(bytes)

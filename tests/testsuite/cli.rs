@@ -490,3 +490,72 @@ fn a_nation_file_with_an_unsourced_fact_is_refused() {
         run.stderr()
     );
 }
+
+/// Runs `policypack ARGS` through `sh` with the given umask.
+fn run_with_umask(sandbox: &Sandbox, umask: &str, args: &str) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("policypack");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec '{}' {args}", bin.display()))
+        .current_dir(sandbox.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .unwrap()
+}
+
+/// The permission bits of every file below `dir`.
+fn modes(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(modes(&path));
+        } else {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            out.push((path, mode));
+        }
+    }
+    out
+}
+
+#[test]
+fn outputs_are_readable_under_the_users_umask() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let csv = repo().join("tests/fixtures/ods/epraccur-small.csv");
+    for (umask, expected) in [("022", 0o644), ("077", 0o600)] {
+        let out = format!("out{umask}");
+        let build = run_with_umask(&sandbox, umask, &format!("build a.toml -o {out} --zip"));
+        assert!(build.status.success(), "{build:?}");
+        let import = run_with_umask(
+            &sandbox,
+            umask,
+            &format!("import epraccur '{}' --into configs{umask}", csv.display()),
+        );
+        assert_eq!(
+            import.status.code(),
+            Some(1),
+            "bad rows in the fixture: {import:?}"
+        );
+        let files: Vec<_> = modes(&sandbox.path().join(&out))
+            .into_iter()
+            .chain(modes(&sandbox.path().join(format!("configs{umask}"))))
+            .collect();
+        assert!(files.len() > 12, "{files:?}");
+        for (path, mode) in files {
+            assert_eq!(mode, expected, "{} under umask {umask}", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_platform_called_x_is_accepted() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    let config = config.replacen("platform = \"Facebook\"", "platform = \"X\"", 1);
+    assert!(config.contains("platform = \"X\""));
+    sandbox.write("a.toml", &config);
+    sandbox.run(&["check", "a.toml"]).expect_code(0);
+}

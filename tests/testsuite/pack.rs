@@ -596,3 +596,45 @@ fn doncaster_lmc_end_to_end() {
         late.stdout()
     );
 }
+
+#[test]
+fn a_changed_issue_date_is_reported_as_policy_issued() {
+    let sandbox = Sandbox::new();
+    let config =
+        std::fs::read_to_string(repo().join("practice-configs/ashfield-medical-centre.toml"))
+            .unwrap();
+    sandbox.write("a.toml", &config);
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md"])
+        .expect_code(0);
+    sandbox.write(
+        "a.toml",
+        &config.replace("issued = 2026-11-01", "issued = 2026-12-01"),
+    );
+    let human = sandbox.run(&["build", "a.toml", "--formats", "md"]);
+    human.expect_code(0);
+    assert!(
+        human.stdout().contains("— policy.issued\n"),
+        "{}",
+        human.stdout()
+    );
+    sandbox.write(
+        "a.toml",
+        &config.replace("issued = 2026-11-01", "issued = 2027-01-04"),
+    );
+    let json = sandbox.run(&[
+        "build",
+        "a.toml",
+        "--formats",
+        "md",
+        "--message-format",
+        "json",
+    ]);
+    json.expect_code(0);
+    let line: serde_json::Value =
+        serde_json::from_str(json.stdout().lines().next().unwrap()).unwrap();
+    assert_eq!(line["changed_keys"], serde_json::json!(["policy.issued"]));
+    let manifest = sandbox.read("out/manifest.json");
+    assert!(!manifest.contains("toml_private"), "{manifest}");
+    assert!(manifest.contains("\"policy.issued\""), "{manifest}");
+}
