@@ -86,8 +86,14 @@ pub enum Command {
     )]
     Facts(FactsArgs),
     /// Print the JSON Schema of the config, for editor completion.
-    #[command(after_help = "Example:\n  policypack schema > policypack.schema.json")]
-    Schema,
+    #[command(
+        after_help = "Example:\n  policypack schema > policypack.schema.json\n  policypack schema --shared > policypack-shared.schema.json"
+    )]
+    Schema {
+        /// The schema for shared defaults such as _lmc.toml: every key optional.
+        #[arg(long)]
+        shared: bool,
+    },
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  policypack completions bash > /etc/bash_completion.d/policypack"

@@ -30,7 +30,7 @@ fn main() -> ExitCode {
             cmd::import::run(&args, &cli.global)
         }
         Command::Facts(args) => cmd::facts::run(&args, &cli.global),
-        Command::Schema => cmd::schema::run(),
+        Command::Schema { shared } => cmd::schema::run(shared),
         Command::Completions { shell } => cmd::schema::completions(shell),
     };
     match result {

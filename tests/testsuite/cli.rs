@@ -559,3 +559,112 @@ fn a_platform_called_x_is_accepted() {
     sandbox.write("a.toml", &config);
     sandbox.run(&["check", "a.toml"]).expect_code(0);
 }
+
+/// `{file: error count}` from validating files against a schema with the
+/// Python `jsonschema` package, as an editor validates them.
+fn validate_with_jsonschema(
+    sandbox: &Sandbox,
+    schema: &str,
+    files: &[&str],
+) -> std::collections::BTreeMap<String, usize> {
+    let output = std::process::Command::new("python3")
+        .arg(repo().join("tests/schema/validate.py"))
+        .arg(schema)
+        .args(files)
+        .current_dir(sandbox.path())
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| {
+            let (file, count) = l.rsplit_once(' ').unwrap();
+            (file.to_string(), count.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn schema_accepts_configs_that_extend_and_shared_defaults() {
+    let sandbox = Sandbox::new();
+    let practice = sandbox.run(&["schema"]);
+    practice.expect_code(0);
+    sandbox.write("practice.schema.json", &practice.stdout());
+    let shared = sandbox.run(&["schema", "--shared"]);
+    shared.expect_code(0);
+    sandbox.write("shared.schema.json", &shared.stdout());
+
+    for name in [
+        "ashfield-medical-centre.toml",
+        "leith-walk-medical-practice.toml",
+        "meddygfa-ty-gwyn.toml",
+        "ormeau-road-surgery.toml",
+        "doncaster-lmc/conisbrough-group-practice.toml",
+        "doncaster-lmc/thorne-moor-surgery.toml",
+        "doncaster-lmc/_lmc.toml",
+    ] {
+        sandbox.write(&format!("c/{name}"), &example(name));
+    }
+    let ashfield = example("ashfield-medical-centre.toml");
+    sandbox.write(
+        "c/no-phone.toml",
+        &ashfield.replace("phone = \"01302 123456\"\n", ""),
+    );
+    sandbox.write(
+        "c/unknown-key.toml",
+        &format!(
+            "extends = \"_lmc.toml\"\npostcod = \"x\"\n\n{}",
+            "[practice]\nname = \"A\"\n"
+        ),
+    );
+    sandbox.write(
+        "c/wrong-type.toml",
+        "extends = \"_lmc.toml\"\n\n[policy]\nreview_months = \"twelve\"\n",
+    );
+
+    let practices = validate_with_jsonschema(
+        &sandbox,
+        "practice.schema.json",
+        &[
+            "c/ashfield-medical-centre.toml",
+            "c/leith-walk-medical-practice.toml",
+            "c/meddygfa-ty-gwyn.toml",
+            "c/ormeau-road-surgery.toml",
+            "c/doncaster-lmc/conisbrough-group-practice.toml",
+            "c/doncaster-lmc/thorne-moor-surgery.toml",
+            "c/no-phone.toml",
+            "c/unknown-key.toml",
+            "c/wrong-type.toml",
+        ],
+    );
+    for (file, errors) in &practices {
+        let expected = matches!(
+            file.as_str(),
+            "c/no-phone.toml" | "c/unknown-key.toml" | "c/wrong-type.toml"
+        );
+        assert_eq!(*errors > 0, expected, "{file}: {errors} errors");
+    }
+    // A config without `extends` still needs every required key ...
+    assert!(practices["c/no-phone.toml"] > 0);
+    // ... and a shared defaults file validates against --shared, but not
+    // as a practice.
+    let shared = validate_with_jsonschema(
+        &sandbox,
+        "shared.schema.json",
+        &["c/doncaster-lmc/_lmc.toml", "c/unknown-key.toml"],
+    );
+    assert_eq!(shared["c/doncaster-lmc/_lmc.toml"], 0);
+    assert!(shared["c/unknown-key.toml"] > 0);
+    let as_practice = validate_with_jsonschema(
+        &sandbox,
+        "practice.schema.json",
+        &["c/doncaster-lmc/_lmc.toml"],
+    );
+    assert!(as_practice["c/doncaster-lmc/_lmc.toml"] > 0);
+}
