@@ -11,6 +11,7 @@ use anyhow::{Context as _, bail};
 use crate::Outcome;
 use crate::cli::{GlobalArgs, NewArgs};
 use crate::config::Nation;
+use crate::content::nation::NationFacts;
 
 pub fn run(args: &NewArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let nation = Nation::from(args.nation);
@@ -18,7 +19,8 @@ pub fn run(args: &NewArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     if let Err(problem) = crate::config::rules::check_plain_text(name) {
         bail!("--name {}; {}", problem.message, problem.hint);
     }
-    let text = starter(name, nation);
+    let templates = crate::content::Templates::load(None)?;
+    let text = starter(name, nation, templates.nation(nation)?);
     if let Some(dir) = args.path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the folder {}", dir.display()))?;
@@ -55,35 +57,40 @@ fn quoted(value: &str) -> String {
     toml::Value::String(value.to_string()).to_string()
 }
 
-fn starter(name: &str, nation: Nation) -> String {
-    let (commissioner, commissioner_example) = match nation {
-        Nation::England => (
-            "your Integrated Care Board (ICB)",
-            "NHS South Yorkshire Integrated Care Board",
+/// The starter config: examples and defaults come from the nation's facts,
+/// so a practice in Wales sees a Welsh address and its health board.
+fn starter(name: &str, nation: Nation, facts: &NationFacts) -> String {
+    let example = &facts.example;
+    let list = |items: &[String]| {
+        format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| quoted(i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let acknowledge = match facts.acknowledge_working_days {
+        Some(days) => format!(
+            "# acknowledge_working_days = {days}  # defaults to the rule for {}",
+            facts.name
         ),
-        Nation::Wales => (
-            "your local health board",
-            "Cardiff and Vale University Health Board",
-        ),
-        Nation::Scotland => ("your NHS health board", "NHS Lothian"),
-        Nation::NorthernIreland => (
-            "the Strategic Planning and Performance Group (SPPG) of the Department of Health",
-            "Strategic Planning and Performance Group",
+        None => format!(
+            "# acknowledge_working_days = 5  # the time your practice commits to; {} has no default here",
+            facts.name
         ),
     };
-    let advocacy = match nation {
-        Nation::England => {
-            "# England has no national service: name your area's NHS complaints advocacy here.\n[advocacy]\nname = \"\"\nphone = \"\"\nwebsite = \"\"\n"
-        }
-        Nation::Wales => {
-            "# Left out, the leaflet names Llais. Uncomment to name another service.\n# [advocacy]\n# name = \"\"\n"
-        }
-        Nation::Scotland => {
-            "# Left out, the leaflet names the Patient Advice and Support Service (PASS).\n# [advocacy]\n# name = \"\"\n"
-        }
-        Nation::NorthernIreland => {
-            "# Left out, the leaflet names the Patient and Client Council.\n# [advocacy]\n# name = \"\"\n"
-        }
+    let advocacy = match &facts.advocacy {
+        None => format!(
+            "# {} has no national service: name your area's NHS complaints advocacy here.\n[advocacy]\nname = \"\"                       # e.g. {}\nphone = \"\"\nwebsite = \"https://\"\n",
+            facts.name,
+            quoted(example.advocacy.as_deref().unwrap_or("")),
+        ),
+        Some(service) => format!(
+            "# Left out, the leaflet names {}. Uncomment to name another service.\n# [advocacy]\n# name = \"\"\n",
+            service.name
+        ),
     };
     format!(
         r##"# policypack practice config. Every value is plain text; fill in the empty ones,
@@ -97,9 +104,9 @@ name = {name}
 # slug = ""                     # output folder name; derived from the name if left out
 # ods_code = ""                 # NHS ODS code, e.g. "C86099"
 nation = "{nation}"
-address = []                    # 1-6 lines without the postcode, e.g. ["12 High Street", "Bentley", "Doncaster"]
-postcode = ""                   # e.g. "DN5 0AA"
-phone = ""                      # e.g. "01302 123456"
+address = []                    # 1-6 lines without the postcode, e.g. {address}
+postcode = ""                   # e.g. {postcode}
+phone = ""                      # e.g. {phone}
 # email = ""
 # website = "https://"
 # complaints_page = "https://"  # printed as a link and a QR code
@@ -110,11 +117,11 @@ lead_role = "Practice Manager"
 # phone = ""                    # defaults to the practice phone
 # email = ""
 # address = []                  # defaults to the practice address
-# acknowledge_working_days = 3  # defaults to the rule for {nation_name}
+{acknowledge}
 
-# The commissioner: {commissioner}. At least one of phone, email, website.
+# The commissioner ({commissioner}). At least one of phone, email, website.
 [commissioner]
-name = ""                       # e.g. "{commissioner_example}"
+name = ""                       # e.g. {commissioner_example}
 # phone = ""
 # email = ""
 # website = "https://"
@@ -149,12 +156,11 @@ review_months = 12
 "##,
         name = quoted(name),
         nation = nation.key(),
-        nation_name = match nation {
-            Nation::England => "England",
-            Nation::Wales => "Wales",
-            Nation::Scotland => "Scotland",
-            Nation::NorthernIreland => "Northern Ireland",
-        },
+        address = list(&example.address),
+        postcode = quoted(&example.postcode),
+        phone = quoted(&example.phone),
+        commissioner = facts.commissioner_kind,
+        commissioner_example = quoted(&example.commissioner),
         today = chrono::Local::now().date_naive(),
     )
 }
@@ -165,8 +171,10 @@ mod tests {
 
     #[test]
     fn starter_parses_as_toml_for_every_nation() {
+        let templates = crate::content::Templates::load(None).unwrap();
         for nation in Nation::ALL {
-            let text = starter("St John's \"Star\" Surgery", nation);
+            let facts = templates.nation(nation).unwrap();
+            let text = starter("St John's \"Star\" Surgery", nation, facts);
             let value: toml::Table =
                 toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", nation.key()));
             assert_eq!(
@@ -174,6 +182,11 @@ mod tests {
                 Some("St John's \"Star\" Surgery")
             );
             assert_eq!(value["practice"]["nation"].as_str(), Some(nation.key()));
+            assert!(text.contains(&facts.example.postcode), "{text}");
+            assert!(text.contains(&facts.example.commissioner), "{text}");
+            if nation != Nation::England {
+                assert!(!text.contains("Doncaster"), "{}: {text}", nation.key());
+            }
         }
     }
 }

@@ -74,6 +74,22 @@ pub struct NationFacts {
     pub defamation: Defamation,
     /// Where each fact above was checked.
     pub sources: Vec<Source>,
+    /// Examples for `policypack new`'s comments. They illustrate the form
+    /// of a value and are never printed in a document, so they are not facts.
+    pub example: Example,
+}
+
+/// Illustrations of a config's values in this nation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub address: Vec<String>,
+    pub postcode: String,
+    pub phone: String,
+    /// A commissioner's name, such as an ICB or a health board.
+    pub commissioner: String,
+    /// An advocacy service, where the nation has no national one.
+    pub advocacy: Option<String>,
 }
 
 /// What the nation's NHS calls a complaint: "complaint", or in Wales "concern".
@@ -158,7 +174,7 @@ pub struct Fact<'a> {
 }
 
 /// Keys of a facts file that are not facts.
-const NOT_FACTS: [&str; 2] = ["name", "sources"];
+const NOT_FACTS: [&str; 3] = ["name", "sources", "example"];
 
 impl NationFacts {
     /// Reads a facts file and checks that every fact has a source and

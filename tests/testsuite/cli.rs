@@ -668,3 +668,85 @@ fn schema_accepts_configs_that_extend_and_shared_defaults() {
     );
     assert!(as_practice["c/doncaster-lmc/_lmc.toml"] > 0);
 }
+
+/// A starter config with each empty value replaced by the example in its
+/// comment, empty values without one removed, and a commissioner website.
+fn filled_from_its_examples(starter: &str) -> String {
+    let mut out = String::new();
+    for line in starter.lines() {
+        let trimmed = line.trim_start();
+        let empty = trimmed.contains("= \"\"")
+            || trimmed.contains("= []")
+            || trimmed.starts_with("website = \"https://\"");
+        if trimmed.starts_with('#') || !empty {
+            out.push_str(line);
+        } else if let Some((_, example)) = line.split_once("e.g. ") {
+            let key = trimmed.split(" = ").next().unwrap();
+            out.push_str(&format!("{key} = {example}"));
+        } else {
+            continue;
+        }
+        out.push('\n');
+        if trimmed == "[commissioner]" {
+            out.push_str("website = \"https://www.nhs.uk\"\n");
+        }
+    }
+    out
+}
+
+#[test]
+fn new_gives_each_nation_its_own_examples_and_the_filled_starter_builds() {
+    let sandbox = Sandbox::new();
+    for (nation, postcode, commissioner) in [
+        ("england", "DN5 0AA", "Integrated Care Board"),
+        (
+            "wales",
+            "CF11 9AA",
+            "Cardiff and Vale University Health Board",
+        ),
+        ("scotland", "EH6 5EQ", "NHS Lothian"),
+        (
+            "northern-ireland",
+            "BT7 2EB",
+            "Strategic Planning and Performance Group",
+        ),
+    ] {
+        let path = format!("{nation}.toml");
+        sandbox
+            .run(&["new", &path, "--name", "New Surgery", "--nation", nation])
+            .expect_code(0);
+        let starter = sandbox.read(&path);
+        assert!(starter.contains(postcode), "{nation}: {starter}");
+        assert!(starter.contains(commissioner), "{nation}: {starter}");
+        if nation != "england" {
+            for english in ["Doncaster", "DN5", "Integrated Care Board", "01302"] {
+                assert!(
+                    !starter.contains(english),
+                    "{nation} starter has {english:?}"
+                );
+            }
+        }
+        let filled = filled_from_its_examples(&starter)
+            .replace("slug = \"\"", "")
+            .replace(
+                "name = \"New Surgery\"",
+                &format!("name = \"New Surgery\"\nslug = \"new-{nation}\""),
+            );
+        sandbox.write(&path, &filled);
+        let check = sandbox.run(&["check", &path]);
+        check.expect_code(0);
+        sandbox.run(&["build", &path]).expect_code(0);
+        for doc in [
+            "zero-tolerance-notice",
+            "complaints-leaflet",
+            "staff-handbook",
+        ] {
+            for format in ["md", "html", "pdf"] {
+                let file = sandbox
+                    .path()
+                    .join(format!("out/new-{nation}/{doc}.{format}"));
+                assert!(file.is_file(), "{}", file.display());
+            }
+        }
+    }
+}
