@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::config::Practice;
 use crate::content::context::long_date;
 use crate::content::{Document, Templates};
+use crate::markdown::HeadingIds;
 
 /// Renders a document as a complete HTML page.
 pub fn render(
@@ -69,10 +70,9 @@ pub fn body_html(doc: &Document) -> anyhow::Result<String> {
     Ok(html)
 }
 
-/// Gives every heading the id GitHub would: lower case, punctuation dropped,
-/// spaces to hyphens, `-1`, `-2`… for repeats.
+/// Gives every heading the id GitHub would ([`crate::markdown::HeadingIds`]).
 fn add_heading_ids(events: &mut [Event<'_>]) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut ids = HeadingIds::default();
     for i in 0..events.len() {
         let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
             continue;
@@ -85,31 +85,11 @@ fn add_heading_ids(events: &mut [Event<'_>]) {
                 _ => {}
             }
         }
-        let base = heading_id(&text);
-        let count = seen.entry(base.clone()).or_insert(0);
-        let id = if *count == 0 {
-            base.clone()
-        } else {
-            format!("{base}-{count}")
-        };
-        *count += 1;
+        let id = ids.next(&text);
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
             *slot = Some(CowStr::from(id));
         }
     }
-}
-
-/// GitHub's heading anchor for a heading's text.
-pub fn heading_id(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Tables scroll sideways on narrow screens instead of overflowing the

@@ -11,7 +11,7 @@ use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
 use krilla::configure::{Accessibility, ConfigurationBuilder};
-use krilla::destination::XyzDestination;
+use krilla::destination::{NamedDestination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Quadrilateral, Rect, Size, Transform};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
@@ -23,6 +23,7 @@ use krilla::tagging::{Artifact, ContentTag, Identifier, SpanTag, TagGroup, TagTr
 use krilla::{Document, SerializeSettings};
 
 use super::layout::{Content, Draw, Geometry, Heading, Laid, Node};
+use crate::markdown::HeadingIds;
 
 /// What the PDF says about itself.
 pub struct Meta {
@@ -49,6 +50,7 @@ pub fn write(laid: Laid, geo: Geometry, meta: &Meta) -> anyhow::Result<Vec<u8>> 
 
     let mut leaves: HashMap<usize, Identifier> = HashMap::new();
     let mut annots: HashMap<usize, Identifier> = HashMap::new();
+    let anchors = anchors(&laid.headings, geo);
     for (index, page) in laid.pages.iter().enumerate() {
         let mut pdf_page = document.start_page_with(page_settings.clone());
         {
@@ -89,10 +91,13 @@ pub fn write(laid: Laid, geo: Geometry, meta: &Meta) -> anyhow::Result<Vec<u8>> 
                 .filter_map(|r| Rect::from_ltrb(r[0], r[1], r[2], r[3]))
                 .map(Quadrilateral::from)
                 .collect();
-            let link = LinkAnnotation::new_with_quad_points(
-                quads,
-                Target::Action(Action::Link(LinkAction::new(url.clone()))),
-            );
+            // A link to `#anchor` jumps to that heading inside the PDF (a
+            // named destination, called as the HTML id); anything else opens.
+            let target = match url.strip_prefix('#').and_then(|id| anchors.get(id)) {
+                Some(destination) => Target::Destination(destination.clone().into()),
+                None => Target::Action(Action::Link(LinkAction::new(url.clone()))),
+            };
+            let link = LinkAnnotation::new_with_quad_points(quads, target);
             let alt = super::layout::link_alt(url);
             annots.insert(
                 i,
@@ -149,6 +154,19 @@ fn to_krilla(
         Node::Leaf(leaf) => leaves.get(&leaf).map(|id| (*id).into()),
         Node::Annot(annot) => annots.get(&annot).map(|id| (*id).into()),
     }
+}
+
+/// Each heading's anchor, as the HTML has it, and where it is in the PDF.
+fn anchors(headings: &[Heading], geo: Geometry) -> HashMap<String, NamedDestination> {
+    let mut ids = HeadingIds::default();
+    headings
+        .iter()
+        .map(|heading| {
+            let id = ids.next(&heading.title);
+            let place = XyzDestination::new(heading.page, Point::from_xy(geo.margin, heading.y));
+            (id.clone(), NamedDestination::new(id, place))
+        })
+        .collect()
 }
 
 /// Bookmarks nested by heading level.

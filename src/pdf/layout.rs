@@ -516,6 +516,8 @@ pub fn link_alt(url: &str) -> String {
         format!("Email {address}")
     } else if let Some(number) = url.strip_prefix("tel:") {
         format!("Phone {number}")
+    } else if let Some(anchor) = url.strip_prefix('#') {
+        format!("Go to the section {}", anchor.replace('-', " "))
     } else {
         format!("Open {url}")
     }

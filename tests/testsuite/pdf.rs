@@ -485,3 +485,105 @@ fn logo_is_drawn_as_a_figure() {
     let (_, structure) = tool("pdfinfo", &["-struct", path.to_str().unwrap()]);
     assert!(structure.contains("Figure"), "{structure}");
 }
+
+/// The page (from 0) and height of an `[page, /XYZ, x, y, zoom]` destination.
+fn xyz(dest: &serde_json::Value, pages: &[String]) -> (usize, f64) {
+    let page = dest[0].as_str().unwrap();
+    let index = pages
+        .iter()
+        .position(|p| p == page)
+        .expect("destination on a page");
+    (index, dest[3].as_f64().unwrap())
+}
+
+#[test]
+fn contents_entries_jump_to_their_headings_inside_the_pdf() {
+    for slug in ["ashfield-medical-centre", "meddygfa-ty-gwyn", "hostile"] {
+        let slug = if slug == "hostile" {
+            "st-johns-woodlands-star-surgery-1"
+        } else {
+            slug
+        };
+        let path = pdf(slug, "staff-handbook");
+        let (ok, json) = tool(
+            "qpdf",
+            &[
+                "--json",
+                "--json-key=pages",
+                "--json-key=qpdf",
+                path.to_str().unwrap(),
+            ],
+        );
+        assert!(ok, "{json}");
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let pages: Vec<String> = json["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["object"].as_str().unwrap().to_string())
+            .collect();
+        // Headings, from the outline: where each is, and its title.
+        let mut headings = Vec::new();
+        for page in json["pages"].as_array().unwrap() {
+            for item in page["outlines"].as_array().unwrap() {
+                let (index, y) = xyz(&item["dest"], &pages);
+                headings.push((index, y, item["title"].as_str().unwrap().to_string()));
+            }
+        }
+        let objects = json["qpdf"][1].as_object().unwrap();
+        // A value, or the object an "N 0 R" reference points to.
+        let resolve = |v: &'_ serde_json::Value| -> serde_json::Value {
+            match v.as_str() {
+                Some(id) if id.ends_with(" R") => objects[&format!("obj:{id}")]["value"].clone(),
+                _ => v.clone(),
+            }
+        };
+        // The named destinations, from the catalog's /Dests name tree.
+        let trailer = &objects["trailer"]["value"];
+        let catalog = resolve(&trailer["/Root"]);
+        let names = resolve(&catalog["/Names"]);
+        let tree = resolve(&names["/Dests"])["/Names"].clone();
+        let mut dests = std::collections::HashMap::new();
+        for pair in tree.as_array().unwrap().chunks(2) {
+            let name = pair[0]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("u:")
+                .to_string();
+            dests.insert(name, xyz(&resolve(&pair[1]), &pages));
+        }
+        let links: Vec<String> = objects
+            .values()
+            .filter(|o| o["value"]["/Subtype"] == "/Link")
+            .filter_map(|o| o["value"]["/Dest"].as_str())
+            .map(|d| d.trim_start_matches("u:").to_string())
+            .collect();
+        assert!(
+            links.len() >= 10,
+            "{slug}: the contents should link to each of its ten sections, found {links:?}"
+        );
+        for name in links {
+            let (page, y) = dests[&name];
+            let (_, _, title) = headings
+                .iter()
+                .find(|(p, hy, _)| *p == page && (hy - y).abs() < 0.5)
+                .unwrap_or_else(|| panic!("{slug}: #{name} lands on no heading"));
+            assert_eq!(
+                policypack::markdown::heading_id(title),
+                name,
+                "{slug}: #{name} lands on {title:?}"
+            );
+            let n = (page + 1).to_string();
+            let (ok, text) = tool(
+                "pdftotext",
+                &["-f", &n, "-l", &n, path.to_str().unwrap(), "-"],
+            );
+            assert!(
+                ok && text.contains(title.as_str()),
+                "{slug}: {title} not on page {n}"
+            );
+        }
+        // No contents entry is left as a web link to "#…".
+        assert!(!uncompressed(&path).contains("/URI (#"), "{slug}");
+    }
+}
