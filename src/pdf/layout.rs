@@ -161,6 +161,8 @@ pub struct Laid {
     pub tree: Vec<Node>,
     pub annots: Vec<Annot>,
     pub headings: Vec<Heading>,
+    /// The page each top-level block starts on, in order.
+    pub starts: Vec<usize>,
 }
 
 pub struct Typesetter<'a> {
@@ -174,6 +176,8 @@ pub struct Typesetter<'a> {
     pub annots: Vec<Annot>,
     pub headings: Vec<Heading>,
     pub fixed: f32,
+    /// The page each top-level block starts on, in order.
+    pub starts: Vec<usize>,
     /// Paragraphs already broken into lines: a heading's look-ahead and a
     /// list label's keep-together check measure text that is placed later.
     laid_out: HashMap<(usize, usize, u32, bool, u32), Rc<Lines>>,
@@ -194,6 +198,7 @@ impl<'a> Typesetter<'a> {
             annots: Vec::new(),
             headings: Vec::new(),
             fixed: 0.0,
+            starts: Vec::new(),
             laid_out: HashMap::new(),
             labels: HashMap::new(),
         }
@@ -208,6 +213,7 @@ impl<'a> Typesetter<'a> {
             tree,
             annots: self.annots,
             headings: self.headings,
+            starts: self.starts,
         }
     }
 
@@ -263,34 +269,61 @@ impl<'a> Typesetter<'a> {
         lines
     }
 
+    /// Lays out a document's top-level blocks, recording the page and
+    /// height each starts at, and starting a new page before block
+    /// `break_before` (used to carry a short last page's content over).
+    pub fn document(
+        &mut self,
+        blocks: &[Block],
+        x: f32,
+        width: f32,
+        out: &mut Vec<Node>,
+        break_before: Option<usize>,
+    ) {
+        for i in 0..blocks.len() {
+            if break_before == Some(i) && !self.at_top() {
+                self.new_page();
+            }
+            self.starts.push(self.page());
+            self.block(blocks, i, x, width, out);
+        }
+    }
+
     /// Lays out a sequence of blocks at `x`, `width` wide.
     pub fn blocks(&mut self, blocks: &[Block], x: f32, width: f32, out: &mut Vec<Node>) {
-        for (i, block) in blocks.iter().enumerate() {
-            let next = blocks.get(i + 1);
-            match block {
-                Block::Heading { level, spans } => self.heading(*level, spans, x, width, next, out),
-                Block::Paragraph(spans) => {
-                    let lines = self.lines(spans, &self.theme.body(), width);
-                    out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
-                    self.y += self.theme.size * 0.6 * self.theme.space;
-                }
-                Block::List { start, items } => {
-                    out.push(self.list(*start, items, x, width));
-                    self.y += self.theme.size * 0.35 * self.theme.space;
-                }
-                Block::Quote(inner) => out.push(self.quote(inner, x, width)),
-                Block::Table { header, rows } => out.push(self.table(header, rows, x, width)),
-                // A rule just before a top-level heading starts a new page
-                // in print (the handbook's log, checklist and appendix
-                // each get their own sheet); elsewhere it is a line.
-                Block::Rule if matches!(next, Some(Block::Heading { level: 1 | 2, .. })) => {
-                    if !self.at_top() {
-                        self.new_page();
-                    }
-                }
-                Block::Rule => self.rule(x, width),
-                Block::Qr { url } => self.qr(url, x, width, out),
+        for i in 0..blocks.len() {
+            self.block(blocks, i, x, width, out);
+        }
+    }
+
+    /// Lays out `blocks[i]`; what follows it decides what is kept with it.
+    fn block(&mut self, blocks: &[Block], i: usize, x: f32, width: f32, out: &mut Vec<Node>) {
+        let block = &blocks[i];
+        let rest = &blocks[i + 1..];
+        let next = rest.first();
+        match block {
+            Block::Heading { level, spans } => self.heading(*level, spans, x, width, rest, out),
+            Block::Paragraph(spans) => {
+                let lines = self.lines(spans, &self.theme.body(), width);
+                out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
+                self.y += self.theme.size * 0.6 * self.theme.space;
             }
+            Block::List { start, items } => {
+                out.push(self.list(*start, items, x, width));
+                self.y += self.theme.size * 0.35 * self.theme.space;
+            }
+            Block::Quote(inner) => out.push(self.quote(inner, x, width)),
+            Block::Table { header, rows } => out.push(self.table(header, rows, x, width)),
+            // A rule just before a top-level heading starts a new page
+            // in print (the handbook's log, checklist and appendix
+            // each get their own sheet); elsewhere it is a line.
+            Block::Rule if matches!(next, Some(Block::Heading { level: 1 | 2, .. })) => {
+                if !self.at_top() {
+                    self.new_page();
+                }
+            }
+            Block::Rule => self.rule(x, width),
+            Block::Qr { url } => self.qr(url, x, width, out),
         }
     }
 
@@ -403,7 +436,7 @@ impl<'a> Typesetter<'a> {
         spans: &[Span],
         x: f32,
         width: f32,
-        next: Option<&Block>,
+        rest: &[Block],
         out: &mut Vec<Node>,
     ) {
         let style = self.theme.heading(level);
@@ -416,8 +449,11 @@ impl<'a> Typesetter<'a> {
             self.y += space_before;
         }
         let lines = self.lines(spans, &style, width);
-        let follow = self.lead_height(next, width);
-        self.ensure(lines.height() + follow);
+        // The heading, the space under it (and an H1's rule), and the
+        // start of what follows must all fit, or the heading moves on.
+        let under = self.theme.size * 0.45 * self.theme.space + if level == 1 { 4.5 } else { 0.0 };
+        let follow = self.lead_height(rest, width);
+        self.ensure(lines.height() + under + follow);
         let title: String = lines.text.to_string();
         self.headings.push(Heading {
             level,
@@ -446,11 +482,13 @@ impl<'a> Typesetter<'a> {
         self.y += self.theme.size * 0.45 * self.theme.space;
     }
 
-    /// How much of the next block must fit beside a heading: two lines of
-    /// text, or a table's header and first row.
-    fn lead_height(&mut self, next: Option<&Block>, width: f32) -> f32 {
+    /// How much of what follows must fit beside a heading: two lines of
+    /// text, or a table's header and first row; a subheading brings its own
+    /// start along, so "7. Getting support" never ends a page above
+    /// "Within the practice" and its first lines.
+    fn lead_height(&mut self, rest: &[Block], width: f32) -> f32 {
         let line = self.theme.size * 1.35;
-        match next {
+        match rest.first() {
             Some(Block::Paragraph(spans)) => {
                 let lines = self.lines(spans, &self.theme.body(), width);
                 lines.lines.iter().take(2).map(|l| l.height).sum()
@@ -458,6 +496,12 @@ impl<'a> Typesetter<'a> {
             Some(Block::List { .. } | Block::Quote(_)) => 2.0 * line,
             Some(Block::Table { .. }) => 3.0 * line + 12.0,
             Some(Block::Qr { .. }) => 110.0,
+            Some(Block::Heading { level, spans }) => {
+                let style = self.theme.heading(*level);
+                let heading = self.lines(spans, &style, width).height();
+                let space = self.theme.size * (0.7 + 0.45) * self.theme.space;
+                heading + space + self.lead_height(&rest[1..], width)
+            }
             _ => 0.0,
         }
     }

@@ -21,7 +21,7 @@ use crate::config::Practice;
 use crate::config::rules::parse_hex_colour;
 use crate::content::{DocKind, Document};
 use blocks::Block;
-use layout::{A4, Geometry, Laid, Theme, Typesetter};
+use layout::{A4, Content, Draw, Geometry, Laid, Page, Theme, Typesetter};
 
 /// Body text sizes tried for the one-page notice, largest first.
 const NOTICE_SIZES: [f32; 9] = [12.0, 11.5, 11.0, 10.5, 10.0, 9.75, 9.5, 9.25, 9.0];
@@ -48,22 +48,28 @@ pub fn render(
     };
     let footer = format!("{} — {}", practice.name(), doc.title);
     let alt = format!("{} logo", practice.name());
-    let lay = |size: f32, geo: Geometry| {
+    let lay = |size: f32, geo: Geometry, break_before: Option<usize>| {
         text::with_context(|ctx| {
             let mut setter = Typesetter::new(ctx, geo, theme(size), parsed.links.clone());
             let mut tree = Vec::new();
             if let Some(image) = logo {
                 setter.logo(image, &alt, &mut tree);
             }
-            setter.blocks(&parsed.blocks, geo.margin, geo.content_width(), &mut tree);
+            setter.document(
+                &parsed.blocks,
+                geo.margin,
+                geo.content_width(),
+                &mut tree,
+                break_before,
+            );
             setter.footers(&footer);
             setter.finish(tree)
         })
     };
     let laid = match doc.kind {
-        DocKind::Notice => fit_one_page(lay)?,
-        DocKind::Leaflet => lay(12.0, A4),
-        DocKind::Handbook => lay(10.5, A4),
+        DocKind::Notice => fit_one_page(|size, geo| lay(size, geo, None))?,
+        DocKind::Leaflet => no_short_last_page(&parsed.blocks, |b| lay(12.0, A4, b)),
+        DocKind::Handbook => no_short_last_page(&parsed.blocks, |b| lay(10.5, A4, b)),
     };
     draw::write(laid, A4, &meta(doc, practice))
 }
@@ -86,6 +92,66 @@ fn meta(doc: &Document, practice: &Practice) -> draw::Meta {
         ],
         date: practice.issued,
     }
+}
+
+/// A layout whose last page holds more than a line or two. When the last
+/// page would hold only a little (the "Issued …" line, say), the block
+/// before it is started on a new page instead, so it carries that little
+/// with it (never a rule, or a block apart from its heading), and a few
+/// blocks further back are tried before the first layout is kept. A
+/// layout that needs more pages than the first is never taken.
+fn no_short_last_page(blocks: &[Block], lay: impl Fn(Option<usize>) -> Laid) -> Laid {
+    let first = lay(None);
+    if !short_last_page(&first) {
+        return first;
+    }
+    let last = first.pages.len() - 1;
+    // The last block that starts before the last page.
+    let Some(mut candidate) = first.starts.iter().rposition(|page| *page < last) else {
+        return first;
+    };
+    for _ in 0..3 {
+        // A rule belongs to what follows it, and a heading to what it heads.
+        while candidate > 0
+            && (matches!(blocks[candidate], Block::Rule)
+                || matches!(blocks[candidate - 1], Block::Heading { .. }))
+        {
+            candidate -= 1;
+        }
+        let laid = lay(Some(candidate));
+        if laid.pages.len() <= first.pages.len() && !short_last_page(&laid) {
+            return laid;
+        }
+        if candidate == 0 {
+            break;
+        }
+        candidate -= 1;
+    }
+    first
+}
+
+/// True when a document of more than one page ends with a page that holds
+/// three lines of text or fewer (footers not counted).
+pub fn short_last_page(laid: &Laid) -> bool {
+    laid.pages.len() > 1 && laid.pages.last().is_some_and(|page| text_lines(page) <= 3)
+}
+
+/// How many lines of text a page holds: the distinct baselines of its
+/// tagged text.
+fn text_lines(page: &Page) -> usize {
+    let mut baselines: Vec<u32> = page
+        .marks
+        .iter()
+        .filter(|mark| matches!(mark.content, Content::Text(_)))
+        .flat_map(|mark| &mark.draws)
+        .filter_map(|draw| match draw {
+            Draw::Glyphs { y, .. } => Some(y.to_bits()),
+            _ => None,
+        })
+        .collect();
+    baselines.sort_unstable();
+    baselines.dedup();
+    baselines.len()
 }
 
 /// The largest text size at which the notice fits one page. The content's

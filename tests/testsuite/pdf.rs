@@ -587,3 +587,117 @@ fn contents_entries_jump_to_their_headings_inside_the_pdf() {
         assert!(!uncompressed(&path).contains("/URI (#"), "{slug}");
     }
 }
+
+/// The English example in several shapes (contacts left out, longer
+/// addresses, more organisations), so page breaks fall in many places.
+fn print_shape_variants() -> Vec<(String, String)> {
+    let base =
+        std::fs::read_to_string(repo().join("practice-configs/ashfield-medical-centre.toml"))
+            .unwrap();
+    let cut = |text: &str, header: &str| {
+        let start = text.find(header).unwrap();
+        let end = text[start + header.len()..]
+            .find("\n[")
+            .map_or(text.len(), |i| start + header.len() + i + 1);
+        format!("{}{}", &text[..start], &text[end..])
+    };
+    let extra_org = "[[defence_organisations]]\nname = \"MDDUS\"\nphone = \"0333 043 4444\"\nwebsite = \"https://www.mddus.com\"\n\n[social_media]";
+    let mut variants = vec![
+        ("as-is", base.clone()),
+        ("no-lmc", cut(&base, "[lmc]")),
+        ("no-advocacy", cut(&base, "[advocacy]")),
+        ("no-email", base.replace("email = \"complaints.ashfield@nhs.net\"\n", "")),
+        ("no-page", base.replace("complaints_page = \"https://www.ashfieldmedical.nhs.uk/complaints\"\n", "")),
+        ("no-lead-name", base.replace("lead_name = \"Jane Smith\"\n", "")),
+        ("three-orgs", base.replace("[social_media]", extra_org)),
+        (
+            "long-address",
+            base.replace(
+                "address = [\"12 High Street\", \"Bentley\", \"Doncaster\"]",
+                "address = [\"Unit 4, The Old Mill Business Park\", \"12 High Street\", \"Bentley\", \"Near Toll Bar\", \"Doncaster\", \"South Yorkshire\"]",
+            ),
+        ),
+    ];
+    for name in [
+        "leith-walk-medical-practice.toml",
+        "meddygfa-ty-gwyn.toml",
+        "ormeau-road-surgery.toml",
+    ] {
+        let text = std::fs::read_to_string(repo().join("practice-configs").join(name)).unwrap();
+        variants.push((name.trim_end_matches(".toml"), text.clone()));
+        variants.push(("", text.replace("[social_media]", extra_org)));
+    }
+    variants
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, text))| {
+            let slug = format!("shape-{i}-{name}")
+                .trim_end_matches('-')
+                .to_string();
+            let text = text.replacen(
+                "[practice]\n",
+                &format!("[practice]\nslug = \"{slug}\"\n"),
+                1,
+            );
+            (slug, text)
+        })
+        .collect()
+}
+
+#[test]
+fn no_page_holds_only_a_line_or_two_and_no_heading_ends_a_page() {
+    let sandbox = Sandbox::new();
+    let variants = print_shape_variants();
+    for (slug, text) in &variants {
+        sandbox.write(&format!("v/{slug}.toml"), text);
+    }
+    sandbox
+        .run(&[
+            "build",
+            "v",
+            "--formats",
+            "pdf",
+            "--docs",
+            "complaints-leaflet,staff-handbook",
+        ])
+        .expect_code(0);
+    let mut problems = Vec::new();
+    for (slug, _) in &variants {
+        for stem in ["complaints-leaflet", "staff-handbook"] {
+            let path = sandbox.path().join(format!("out/{slug}/{stem}.pdf"));
+            let (ok, json) = tool(
+                "qpdf",
+                &["--json", "--json-key=pages", path.to_str().unwrap()],
+            );
+            assert!(ok, "{json}");
+            let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+            for (index, page) in json["pages"].as_array().unwrap().iter().enumerate() {
+                let n = (index + 1).to_string();
+                let (_, text) = tool(
+                    "pdftotext",
+                    &["-layout", "-f", &n, "-l", &n, path.to_str().unwrap(), "-"],
+                );
+                let lines: Vec<&str> = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with("Syntax Error"))
+                    .filter(|l| !l.contains(&format!("Page {n} of")))
+                    .collect();
+                if lines.len() <= 3 {
+                    problems.push(format!("{slug}/{stem} page {n} holds only {lines:?}"));
+                }
+                // The last line of a page is never a heading that starts there.
+                let last = lines.last().copied().unwrap_or("");
+                for item in page["outlines"].as_array().unwrap() {
+                    let title = item["title"].as_str().unwrap();
+                    if title == last {
+                        problems.push(format!(
+                            "{slug}/{stem} page {n} ends with the heading {title:?}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
