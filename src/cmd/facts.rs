@@ -36,14 +36,51 @@ pub fn run(args: &FactsArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                     let _ = writeln!(out, "{line}");
                 }
             }
-            MessageFormat::Human => human(&mut out, &facts.name, &list),
+            MessageFormat::Human if global.verbose => human(&mut out, &facts.name, &list),
+            MessageFormat::Human => table(&mut out, &facts.name, &list),
         }
     }
     print!("{out}");
     Ok(Outcome::Success)
 }
 
-/// Each fact, its value, then its sources: title, address, date checked.
+/// Width of the value column of the table.
+const VALUE_WIDTH: usize = 56;
+
+/// One row per fact: key, value (wrapped), the date checked and the
+/// source's address; a fact with several sources gets a line for each.
+fn table(out: &mut String, name: &str, facts: &[Fact<'_>]) {
+    let key_width = facts.iter().map(|f| f.key.len()).max().unwrap_or(4).max(4);
+    let _ = writeln!(out, "{name}\n");
+    let _ = writeln!(
+        out,
+        "{:key_width$}  {:VALUE_WIDTH$}  {:10}  SOURCE",
+        "FACT", "VALUE", "CHECKED"
+    );
+    for fact in facts {
+        let value = plain(&fact.value);
+        let mut lines: Vec<String> = value
+            .trim_start()
+            .lines()
+            .flat_map(|line| textwrap::wrap(line, VALUE_WIDTH))
+            .map(|l| l.into_owned())
+            .collect();
+        let rows = lines.len().max(fact.sources.len());
+        lines.resize(rows, String::new());
+        for (i, line) in lines.iter().enumerate() {
+            let key = if i == 0 { fact.key.as_str() } else { "" };
+            let (checked, url) = fact.sources.get(i).map_or((String::new(), ""), |s| {
+                (s.checked.to_string(), s.url.as_str())
+            });
+            let row = format!("{key:key_width$}  {line:VALUE_WIDTH$}  {checked:10}  {url}");
+            let _ = writeln!(out, "{}", row.trim_end());
+        }
+    }
+    out.push('\n');
+}
+
+/// Each fact, its value, then its sources: title, address, date checked
+/// and what the source says (`--verbose`).
 fn human(out: &mut String, name: &str, facts: &[Fact<'_>]) {
     let _ = writeln!(out, "{name}\n{}\n", "=".repeat(name.chars().count()));
     for fact in facts {
@@ -68,7 +105,7 @@ fn plain(value: &toml::Value) -> String {
         toml::Value::String(text) => text.clone(),
         toml::Value::Array(items) => items
             .iter()
-            .map(|item| format!("\n    - {}", plain(item)))
+            .map(|item| format!("\n- {}", plain(item)))
             .collect(),
         other => other.to_string(),
     }

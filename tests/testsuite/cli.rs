@@ -448,15 +448,26 @@ fn facts_lists_every_fact_with_a_source_and_the_date_checked() {
         assert!(keys.contains(key), "no {key}");
     }
 
+    // A table: fact, value, date checked, source.
     let wales = sandbox.run(&["facts", "wales"]);
     wales.expect_code(0);
     let text = wales.stdout();
     assert!(text.starts_with("Wales\n"), "{text}");
-    assert!(text.contains("advocacy.website: https://llaiswales.org"));
-    assert!(text.contains("checked 2026-"));
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("advocacy.website "))
+        .expect("a row per fact");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "https://llaiswales.org", "{row}");
+    assert!(cells[2].starts_with("2026-"), "{row}");
+    assert!(cells[3].starts_with("https://llaiswales.org/"), "{row}");
+    assert!(!text.contains("England\n"), "only the nation asked for");
+    // --verbose adds each source's title and what it says.
+    let long = sandbox.run(&["facts", "wales", "-v"]).stdout();
+    assert!(long.contains("advocacy.website: https://llaiswales.org"));
     assert!(
-        !text.contains("England\n======="),
-        "only the nation asked for"
+        long.contains("source: Complaints advocacy (Llais)"),
+        "{long}"
     );
 }
 
