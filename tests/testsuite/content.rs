@@ -216,6 +216,7 @@ const LAW: [LawCase; 4] = [
             "Accessible Information Standard",
             "NHS website",
             "Profile Manager",
+            "NHS number",
         ],
     },
     LawCase {
@@ -234,6 +235,8 @@ const LAW: [LawCase; 4] = [
             "Accessible Information Standard",
             "NHS website",
             "Health and Social Care Board",
+            "NHS number",
+            "NHS contract",
         ],
     },
 ];
