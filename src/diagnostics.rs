@@ -108,6 +108,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem, about a key.
+    pub fn for_key(mut self, key: &str) -> Diagnostic {
+        self.key = Some(key.to_string());
+        self
+    }
+
     /// The same problem as a warning.
     pub fn warning(mut self) -> Diagnostic {
         self.severity = Severity::Warning;

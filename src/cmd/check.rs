@@ -25,7 +25,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                             "warnings": practice.warnings.len(),
                         })
                     );
-                } else if !global.quiet {
+                } else if !global.quiet && !refused {
                     println!("ok: {} ({})", path.display(), practice.name());
                     if global.verbose {
                         for shared in &practice.sources[1..] {

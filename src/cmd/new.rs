@@ -88,7 +88,7 @@ fn starter(name: &str, nation: Nation, facts: &NationFacts) -> String {
             quoted(example.advocacy.as_deref().unwrap_or("")),
         ),
         Some(service) => format!(
-            "# Left out, the leaflet names {}. Uncomment to name another service.\n# [advocacy]\n# name = \"\"\n",
+            "# Left out, the leaflet names the national service: {}. Uncomment to name another.\n# [advocacy]\n# name = \"\"\n",
             service.name
         ),
     };
@@ -102,7 +102,7 @@ fn starter(name: &str, nation: Nation, facts: &NationFacts) -> String {
 [practice]
 name = {name}
 # slug = ""                     # output folder name; derived from the name if left out
-# ods_code = ""                 # NHS ODS code, e.g. "C86099"
+# ods_code = ""                 # the practice's NHS ODS code, if it has one
 nation = "{nation}"
 address = []                    # 1-6 lines without the postcode, e.g. {address}
 postcode = ""                   # e.g. {postcode}

@@ -5,22 +5,22 @@
 //! (`complaints.lead_name`, `practice.complaints_page`) points into the
 //! practice's file; a contact with only a name points at that contact, in
 //! whichever file wrote it; a missing LMC-wide section (LMC, defence
-//! organisations, advocacy) points at the top of the most shared file of
-//! the `extends` chain. So a problem in a
+//! organisations, advocacy) names the most shared file of the `extends`
+//! chain, where it belongs, without a line: there is none to show. So a problem in a
 //! shared `_lmc.toml` is one warning at one place, which the commands print
 //! once however many practices extend it.
 
 use std::sync::Arc;
 
 use super::tree::{Node, Value};
-use crate::diagnostics::{Diagnostic, Origin, SourceFile};
+use crate::diagnostics::{Diagnostic, SourceFile};
 
 /// Every warning for a merged config. `chain` is the practice file first,
 /// then the files it extends; LMC-wide sections that are missing are
 /// reported at the top of its last file.
 pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    let shared_file = top_of(chain.last().expect("at least one file"));
+    let shared_file = &chain.last().expect("at least one file").path;
     let table = |key: &str| match super::find_node(root, key) {
         Some(
             node @ Node {
@@ -35,9 +35,10 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     if let Some(complaints) = table("complaints") {
         if !has("complaints.lead_name") {
             warnings.push(
-                Diagnostic::at(
-                    &in_practice_file(complaints, &chain[0]),
-                    Some("complaints.lead_name"),
+                in_practice_file(
+                    complaints,
+                    &chain[0],
+                    "complaints.lead_name",
                     "not set: the notice and leaflet will name only the complaints lead's role",
                 )
                 .with_hint("add lead_name = \"Jane Smith\" under [complaints], so patients know whom to ask for")
@@ -48,9 +49,10 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     if let Some(practice) = table("practice") {
         if !has("practice.complaints_page") {
             warnings.push(
-                Diagnostic::at(
-                    &in_practice_file(practice, &chain[0]),
-                    Some("practice.complaints_page"),
+                in_practice_file(
+                    practice,
+                    &chain[0],
+                    "practice.complaints_page",
                     "not set: the notice and leaflet will have no web link or QR code for complaints",
                 )
                 .with_hint("add complaints_page = \"https://…/complaints\" under [practice]")
@@ -64,22 +66,22 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     );
     if england && !has("advocacy") {
         warnings.push(
-            Diagnostic::at(
-                &shared_file,
-                Some("advocacy"),
-                "not set: England has no national complaints advocacy service, so the leaflet can only say \"ask us or your local Healthwatch\"",
+            Diagnostic::file(
+                shared_file,
+                "not set: England has no national complaints advocacy service, so the leaflet can only say \"ask us how to find a free advocate\"",
             )
+            .for_key("advocacy")
             .with_hint("add [advocacy] with the service your council pays for, e.g. name = \"POhWER\", phone = \"0300 456 2370\"")
             .warning(),
         );
     }
     match table("lmc") {
         None => warnings.push(
-            Diagnostic::at(
-                &shared_file,
-                Some("lmc"),
+            Diagnostic::file(
+                shared_file,
                 "not set: the handbook will say \"Not set.\" where staff look for the LMC's help",
             )
+            .for_key("lmc")
             .with_hint("add [lmc] with name and phone or email, e.g. in the LMC's shared _lmc.toml")
             .warning(),
         ),
@@ -95,11 +97,11 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
             }
         }
         _ => warnings.push(
-            Diagnostic::at(
-                &shared_file,
-                Some("defence_organisations"),
+            Diagnostic::file(
+                shared_file,
                 "not set: the handbook will say \"Not set.\" where staff look for a medical defence organisation",
             )
+            .for_key("defence_organisations")
             .with_hint("add [[defence_organisations]] with name and phone, e.g. name = \"The MDU\"")
             .warning(),
         ),
@@ -131,29 +133,29 @@ fn no_contact(node: &Node, key: &str, warnings: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Where a missing key of one practice belongs: the table in the
-/// practice's own file (at its first key there, if a shared file opened the
-/// table), or else the top of that file, never a shared file.
-fn in_practice_file(table: &Node, practice: &Arc<SourceFile>) -> Origin {
+/// A missing key of one practice, reported where it belongs: at the table
+/// in the practice's own file (at its first key there, if a shared file
+/// opened the table), or else at the practice's file as a whole, never at a
+/// shared file.
+fn in_practice_file(
+    table: &Node,
+    practice: &Arc<SourceFile>,
+    key: &str,
+    message: &str,
+) -> Diagnostic {
     if Arc::ptr_eq(&table.origin.file, practice) {
-        return table.origin.clone();
+        return Diagnostic::at(&table.origin, Some(key), message);
     }
     let Value::Table(entries) = &table.value else {
-        return top_of(practice);
+        return Diagnostic::file(&practice.path, message).for_key(key);
     };
-    entries
+    match entries
         .values()
         .map(|entry| &entry.key_origin)
         .filter(|origin| Arc::ptr_eq(&origin.file, practice))
         .min_by_key(|origin| origin.span.start)
-        .cloned()
-        .unwrap_or_else(|| top_of(practice))
-}
-
-/// The top of a file, where a missing table is reported.
-fn top_of(file: &Arc<SourceFile>) -> Origin {
-    Origin {
-        file: file.clone(),
-        span: 0..0,
+    {
+        Some(origin) => Diagnostic::at(origin, Some(key), message),
+        None => Diagnostic::file(&practice.path, message).for_key(key),
     }
 }

@@ -48,6 +48,8 @@ pub struct NationFacts {
     pub next_steps: Vec<String>,
     /// What the commissioner is called: "Integrated Care Board (ICB)".
     pub commissioner_kind: String,
+    /// Its short name, for headings and running text: "ICB", "SPPG".
+    pub commissioner_short: String,
     /// How the commissioner route works: in England, the practice or the ICB, not both.
     pub commissioner_route: String,
     /// The public-services ombudsman.
@@ -182,7 +184,40 @@ impl NationFacts {
     pub fn parse(text: &str) -> anyhow::Result<NationFacts> {
         let facts: NationFacts = toml::from_str(text)?;
         facts.facts()?;
+        facts.check_placeholders()?;
         Ok(facts)
+    }
+
+    /// A `{frontline}` or `{response}` in `next_steps` needs its number, or
+    /// it would be printed as it stands. `{acknowledge}` may instead come
+    /// from a practice's config, but a nation without that number must not
+    /// rely on it.
+    fn check_placeholders(&self) -> anyhow::Result<()> {
+        let days = [
+            (
+                "{acknowledge}",
+                "acknowledge_working_days",
+                self.acknowledge_working_days,
+            ),
+            (
+                "{frontline}",
+                "frontline_working_days",
+                self.frontline_working_days,
+            ),
+            (
+                "{response}",
+                "response_working_days",
+                self.response_working_days,
+            ),
+        ];
+        for (placeholder, key, value) in days {
+            if value.is_none() && self.next_steps.iter().any(|s| s.contains(placeholder)) {
+                bail!(
+                    "next_steps uses {placeholder}, but {key} is not set: set it, or write the steps without it"
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Every fact with its sources, in file order of keys (sorted).
@@ -358,6 +393,26 @@ mod tests {
         facts.sources[0].facts.push("time_limit_extensoin".into());
         let error = facts.facts().unwrap_err().to_string();
         assert!(error.contains("`time_limit_extensoin`"), "{error}");
+    }
+
+    #[test]
+    fn refuses_a_placeholder_without_its_number() {
+        let mut facts = england();
+        facts.frontline_working_days = None;
+        facts
+            .next_steps
+            .push("Within {frontline} working days.".into());
+        let error = facts.check_placeholders().unwrap_err().to_string();
+        assert!(error.contains("{frontline}"), "{error}");
+        let wales = Templates::load(None)
+            .unwrap()
+            .nation(Nation::Wales)
+            .unwrap()
+            .clone();
+        assert!(wales.acknowledge_working_days.is_none());
+        for step in &wales.with_days(None).next_steps {
+            assert!(!step.contains('{'), "{step}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::cli::{GlobalArgs, MessageFormat};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 
 /// Prints problems to stderr (or JSON lines to stdout), each once: a
 /// shared file's problem reached through many practices is one problem.
@@ -17,6 +17,17 @@ pub fn problems<'a>(problems: impl IntoIterator<Item = &'a Diagnostic>, global: 
         if !seen.insert(problem.identity()) {
             continue;
         }
+        // With --deny-warnings a warning is an error, and says so.
+        let denied;
+        let problem = if problem.is_warning() && global.deny_warnings {
+            denied = Diagnostic {
+                severity: Severity::Error,
+                ..problem.clone()
+            };
+            &denied
+        } else {
+            problem
+        };
         match global.message_format {
             MessageFormat::Human => anstream::eprintln!("{}\n", problem.render()),
             MessageFormat::Json => println!(

@@ -284,8 +284,13 @@ impl<'a> Typesetter<'a> {
             if break_before == Some(i) && !self.at_top() {
                 self.new_page();
             }
-            self.starts.push(self.page());
+            // A block starts where its first mark lands: a heading may
+            // move itself to the next page before drawing anything.
+            let page = self.page();
+            let marks = self.pages[page].marks.len();
             self.block(blocks, i, x, width, out);
+            let moved = self.pages[page].marks.len() == marks && self.page() > page;
+            self.starts.push(if moved { page + 1 } else { page });
         }
     }
 

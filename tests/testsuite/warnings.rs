@@ -81,10 +81,16 @@ fn missing_recommended_keys_warn_but_still_check_and_build() {
     assert_eq!(warnings.len(), 5, "{}", json.stdout());
     assert!(warnings.iter().all(|w| w["severity"] == "warning"));
 
-    // They count with --deny-warnings, and nothing is built.
-    sandbox
-        .run(&["check", "a.toml", "--deny-warnings"])
-        .expect_code(1);
+    // They count with --deny-warnings, as errors, and nothing is built.
+    let denied = sandbox.run(&["check", "a.toml", "--deny-warnings"]);
+    denied.expect_code(1);
+    assert!(!denied.stdout().contains("ok:"), "{}", denied.stdout());
+    assert!(
+        denied.stderr().contains(": error: lmc: not set"),
+        "{}",
+        denied.stderr()
+    );
+    assert!(!denied.stderr().contains("warning:"), "{}", denied.stderr());
     let build = sandbox.run(&["build", "a.toml", "--deny-warnings"]);
     build.expect_code(1);
     assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
@@ -135,7 +141,10 @@ fn a_shared_files_problem_is_reported_once_at_the_shared_file() {
         1,
         "{stderr}"
     );
-    assert!(stderr.contains("_lmc.toml:1:1: warning: lmc"), "{stderr}");
+    assert!(
+        stderr.contains("_lmc.toml: warning: lmc: not set"),
+        "{stderr}"
+    );
 
     let build = sandbox.run(&["build", "lmc", "--formats", "md"]);
     build.expect_code(0);
