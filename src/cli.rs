@@ -182,6 +182,9 @@ pub struct BuildArgs {
     /// Delete the outputs of practices that are no longer in the build.
     #[arg(long)]
     pub prune: bool,
+    /// If another build is writing to the same output folder, stop (exit 2) instead of waiting for it.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -239,6 +242,7 @@ pub enum Format {
 
 impl Format {
     pub const DEFAULT: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
+    pub const ALL: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
 
     pub fn extension(self) -> &'static str {
         match self {

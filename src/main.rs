@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::InputProblems) => ExitCode::from(1),
-        Ok(Outcome::Interrupted) => ExitCode::from(130),
+        Ok(Outcome::Interrupted) => ExitCode::from(policypack::pack::interrupt::exit_code()),
         Err(error) => {
             anstream::eprintln!("{ERROR}error{ERROR:#}: {error:#}");
             ExitCode::from(2)

@@ -36,6 +36,7 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         jobs: args.jobs,
         prune: args.prune,
         deny_warnings: global.deny_warnings,
+        wait: !args.no_wait,
         progress: !global.quiet
             && global.message_format == MessageFormat::Human
             && std::io::stderr().is_terminal(),

@@ -86,18 +86,18 @@ pub fn editor_schema(shared: bool) -> Json {
 fn partial_refs(schema: &mut Json, defs: &mut Map<String, Json>) {
     match schema {
         Json::Object(map) => {
-            if let Some(Json::String(target)) = map.get_mut("$ref") {
-                if let Some(name) = target.strip_prefix("#/$defs/").map(str::to_owned) {
-                    let partial = format!("Partial{name}");
-                    if !defs.contains_key(&partial) {
-                        if let Some(Json::Object(def)) = defs.get(&name) {
-                            let mut copy = def.clone();
-                            copy.remove("required");
-                            defs.insert(partial.clone(), Json::Object(copy));
-                        }
-                    }
-                    *target = format!("#/$defs/{partial}");
+            if let Some(Json::String(target)) = map.get_mut("$ref")
+                && let Some(name) = target.strip_prefix("#/$defs/").map(str::to_owned)
+            {
+                let partial = format!("Partial{name}");
+                if !defs.contains_key(&partial)
+                    && let Some(Json::Object(def)) = defs.get(&name)
+                {
+                    let mut copy = def.clone();
+                    copy.remove("required");
+                    defs.insert(partial.clone(), Json::Object(copy));
                 }
+                *target = format!("#/$defs/{partial}");
             }
             for value in map.values_mut() {
                 partial_refs(value, defs);

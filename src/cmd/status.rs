@@ -47,7 +47,7 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let files = discover::practice_files(&args.paths)?;
-    let manifest = Manifest::read(&args.out);
+    let (manifest, _) = Manifest::read(&args.out);
     let mut templates: HashMap<Option<PathBuf>, Templates> = HashMap::new();
     templates.insert(None, Templates::load(None)?);
     let loaded: Vec<(PathBuf, Result<Practice, _>)> = files

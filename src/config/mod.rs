@@ -73,6 +73,7 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
     let merged = tree::load(path)?;
     let mut problems = shape::check(&merged.root, schema());
     let resolved = check_across_keys(&merged.root, &mut problems);
+    check_drawable(&merged.root, "", &mut problems);
     let warnings = recommended::check(&merged.root, &merged.chain);
     if !problems.is_empty() {
         // Errors and warnings together, in file order.
@@ -150,36 +151,31 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
             ..
         },
     ) = find("commissioner")
-    {
-        if !["phone", "email", "website"]
+        && !["phone", "email", "website"]
             .iter()
             .any(|k| table.contains_key(*k))
-        {
-            problems.push(
-                Diagnostic::at(
-                    &commissioner.origin,
-                    Some("commissioner"),
-                    "needs a way to contact it: none of phone, email or website is set",
-                )
-                .with_hint(
-                    "add at least one, e.g. website = \"https://southyorkshire.icb.nhs.uk\"",
-                ),
-            );
-        }
+    {
+        problems.push(
+            Diagnostic::at(
+                &commissioner.origin,
+                Some("commissioner"),
+                "needs a way to contact it: none of phone, email or website is set",
+            )
+            .with_hint("add at least one, e.g. website = \"https://southyorkshire.icb.nhs.uk\""),
+        );
     }
-    if text("practice.slug").is_none() {
-        if let (Some(name), Some(node)) = (text("practice.name"), find("practice.name")) {
-            if rules::slugify(name).is_none() {
-                problems.push(
-                    Diagnostic::at(
-                        &node.origin,
-                        Some("practice.name"),
-                        "has no letters or digits to name the output folder after",
-                    )
-                    .with_hint("add slug = \"my-practice\" under [practice]"),
-                );
-            }
-        }
+    if text("practice.slug").is_none()
+        && let (Some(name), Some(node)) = (text("practice.name"), find("practice.name"))
+        && rules::slugify(name).is_none()
+    {
+        problems.push(
+            Diagnostic::at(
+                &node.origin,
+                Some("practice.name"),
+                "has no letters or digits to name the output folder after",
+            )
+            .with_hint("add slug = \"my-practice\" under [practice]"),
+        );
     }
     let mut resolved = Resolved {
         templates: find("templates")
@@ -188,14 +184,10 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
             .and_then(|node| resolve_path(node, "branding.logo", false, problems)),
         issued: None,
     };
-    if let (Some(logo), Some(node)) = (&resolved.logo, find("branding.logo")) {
-        if let Err(message) = check_logo(logo) {
-            problems.push(
-                Diagnostic::at(&node.origin, Some("branding.logo"), message).with_hint(
-                    "use a PNG or JPEG file; export it again from your image editor if needed",
-                ),
-            );
-        }
+    if let (Some(logo), Some(node)) = (&resolved.logo, find("branding.logo"))
+        && let Err(LogoProblem { message, hint }) = read_logo(logo)
+    {
+        problems.push(Diagnostic::at(&node.origin, Some("branding.logo"), message).with_hint(hint));
     }
     if let Some(
         node @ Node {
@@ -219,6 +211,52 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
         }
     }
     resolved
+}
+
+/// Keys whose values are paths, never printed.
+const NOT_PRINTED: [&str; 3] = ["extends", "templates", "branding.logo"];
+
+/// Reports every printed value holding a character the PDF fonts cannot
+/// draw, at the value, so `check` finds it before a build would fail.
+fn check_drawable(node: &Node, path: &str, problems: &mut Vec<Diagnostic>) {
+    match &node.value {
+        // Control characters are reported by the shape check already.
+        Value::String(text)
+            if !NOT_PRINTED.contains(&path) && rules::check_plain_text(text).is_ok() =>
+        {
+            if let Some(c) = crate::fonts::first_undrawable(text) {
+                problems.push(
+                    Diagnostic::at(
+                        &node.origin,
+                        Some(path),
+                        format!(
+                            "contains {c:?} (U+{:04X}), which the printed documents' font cannot draw",
+                            u32::from(c)
+                        ),
+                    )
+                    .with_hint(
+                        "use letters of the Latin alphabet (accents are fine, as in ŵ, é, Ł), digits and punctuation; leave out emoji and symbols",
+                    ),
+                );
+            }
+        }
+        Value::Table(table) => {
+            for (key, entry) in table {
+                let path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                check_drawable(&entry.node, &path, problems);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_drawable(item, &format!("{path}[{}]", i + 1), problems);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The node at a dotted key path in the merged tree.
@@ -264,14 +302,61 @@ fn resolve_path(
     None
 }
 
-fn check_logo(path: &Path) -> Result<(), String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("cannot read {}: {}", path.display(), tree::io_reason(&e)))?;
+/// The largest logo file read: a logo prints about 4 cm wide.
+pub const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
+/// The most pixels a logo may have on a side; decoding a larger one could
+/// take gigabytes on every core.
+pub const MAX_LOGO_SIDE: usize = 4_000;
+
+/// Why a logo was refused, and what to do.
+pub struct LogoProblem {
+    pub message: String,
+    pub hint: String,
+}
+
+/// Reads a logo, checking from its header alone, before anything decodes
+/// it, that it is a PNG or JPEG no larger than [`MAX_LOGO_BYTES`] and
+/// [`MAX_LOGO_SIDE`] pixels a side. Used by `check` and again by `build`.
+pub fn read_logo(path: &Path) -> Result<Vec<u8>, LogoProblem> {
+    let resize = format!(
+        "resize it to at most {MAX_LOGO_SIDE} pixels a side and {} MB (a logo prints about 4 cm wide, so 1,000 pixels is plenty)",
+        MAX_LOGO_BYTES / 1024 / 1024
+    );
+    let bytes = crate::input::read_limited(path, MAX_LOGO_BYTES, "logo").map_err(|refused| {
+        LogoProblem {
+            message: refused.0,
+            hint: resize.clone(),
+        }
+    })?;
     let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n");
     let jpeg = bytes.starts_with(&[0xff, 0xd8, 0xff]);
-    if png || jpeg {
-        Ok(())
-    } else {
-        Err(format!("{} is not a PNG or JPEG image", path.display()))
+    if !png && !jpeg {
+        return Err(LogoProblem {
+            message: format!("{} is not a PNG or JPEG image", path.display()),
+            hint: "use a PNG or JPEG file; export it again from your image editor if needed".into(),
+        });
     }
+    let size = imagesize::blob_size(&bytes).map_err(|_| LogoProblem {
+        message: format!(
+            "{} is not a PNG or JPEG image that can be read",
+            path.display()
+        ),
+        hint: "export it again from your image editor as PNG or JPEG".into(),
+    })?;
+    if size.width > MAX_LOGO_SIDE
+        || size.height > MAX_LOGO_SIDE
+        || size.width == 0
+        || size.height == 0
+    {
+        return Err(LogoProblem {
+            message: format!(
+                "{} is {} × {} pixels, too large to print as a logo",
+                path.display(),
+                size.width,
+                size.height
+            ),
+            hint: resize,
+        });
+    }
+    Ok(bytes)
 }

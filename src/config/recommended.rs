@@ -32,9 +32,10 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     };
     let has = |key: &str| super::find_node(root, key).is_some();
 
-    if let Some(complaints) = table("complaints") {
-        if !has("complaints.lead_name") {
-            warnings.push(
+    if let Some(complaints) = table("complaints")
+        && !has("complaints.lead_name")
+    {
+        warnings.push(
                 in_practice_file(
                     complaints,
                     &chain[0],
@@ -44,21 +45,20 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
                 .with_hint("add lead_name = \"Jane Smith\" under [complaints], so patients know whom to ask for")
                 .warning(),
             );
-        }
     }
-    if let Some(practice) = table("practice") {
-        if !has("practice.complaints_page") {
-            warnings.push(
-                in_practice_file(
-                    practice,
-                    &chain[0],
-                    "practice.complaints_page",
-                    "not set: the notice and leaflet will have no web link or QR code for complaints",
-                )
-                .with_hint("add complaints_page = \"https://…/complaints\" under [practice]")
-                .warning(),
-            );
-        }
+    if let Some(practice) = table("practice")
+        && !has("practice.complaints_page")
+    {
+        warnings.push(
+            in_practice_file(
+                practice,
+                &chain[0],
+                "practice.complaints_page",
+                "not set: the notice and leaflet will have no web link or QR code for complaints",
+            )
+            .with_hint("add complaints_page = \"https://…/complaints\" under [practice]")
+            .warning(),
+        );
     }
     let england = matches!(
         super::find_node(root, "practice.nation").map(|n| &n.value),

@@ -207,28 +207,28 @@ impl<'s> Walk<'s> {
 
     fn array(&mut self, node: &Node, items: &[Node], schema: &'s Json, path: &str) {
         let count = items.len() as u64;
-        if let Some(min) = schema.get("minItems").and_then(Json::as_u64) {
-            if count < min {
-                self.report(
-                    node,
-                    path,
-                    format!("needs at least {min} item{}, found {count}", plural(min)),
-                    format!(
-                        "add a line, e.g. {} = [\"12 High Street\", \"Doncaster\"]",
-                        last_key(path)
-                    ),
-                );
-            }
+        if let Some(min) = schema.get("minItems").and_then(Json::as_u64)
+            && count < min
+        {
+            self.report(
+                node,
+                path,
+                format!("needs at least {min} item{}, found {count}", plural(min)),
+                format!(
+                    "add a line, e.g. {} = [\"12 High Street\", \"Doncaster\"]",
+                    last_key(path)
+                ),
+            );
         }
-        if let Some(max) = schema.get("maxItems").and_then(Json::as_u64) {
-            if count > max {
-                self.report(
-                    node,
-                    path,
-                    format!("allows at most {max} items, found {count}"),
-                    "join or drop some lines",
-                );
-            }
+        if let Some(max) = schema.get("maxItems").and_then(Json::as_u64)
+            && count > max
+        {
+            self.report(
+                node,
+                path,
+                format!("allows at most {max} items, found {count}"),
+                "join or drop some lines",
+            );
         }
         if let Some(item_schema) = schema.get("items") {
             for (i, item) in items.iter().enumerate() {
@@ -255,28 +255,28 @@ impl<'s> Walk<'s> {
             );
             return;
         }
-        if let Some(min) = schema.get("minLength").and_then(Json::as_u64) {
-            if chars < min {
-                self.report(
-                    node,
-                    path,
-                    format!(
-                        "is too short: {chars} character{}, at least {min} needed",
-                        plural(chars)
-                    ),
-                    "write it out in full",
-                );
-            }
+        if let Some(min) = schema.get("minLength").and_then(Json::as_u64)
+            && chars < min
+        {
+            self.report(
+                node,
+                path,
+                format!(
+                    "is too short: {chars} character{}, at least {min} needed",
+                    plural(chars)
+                ),
+                "write it out in full",
+            );
         }
-        if let Some(max) = schema.get("maxLength").and_then(Json::as_u64) {
-            if chars > max {
-                self.report(
-                    node,
-                    path,
-                    format!("is too long: {chars} characters, at most {max} allowed"),
-                    "shorten it; documents print it on one line",
-                );
-            }
+        if let Some(max) = schema.get("maxLength").and_then(Json::as_u64)
+            && chars > max
+        {
+            self.report(
+                node,
+                path,
+                format!("is too long: {chars} characters, at most {max} allowed"),
+                "shorten it; documents print it on one line",
+            );
         }
         if let Some(allowed) = schema.get("enum").and_then(Json::as_array) {
             let allowed: Vec<&str> = allowed.iter().filter_map(Json::as_str).collect();
@@ -295,10 +295,10 @@ impl<'s> Walk<'s> {
                 );
             }
         }
-        if let Some(format) = format(schema) {
-            if let Err(Problem { message, hint }) = rules::check_format(format, text) {
-                self.report(node, path, message, hint);
-            }
+        if let Some(format) = format(schema)
+            && let Err(Problem { message, hint }) = rules::check_format(format, text)
+        {
+            self.report(node, path, message, hint);
         }
     }
 

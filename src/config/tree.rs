@@ -174,12 +174,13 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
             None => Diagnostic::file(path, message).with_hint(hint),
         })
     };
-    let bytes = std::fs::read(path).map_err(|e| {
-        fail(
-            format!("cannot read {}: {}", path.display(), io_reason(&e)),
-            "check the path; `extends` is relative to the file that names it",
-        )
-    })?;
+    let bytes = crate::input::read_limited(path, crate::input::MAX_TEXT_BYTES, "config")
+        .map_err(|refused| {
+            fail(
+                refused.0,
+                "check the path; `extends` is relative to the file that names it, and must name a config file",
+            )
+        })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset]
@@ -213,12 +214,7 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
 
 /// The part of an I/O error a user can act on.
 pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "it is a folder".into(),
-        _ => e.to_string(),
-    }
+    crate::input::reason(e)
 }
 
 fn parse(file: &Arc<SourceFile>) -> Result<Table, Vec<Diagnostic>> {

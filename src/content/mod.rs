@@ -76,12 +76,43 @@ pub fn render(
 ) -> anyhow::Result<Document> {
     let nation = templates.nation(practice.nation())?;
     let context = context::build(practice, nation, kind)?;
-    let markdown = templates.render(&kind.template(), &context)?;
+    let markdown = tidy(&templates.render(&kind.template(), &context)?);
+    if let Some(dest) = unsafe_link(&markdown) {
+        let message = format!(
+            "links to {dest:?}: a template may link only to https, http, mailto and tel addresses, or to #a-section"
+        );
+        return Err(templates
+            .problem(&kind.template(), Some(&dest), message)
+            .into());
+    }
     Ok(Document {
         kind,
         title: kind.title().to_string(),
-        markdown: tidy(&markdown),
+        markdown,
     })
+}
+
+/// The first link or image whose address is not https, http, mailto, tel
+/// or an in-page `#anchor`. Values from a config can never make a link
+/// (they are escaped), so such a link comes from a template.
+fn unsafe_link(markdown: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Tag};
+    crate::markdown::parser(markdown).find_map(|event| match event {
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+            if !safe_address(&dest_url) =>
+        {
+            Some(dest_url.to_string())
+        }
+        _ => None,
+    })
+}
+
+/// Addresses a document may link to.
+pub fn safe_address(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["https://", "http://", "mailto:", "tel:", "#"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
 }
 
 /// Collapses the blank lines that template tags leave behind, so the

@@ -6,20 +6,24 @@
 //! replaces any file of the same relative path and may add partials.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use anyhow::{Context as _, anyhow};
+use anyhow::{Context as _, anyhow, bail};
 use include_dir::{Dir, include_dir};
 use tera::Tera;
 
 use super::nation::NationFacts;
 use crate::config::Nation;
+use crate::diagnostics::{Diagnostic, Origin, SourceFile};
 
 static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
 
 /// Templates and nation facts, parsed once and shared by every document built with them.
 pub struct Templates {
     tera: Tera,
+    /// Each template's text and where it came from, to point at a line.
+    sources: HashMap<String, Arc<SourceFile>>,
     nations: HashMap<Nation, NationFacts>,
     /// Hash of every template and facts file: outputs change when it does.
     fingerprint: String,
@@ -30,11 +34,21 @@ impl Templates {
     pub fn load(overrides: Option<&Path>) -> anyhow::Result<Templates> {
         let mut files: Vec<(String, String)> = Vec::new();
         collect_built_in(&BUILT_IN, &mut files);
+        let mut paths: HashMap<String, PathBuf> = files
+            .iter()
+            .map(|(name, _)| {
+                (
+                    name.clone(),
+                    PathBuf::from(format!("policy-templates/{name} (built in)")),
+                )
+            })
+            .collect();
         if let Some(dir) = overrides {
             let mut extra = Vec::new();
             collect_dir(dir, dir, &mut extra)
                 .with_context(|| format!("cannot read the templates folder {}", dir.display()))?;
             for (name, text) in extra {
+                paths.insert(name.clone(), dir.join(&name));
                 match files.iter_mut().find(|(n, _)| *n == name) {
                     Some(slot) => slot.1 = text,
                     None => files.push((name, text)),
@@ -42,6 +56,16 @@ impl Templates {
             }
         }
         files.sort();
+        let sources = files
+            .iter()
+            .map(|(name, text)| {
+                let file = SourceFile {
+                    path: paths[name].clone(),
+                    text: text.clone(),
+                };
+                (name.clone(), Arc::new(file))
+            })
+            .collect();
 
         let mut tera = Tera::default();
         let templates = files
@@ -70,6 +94,7 @@ impl Templates {
         );
         Ok(Templates {
             tera,
+            sources,
             nations,
             fingerprint,
         })
@@ -87,11 +112,53 @@ impl Templates {
 
     /// Renders a template, with Tera's whole cause chain in the error.
     pub fn render(&self, name: &str, context: &tera::Context) -> anyhow::Result<String> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| anyhow!("template {name}: {}", chain(&e)))
+        self.tera.render(name, context).map_err(|e| {
+            let message = chain(&e);
+            // "Variable `x.y` not found …": point at the line that uses it.
+            let line_of = message
+                .split('`')
+                .nth(1)
+                .filter(|_| message.contains("Variable `"))
+                .map(str::to_owned);
+            anyhow::Error::new(self.problem(name, line_of.as_deref(), message))
+        })
+    }
+
+    /// A problem in template `name`, at the first line holding `needle` if
+    /// there is one.
+    pub fn problem(&self, name: &str, needle: Option<&str>, message: String) -> TemplateProblem {
+        let Some(file) = self.sources.get(name) else {
+            return TemplateProblem(Diagnostic::file(Path::new(name), message));
+        };
+        let diagnostic = match needle.and_then(|n| file.text.find(n).map(|at| at..at + n.len())) {
+            Some(span) => Diagnostic::at(
+                &Origin {
+                    file: file.clone(),
+                    span,
+                },
+                None,
+                message,
+            ),
+            None => Diagnostic::file(&file.path, message),
+        };
+        TemplateProblem(diagnostic.with_hint(
+            "fix the template (or remove it from the templates folder to use the built-in one)",
+        ))
     }
 }
+
+/// A problem with a template rather than with a practice's config: it
+/// names the template file and line.
+#[derive(Debug)]
+pub struct TemplateProblem(pub Diagnostic);
+
+impl std::fmt::Display for TemplateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.0.path.display(), self.0.message)
+    }
+}
+
+impl std::error::Error for TemplateProblem {}
 
 /// Tera keeps the useful part of an error in `source()`; show all of it.
 fn chain(error: &dyn std::error::Error) -> String {
@@ -119,11 +186,46 @@ fn collect_built_in(dir: &Dir<'_>, files: &mut Vec<(String, String)>) {
     }
 }
 
+/// How far a templates folder is searched: ours is two levels deep.
+const MAX_DEPTH: usize = 4;
+/// How many entries are looked at in all, so that pointing `--templates`
+/// at a huge or endless tree (`/sys`, a link loop) stops quickly.
+const MAX_ENTRIES: usize = 2_000;
+
+/// The `.md`, `.html` and `.toml` files below `root`. Links to folders are
+/// not followed (so a link loop cannot make the walk endless), only regular
+/// files are read, each of at most [`crate::input::MAX_TEXT_BYTES`].
 fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> anyhow::Result<()> {
+    let mut seen = 0;
+    walk(root, dir, 0, &mut seen, files)
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    seen: &mut usize,
+    files: &mut Vec<(String, String)>,
+) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_dir(root, &path, files)?;
+        let entry = entry?;
+        *seen += 1;
+        if *seen > MAX_ENTRIES {
+            bail!(
+                "{} holds more than {MAX_ENTRIES} files and folders; a templates folder holds a few templates",
+                root.display()
+            );
+        }
+        let path = entry.path();
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            if depth + 1 >= MAX_DEPTH {
+                bail!(
+                    "{} is more than {MAX_DEPTH} folders deep; a templates folder mirrors policy-templates/",
+                    path.display()
+                );
+            }
+            walk(root, &path, depth + 1, seen, files)?;
         } else if path
             .extension()
             .is_some_and(|e| e == "md" || e == "html" || e == "toml")
@@ -132,8 +234,10 @@ fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> an
                 .strip_prefix(root)?
                 .to_string_lossy()
                 .replace('\\', "/");
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes =
+                crate::input::read_limited(&path, crate::input::MAX_TEXT_BYTES, "template")?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
             files.push((name, text));
         }
     }

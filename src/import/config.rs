@@ -122,13 +122,13 @@ pub fn update_config(
         .or_insert_with(|| Item::Table(Table::new()))
         .as_table_like_mut()
         .ok_or("[practice] is not a table")?;
-    if let Some(code) = table.get("ods_code").and_then(Item::as_str) {
-        if code != practice.ods_code {
-            return Err(format!(
-                "it is the config of ODS code {code}, not {}; rename one of the files",
-                practice.ods_code
-            ));
-        }
+    if let Some(code) = table.get("ods_code").and_then(Item::as_str)
+        && code != practice.ods_code
+    {
+        return Err(format!(
+            "it is the config of ODS code {code}, not {}; rename one of the files",
+            practice.ods_code
+        ));
     }
     let address: Array = practice.address.iter().map(String::as_str).collect();
     let fresh: [(&'static str, Value); 6] = [

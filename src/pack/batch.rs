@@ -14,9 +14,10 @@ use rayon::prelude::*;
 
 use super::build::{BuildOptions, Built, build_practice};
 use super::manifest::{self, Manifest};
-use super::{discover, index, interrupt};
+use super::{discover, index, interrupt, lock};
 use crate::config::Practice;
 use crate::content::Templates;
+use crate::content::templates::TemplateProblem;
 use crate::diagnostics::Diagnostic;
 
 pub struct BatchOptions {
@@ -24,6 +25,9 @@ pub struct BatchOptions {
     pub jobs: Option<usize>,
     pub prune: bool,
     pub progress: bool,
+    /// Wait for another build of the same output folder to finish, rather
+    /// than stop.
+    pub wait: bool,
     /// A practice with warnings is not built, as if they were errors.
     pub deny_warnings: bool,
 }
@@ -58,6 +62,17 @@ pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> 
     let files = discover::practice_files(paths)?;
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    // Held until the manifest and index are written; only then is it safe
+    // to sweep temporary files, which no other build can be writing now.
+    let _lock = match lock::acquire(out, options.wait)? {
+        lock::Acquired::Locked(lock) => lock,
+        lock::Acquired::Interrupted => {
+            return Ok(Report {
+                interrupted: true,
+                ..Report::default()
+            });
+        }
+    };
     remove_leftover_temp_files(out);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
@@ -71,8 +86,20 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     let mut report = Report::default();
     let loaded: Vec<_> = files
         .par_iter()
-        .map(|path| (path, crate::config::load(path)))
+        .map(|path| {
+            (
+                path,
+                (!interrupt::requested()).then(|| crate::config::load(path)),
+            )
+        })
         .collect();
+    if interrupt::requested() {
+        report.interrupted = true;
+        return Ok(report);
+    }
+    let loaded = loaded
+        .into_iter()
+        .map(|(path, result)| (path, result.expect("loaded unless interrupted")));
 
     let mut practices: Vec<Practice> = Vec::with_capacity(loaded.len());
     let mut slugs: HashMap<String, PathBuf> = HashMap::new();
@@ -133,7 +160,13 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     }
     practices.retain(|p| templates.contains_key(&folder_of(p)));
 
-    let mut manifest = Manifest::read(out);
+    let (mut manifest, distrusted) = Manifest::read(out);
+    let manifest_path = out.join(manifest::FILE_NAME);
+    report.warnings.extend(
+        distrusted
+            .into_iter()
+            .map(|message| Diagnostic::file(&manifest_path, message).warning()),
+    );
     let bar = if options.progress {
         ProgressBar::new(practices.len() as u64)
     } else {
@@ -175,7 +208,11 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
             }
             Err(error) if interrupt::requested() && error.to_string() == "interrupted" => {}
             Err(error) => {
-                let problem = Diagnostic::file(&practice.path, format!("{error:#}"));
+                // A template's problem names the template and its line.
+                let problem = match error.downcast_ref::<TemplateProblem>() {
+                    Some(TemplateProblem(diagnostic)) => diagnostic.clone(),
+                    None => Diagnostic::file(&practice.path, format!("{error:#}")),
+                };
                 report.failed.push((practice.path.clone(), vec![problem]));
             }
         }
@@ -206,11 +243,10 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
             manifest.practices.get(&slug).cloned()
         };
         let entry = entry.expect("listed from the manifest");
-        if deleted {
-            for file in &entry.files {
-                let _ = std::fs::remove_file(out.join(&file.path));
-            }
-            let _ = std::fs::remove_dir(out.join(&slug));
+        if deleted && let Err(problem) = prune(out, &slug, &entry) {
+            report
+                .warnings
+                .push(Diagnostic::file(&manifest_path, problem).warning());
         }
         report.gone.push(Gone {
             slug,
@@ -227,6 +263,26 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     }
     index::write(out, &manifest, &templates[&options.build.templates])?;
     Ok(report)
+}
+
+/// Deletes a removed practice's files. The manifest has been read with
+/// distrust (only `<slug>/<stem>.<format>` and `<slug>.zip` survive), and
+/// here nothing is followed out of `out`: a practice folder that is a link
+/// is left alone, and a file that is a link is removed as a link, never its
+/// target.
+fn prune(out: &Path, slug: &str, entry: &manifest::PracticeEntry) -> Result<(), String> {
+    let folder = out.join(slug);
+    super::build::not_a_link(&folder).map_err(|e| format!("not pruned: {e}"))?;
+    for file in &entry.files {
+        debug_assert!(manifest::is_output_of(slug, &file.path));
+        let path = out.join(&file.path);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() || m.file_type().is_symlink())
+        {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    let _ = std::fs::remove_dir(&folder);
+    Ok(())
 }
 
 /// Temporary files left by a build that was killed outright (`kill -9`).

@@ -219,6 +219,9 @@ pub fn build_practice(
         documents.insert(kind.stem().to_string(), doc_fp);
     }
 
+    if !outputs.is_empty() {
+        not_a_link(&folder)?;
+    }
     let mut files_written = 0;
     for (output, doc_fp) in &outputs {
         if super::interrupt::requested() {
@@ -307,8 +310,9 @@ struct Logo {
 
 impl Logo {
     fn read(path: &Path) -> anyhow::Result<Logo> {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("cannot read the logo {}", path.display()))?;
+        // Checked again here: the file may have changed since it was checked.
+        let bytes = crate::config::read_logo(path)
+            .map_err(|problem| anyhow::anyhow!("{}; {}", problem.message, problem.hint))?;
         let png = bytes.starts_with(b"\x89PNG");
         let mime = if png { "image/png" } else { "image/jpeg" };
         let data_uri = format!(
@@ -331,5 +335,22 @@ impl Logo {
             data_uri,
             image,
         })
+    }
+}
+
+/// Refuses a practice folder that is a symbolic link: whoever can write to
+/// the output folder could point it anywhere, and policypack writes only
+/// inside the output folder.
+pub fn not_a_link(folder: &Path) -> anyhow::Result<()> {
+    match std::fs::symlink_metadata(folder) {
+        Ok(meta) if meta.file_type().is_symlink() => anyhow::bail!(
+            "{} is a link to somewhere else; policypack writes only inside the output folder. Remove the link and build again",
+            folder.display()
+        ),
+        Ok(meta) if !meta.is_dir() => anyhow::bail!(
+            "{} is not a folder; move it away and build again",
+            folder.display()
+        ),
+        _ => Ok(()),
     }
 }

@@ -8,7 +8,31 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
+use crate::cli::Format;
+use crate::content::DocKind;
+
 pub const FILE_NAME: &str = "manifest.json";
+
+/// True when `path` is one of the files a practice's build writes:
+/// `<slug>/<stem>.<format>` or `<slug>.zip`.
+pub fn is_output_of(slug: &str, path: &str) -> bool {
+    if path == format!("{slug}.zip") {
+        return true;
+    }
+    let Some(name) = path
+        .strip_prefix(slug)
+        .and_then(|rest| rest.strip_prefix('/'))
+    else {
+        return false;
+    };
+    let Some((stem, extension)) = name.split_once('.') else {
+        return false;
+    };
+    DocKind::ALL.iter().any(|kind| kind.stem() == stem)
+        && Format::ALL
+            .iter()
+            .any(|format| format.extension() == extension)
+}
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -43,14 +67,81 @@ pub struct FileEntry {
     pub fingerprint: String,
 }
 
+/// The largest manifest read back: a national build's is about 60 MB.
+pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
+
 impl Manifest {
-    /// The manifest in `out`, or an empty one if there is none (or it is unreadable,
-    /// in which case everything is rebuilt).
-    pub fn read(out: &Path) -> Manifest {
-        std::fs::read(out.join(FILE_NAME))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+    /// The manifest in `out`, or an empty one if there is none (or it is
+    /// unreadable, in which case everything is rebuilt), with every entry
+    /// policypack could not have written left out and described.
+    ///
+    /// The manifest sits in a folder others may write to (a shared drive, a
+    /// web root), so nothing in it is trusted: a practice is kept only if its
+    /// slug is one policypack makes, and a file only if its path is one of
+    /// that practice's own outputs (`<slug>/<stem>.<format>` or
+    /// `<slug>.zip`). So `--prune` can never be pointed outside `out`.
+    pub fn read(out: &Path) -> (Manifest, Vec<String>) {
+        let path = out.join(FILE_NAME);
+        let Ok(file) = std::fs::File::open(&path) else {
+            return (Manifest::default(), Vec::new());
+        };
+        let mut bytes = Vec::new();
+        use std::io::Read as _;
+        let regular = file.metadata().is_ok_and(|m| m.is_file());
+        if !regular || file.take(MAX_BYTES + 1).read_to_end(&mut bytes).is_err() {
+            return (
+                Manifest::default(),
+                vec![format!(
+                    "{} is not a readable file; everything is rebuilt",
+                    path.display()
+                )],
+            );
+        }
+        if bytes.len() as u64 > MAX_BYTES {
+            return (
+                Manifest::default(),
+                vec![format!(
+                    "{} is larger than any manifest policypack writes; everything is rebuilt",
+                    path.display()
+                )],
+            );
+        }
+        match serde_json::from_slice::<Manifest>(&bytes) {
+            Ok(manifest) => manifest.sanitised(),
+            Err(_) => (
+                Manifest::default(),
+                vec![format!(
+                    "{} is not a manifest policypack wrote; everything is rebuilt",
+                    path.display()
+                )],
+            ),
+        }
+    }
+
+    /// The manifest without entries policypack could not have written, and
+    /// what was left out.
+    fn sanitised(mut self) -> (Manifest, Vec<String>) {
+        let mut problems = Vec::new();
+        self.practices.retain(|slug, entry| {
+            if crate::config::rules::check_slug(slug).is_err() {
+                problems.push(format!(
+                    "manifest.json lists a practice {slug:?}, which is not a name policypack writes; it is ignored"
+                ));
+                return false;
+            }
+            entry.files.retain(|file| {
+                let ok = is_output_of(slug, &file.path);
+                if !ok {
+                    problems.push(format!(
+                        "manifest.json lists {:?} for {slug}, which is not a file policypack writes; it is ignored",
+                        file.path
+                    ));
+                }
+                ok
+            });
+            true
+        });
+        (self, problems)
     }
 
     pub fn to_bytes(&self) -> anyhow::Result<Vec<u8>> {

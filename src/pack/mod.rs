@@ -6,6 +6,7 @@ pub mod discover;
 pub mod fingerprint;
 pub mod index;
 pub mod interrupt;
+pub mod lock;
 pub mod manifest;
 pub mod report;
 pub mod write;

@@ -89,10 +89,10 @@ pub fn parse(markdown: &str) -> anyhow::Result<Parsed> {
     }
     // Tight list items hold text without a paragraph: close it as one.
     fn close_loose_text(stack: &mut [Frame], spans: &mut Option<Vec<Span>>) {
-        if matches!(stack.last(), Some(Frame::Item(_))) {
-            if let Some(text) = spans.take().filter(|s| !s.is_empty()) {
-                push_block(stack, Block::Paragraph(text));
-            }
+        if matches!(stack.last(), Some(Frame::Item(_)))
+            && let Some(text) = spans.take().filter(|s| !s.is_empty())
+        {
+            push_block(stack, Block::Paragraph(text));
         }
     }
 
@@ -180,10 +180,10 @@ pub fn parse(markdown: &str) -> anyhow::Result<Parsed> {
                 }
                 TagEnd::Item => {
                     close_loose_text(&mut stack, &mut spans);
-                    if let Some(Frame::Item(blocks)) = stack.pop() {
-                        if let Some(Frame::List { items, .. }) = stack.last_mut() {
-                            items.push(blocks);
-                        }
+                    if let Some(Frame::Item(blocks)) = stack.pop()
+                        && let Some(Frame::List { items, .. }) = stack.last_mut()
+                    {
+                        items.push(blocks);
                     }
                 }
                 TagEnd::List(_) => {

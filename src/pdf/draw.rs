@@ -133,9 +133,37 @@ pub fn write(laid: Laid, geo: Geometry, meta: &Meta) -> anyhow::Result<Vec<u8>> 
             .creator(format!("policypack {}", env!("CARGO_PKG_VERSION")))
             .creation_date(date),
     );
-    document
-        .finish()
-        .map_err(|e| anyhow!("the PDF could not be written: {e:?}"))
+    document.finish().map_err(|e| anyhow!("{}", describe(&e)))
+}
+
+/// What went wrong in krilla, in words for a user: never its debug dump.
+fn describe(error: &krilla::error::KrillaError) -> String {
+    use krilla::configure::ValidationError;
+    use krilla::error::KrillaError;
+    match error {
+        KrillaError::Validation(errors) => {
+            let glyphs: Vec<&str> = errors
+                .iter()
+                .filter_map(|(e, _)| match e {
+                    ValidationError::ContainsNotDefGlyph(_, _, text) => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if glyphs.is_empty() {
+                format!(
+                    "the PDF failed its accessibility check in {} place(s); this is a fault in policypack, please report it",
+                    errors.len()
+                )
+            } else {
+                format!(
+                    "the PDF font cannot draw the text {:?}; change the value or template that holds it",
+                    glyphs.join(", ")
+                )
+            }
+        }
+        _ => "the PDF could not be written; this is a fault in policypack, please report it"
+            .to_string(),
+    }
 }
 
 fn to_krilla(

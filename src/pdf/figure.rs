@@ -158,10 +158,10 @@ fn qr_modules(url: &str) -> Option<(usize, Rc<Vec<Color>>)> {
         static LAST: RefCell<Last> = const { RefCell::new(None) };
     }
     LAST.with(|last| {
-        if let Some((cached, width, colors)) = &*last.borrow() {
-            if cached == url {
-                return Some((*width, colors.clone()));
-            }
+        if let Some((cached, width, colors)) = &*last.borrow()
+            && cached == url
+        {
+            return Some((*width, colors.clone()));
         }
         let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).ok()?;
         let (width, colors) = (code.width(), Rc::new(code.to_colors()));

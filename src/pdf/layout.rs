@@ -524,16 +524,16 @@ pub fn run_draws(run: &Run, x: f32, baseline: f32, text: &Arc<str>) -> Vec<Draw>
         run: run.clone(),
         text: text.clone(),
     }];
-    if let Some((offset, thickness)) = run.underline {
-        if run.width > 0.0 {
-            draws.push(Draw::Rect {
-                x,
-                y: baseline + offset,
-                w: run.width,
-                h: thickness,
-                rgb: run.ink.rgb,
-            });
-        }
+    if let Some((offset, thickness)) = run.underline
+        && run.width > 0.0
+    {
+        draws.push(Draw::Rect {
+            x,
+            y: baseline + offset,
+            w: run.width,
+            h: thickness,
+            rgb: run.ink.rgb,
+        });
     }
     draws
 }

@@ -33,10 +33,10 @@ pub fn render(
     logo: Option<&krilla::image::Image>,
 ) -> anyhow::Result<Vec<u8>> {
     let mut parsed = blocks::parse(&doc.markdown)?;
-    if matches!(doc.kind, DocKind::Notice | DocKind::Leaflet) {
-        if let Some(url) = &practice.config.practice.complaints_page {
-            insert_qr(&mut parsed.blocks, &parsed.links, url);
-        }
+    if matches!(doc.kind, DocKind::Notice | DocKind::Leaflet)
+        && let Some(url) = &practice.config.practice.complaints_page
+    {
+        insert_qr(&mut parsed.blocks, &parsed.links, url);
     }
     let accent = parse_hex_colour(&practice.accent_colour).unwrap_or([0x00, 0x5e, 0xb8]);
     let theme = |size: f32| Theme {

@@ -20,15 +20,7 @@ use parley::{
 
 use super::blocks::Span;
 
-/// Liberation Sans: metric-compatible with Arial, the NHS identity's
-/// fallback font, under the SIL Open Font License (`assets/fonts/LICENSE`).
-const FAMILY: &str = "Liberation Sans";
-const FACES: [&[u8]; 4] = [
-    include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf"),
-    include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf"),
-    include_bytes!("../../assets/fonts/LiberationSans-Italic.ttf"),
-    include_bytes!("../../assets/fonts/LiberationSans-BoldItalic.ttf"),
-];
+use crate::fonts::{FACES, FAMILY};
 
 /// Hash of the bundled fonts: a new font means new PDFs.
 pub fn fonts_fingerprint() -> &'static str {

@@ -1,0 +1,122 @@
+//! Reading files that policypack did not write (configs, templates, logos,
+//! CSVs): each one is treated as hostile. Only regular files are read,
+//! never a device (`/dev/zero`), a FIFO (which would block for ever) or a
+//! socket, and never more than a limit, so no input can hang a build or
+//! fill its memory.
+
+use std::fs::{File, OpenOptions};
+use std::io::Read as _;
+use std::path::Path;
+
+/// The most a config or template may hold: ours are under 40 KB.
+pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
+
+/// Why a file was not read, in words a user can act on.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Opens `path` only if it is a regular file (following links), without
+/// blocking on a FIFO even if one is swapped in after the check.
+pub fn open_regular(path: &Path) -> Result<File, Refused> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    if !meta.is_file() {
+        return Err(Refused(format!(
+            "{} is not a regular file ({}); give the path of a file",
+            path.display(),
+            kind(&meta)
+        )));
+    }
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    // Checked again on the open file, in case the path changed meanwhile.
+    match file.metadata() {
+        Ok(meta) if meta.is_file() => Ok(file),
+        _ => Err(Refused(format!("{} is not a regular file", path.display()))),
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes.
+pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+    let file = open_regular(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    if bytes.len() as u64 > limit {
+        return Err(Refused(format!(
+            "{} is larger than {} KB, more than any {what} needs",
+            path.display(),
+            limit / 1024
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The part of an I/O error a user can act on.
+pub fn reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_devices_and_big_files() {
+        #[cfg(unix)]
+        {
+            let error = read_limited(Path::new("/dev/zero"), 1024, "config").unwrap_err();
+            assert!(error.0.contains("a device"), "{error}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, vec![b'#'; 2048]).unwrap();
+        let error = read_limited(&big, 1024, "config").unwrap_err();
+        assert!(error.0.contains("larger than 1 KB"), "{error}");
+        assert_eq!(read_limited(&big, 4096, "config").unwrap().len(), 2048);
+    }
+}
