@@ -4,6 +4,7 @@ mod a11y;
 mod cli;
 mod content;
 mod fixtures;
+mod hardening;
 mod harness;
 pub mod import;
 mod pack;

@@ -1,0 +1,423 @@
+//! Hostile files, shared folders and interruptions: every attack gets a
+//! clear message and the right exit code within seconds, and nothing
+//! outside the output folder is touched.
+
+use std::io::Read as _;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Sandbox, repo};
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(repo().join("practice-configs").join(name)).unwrap()
+}
+
+fn spawn(sandbox: &Sandbox, args: &[&str]) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("policypack"))
+        .args(args)
+        .current_dir(sandbox.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits for a child at most `limit`; kills it and fails if it hangs.
+fn finish(mut child: Child, limit: Duration) -> (i32, String, String) {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut out = String::new();
+            let mut err = String::new();
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            let code = status.code().unwrap_or(-1);
+            return (code, out, err);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("policypack did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn manifest_entry(config: &str, files: &[&str]) -> serde_json::Value {
+    serde_json::json!({
+        "config": config,
+        "name": "X",
+        "issued": "2026-11-01",
+        "review_due": "2027-11-01",
+        "fingerprint": "0",
+        "documents": {},
+        "values": {},
+        "files": files.iter().map(|p| serde_json::json!({
+            "path": p, "sha256": "0", "bytes": 1, "fingerprint": "0"
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[test]
+fn prune_never_deletes_outside_the_output_folder() {
+    let sandbox = Sandbox::new();
+    sandbox.write("victim/keep.txt", "mine");
+    sandbox.write("victim/staff-handbook.md", "mine too");
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.path().join("victim"),
+        sandbox.path().join("out/linked"),
+    )
+    .unwrap();
+    let manifest = serde_json::json!({
+        "tool_version": "0.1.0",
+        "practices": {
+            "../victim": manifest_entry("gone.toml", &["../victim/keep.txt"]),
+            "evil": manifest_entry("gone.toml", &["evil/../../victim/keep.txt", "../victim/keep.txt", "/etc/hostname"]),
+            "linked": manifest_entry("gone.toml", &["linked/staff-handbook.md"]),
+        }
+    });
+    sandbox.write("out/manifest.json", &manifest.to_string());
+    let run = sandbox.run(&["build", "a.toml", "--prune", "--formats", "md"]);
+    run.expect_code(0);
+    assert_eq!(sandbox.read("victim/keep.txt"), "mine");
+    assert_eq!(sandbox.read("victim/staff-handbook.md"), "mine too");
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("manifest.json: warning: manifest.json lists a practice \"../victim\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\"evil/../../victim/keep.txt\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("out/linked is a link to somewhere else"),
+        "{stderr}"
+    );
+    // The distrusted entries are not written back.
+    let written = sandbox.read("out/manifest.json");
+    assert!(!written.contains("victim"), "{written}");
+
+    // A practice folder that is a link is never written through.
+    std::fs::remove_file(sandbox.path().join("out/linked")).unwrap();
+    std::fs::remove_dir_all(sandbox.path().join("out/ashfield-medical-centre")).unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.path().join("victim"),
+        sandbox.path().join("out/ashfield-medical-centre"),
+    )
+    .unwrap();
+    let run = sandbox.run(&["build", "a.toml", "--formats", "md", "--force"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("is a link to somewhere else"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!sandbox.path().join("victim/complaints-leaflet.md").exists());
+}
+
+#[test]
+fn a_second_build_into_the_same_folder_waits_or_stops() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a/a.toml", &example("ashfield-medical-centre.toml"));
+    std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
+    // Another build holds the lock.
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(sandbox.path().join("out/.policypack.lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let run = sandbox.run(&["build", "a", "--no-wait", "--formats", "md"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr()
+            .contains("another policypack build is writing to out"),
+        "{}",
+        run.stderr()
+    );
+
+    let child = spawn(&sandbox, &["build", "a", "--formats", "md"]);
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        !sandbox.path().join("out/ashfield-medical-centre").exists(),
+        "built while locked"
+    );
+    held.unlock().unwrap();
+    let (code, _, stderr) = finish(child, Duration::from_secs(60));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("waiting for another policypack build in out"),
+        "{stderr}"
+    );
+    assert!(
+        sandbox
+            .path()
+            .join("out/ashfield-medical-centre/staff-handbook.md")
+            .is_file()
+    );
+}
+
+#[test]
+fn two_builds_at_once_keep_both_sets_of_practices() {
+    let sandbox = Sandbox::new();
+    sandbox.write("one/a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox.write("two/b.toml", &example("leith-walk-medical-practice.toml"));
+    sandbox.write("two/c.toml", &example("ormeau-road-surgery.toml"));
+    let first = spawn(&sandbox, &["build", "one", "--formats", "md,pdf"]);
+    let second = spawn(&sandbox, &["build", "two", "--formats", "md,pdf"]);
+    assert_eq!(finish(first, Duration::from_secs(120)).0, 0);
+    assert_eq!(finish(second, Duration::from_secs(120)).0, 0);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&sandbox.read("out/manifest.json")).unwrap();
+    for slug in [
+        "ashfield-medical-centre",
+        "leith-walk-medical-practice",
+        "ormeau-road-surgery",
+    ] {
+        assert!(
+            manifest["practices"][slug].is_object(),
+            "{slug} lost from the manifest"
+        );
+        assert!(
+            sandbox.read("out/index.html").contains(slug),
+            "{slug} lost from the index"
+        );
+    }
+}
+
+#[test]
+fn inputs_that_never_end_are_refused_quickly() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    sandbox.write("zero.toml", &format!("extends = \"/dev/zero\"\n{config}"));
+    let status = Command::new("mkfifo")
+        .arg(sandbox.path().join("pipe.toml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    sandbox.write("fifo.toml", &format!("extends = \"pipe.toml\"\n{config}"));
+    sandbox.write(
+        "big.toml",
+        &format!("{config}\n#{}\n", "x".repeat(1_100_000)),
+    );
+    for (file, says) in [
+        ("zero.toml", "/dev/zero is not a regular file (a device)"),
+        (
+            "fifo.toml",
+            "pipe.toml is not a regular file (a named pipe)",
+        ),
+        ("big.toml", "big.toml is larger than 1024 KB"),
+    ] {
+        let (code, _, stderr) = finish(spawn(&sandbox, &["check", file]), Duration::from_secs(10));
+        assert_eq!(code, 1, "{file}: {stderr}");
+        assert!(stderr.contains(says), "{file}: {stderr}");
+    }
+    // A FIFO named directly on the command line, too.
+    let (code, _, stderr) = finish(
+        spawn(&sandbox, &["check", "pipe.toml"]),
+        Duration::from_secs(10),
+    );
+    assert_eq!(code, 1, "{stderr}");
+
+    // Templates folders that are endless: a link loop, and /sys.
+    sandbox.write("a.toml", &config);
+    std::fs::create_dir_all(sandbox.path().join("loop/inner")).unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.path().join("loop"),
+        sandbox.path().join("loop/inner/back"),
+    )
+    .unwrap();
+    for folder in ["loop", "/sys/class"] {
+        let child = spawn(
+            &sandbox,
+            &[
+                "build",
+                "a.toml",
+                "--templates",
+                folder,
+                "--formats",
+                "md",
+                "-o",
+                "out-t",
+            ],
+        );
+        let (code, _, stderr) = finish(child, Duration::from_secs(20));
+        assert!(code == 0 || code == 2, "{folder}: {code} {stderr}");
+    }
+    // A template that is a link to a device is refused, naming it.
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        sandbox.path().join("loop/complaints-leaflet.md"),
+    )
+    .unwrap();
+    let child = spawn(
+        &sandbox,
+        &["build", "a.toml", "--templates", "loop", "-o", "out-t"],
+    );
+    let (code, _, stderr) = finish(child, Duration::from_secs(20));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("complaints-leaflet.md is not a regular file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sigterm_and_sigint_stop_a_waiting_build_with_their_exit_codes() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a/a.toml", &example("ashfield-medical-centre.toml"));
+    std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(sandbox.path().join("out/.policypack.lock"))
+        .unwrap();
+    held.lock().unwrap();
+    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
+        let child = spawn(&sandbox, &["build", "a"]);
+        std::thread::sleep(Duration::from_millis(500));
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let (got, _, stderr) = finish(child, Duration::from_secs(10));
+        assert_eq!(got, code, "{stderr}");
+    }
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+}
+
+/// A PNG header claiming `width` × `height` pixels (nothing decodes it).
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend(width.to_be_bytes());
+    bytes.extend(height.to_be_bytes());
+    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    bytes.extend(vec![0; 64]);
+    bytes
+}
+
+#[test]
+fn logos_too_large_to_print_are_refused_by_check() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml")
+        .replace("[branding]\n", "[branding]\nlogo = \"logo.png\"\n");
+    sandbox.write("a.toml", &config);
+    std::fs::write(sandbox.path().join("logo.png"), png_header(20_000, 20_000)).unwrap();
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("branding.logo: "), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("20000 × 20000 pixels"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("hint: resize it"), "{}", run.stderr());
+
+    let mut big = png_header(800, 400);
+    big.resize(6 * 1024 * 1024, 0);
+    std::fs::write(sandbox.path().join("logo.png"), big).unwrap();
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("larger than 5120 KB"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn characters_the_fonts_cannot_draw_are_found_by_check() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml")
+        .replace(
+            "name = \"Ashfield Medical Centre\"",
+            "name = \"Smile 😀 Surgery\"",
+        )
+        .replace("lead_name = \"Jane Smith\"", "lead_name = \"يوسف\"");
+    sandbox.write("a.toml", &config);
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("a.toml:5:8: error: practice.name: contains '😀'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: complaints.lead_name: contains 'ي'"),
+        "{stderr}"
+    );
+    let build = sandbox.run(&["build", "a.toml"]);
+    build.expect_code(1);
+    assert!(
+        !build.stderr().contains("Validation("),
+        "{}",
+        build.stderr()
+    );
+    assert!(!sandbox.path().join("out/smile-surgery").exists());
+}
+
+#[test]
+fn unsafe_links_and_unknown_variables_in_templates_name_the_template_line() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let notice =
+        std::fs::read_to_string(repo().join("policy-templates/zero-tolerance-notice.md")).unwrap();
+    for (bad, shows) in [
+        ("[our leaflet](javascript:alert(1))", "javascript:alert(1)"),
+        ("![logo](javascript:alert(1))", "javascript:alert(1)"),
+        ("[file](file:///etc/passwd)", "file:///etc/passwd"),
+        ("{{ practice.nmae }}", "practice.nmae"),
+    ] {
+        let changed = notice.replace(
+            "Ask at reception for our complaints leaflet.",
+            &format!("Ask at reception for {bad}."),
+        );
+        sandbox.write("t/zero-tolerance-notice.md", &changed);
+        let line = changed.lines().position(|l| l.contains(bad)).unwrap() + 1;
+        let run = sandbox.run(&["build", "a.toml", "--templates", "t", "--formats", "html"]);
+        run.expect_code(1);
+        let stderr = run.stderr();
+        assert!(
+            stderr.contains(&format!("t/zero-tolerance-notice.md:{line}:")),
+            "{bad}: {stderr}"
+        );
+        assert!(stderr.contains(shows), "{bad}: {stderr}");
+        let html = sandbox
+            .path()
+            .join("out/ashfield-medical-centre/zero-tolerance-notice.html");
+        assert!(
+            !html.exists()
+                || !std::fs::read_to_string(&html)
+                    .unwrap()
+                    .contains("javascript:")
+        );
+    }
+}
+
+#[test]
+fn the_lock_file_is_the_only_thing_left_behind() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md"])
+        .expect_code(0);
+    let names: Vec<String> = std::fs::read_dir(sandbox.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.contains(&".policypack.lock".to_string()), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+}
