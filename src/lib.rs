@@ -23,4 +23,6 @@ pub enum Outcome {
     InputProblems,
     /// Stopped by Ctrl-C; every file is as it was or complete.
     Interrupted,
+    /// Files could not be written (a full disk); they have been reported.
+    IoProblems,
 }

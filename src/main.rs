@@ -36,6 +36,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::InputProblems) => ExitCode::from(1),
+        Ok(Outcome::IoProblems) => ExitCode::from(2),
         Ok(Outcome::Interrupted) => ExitCode::from(policypack::pack::interrupt::exit_code()),
         Err(error) => {
             anstream::eprintln!("{ERROR}error{ERROR:#}: {error:#}");

@@ -55,6 +55,9 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             .chain(report.failed.iter().flat_map(|(_, problems)| problems)),
         global,
     );
+    for error in &report.io_errors {
+        anstream::eprintln!("{ERROR}error{ERROR:#}: {error}");
+    }
     if global.message_format == MessageFormat::Human {
         if !report.failed.is_empty() {
             anstream::eprintln!("{ERROR}failed{ERROR:#}:");
@@ -72,7 +75,9 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Interrupted);
     }
-    Ok(if report.failed.is_empty() {
+    Ok(if report.io_failed {
+        Outcome::IoProblems
+    } else if report.failed.is_empty() {
         Outcome::Success
     } else {
         Outcome::InputProblems

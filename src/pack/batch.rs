@@ -54,6 +54,11 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     pub gone: Vec<Gone>,
     pub interrupted: bool,
+    /// Files that could not be written (a full disk, a folder that cannot
+    /// be written): reported, and the exit code is 2.
+    pub io_failed: bool,
+    /// Outputs of the whole build (manifest, index) that could not be written.
+    pub io_errors: Vec<String>,
 }
 
 pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> {
@@ -213,7 +218,20 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
                     Some(TemplateProblem(diagnostic)) => diagnostic.clone(),
                     None => Diagnostic::file(&practice.path, format!("{error:#}")),
                 };
+                let io = error
+                    .chain()
+                    .find_map(|e| e.downcast_ref::<std::io::Error>());
+                report.io_failed |= io.is_some();
+                let problem = match io.map(std::io::Error::kind) {
+                    Some(std::io::ErrorKind::StorageFull) => problem.with_hint(
+                        "the disk is full: free some space, or build into another folder with -o, then build again",
+                    ),
+                    _ => problem,
+                };
                 report.failed.push((practice.path.clone(), vec![problem]));
+                // Some of its files may be new and some old: record none of
+                // them, so the next build makes the practice again whole.
+                manifest.practices.remove(&practice.slug);
             }
         }
     }
@@ -255,13 +273,23 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
         });
     }
 
+    // The manifest records every practice whose files were all written;
+    // if even it cannot be written (a full disk), say so and go on to say
+    // what was built.
     manifest.tool_version = env!("CARGO_PKG_VERSION").to_string();
     let bytes = manifest.to_bytes()?;
-    let path = out.join(manifest::FILE_NAME);
-    if std::fs::read(&path).map_or(true, |old| old != bytes) {
-        super::write::atomic(&path, &bytes)?;
+    let unchanged = crate::input::read_limited(&manifest_path, manifest::MAX_BYTES, "manifest")
+        .is_ok_and(|old| old == bytes);
+    if !unchanged && let Err(error) = super::write::atomic(&manifest_path, &bytes) {
+        report.io_failed = true;
+        report.io_errors.push(format!(
+            "{error:#}; the next build cannot tell what this one wrote, and will make every practice again"
+        ));
     }
-    index::write(out, &manifest, &templates[&options.build.templates])?;
+    if let Err(error) = index::write(out, &manifest, &templates[&options.build.templates]) {
+        report.io_failed = true;
+        report.io_errors.push(format!("{error:#}"));
+    }
     Ok(report)
 }
 

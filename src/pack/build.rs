@@ -222,12 +222,21 @@ pub fn build_practice(
     if !outputs.is_empty() {
         not_a_link(&folder)?;
     }
+    let folder_existed = folder.is_dir();
     let mut files_written = 0;
     for (output, doc_fp) in &outputs {
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
         }
-        super::write::atomic(&output.path, &output.bytes)?;
+        if let Err(error) = super::write::atomic(&output.path, &output.bytes) {
+            // A folder this build made holds only what it wrote, and none of
+            // it is recorded: take it away rather than leave half a
+            // practice (and, on a full disk, free the room for the manifest).
+            if !folder_existed {
+                let _ = std::fs::remove_dir_all(&folder);
+            }
+            return Err(error);
+        }
         files_written += 1;
         let entry = file_entry(out, &output.path, &output.bytes, doc_fp);
         files.insert(entry.path.clone(), entry);

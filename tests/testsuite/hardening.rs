@@ -421,3 +421,78 @@ fn the_lock_file_is_the_only_thing_left_behind() {
     assert!(names.contains(&".policypack.lock".to_string()), "{names:?}");
     assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
 }
+
+#[test]
+fn a_full_disk_is_reported_practice_by_practice_and_records_only_what_was_written() {
+    let sandbox = Sandbox::new();
+    for name in [
+        "ashfield-medical-centre.toml",
+        "leith-walk-medical-practice.toml",
+        "meddygfa-ty-gwyn.toml",
+        "ormeau-road-surgery.toml",
+    ] {
+        sandbox.write(&format!("cfg/{name}"), &example(name));
+    }
+    std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
+    std::fs::create_dir_all(sandbox.path().join("seen")).unwrap();
+    // A 900 KB disk, in a mount namespace of its own (root, as in CI).
+    let script = format!(
+        "mount -t tmpfs -o size=900k tmpfs out || exit 99
+         '{bin}' build cfg -o out --jobs 1 >seen/stdout 2>seen/stderr; echo $? >seen/code
+         cp -r out seen/out; find out -type d -empty >seen/empty",
+        bin = assert_cmd::cargo::cargo_bin("policypack").display()
+    );
+    let status = Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .current_dir(sandbox.path())
+        .status()
+        .expect("unshare runs");
+    assert_ne!(status.code(), Some(99), "cannot mount a small tmpfs here");
+    assert_eq!(sandbox.read("seen/code").trim(), "2");
+    let stderr = sandbox.read("seen/stderr");
+    let stdout = sandbox.read("seen/stdout");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(stderr.contains("hint: the disk is full"), "{stderr}");
+    assert!(stderr.contains("failed:\n"), "{stderr}");
+    assert!(stdout.contains("4 practices: "), "{stdout}");
+    assert!(
+        sandbox.read("seen/empty").trim().is_empty(),
+        "empty folders left"
+    );
+    // The manifest records exactly the practices whose files are all there.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&sandbox.read("seen/out/manifest.json")).unwrap();
+    let practices = manifest["practices"].as_object().unwrap();
+    assert!(
+        !practices.is_empty() && practices.len() < 4,
+        "{practices:?}"
+    );
+    for (slug, entry) in practices {
+        let files = entry["files"].as_array().unwrap();
+        assert_eq!(files.len(), 9, "{slug}");
+        for file in files {
+            let path = sandbox
+                .path()
+                .join("seen/out")
+                .join(file["path"].as_str().unwrap());
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().len(),
+                file["bytes"].as_u64().unwrap(),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    for failed in [
+        "leith-walk-medical-practice",
+        "meddygfa-ty-gwyn",
+        "ormeau-road-surgery",
+    ] {
+        if !practices.contains_key(failed) {
+            assert!(
+                !sandbox.path().join("seen/out").join(failed).exists(),
+                "{failed} half written"
+            );
+        }
+    }
+}
