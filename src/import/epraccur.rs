@@ -8,9 +8,10 @@
 //! [`super::slugs`]), so a filter never changes one.
 //!
 //! A row that cannot make a valid config (wrong number of columns, no name,
-//! a postcode or phone number that
-//! [`rules`](crate::config::rules) refuses…) is reported with its
-//! line and skipped; the others are still written.
+//! a field longer than any config value, a postcode, phone number or name
+//! that [`rules`](crate::config::rules) refuses, a character the fonts
+//! cannot draw…) is reported with its line and skipped; the others are
+//! still written. The file is read as a stream, twice, never whole.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,9 @@ use super::config::{self, Practice};
 use super::readable::text as readable;
 use super::slugs;
 use crate::config::Nation;
-use crate::config::rules::{check_ods_code, normalise_postcode, phone_digits, slugify};
+use crate::config::rules::{
+    check_ods_code, check_plain_text, normalise_postcode, phone_digits, slugify,
+};
 
 /// Columns in a row of epraccur.csv; the 0-based indexes of those used follow.
 const COLUMNS: usize = 27;
@@ -111,38 +114,73 @@ impl Row {
     }
 }
 
+/// The longest field kept from a row: a config's longest value is 120
+/// characters, so a row with a longer field is bad, and a 10 MB field is
+/// never carried further.
+const MAX_FIELD_CHARS: usize = 120;
+
 /// Runs the import. Errors are I/O errors: the CSV cannot be read or a
 /// config cannot be written.
+///
+/// The file is read twice, as a stream, never whole: first to work out the
+/// slugs of every active GP practice (a little per row), then to write the
+/// configs of the rows the filters select, a batch at a time. So memory
+/// stays small whatever the file's size.
 pub fn import(options: &Options) -> anyhow::Result<Report> {
     let mut report = Report::default();
-    let rows = read(options.csv, &mut report.bad_rows)?;
-
-    // Slugs over every active GP practice with a name, whatever the filters.
-    let named: Vec<usize> = (0..rows.len())
-        .filter(|&i| rows[i].name_slug.is_some())
-        .collect();
-    let parts: Vec<slugs::Parts> = named
-        .iter()
-        .map(|&i| slugs::Parts {
-            name: rows[i].name_slug.clone().unwrap_or_default(),
-            town: rows[i]
-                .address_lines()
-                .last()
-                .and_then(|town| slugify(&readable(town))),
-            ods_code: rows[i].get(CODE).to_lowercase(),
-        })
-        .collect();
-    let mut slug_of = vec![String::new(); rows.len()];
-    for (i, slug) in named.into_iter().zip(slugs::assign(&parts)) {
-        slug_of[i] = slug;
-    }
-
     let filter = Filter::new(options);
-    let mut practices = Vec::new();
+
+    // Pass 1: slugs over every active GP practice with a name, whatever the
+    // filters. Only the parts of a slug are kept, a few dozen bytes a row.
+    let mut parts: Vec<slugs::Parts> = Vec::new();
+    let mut part_records: Vec<u64> = Vec::new();
+    let mut selected: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    each_row(options.csv, &mut report.bad_rows, |record, row| {
+        if filter.accepts(row) {
+            selected.insert(record);
+        }
+        let long = row
+            .fields
+            .iter()
+            .any(|f| f.chars().count() > MAX_FIELD_CHARS);
+        if let Some(name) = row.name_slug.clone().filter(|_| !long) {
+            parts.push(slugs::Parts {
+                name,
+                town: row
+                    .address_lines()
+                    .last()
+                    .and_then(|town| slugify(&readable(town))),
+                ods_code: row.get(CODE).to_lowercase(),
+            });
+            part_records.push(record);
+        }
+    })?;
+    let slug_of: HashMap<u64, String> = part_records
+        .into_iter()
+        .zip(slugs::assign(&parts))
+        .filter(|(record, _)| selected.contains(record))
+        .collect();
+    drop(parts);
+
+    // Pass 2: the selected rows, checked as `check` would, written in batches.
+    std::fs::create_dir_all(options.into)
+        .with_context(|| format!("cannot create the folder {}", options.into.display()))?;
     let mut slug_lines: HashMap<String, u64> = HashMap::new();
     let mut code_lines: HashMap<String, u64> = HashMap::new();
-    for (row, slug) in rows.iter().zip(slug_of).filter(|(r, _)| filter.accepts(r)) {
-        let checked = practice(row, slug).and_then(|p| {
+    let mut batch: Vec<Practice> = Vec::new();
+    let mut failed: Option<anyhow::Error> = None;
+    let mut ignored = Vec::new();
+    let mut bad_rows = Vec::new();
+    let mut files = Vec::new();
+    each_row(options.csv, &mut ignored, |record, row| {
+        if !selected.contains(&record) || failed.is_some() {
+            return;
+        }
+        let checked = match slug_of.get(&record) {
+            Some(slug) => practice(row, slug.clone()),
+            None => Err(row_problem(row)),
+        }
+        .and_then(|p| {
             if let Some(first) = claim(&mut code_lines, &p.ods_code, row.line) {
                 return Err(format!("ODS code {} is also on line {first}", p.ods_code));
             }
@@ -152,18 +190,37 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
             Ok(p)
         });
         match checked {
-            Ok(p) => practices.push(p),
-            Err(reason) => report.bad_rows.push(BadRow {
+            Ok(p) => {
+                batch.push(p);
+                if batch.len() >= 512
+                    && let Err(error) = write_batch(&mut batch, &mut files, options)
+                {
+                    failed = Some(error);
+                }
+            }
+            Err(reason) => bad_rows.push(BadRow {
                 line: row.line,
                 reason,
             }),
         }
+    })?;
+    if let Some(error) = failed {
+        return Err(error);
     }
+    write_batch(&mut batch, &mut files, options)?;
+    report.files = files;
+    report.bad_rows.extend(bad_rows);
     report.bad_rows.sort_by_key(|b| b.line);
+    Ok(report)
+}
 
-    std::fs::create_dir_all(options.into)
-        .with_context(|| format!("cannot create the folder {}", options.into.display()))?;
-    report.files = practices
+/// Writes a batch of configs in parallel, and empties it.
+fn write_batch(
+    batch: &mut Vec<Practice>,
+    files: &mut Vec<(PathBuf, Action)>,
+    options: &Options,
+) -> anyhow::Result<()> {
+    let written: Vec<(PathBuf, Action)> = batch
         .par_iter()
         .map(|p| {
             let path = options.into.join(format!("{}.toml", p.slug));
@@ -171,7 +228,25 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
             Ok((path, action))
         })
         .collect::<anyhow::Result<_>>()?;
-    Ok(report)
+    batch.clear();
+    files.extend(written);
+    Ok(())
+}
+
+/// Why a selected row has no slug: its name is missing or too long.
+fn row_problem(row: &Row) -> String {
+    let code = row.get(CODE);
+    match row
+        .fields
+        .iter()
+        .position(|f| f.chars().count() > MAX_FIELD_CHARS)
+    {
+        Some(column) => format!(
+            "practice {code}: column {} is longer than {MAX_FIELD_CHARS} characters",
+            column + 1
+        ),
+        None => format!("practice {code} has no name"),
+    }
 }
 
 /// Takes `key` for `line`, or returns the line that already has it.
@@ -185,23 +260,34 @@ fn claim(taken: &mut HashMap<String, u64>, key: &str, line: u64) -> Option<u64> 
     }
 }
 
-/// The active GP practice rows; other rows are dropped, bad ones reported.
-fn read(csv_path: &Path, bad: &mut Vec<BadRow>) -> anyhow::Result<Vec<Row>> {
-    let bytes =
-        std::fs::read(csv_path).with_context(|| format!("cannot read {}", csv_path.display()))?;
-    let mut lines = LineCounter::new(&bytes);
+/// Calls `each` with every active GP practice row of the CSV, and its
+/// number among all records, reading the file as a stream; other rows are
+/// dropped, bad ones reported.
+fn each_row(
+    csv_path: &Path,
+    bad: &mut Vec<BadRow>,
+    mut each: impl FnMut(u64, &Row),
+) -> anyhow::Result<()> {
+    let file = crate::input::open_regular(csv_path)?;
+    let lines = LineCounter::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes.as_slice());
-    let mut rows = Vec::new();
+        .from_reader(Tracked {
+            inner: std::io::BufReader::new(file),
+            lines: lines.clone(),
+            at: 0,
+        });
     let mut fields = csv::StringRecord::new();
+    let mut record = 0;
     loop {
         let start = reader.position().byte();
-        match reader.read_record(&mut fields) {
+        let result = reader.read_record(&mut fields);
+        let line = lines.at(start);
+        record += 1;
+        match result {
             Ok(false) => break,
             Ok(true) => {
-                let line = lines.at(start);
                 if fields.len() != COLUMNS {
                     bad.push(BadRow {
                         line,
@@ -213,61 +299,97 @@ fn read(csv_path: &Path, bad: &mut Vec<BadRow>) -> anyhow::Result<Vec<Row>> {
                 if field(STATUS) != "A" || field(SETTING) != "4" {
                     continue;
                 }
-                let name = readable(field(NAME));
-                rows.push(Row {
+                let raw_name = field(NAME);
+                let name = if raw_name.chars().count() > MAX_FIELD_CHARS {
+                    String::new()
+                } else {
+                    readable(raw_name)
+                };
+                let row = Row {
                     line,
                     name_slug: slugify(&name),
                     name,
-                    fields: fields.clone(),
-                });
+                    fields: std::mem::take(&mut fields),
+                };
+                each(record, &row);
+                fields = row.fields;
+            }
+            Err(e) if e.is_io_error() => {
+                return Err(e).with_context(|| format!("cannot read {}", csv_path.display()));
             }
             Err(e) => {
                 let reason = match e.kind() {
                     csv::ErrorKind::Utf8 { .. } => "it is not UTF-8 text".to_string(),
                     _ => e.to_string(),
                 };
-                bad.push(BadRow {
-                    line: lines.at(start),
-                    reason,
-                });
+                bad.push(BadRow { line, reason });
             }
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
-/// Line numbers from byte offsets. (The csv crate's own line count lags
-/// by one on files with CRLF line ends, as ODS files have.)
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    counted_to: usize,
-    line: u64,
+/// A reader that notes where its line ends are, for [`LineCounter`].
+struct Tracked<R> {
+    inner: R,
+    lines: LineCounter,
+    at: u64,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            counted_to: 0,
-            line: 1,
+impl<R: std::io::Read> std::io::Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.lines.saw(self.at, &buf[..n]);
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+/// Line numbers from byte offsets, for a file read as a stream: the
+/// positions of the line-end bytes read ahead but not yet counted are kept
+/// (only a buffer's worth). The csv crate's own line count lags by one on
+/// files with CRLF line ends, as ODS files have.
+#[derive(Clone, Default)]
+struct LineCounter {
+    state: std::rc::Rc<std::cell::RefCell<LineState>>,
+}
+
+#[derive(Default)]
+struct LineState {
+    /// Offsets and bytes (`\r` or `\n`) of line ends not yet passed.
+    ends: std::collections::VecDeque<(u64, u8)>,
+    /// Newlines before the first of `ends`.
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn saw(&self, at: u64, bytes: &[u8]) {
+        let mut state = self.state.borrow_mut();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                state.ends.push_back((at + i as u64, b));
+            }
         }
     }
 
     /// The line of the record that starts at `byte` (or at the line ends
     /// after it); offsets must not go backwards.
-    fn at(&mut self, byte: u64) -> u64 {
-        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX);
-        while matches!(self.bytes.get(byte), Some(b'\r' | b'\n')) {
-            byte += 1;
+    fn at(&self, mut byte: u64) -> u64 {
+        let mut state = self.state.borrow_mut();
+        while let Some(&(offset, b)) = state.ends.front() {
+            if offset < byte {
+                state.newlines += u64::from(b == b'\n');
+                state.ends.pop_front();
+            } else if offset == byte {
+                // Line ends at the record's start belong before it.
+                state.newlines += u64::from(b == b'\n');
+                state.ends.pop_front();
+                byte += 1;
+            } else {
+                break;
+            }
         }
-        let byte = byte.min(self.bytes.len()).max(self.counted_to);
-        let newlines = self.bytes[self.counted_to..byte]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.line += newlines as u64;
-        self.counted_to = byte;
-        self.line
+        state.newlines + 1
     }
 }
 
@@ -330,6 +452,22 @@ fn practice(row: &Row, slug: String) -> Result<Practice, String> {
     }
     if address.is_empty() {
         return Err(with_code("it has no address".into()));
+    }
+    // The rules `check` applies to these keys, so nothing is written that
+    // `check` would refuse.
+    let values = std::iter::once(("the name", &row.name))
+        .chain(address.iter().map(|l| ("an address line", l)));
+    for (what, value) in values {
+        // practice.name and each practice.address line: at most 100.
+        if value.chars().count() > 100 {
+            return Err(with_code(format!("{what} is longer than 100 characters")));
+        }
+        check_plain_text(value).map_err(|p| with_code(format!("{what} {}", p.message)))?;
+        if let Some(c) = crate::fonts::first_undrawable(value) {
+            return Err(with_code(format!(
+                "{what} contains {c:?}, which the printed documents' font cannot draw"
+            )));
+        }
     }
     Ok(Practice {
         name: row.name.clone(),
@@ -398,9 +536,12 @@ fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Result<
     if !options.update {
         return Ok(Action::Skipped);
     }
-    let existing = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => return Ok(Action::Failed(format!("cannot read it: {e}"))),
+    let existing = match crate::input::read_limited(path, crate::input::MAX_TEXT_BYTES, "config")
+        .map(String::from_utf8)
+    {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => return Ok(Action::Failed("it is not UTF-8 text".into())),
+        Err(refused) => return Ok(Action::Failed(refused.0)),
     };
     match config::update_config(&existing, practice) {
         Ok(None) => Ok(Action::Unchanged),
@@ -419,10 +560,14 @@ mod tests {
     #[test]
     fn line_numbers_count_crlf_and_lf() {
         let text = b"\"a\"\r\n\"b\"\r\n\r\n\"c\nc\"\n\"d\"";
+        let lines = LineCounter::default();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(&text[..]);
-        let mut lines = LineCounter::new(text);
+            .from_reader(Tracked {
+                inner: &text[..],
+                lines: lines.clone(),
+                at: 0,
+            });
         let mut record = csv::StringRecord::new();
         let mut seen = Vec::new();
         loop {

@@ -496,3 +496,67 @@ fn a_full_disk_is_reported_practice_by_practice_and_records_only_what_was_writte
         }
     }
 }
+
+/// An epraccur row for an active GP practice.
+fn ods_row(code: &str, name: &str, commissioner: &str) -> String {
+    format!(
+        "\"{code}\",\"{name}\",\"Y63\",\"Q74\",\"THE HEALTH CENTRE\",\"LAWSON STREET\",\"STOCKTON-ON-TEES\",\"CLEVELAND\",\"\",\"TS18 1HU\",\"19740401\",\"\",\"A\",\"B\",\"{commissioner}\",\"20130401\",\"\",\"01642 672351\",\"\",\"\",\"\",\"0\",\"\",\"{commissioner}\",\"\",\"4\",\"\"\r\n"
+    )
+}
+
+#[test]
+fn import_refuses_rows_check_would_refuse_and_streams_big_files() {
+    let sandbox = Sandbox::new();
+    let huge = "A".repeat(10 * 1024 * 1024);
+    let csv = [
+        ods_row("A00001", "GOOD SURGERY", "00K"),
+        ods_row("A00002", &huge, "00K"),
+        ods_row("A00003", "EVIL \u{202E}YREGRUS", "00K"),
+        ods_row("A00004", "SMILE 😀 SURGERY", "00K"),
+    ]
+    .concat();
+    sandbox.write("hostile.csv", &csv);
+    let run = sandbox.run(&["import", "epraccur", "hostile.csv", "--into", "c"]);
+    run.expect_code(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("hostile.csv:2: error: row skipped: practice A00002: column 2 is longer than 120 characters"), "{stderr}");
+    assert!(stderr.contains("hostile.csv:3: error: row skipped: practice A00003: the name contains the control character U+202E"), "{stderr}");
+    assert!(
+        stderr
+            .contains("hostile.csv:4: error: row skipped: practice A00004: the name contains '😀'"),
+        "{stderr}"
+    );
+    let written: Vec<_> = std::fs::read_dir(sandbox.path().join("c"))
+        .unwrap()
+        .collect();
+    assert_eq!(written.len(), 1, "only the good row is written");
+    assert!(sandbox.path().join("c/good-surgery.toml").is_file());
+
+    // Half a million rows import in bounded memory: under a 450 MB address
+    // space limit (reading the file whole took about 600 MB for this).
+    let path = sandbox.path().join("big.csv");
+    {
+        use std::io::Write as _;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for i in 0..500_000 {
+            file.write_all(
+                ods_row(&format!("Z{i:06}"), &format!("PRACTICE NUMBER {i}"), "00K").as_bytes(),
+            )
+            .unwrap();
+        }
+    }
+    let script = format!(
+        "ulimit -v 450000 && exec '{}' import epraccur big.csv --into none --commissioner XXX",
+        assert_cmd::cargo::cargo_bin("policypack").display()
+    );
+    let child = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(sandbox.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (code, stdout, stderr) = finish(child, Duration::from_secs(120));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("written 0"), "{stdout}");
+}
