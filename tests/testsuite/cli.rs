@@ -1,14 +1,10 @@
 //! The commands as a user runs them: exit codes, files written, messages.
 
-use crate::harness::{Sandbox, repo};
+use crate::harness::{Sandbox, example, repo};
 
 const HOSTILE_NAME: &str = "St John's & Woodlands *Star* Surgery #1";
 const HOSTILE_LEAD: &str = "Zoë O'Brien-Núñez {{ 7*7 }}";
 const HOSTILE_ROLE: &str = "<script>alert('x')</script>";
-
-fn example(name: &str) -> String {
-    std::fs::read_to_string(repo().join("practice-configs").join(name)).unwrap()
-}
 
 /// The English example with hostile values in the name, lead and role.
 pub fn hostile_config() -> String {

@@ -6,11 +6,7 @@ use std::io::Read as _;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Sandbox, repo};
-
-fn example(name: &str) -> String {
-    std::fs::read_to_string(repo().join("practice-configs").join(name)).unwrap()
-}
+use crate::harness::{Sandbox, example, repo};
 
 fn spawn(sandbox: &Sandbox, args: &[&str]) -> Child {
     Command::new(assert_cmd::cargo::cargo_bin("policypack"))
@@ -52,6 +48,18 @@ fn finish(mut child: Child, limit: Duration) -> (i32, String, String) {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Takes the output folder's lock, as another build would.
+fn hold_lock(dir: &std::path::Path) -> std::fs::File {
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("out/.policypack.lock"))
+        .unwrap();
+    held.lock().unwrap();
+    held
 }
 
 fn manifest_entry(config: &str, files: &[&str]) -> serde_json::Value {
@@ -135,13 +143,7 @@ fn a_second_build_into_the_same_folder_waits_or_stops() {
     sandbox.write("a/a.toml", &example("ashfield-medical-centre.toml"));
     std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
     // Another build holds the lock.
-    let held = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(sandbox.path().join("out/.policypack.lock"))
-        .unwrap();
-    held.lock().unwrap();
+    let held = hold_lock(sandbox.path());
     let run = sandbox.run(&["build", "a", "--no-wait", "--formats", "md"]);
     run.expect_code(2);
     assert!(
@@ -282,13 +284,7 @@ fn sigterm_and_sigint_stop_a_waiting_build_with_their_exit_codes() {
     let sandbox = Sandbox::new();
     sandbox.write("a/a.toml", &example("ashfield-medical-centre.toml"));
     std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
-    let held = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(sandbox.path().join("out/.policypack.lock"))
-        .unwrap();
-    held.lock().unwrap();
+    let _held = hold_lock(sandbox.path());
     for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
         let child = spawn(&sandbox, &["build", "a"]);
         std::thread::sleep(Duration::from_millis(500));

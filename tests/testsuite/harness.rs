@@ -11,6 +11,11 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The text of an example config in `practice-configs/`.
+pub fn example(name: &str) -> String {
+    std::fs::read_to_string(repo().join("practice-configs").join(name)).unwrap()
+}
+
 /// A temporary working folder and the command runner bound to it.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,

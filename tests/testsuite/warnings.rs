@@ -1,11 +1,7 @@
 //! Warnings before placeholder text reaches paper: severity, `--deny-warnings`,
 //! a shared file's problem reported once, colour as cargo has it.
 
-use crate::harness::{Sandbox, repo};
-
-fn example(name: &str) -> String {
-    std::fs::read_to_string(repo().join("practice-configs").join(name)).unwrap()
-}
+use crate::harness::{Sandbox, example, repo};
 
 /// The Doncaster LMC folder, with `edit` applied to its shared `_lmc.toml`.
 fn lmc_folder(sandbox: &Sandbox, edit: impl Fn(&str) -> String) {
