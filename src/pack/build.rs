@@ -137,7 +137,9 @@ pub fn build_practice(
                     .iter()
                     .find(|f| f.path == path && f.fingerprint == fp)
             })
-            .filter(|f| out.join(&f.path).is_file())
+            // A regular file, not a link planted in its place: a kept
+            // file is read back into the zip.
+            .filter(|f| std::fs::symlink_metadata(out.join(&f.path)).is_ok_and(|m| m.is_file()))
             .cloned()
     };
     let changed_keys = previous

@@ -556,3 +556,29 @@ fn import_refuses_rows_check_would_refuse_and_streams_big_files() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("written 0"), "{stdout}");
 }
+
+#[test]
+fn a_link_planted_in_place_of_an_output_is_replaced_never_followed() {
+    let sandbox = Sandbox::new();
+    sandbox.write("victim/secret.txt", "secret");
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md"])
+        .expect_code(0);
+    let planted = sandbox
+        .path()
+        .join("out/ashfield-medical-centre/staff-handbook.md");
+    std::fs::remove_file(&planted).unwrap();
+    std::os::unix::fs::symlink(sandbox.path().join("victim/secret.txt"), &planted).unwrap();
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md", "--zip"])
+        .expect_code(0);
+    assert_eq!(sandbox.read("victim/secret.txt"), "secret");
+    let meta = std::fs::symlink_metadata(&planted).unwrap();
+    assert!(meta.is_file(), "the link was replaced by the document");
+    let zip = std::fs::read(sandbox.path().join("out/ashfield-medical-centre.zip")).unwrap();
+    assert!(
+        !zip.windows(6).any(|w| w == b"secret"),
+        "the zip read through the link"
+    );
+}
