@@ -321,7 +321,8 @@ fn remove_leftover_temp_files(out: &Path) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // A link to a folder elsewhere is not followed.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             for inner in std::fs::read_dir(&path).into_iter().flatten().flatten() {
                 if is_temp(&inner.file_name().to_string_lossy()) {
                     let _ = std::fs::remove_file(inner.path());

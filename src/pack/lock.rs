@@ -31,12 +31,20 @@ pub enum Acquired {
 
 pub fn acquire(out: &Path, wait: bool) -> anyhow::Result<Acquired> {
     let path = out.join(FILE_NAME);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    // A link planted in its place is refused, never followed out of `out`.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(&path).with_context(|| {
+        format!(
+            "cannot open the lock file {} (if it is a link or a folder, remove it)",
+            path.display()
+        )
+    })?;
     let mut told = false;
     loop {
         match file.try_lock() {

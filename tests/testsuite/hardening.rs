@@ -593,3 +593,32 @@ fn a_link_planted_in_place_of_an_output_is_replaced_never_followed() {
         "the zip read through the link: {member}"
     );
 }
+
+#[test]
+fn a_lock_file_or_folder_that_is_a_link_is_never_followed() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.path().join("victim-created"),
+        sandbox.path().join("out/.policypack.lock"),
+    )
+    .unwrap();
+    let run = sandbox.run(&["build", "a.toml", "--formats", "md"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("if it is a link"), "{}", run.stderr());
+    assert!(!sandbox.path().join("victim-created").exists());
+
+    // The sweep of leftover temporary files does not follow a linked folder.
+    std::fs::remove_file(sandbox.path().join("out/.policypack.lock")).unwrap();
+    sandbox.write("elsewhere/.policypack-keep.tmp", "not ours");
+    std::os::unix::fs::symlink(
+        sandbox.path().join("elsewhere"),
+        sandbox.path().join("out/linked"),
+    )
+    .unwrap();
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md"])
+        .expect_code(0);
+    assert_eq!(sandbox.read("elsewhere/.policypack-keep.tmp"), "not ours");
+}
