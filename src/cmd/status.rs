@@ -127,7 +127,10 @@ fn outputs_state(
     let inputs = inputs_fingerprint(templates, logo.as_deref());
     let config = serde_json::to_value(&practice.config).unwrap_or_default();
     let fp = practice_fingerprint(&inputs, &config);
-    let present = entry.files.iter().all(|f| out.join(&f.path).is_file());
+    let present = entry
+        .files
+        .iter()
+        .all(|f| f.still_there(&out.join(&f.path)));
     if entry.fingerprint == fp && present {
         Outputs::Current
     } else {

@@ -328,7 +328,8 @@ pub fn read_logo(path: &Path) -> Result<Vec<u8>, LogoProblem> {
             hint: resize.clone(),
         }
     })?;
-    let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n");
+    // A PNG's first chunk must be its header, which holds the size.
+    let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR");
     let jpeg = bytes.starts_with(&[0xff, 0xd8, 0xff]);
     if !png && !jpeg {
         return Err(LogoProblem {

@@ -76,6 +76,9 @@ impl Node {
     }
 }
 
+/// The most files one `extends` chain may hold, the practice's own included.
+pub const MAX_EXTENDS_DEPTH: usize = 8;
+
 /// A practice's config with every file of its `extends` chain merged in.
 #[derive(Debug)]
 pub struct MergedConfig {
@@ -140,6 +143,21 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
         match extends {
             None => break,
             Some((target, origin)) => {
+                // Shared defaults are config files, a few levels deep at most:
+                // never `/proc/self/environ` (whose lines a TOML error would
+                // print) nor a chain that costs minutes.
+                if !target.ends_with(".toml") {
+                    return Err(vec![
+                        Diagnostic::at(&origin, Some("extends"), format!("{target:?} is not a config file"))
+                            .with_hint("extends names a shared defaults file ending in .toml, such as \"_lmc.toml\""),
+                    ]);
+                }
+                if chain.len() >= MAX_EXTENDS_DEPTH {
+                    return Err(vec![
+                        Diagnostic::at(&origin, Some("extends"), format!("the chain of extends is more than {MAX_EXTENDS_DEPTH} files long"))
+                            .with_hint("shared defaults need a level or two: an LMC's file, perhaps a region's"),
+                    ]);
+                }
                 let base = file.path.parent().unwrap_or(Path::new(""));
                 next = base.join(target);
                 extended_from = Some(origin);

@@ -19,6 +19,9 @@ use crate::diagnostics::{Diagnostic, Origin, SourceFile};
 
 static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
 
+/// The most a rendered document may hold: the handbook is about 40 KB.
+const MAX_RENDERED_BYTES: usize = 4 * 1024 * 1024;
+
 /// Templates and nation facts, parsed once and shared by every document built with them.
 pub struct Templates {
     tera: Tera,
@@ -68,6 +71,17 @@ impl Templates {
             .collect();
 
         let mut tera = Tera::default();
+        // Templates may be an LMC's override, read from a shared folder: no
+        // reading the environment (secrets, and output the fingerprint does
+        // not cover), and no `range`, whose loops could run for ever. Loops
+        // go over the practice's own lists, which `check` bounds.
+        for name in ["get_env", "range", "get_random", "now"] {
+            tera.register_function(name, move |_: &HashMap<String, tera::Value>| {
+                Err(tera::Error::msg(format!(
+                    "`{name}` is not available in policypack templates"
+                )))
+            });
+        }
         let templates = files
             .iter()
             .filter(|(name, _)| name.ends_with(".md") || name.ends_with(".html"))
@@ -112,16 +126,32 @@ impl Templates {
 
     /// Renders a template, with Tera's whole cause chain in the error.
     pub fn render(&self, name: &str, context: &tera::Context) -> anyhow::Result<String> {
-        self.tera.render(name, context).map_err(|e| {
+        let rendered = self.tera.render(name, context).map_err(|e| {
             let message = chain(&e);
             // "Variable `x.y` not found …": point at the line that uses it.
-            let line_of = message
-                .split('`')
-                .nth(1)
-                .filter(|_| message.contains("Variable `"))
-                .map(str::to_owned);
+            // or "Function call 'range' failed": at the call.
+            let line_of = if message.contains("Variable `") {
+                message.split('`').nth(1).map(str::to_owned)
+            } else if message.contains("Function call '") {
+                message.split('\'').nth(3).map(|f| format!("{f}("))
+            } else {
+                None
+            };
             anyhow::Error::new(self.problem(name, line_of.as_deref(), message))
-        })
+        })?;
+        if rendered.len() > MAX_RENDERED_BYTES {
+            return Err(self
+                .problem(
+                    name,
+                    None,
+                    format!(
+                        "renders to more than {} MB, far more than any document",
+                        MAX_RENDERED_BYTES / 1024 / 1024
+                    ),
+                )
+                .into());
+        }
+        Ok(rendered)
     }
 
     /// A problem in template `name`, at the first line holding `needle` if
@@ -191,6 +221,8 @@ const MAX_DEPTH: usize = 4;
 /// How many entries are looked at in all, so that pointing `--templates`
 /// at a huge or endless tree (`/sys`, a link loop) stops quickly.
 const MAX_ENTRIES: usize = 2_000;
+/// The most all templates of a folder may hold together (ours: 150 KB).
+const MAX_TOTAL_BYTES: usize = 8 * 1024 * 1024;
 
 /// The `.md`, `.html` and `.toml` files below `root`. Links to folders are
 /// not followed (so a link loop cannot make the walk endless), only regular
@@ -236,6 +268,14 @@ fn walk(
                 .replace('\\', "/");
             let bytes =
                 crate::input::read_limited(&path, crate::input::MAX_TEXT_BYTES, "template")?;
+            let total: usize = files.iter().map(|(_, t)| t.len()).sum::<usize>() + bytes.len();
+            if total > MAX_TOTAL_BYTES {
+                bail!(
+                    "{} holds more than {} MB of templates; a templates folder holds a few small files",
+                    root.display(),
+                    MAX_TOTAL_BYTES / 1024 / 1024
+                );
+            }
             let text = String::from_utf8(bytes)
                 .map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))?;
             files.push((name, text));

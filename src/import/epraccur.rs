@@ -277,6 +277,7 @@ fn each_row(
             inner: std::io::BufReader::new(file),
             lines: lines.clone(),
             at: 0,
+            since_newline: 0,
         });
     let mut fields = csv::StringRecord::new();
     let mut record = 0;
@@ -329,18 +330,41 @@ fn each_row(
     Ok(())
 }
 
-/// A reader that notes where its line ends are, for [`LineCounter`].
+/// A reader that notes where its line ends are, for [`LineCounter`], and
+/// refuses a line longer than [`MAX_LINE_BYTES`]: the csv crate would
+/// otherwise grow one record without end (a file of zeros).
 struct Tracked<R> {
     inner: R,
     lines: LineCounter,
     at: u64,
+    since_newline: u64,
 }
+
+/// An epraccur line is about 250 bytes; a longer one (up to this) is read
+/// and reported as a bad row, so memory stays bounded either way.
+const MAX_LINE_BYTES: u64 = 16 * 1024 * 1024;
 
 impl<R: std::io::Read> std::io::Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.lines.saw(self.at, &buf[..n]);
         self.at += n as u64;
+        for &b in &buf[..n] {
+            self.since_newline = if b == b'\n' {
+                0
+            } else {
+                self.since_newline + 1
+            };
+            if self.since_newline > MAX_LINE_BYTES {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "it has a line longer than {} MB, so it is not an ODS practice list",
+                        MAX_LINE_BYTES / 1024 / 1024
+                    ),
+                ));
+            }
+        }
         Ok(n)
     }
 }
@@ -567,6 +591,7 @@ mod tests {
                 inner: &text[..],
                 lines: lines.clone(),
                 at: 0,
+                since_newline: 0,
             });
         let mut record = csv::StringRecord::new();
         let mut seen = Vec::new();

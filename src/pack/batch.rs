@@ -254,17 +254,18 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
         .map(|(slug, _)| slug.clone())
         .collect();
     for slug in gone {
-        let deleted = options.prune && !report.interrupted;
-        let entry = if deleted {
-            manifest.practices.remove(&slug)
-        } else {
-            manifest.practices.get(&slug).cloned()
-        };
-        let entry = entry.expect("listed from the manifest");
-        if deleted && let Err(problem) = prune(out, &slug, &entry) {
-            report
-                .warnings
-                .push(Diagnostic::file(&manifest_path, problem).warning());
+        let entry = manifest.practices[&slug].clone();
+        let mut deleted = false;
+        if options.prune && !report.interrupted {
+            match prune(out, &slug, &entry) {
+                Ok(()) => {
+                    manifest.practices.remove(&slug);
+                    deleted = true;
+                }
+                Err(problem) => report
+                    .warnings
+                    .push(Diagnostic::file(&manifest_path, problem).warning()),
+            }
         }
         report.gone.push(Gone {
             slug,
@@ -283,7 +284,7 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     if !unchanged && let Err(error) = super::write::atomic(&manifest_path, &bytes) {
         report.io_failed = true;
         report.io_errors.push(format!(
-            "{error:#}; the next build cannot tell what this one wrote, and will make every practice again"
+            "{error:#}; the next build will make again whatever this one wrote"
         ));
     }
     if let Err(error) = index::write(out, &manifest, &templates[&options.build.templates]) {

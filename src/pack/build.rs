@@ -45,6 +45,9 @@ pub fn render_practice(
     let logo = practice.logo.as_deref().map(Logo::read).transpose()?;
     let mut outputs = Vec::new();
     for &kind in &options.docs {
+        if super::interrupt::requested() {
+            anyhow::bail!("interrupted");
+        }
         let doc = content::render(practice, kind, templates)?;
         outputs.extend(render_document(
             &doc,
@@ -137,9 +140,9 @@ pub fn build_practice(
                     .iter()
                     .find(|f| f.path == path && f.fingerprint == fp)
             })
-            // A regular file, not a link planted in its place: a kept
-            // file is read back into the zip.
-            .filter(|f| std::fs::symlink_metadata(out.join(&f.path)).is_ok_and(|m| m.is_file()))
+            // A regular file, not a link planted in its place (a kept file
+            // is read back into the zip), as big and as old as recorded.
+            .filter(|f| f.still_there(&out.join(&f.path)))
             .cloned()
     };
     let changed_keys = previous
@@ -197,6 +200,9 @@ pub fn build_practice(
     let mut outputs: Vec<(Output, String)> = Vec::new();
     let mut rewritten = Vec::new();
     for &kind in &options.docs {
+        if super::interrupt::requested() {
+            anyhow::bail!("interrupted");
+        }
         let doc = content::render(practice, kind, templates)?;
         let doc_fp = fingerprint::hash([
             inputs.as_bytes(),
@@ -221,9 +227,7 @@ pub fn build_practice(
         documents.insert(kind.stem().to_string(), doc_fp);
     }
 
-    if !outputs.is_empty() {
-        not_a_link(&folder)?;
-    }
+    not_a_link(&folder)?;
     let folder_existed = folder.is_dir();
     let mut files_written = 0;
     for (output, doc_fp) in &outputs {
@@ -309,6 +313,9 @@ fn file_entry(out: &Path, path: &Path, bytes: &[u8], fingerprint: &str) -> FileE
         sha256: fingerprint::hex(&Sha256::digest(bytes)),
         bytes: bytes.len() as u64,
         fingerprint: fingerprint.to_string(),
+        modified: std::fs::symlink_metadata(path)
+            .ok()
+            .and_then(|meta| super::manifest::modified_nanos(&meta)),
     }
 }
 

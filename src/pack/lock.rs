@@ -31,20 +31,24 @@ pub enum Acquired {
 
 pub fn acquire(out: &Path, wait: bool) -> anyhow::Result<Acquired> {
     let path = out.join(FILE_NAME);
-    let mut options = OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    // A link planted in its place is refused, never followed out of `out`.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NOFOLLOW);
-    }
-    let file = options.open(&path).with_context(|| {
-        format!(
-            "cannot open the lock file {} (if it is a link or a folder, remove it)",
-            path.display()
-        )
-    })?;
+    let file = open(&path, true)
+        .or_else(|error| match error.kind() {
+            // Another user's lock file on a shared folder: a lock works on
+            // a file opened only for reading too.
+            std::io::ErrorKind::PermissionDenied => open(&path, false),
+            _ => Err(error),
+        })
+        .with_context(|| {
+            format!(
+                "cannot open the lock file {} (if it is a link or a folder, remove it)",
+                path.display()
+            )
+        })?;
+    anyhow::ensure!(
+        file.metadata().is_ok_and(|m| m.is_file()),
+        "the lock file {} is not a regular file; remove it and build again",
+        path.display()
+    );
     let mut told = false;
     loop {
         match file.try_lock() {
@@ -71,4 +75,24 @@ pub fn acquire(out: &Path, wait: bool) -> anyhow::Result<Acquired> {
             }
         }
     }
+}
+
+/// Opens (or with `write`, creates) the lock file: never through a link
+/// planted in its place, never blocking on a FIFO, readable and writable by
+/// others as the umask allows, so colleagues on a shared folder can lock it.
+fn open(path: &Path, write: bool) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    if write {
+        options.create(true).truncate(false).write(true);
+    } else {
+        options.read(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .mode(0o666);
+    }
+    options.open(path)
 }

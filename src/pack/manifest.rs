@@ -65,6 +65,35 @@ pub struct FileEntry {
     pub bytes: u64,
     /// The fingerprint of the document (or practice, for a zip) it was built from.
     pub fingerprint: String,
+    /// When the file was written, in nanoseconds since 1970. A file whose
+    /// time or size differs was changed since (by a build that could not
+    /// record it, say) and is made again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<u64>,
+}
+
+/// A file's modification time in nanoseconds since 1970, if it has one.
+pub fn modified_nanos(meta: &std::fs::Metadata) -> Option<u64> {
+    let since = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    u64::try_from(since.as_nanos()).ok()
+}
+
+impl FileEntry {
+    /// True when the file at `path` is a regular file (not a link planted
+    /// in its place) of the size and time this entry recorded.
+    pub fn still_there(&self, path: &Path) -> bool {
+        std::fs::symlink_metadata(path).is_ok_and(|meta| {
+            meta.is_file()
+                && meta.len() == self.bytes
+                && self
+                    .modified
+                    .is_none_or(|m| modified_nanos(&meta) == Some(m))
+        })
+    }
 }
 
 /// The largest manifest read back: a national build's is about 60 MB.
@@ -82,30 +111,20 @@ impl Manifest {
     /// `<slug>.zip`). So `--prune` can never be pointed outside `out`.
     pub fn read(out: &Path) -> (Manifest, Vec<String>) {
         let path = out.join(FILE_NAME);
-        let Ok(file) = std::fs::File::open(&path) else {
+        if std::fs::symlink_metadata(&path).is_err() {
             return (Manifest::default(), Vec::new());
+        }
+        // A regular file only, opened without blocking (a FIFO here would
+        // otherwise hang the build while it holds the lock), and bounded.
+        let bytes = match crate::input::read_limited(&path, MAX_BYTES, "manifest") {
+            Ok(bytes) => bytes,
+            Err(refused) => {
+                return (
+                    Manifest::default(),
+                    vec![format!("{refused}; everything is rebuilt")],
+                );
+            }
         };
-        let mut bytes = Vec::new();
-        use std::io::Read as _;
-        let regular = file.metadata().is_ok_and(|m| m.is_file());
-        if !regular || file.take(MAX_BYTES + 1).read_to_end(&mut bytes).is_err() {
-            return (
-                Manifest::default(),
-                vec![format!(
-                    "{} is not a readable file; everything is rebuilt",
-                    path.display()
-                )],
-            );
-        }
-        if bytes.len() as u64 > MAX_BYTES {
-            return (
-                Manifest::default(),
-                vec![format!(
-                    "{} is larger than any manifest policypack writes; everything is rebuilt",
-                    path.display()
-                )],
-            );
-        }
         match serde_json::from_slice::<Manifest>(&bytes) {
             Ok(manifest) => manifest.sanitised(),
             Err(_) => (

@@ -34,7 +34,15 @@ pub fn practice_zip(
     let mut files: Vec<&&FileEntry> = files.iter().filter(|f| !f.path.ends_with(".zip")).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for file in files {
-        let bytes = std::fs::read(out.join(&file.path))
+        // Only the regular file this build recorded, never a link, and no
+        // more than its recorded size.
+        let path = out.join(&file.path);
+        anyhow::ensure!(
+            file.still_there(&path),
+            "{} changed while the zip was made; build again",
+            file.path
+        );
+        let bytes = crate::input::read_limited(&path, file.bytes, "document")
             .with_context(|| format!("cannot read {}", file.path))?;
         zip.start_file(file.path.clone(), options)?;
         zip.write_all(&bytes)?;

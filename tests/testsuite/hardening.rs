@@ -218,7 +218,7 @@ fn inputs_that_never_end_are_refused_quickly() {
         &format!("{config}\n#{}\n", "x".repeat(1_100_000)),
     );
     for (file, says) in [
-        ("zero.toml", "/dev/zero is not a regular file (a device)"),
+        ("zero.toml", "\"/dev/zero\" is not a config file"),
         (
             "fifo.toml",
             "pipe.toml is not a regular file (a named pipe)",
@@ -621,4 +621,141 @@ fn a_lock_file_or_folder_that_is_a_link_is_never_followed() {
         .run(&["build", "a.toml", "--formats", "md"])
         .expect_code(0);
     assert_eq!(sandbox.read("elsewhere/.policypack-keep.tmp"), "not ours");
+}
+
+#[test]
+fn a_fifo_manifest_or_lock_never_hangs_a_build() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
+    for (fifo, expected) in [("out/.policypack.lock", 2), ("out/manifest.json", 0)] {
+        let status = Command::new("mkfifo")
+            .arg(sandbox.path().join(fifo))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let child = spawn(&sandbox, &["build", "a.toml", "--formats", "md"]);
+        let (code, _, stderr) = finish(child, Duration::from_secs(10));
+        assert_eq!(code, expected, "{fifo}: {stderr}");
+        let _ = std::fs::remove_file(sandbox.path().join(fifo));
+    }
+}
+
+#[test]
+fn templates_cannot_loop_for_ever_or_read_the_environment() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    for (template, shows) in [
+        (
+            "{% for i in range(end=20000000) %}ab{% endfor %}\n",
+            "`range` is not available",
+        ),
+        (
+            "{{ get_env(name=\"HOME\") }}\n",
+            "`get_env` is not available",
+        ),
+    ] {
+        sandbox.write("t/zero-tolerance-notice.md", template);
+        let child = spawn(
+            &sandbox,
+            &[
+                "build",
+                "a.toml",
+                "--templates",
+                "t",
+                "--docs",
+                "notice",
+                "--formats",
+                "md",
+            ],
+        );
+        let (code, _, stderr) = finish(child, Duration::from_secs(20));
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("t/zero-tolerance-notice.md:1:"), "{stderr}");
+        assert!(stderr.contains(shows), "{stderr}");
+    }
+}
+
+#[test]
+fn an_output_changed_since_it_was_recorded_is_made_again() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md"])
+        .expect_code(0);
+    let leaflet = "out/ashfield-medical-centre/complaints-leaflet.md";
+    let original = sandbox.read(leaflet);
+    // As a build that could not record what it wrote would leave it.
+    std::thread::sleep(Duration::from_millis(20));
+    sandbox.write(leaflet, &original.replace("Jane Smith", "Mallory Evil"));
+    let run = sandbox.run(&["build", "a.toml", "--formats", "md"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout().contains("complaints-leaflet"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(sandbox.read(leaflet), original);
+    let status = sandbox.run(&["status", "a.toml"]);
+    assert!(status.stdout().contains("current"), "{}", status.stdout());
+}
+
+#[test]
+fn extends_names_a_config_file_in_a_short_chain() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    sandbox.write(
+        "env.toml",
+        &format!("extends = \"/proc/self/environ\"\n{config}"),
+    );
+    let run = sandbox.run(&["check", "env.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("\"/proc/self/environ\" is not a config file"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!run.stderr().contains("PATH="), "{}", run.stderr());
+    for i in 0..10 {
+        sandbox.write(
+            &format!("c{i}.toml"),
+            &format!("extends = \"c{}.toml\"\n", i + 1),
+        );
+    }
+    sandbox.write("c10.toml", &config);
+    let run = sandbox.run(&["check", "c0.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("more than 8 files long"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn an_endless_csv_line_and_a_png_without_its_header_are_refused() {
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.path().join("zeros.csv"), vec![0u8; 20_000_000]).unwrap();
+    let child = spawn(
+        &sandbox,
+        &["import", "epraccur", "zeros.csv", "--into", "c"],
+    );
+    let (code, _, stderr) = finish(child, Duration::from_secs(10));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("a line longer than 16 MB"), "{stderr}");
+
+    let config = example("ashfield-medical-centre.toml")
+        .replace("[branding]\n", "[branding]\nlogo = \"logo.png\"\n");
+    sandbox.write("a.toml", &config);
+    let mut png = png_header(100, 100);
+    png[12..16].copy_from_slice(b"aaaa");
+    std::fs::write(sandbox.path().join("logo.png"), png).unwrap();
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("is not a PNG or JPEG image"),
+        "{}",
+        run.stderr()
+    );
 }
