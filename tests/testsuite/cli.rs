@@ -498,19 +498,6 @@ fn a_nation_file_with_an_unsourced_fact_is_refused() {
     );
 }
 
-/// Runs `policypack ARGS` through `sh` with the given umask.
-fn run_with_umask(sandbox: &Sandbox, umask: &str, args: &str) -> std::process::Output {
-    let bin = assert_cmd::cargo::cargo_bin("policypack");
-    std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("umask {umask} && exec '{}' {args}", bin.display()))
-        .current_dir(sandbox.path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .output()
-        .unwrap()
-}
-
 /// The permission bits of every file below `dir`.
 fn modes(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u32)> {
     use std::os::unix::fs::PermissionsExt as _;
@@ -534,13 +521,18 @@ fn outputs_are_readable_under_the_users_umask() {
     let csv = repo().join("tests/fixtures/ods/epraccur-small.csv");
     for (umask, expected) in [("022", 0o644), ("077", 0o600)] {
         let out = format!("out{umask}");
-        let build = run_with_umask(&sandbox, umask, &format!("build a.toml -o {out} --zip"));
+        let with_umask = |args: &str| {
+            sandbox
+                .shell(&format!("umask {umask} && exec \"$POLICYPACK\" {args}"))
+                .output()
+                .unwrap()
+        };
+        let build = with_umask(&format!("build a.toml -o {out} --zip"));
         assert!(build.status.success(), "{build:?}");
-        let import = run_with_umask(
-            &sandbox,
-            umask,
-            &format!("import epraccur '{}' --into configs{umask}", csv.display()),
-        );
+        let import = with_umask(&format!(
+            "import epraccur '{}' --into configs{umask}",
+            csv.display()
+        ));
         assert_eq!(
             import.status.code(),
             Some(1),

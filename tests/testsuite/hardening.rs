@@ -258,8 +258,9 @@ fn inputs_that_never_end_are_refused_quickly() {
                 "out-t",
             ],
         );
+        // Nothing there is a template: the built-in ones are used.
         let (code, _, stderr) = finish(child, Duration::from_secs(20));
-        assert!(code == 0 || code == 2, "{folder}: {code} {stderr}");
+        assert_eq!(code, 0, "{folder}: {stderr}");
     }
     // A template that is a link to a device is refused, naming it.
     std::os::unix::fs::symlink(
@@ -295,6 +296,12 @@ fn sigterm_and_sigint_stop_a_waiting_build_with_their_exit_codes() {
     assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
 }
 
+/// The English example with `branding.logo` set.
+fn with_logo(file: &str) -> String {
+    example("ashfield-medical-centre.toml")
+        .replace("[branding]\n", &format!("[branding]\nlogo = \"{file}\"\n"))
+}
+
 /// A PNG header claiming `width` × `height` pixels (nothing decodes it).
 fn png_header(width: u32, height: u32) -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
@@ -308,9 +315,7 @@ fn png_header(width: u32, height: u32) -> Vec<u8> {
 #[test]
 fn logos_too_large_to_print_are_refused_by_check() {
     let sandbox = Sandbox::new();
-    let config = example("ashfield-medical-centre.toml")
-        .replace("[branding]\n", "[branding]\nlogo = \"logo.png\"\n");
-    sandbox.write("a.toml", &config);
+    sandbox.write("a.toml", &with_logo("logo.png"));
     std::fs::write(sandbox.path().join("logo.png"), png_header(20_000, 20_000)).unwrap();
     let run = sandbox.run(&["check", "a.toml"]);
     run.expect_code(1);
@@ -432,15 +437,11 @@ fn a_full_disk_is_reported_practice_by_practice_and_records_only_what_was_writte
     std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
     std::fs::create_dir_all(sandbox.path().join("seen")).unwrap();
     // A 900 KB disk, in a mount namespace of its own (root, as in CI).
-    let script = format!(
-        "mount -t tmpfs -o size=900k tmpfs out || exit 99
-         '{bin}' build cfg -o out --jobs 1 >seen/stdout 2>seen/stderr; echo $? >seen/code
-         cp -r out seen/out; find out -type d -empty >seen/empty",
-        bin = assert_cmd::cargo::cargo_bin("policypack").display()
-    );
-    let status = Command::new("unshare")
-        .args(["-rm", "sh", "-c", &script])
-        .current_dir(sandbox.path())
+    let script = "mount -t tmpfs -o size=900k tmpfs out || exit 99
+         \"$POLICYPACK\" build cfg -o out --jobs 1 >seen/stdout 2>seen/stderr; echo $? >seen/code
+         cp -r out seen/out; find out -type d -empty >seen/empty";
+    let status = sandbox
+        .shell(&format!("exec unshare -rm sh -c '{script}'"))
         .status()
         .expect("unshare runs");
     assert_ne!(status.code(), Some(99), "cannot mount a small tmpfs here");
@@ -541,13 +542,8 @@ fn import_refuses_rows_check_would_refuse_and_streams_big_files() {
             .unwrap();
         }
     }
-    let script = format!(
-        "ulimit -v 450000 && exec '{}' import epraccur big.csv --into none --commissioner XXX",
-        assert_cmd::cargo::cargo_bin("policypack").display()
-    );
-    let child = Command::new("sh")
-        .args(["-c", &script])
-        .current_dir(sandbox.path())
+    let child = sandbox
+        .shell("ulimit -v 450000 && exec \"$POLICYPACK\" import epraccur big.csv --into none --commissioner XXX")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -745,9 +741,7 @@ fn an_endless_csv_line_and_a_png_without_its_header_are_refused() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("a line longer than 16 MB"), "{stderr}");
 
-    let config = example("ashfield-medical-centre.toml")
-        .replace("[branding]\n", "[branding]\nlogo = \"logo.png\"\n");
-    sandbox.write("a.toml", &config);
+    sandbox.write("a.toml", &with_logo("logo.png"));
     let mut png = png_header(100, 100);
     png[12..16].copy_from_slice(b"aaaa");
     std::fs::write(sandbox.path().join("logo.png"), png).unwrap();

@@ -54,6 +54,20 @@ impl Sandbox {
         }
     }
 
+    /// `sh -c SCRIPT` in the sandbox with a clean environment, for what
+    /// needs a shell (a umask, a memory limit, one stream for stdout and
+    /// stderr); the script finds the binary as `"$POLICYPACK"`.
+    pub fn shell(&self, script: &str) -> std::process::Command {
+        let mut command = std::process::Command::new("sh");
+        command
+            .args(["-c", script])
+            .current_dir(self.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("POLICYPACK", assert_cmd::cargo::cargo_bin("policypack"));
+        command
+    }
+
     /// Writes a file into the sandbox, creating folders.
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.path().join(name);

@@ -221,16 +221,8 @@ fn build_prints_its_summary_after_the_problems() {
             .replace("postcode = \"DN5 0AA\"", "postcode = \"nope\""),
     );
     // One stream, as a terminal shows it.
-    let bin = assert_cmd::cargo::cargo_bin("policypack");
-    let output = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "'{}' build ok.toml bad.toml --formats md 2>&1",
-            bin.display()
-        ))
-        .current_dir(sandbox.path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    let output = sandbox
+        .shell("\"$POLICYPACK\" build ok.toml bad.toml --formats md 2>&1")
         .output()
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
