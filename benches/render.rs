@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use policypack::cli::Format;
 use policypack::content::{self, DocKind, Templates};
+use policypack::document::Model;
 use policypack::pack::build::{BuildOptions, render_practice};
+use policypack::render::{self, EditionName, Format, Input, Presentation};
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("practice-configs/ashfield-medical-centre.toml")
@@ -19,10 +20,19 @@ fn bench(c: &mut Criterion) {
     let practice = policypack::config::load(&example()).expect("example config is valid");
     let templates = Templates::load(None).expect("built-in templates load");
 
+    let presentation = Presentation::of(&practice).unwrap();
     c.bench_function("handbook_pdf", |b| {
         b.iter(|| {
             let doc = content::render(&practice, DocKind::Handbook, &templates).unwrap();
-            policypack::pdf::render(&doc, &practice, None).unwrap()
+            let model = Model::of(&doc).unwrap();
+            let input = Input {
+                doc: &doc,
+                model: &model,
+                presentation: &presentation,
+                edition: EditionName::Standard.edition(),
+                templates: &templates,
+            };
+            render::render(Format::Pdf, &input).unwrap()
         })
     });
 
@@ -30,6 +40,7 @@ fn bench(c: &mut Criterion) {
         out: PathBuf::from("unused"),
         docs: DocKind::ALL.to_vec(),
         formats: Format::DEFAULT.to_vec(),
+        editions: vec![EditionName::Standard, EditionName::LargePrint],
         templates: None,
         force: true,
         zip: false,

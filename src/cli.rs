@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Nation;
 use crate::content::DocKind;
+use crate::render::{EditionName, Format};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -167,6 +168,10 @@ pub struct BuildArgs {
     /// Formats to write, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = Format::DEFAULT)]
     pub formats: Vec<Format>,
+    /// Editions to write, comma-separated: large-print adds
+    /// <document>.large-print.pdf and .docx for the notice and the leaflet.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [EditionName::Standard])]
+    pub editions: Vec<EditionName>,
     /// A folder of templates that override the built-in ones file by file.
     #[arg(long)]
     pub templates: Option<PathBuf>,
@@ -231,30 +236,4 @@ pub struct ImportEpraccurArgs {
     /// Refresh the ODS keys of configs that exist, keeping every other key and comment.
     #[arg(long)]
     pub update: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]
-pub enum Format {
-    Md,
-    Html,
-    Pdf,
-}
-
-impl Format {
-    pub const DEFAULT: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
-    pub const ALL: [Format; 3] = [Format::Md, Format::Html, Format::Pdf];
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Md => "md",
-            Format::Html => "html",
-            Format::Pdf => "pdf",
-        }
-    }
-}
-
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.extension())
-    }
 }

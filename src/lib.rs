@@ -7,13 +7,13 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod document;
 pub mod fonts;
-pub mod html;
 pub mod import;
 pub mod input;
 pub mod markdown;
 pub mod pack;
-pub mod pdf;
+pub mod render;
 
 /// How a command ended, when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use policypack::cli::Format;
+use policypack::render::{EditionName, Format};
 use policypack::content::{DocKind, Templates};
 use policypack::pack::build::{BuildOptions, render_practice};
 
@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
         out: PathBuf::from("unused"),
         docs: DocKind::ALL.to_vec(),
         formats: Format::ALL.to_vec(),
+        editions: vec![EditionName::Standard, EditionName::LargePrint],
         templates: None,
         force: true,
         zip: false,

@@ -14,6 +14,9 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let mut formats = args.formats.clone();
     formats.sort();
     formats.dedup();
+    let mut editions = args.editions.clone();
+    editions.sort();
+    editions.dedup();
     let mut docs = args.docs.clone();
     docs.sort();
     docs.dedup();
@@ -29,6 +32,7 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             out: args.out.clone(),
             docs,
             formats,
+            editions,
             templates: args.templates.clone(),
             force: args.force,
             zip: args.zip,

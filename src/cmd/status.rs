@@ -14,9 +14,10 @@ use crate::cli::{GlobalArgs, MessageFormat, StatusArgs};
 use crate::config::Practice;
 use crate::content::Templates;
 use crate::content::context::long_date;
-use crate::pack::build::{inputs_fingerprint, practice_fingerprint};
+use crate::pack::build::Fingerprints;
 use crate::pack::manifest::Manifest;
 use crate::pack::{discover, report};
+use crate::render::Presentation;
 
 /// Whether a practice's outputs match its inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,10 +124,12 @@ fn outputs_state(
     let Some(entry) = manifest.practices.get(&practice.slug) else {
         return Outputs::NotBuilt;
     };
-    let logo = practice.logo.as_ref().and_then(|p| std::fs::read(p).ok());
-    let inputs = inputs_fingerprint(templates, logo.as_deref());
+    // A logo that cannot be read now cannot be built either.
+    let Ok(presentation) = Presentation::of(practice) else {
+        return Outputs::Stale;
+    };
     let config = serde_json::to_value(&practice.config).unwrap_or_default();
-    let fp = practice_fingerprint(&inputs, &config);
+    let fp = Fingerprints::of(templates, &presentation, &config).practice;
     let present = entry
         .files
         .iter()

@@ -66,6 +66,53 @@ pub struct Document {
     pub kind: DocKind,
     pub title: String,
     pub markdown: String,
+    /// Stretches of `markdown` in a language other than English (the Welsh
+    /// half of a bilingual notice), as byte ranges with their language tag.
+    pub other_languages: Vec<(std::ops::Range<usize>, &'static str)>,
+}
+
+/// A stretch of a document's Markdown and its language (`None`: English).
+pub struct Part<'a> {
+    pub lang: Option<&'static str>,
+    pub markdown: &'a str,
+}
+
+impl Document {
+    /// An English document.
+    pub fn new(kind: DocKind, markdown: String) -> Document {
+        Document {
+            kind,
+            title: kind.title().to_string(),
+            markdown,
+            other_languages: Vec::new(),
+        }
+    }
+
+    /// The Markdown in stretches of one language each, in order.
+    pub fn parts(&self) -> Vec<Part<'_>> {
+        let mut parts = Vec::new();
+        let mut at = 0;
+        for (range, lang) in &self.other_languages {
+            if range.start > at {
+                parts.push(Part {
+                    lang: None,
+                    markdown: &self.markdown[at..range.start],
+                });
+            }
+            parts.push(Part {
+                lang: Some(lang),
+                markdown: &self.markdown[range.clone()],
+            });
+            at = range.end;
+        }
+        if at < self.markdown.len() || parts.is_empty() {
+            parts.push(Part {
+                lang: None,
+                markdown: &self.markdown[at..],
+            });
+        }
+        parts
+    }
 }
 
 /// Renders one document of a practice.
@@ -85,11 +132,7 @@ pub fn render(
             .problem(&kind.template(), Some(&dest), message)
             .into());
     }
-    Ok(Document {
-        kind,
-        title: kind.title().to_string(),
-        markdown,
-    })
+    Ok(Document::new(kind, markdown))
 }
 
 /// The first link or image whose address is not https, http, mailto, tel

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::fingerprint;
 use super::manifest::{FileEntry, PracticeEntry};
-use crate::cli::Format;
 use crate::config::Practice;
 use crate::content::{self, DocKind, Document, Templates};
+use crate::document::Model;
+use crate::render::{self, Edition, EditionName, Format, Input, Presentation};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -21,12 +21,28 @@ pub struct BuildOptions {
     pub out: PathBuf,
     pub docs: Vec<DocKind>,
     pub formats: Vec<Format>,
+    pub editions: Vec<EditionName>,
     /// `--templates`: wins over a config's own `templates`.
     pub templates: Option<PathBuf>,
     /// Rebuild even what has not changed.
     pub force: bool,
     /// Also write `OUT/<slug>.zip`.
     pub zip: bool,
+}
+
+impl BuildOptions {
+    /// Every (edition, format) a document of `kind` is written in.
+    pub fn outputs(&self, kind: DocKind) -> impl Iterator<Item = (&'static Edition, Format)> + '_ {
+        self.editions
+            .iter()
+            .map(|name| name.edition())
+            .flat_map(move |edition| {
+                self.formats
+                    .iter()
+                    .filter(move |&&format| edition.makes(kind, format))
+                    .map(move |&format| (edition, format))
+            })
+    }
 }
 
 /// One output file, rendered and ready to write.
@@ -42,51 +58,48 @@ pub fn render_practice(
     options: &BuildOptions,
 ) -> anyhow::Result<Vec<Output>> {
     let folder = options.out.join(&practice.slug);
-    let logo = practice.logo.as_deref().map(Logo::read).transpose()?;
+    let presentation = Presentation::of(practice)?;
     let mut outputs = Vec::new();
     for &kind in &options.docs {
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
         }
         let doc = content::render(practice, kind, templates)?;
+        let wanted: Vec<_> = options.outputs(kind).collect();
         outputs.extend(render_document(
             &doc,
-            practice,
+            &presentation,
             templates,
-            logo.as_ref(),
             &folder,
-            &options.formats,
+            &wanted,
         )?);
     }
     Ok(outputs)
 }
 
-/// One document in every requested format.
+/// One document in every requested edition and format. The Markdown is
+/// read into the document model once, for all of them.
 fn render_document(
     doc: &Document,
-    practice: &Practice,
+    presentation: &Presentation,
     templates: &Templates,
-    logo: Option<&Logo>,
     folder: &Path,
-    formats: &[Format],
+    wanted: &[(&'static Edition, Format)],
 ) -> anyhow::Result<Vec<Output>> {
-    let kind = doc.kind;
-    formats
+    let model = Model::of(doc)?;
+    wanted
         .iter()
-        .map(|&format| {
-            let bytes = match format {
-                Format::Md => doc.markdown.clone().into_bytes(),
-                Format::Html => {
-                    crate::html::render(doc, practice, templates, logo.map(|l| l.data_uri.as_str()))
-                        .with_context(|| format!("{kind}: cannot make the HTML"))?
-                        .into_bytes()
-                }
-                Format::Pdf => crate::pdf::render(doc, practice, logo.map(|l| &l.image))
-                    .with_context(|| format!("{kind}: cannot make the PDF"))?,
+        .map(|&(edition, format)| {
+            let input = Input {
+                doc,
+                model: &model,
+                presentation,
+                edition,
+                templates,
             };
             Ok(Output {
-                path: folder.join(format!("{}.{}", kind.stem(), format.extension())),
-                bytes,
+                path: folder.join(format.file_name(doc.kind, edition)),
+                bytes: render::render(format, &input)?,
             })
         })
         .collect()
@@ -119,16 +132,16 @@ pub fn build_practice(
     previous: Option<&PracticeEntry>,
     options: &BuildOptions,
 ) -> anyhow::Result<Built> {
-    let logo = practice.logo.as_deref().map(Logo::read).transpose()?;
+    let presentation = Presentation::of(practice)?;
     let config = serde_json::to_value(&practice.config).context("config as JSON")?;
     let values = fingerprint::flatten(&config);
-    let inputs = inputs_fingerprint(templates, logo.as_ref().map(|l| l.bytes.as_slice()));
-    let practice_fp = practice_fingerprint(&inputs, &config);
+    let fps = Fingerprints::of(templates, &presentation, &config);
+    let practice_fp = fps.practice.clone();
     let out = &options.out;
     let folder = out.join(&practice.slug);
     let zip_path = out.join(format!("{}.zip", practice.slug));
-    let path_of = |kind: DocKind, format: Format| {
-        format!("{}/{}.{}", practice.slug, kind.stem(), format.extension())
+    let path_of = |kind: DocKind, edition: &Edition, format: Format| {
+        format!("{}/{}", practice.slug, format.file_name(kind, edition))
     };
     // A file can be kept when the last build recorded it from this
     // fingerprint and it is still there.
@@ -154,9 +167,8 @@ pub fn build_practice(
             let fp = previous.and_then(|p| p.documents.get(kind.stem()));
             fp.is_some_and(|fp| {
                 options
-                    .formats
-                    .iter()
-                    .all(|&format| kept(&path_of(kind, format), fp).is_some())
+                    .outputs(kind)
+                    .all(|(edition, format)| kept(&path_of(kind, edition, format), fp).is_some())
             })
         })
         && (!options.zip || kept(&format!("{}.zip", practice.slug), &practice_fp).is_some());
@@ -174,19 +186,6 @@ pub fn build_practice(
         });
     }
 
-    // What the HTML and PDF show besides the Markdown.
-    let c = &practice.config.practice;
-    let presentation = serde_json::json!([
-        c.name,
-        c.phone,
-        c.website,
-        c.complaints_page,
-        practice.accent_colour,
-        practice.issued.to_string(),
-        practice.review_due.to_string(),
-        practice.config.policy.version,
-    ])
-    .to_string();
     // Entries of documents and formats this build does not make stay as they were.
     let mut documents = previous.map(|p| p.documents.clone()).unwrap_or_default();
     let mut files: BTreeMap<String, FileEntry> = previous
@@ -204,23 +203,14 @@ pub fn build_practice(
             anyhow::bail!("interrupted");
         }
         let doc = content::render(practice, kind, templates)?;
-        let doc_fp = fingerprint::hash([
-            inputs.as_bytes(),
-            presentation.as_bytes(),
-            kind.stem().as_bytes(),
-            doc.markdown.as_bytes(),
-        ]);
-        let missing: Vec<Format> = options
-            .formats
-            .iter()
-            .copied()
-            .filter(|&format| kept(&path_of(kind, format), &doc_fp).is_none())
+        let doc_fp = fps.document(&doc);
+        let missing: Vec<_> = options
+            .outputs(kind)
+            .filter(|&(edition, format)| kept(&path_of(kind, edition, format), &doc_fp).is_none())
             .collect();
         if !missing.is_empty() {
             rewritten.push(kind);
-            for output in
-                render_document(&doc, practice, templates, logo.as_ref(), &folder, &missing)?
-            {
+            for output in render_document(&doc, &presentation, templates, &folder, &missing)? {
                 outputs.push((output, doc_fp.clone()));
             }
         }
@@ -287,23 +277,49 @@ pub fn build_practice(
     })
 }
 
-/// What every output of a practice depends on besides its config: the
-/// tool, the templates and nation facts, the fonts and the logo.
-pub fn inputs_fingerprint(templates: &Templates, logo: Option<&[u8]>) -> String {
-    let logo_hash = logo
-        .map(|bytes| fingerprint::hash([bytes]))
-        .unwrap_or_default();
-    fingerprint::hash([
-        env!("CARGO_PKG_VERSION").as_bytes(),
-        templates.fingerprint().as_bytes(),
-        crate::pdf::text::fonts_fingerprint().as_bytes(),
-        logo_hash.as_bytes(),
-    ])
+/// The hashes that decide what needs building.
+pub struct Fingerprints {
+    /// The tool, the templates and nation facts, and the fonts.
+    inputs: String,
+    /// Everything renderers show besides the Markdown ([`Presentation`]).
+    presentation: String,
+    /// The practice's: unchanged means nothing of it needs building.
+    pub practice: String,
 }
 
-/// The practice's fingerprint: unchanged means nothing of it needs building.
-pub fn practice_fingerprint(inputs: &str, config: &serde_json::Value) -> String {
-    fingerprint::hash([inputs.as_bytes(), config.to_string().as_bytes()])
+impl Fingerprints {
+    pub fn of(
+        templates: &Templates,
+        presentation: &Presentation,
+        config: &serde_json::Value,
+    ) -> Fingerprints {
+        let inputs = fingerprint::hash([
+            env!("CARGO_PKG_VERSION").as_bytes(),
+            templates.fingerprint().as_bytes(),
+            crate::render::pdf::text::fonts_fingerprint().as_bytes(),
+        ]);
+        let presentation = presentation.fingerprint();
+        let practice = fingerprint::hash([
+            inputs.as_bytes(),
+            presentation.as_bytes(),
+            config.to_string().as_bytes(),
+        ]);
+        Fingerprints {
+            inputs,
+            presentation,
+            practice,
+        }
+    }
+
+    /// A document's: unchanged means none of its files need rewriting.
+    pub fn document(&self, doc: &Document) -> String {
+        fingerprint::hash([
+            self.inputs.as_bytes(),
+            self.presentation.as_bytes(),
+            doc.kind.stem().as_bytes(),
+            doc.markdown.as_bytes(),
+        ])
+    }
 }
 
 fn file_entry(out: &Path, path: &Path, bytes: &[u8], fingerprint: &str) -> FileEntry {
@@ -316,43 +332,6 @@ fn file_entry(out: &Path, path: &Path, bytes: &[u8], fingerprint: &str) -> FileE
         modified: std::fs::symlink_metadata(path)
             .ok()
             .and_then(|meta| super::manifest::modified_nanos(&meta)),
-    }
-}
-
-/// A practice's logo, read once and prepared for every format.
-struct Logo {
-    bytes: Vec<u8>,
-    data_uri: String,
-    image: krilla::image::Image,
-}
-
-impl Logo {
-    fn read(path: &Path) -> anyhow::Result<Logo> {
-        // Checked again here: the file may have changed since it was checked.
-        let bytes = crate::config::read_logo(path)
-            .map_err(|problem| anyhow::anyhow!("{}; {}", problem.message, problem.hint))?;
-        let png = bytes.starts_with(b"\x89PNG");
-        let mime = if png { "image/png" } else { "image/jpeg" };
-        let data_uri = format!(
-            "data:{mime};base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(&bytes)
-        );
-        let image = if png {
-            krilla::image::Image::from_png(bytes.clone().into(), true)
-        } else {
-            krilla::image::Image::from_jpeg(bytes.clone().into(), true)
-        }
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "the logo {} cannot be read as an image: {e}",
-                path.display()
-            )
-        })?;
-        Ok(Logo {
-            bytes,
-            data_uri,
-            image,
-        })
     }
 }
 

@@ -8,8 +8,9 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use crate::cli::Format;
 use crate::content::DocKind;
+use crate::render::{EditionName, Format};
+use clap::ValueEnum as _;
 
 pub const FILE_NAME: &str = "manifest.json";
 
@@ -25,13 +26,13 @@ pub fn is_output_of(slug: &str, path: &str) -> bool {
     else {
         return false;
     };
-    let Some((stem, extension)) = name.split_once('.') else {
-        return false;
-    };
-    DocKind::ALL.iter().any(|kind| kind.stem() == stem)
-        && Format::ALL
-            .iter()
-            .any(|format| format.extension() == extension)
+    DocKind::ALL.iter().any(|&kind| {
+        Format::ALL.iter().any(|&format| {
+            EditionName::value_variants()
+                .iter()
+                .any(|edition| format.file_name(kind, edition.edition()) == name)
+        })
+    })
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]

@@ -7,9 +7,9 @@ use std::rc::Rc;
 use krilla::tagging::{ArtifactType, Tag};
 use qrcode::{Color, EcLevel, QrCode};
 
-use super::blocks::Span;
 use super::layout::{Content, Draw, Node, Typesetter, lines_draws, plain};
 use super::text::TextStyle;
+use crate::document::Span;
 
 /// The QR code's side, quiet zone included: about 30 mm.
 const QR_SIZE: f32 = 84.0;
@@ -31,10 +31,8 @@ impl Typesetter<'_> {
         let caption = [
             plain("Scan the code with your phone camera, or go to "),
             Span {
-                text: shown.to_string(),
-                bold: false,
-                italic: false,
                 link: Some(link),
+                ..Span::plain(shown)
             },
         ];
         let style = TextStyle {
@@ -109,11 +107,12 @@ impl Typesetter<'_> {
     pub fn footers(&mut self, left: &str) {
         let total = self.pages.len();
         let style = TextStyle {
-            size: 8.5,
+            size: self.theme.footer(),
             bold: false,
             rgb: self.theme.muted,
             link_rgb: self.theme.muted,
             leading: 1.25,
+            underline_links: false,
         };
         let top = self.geo.height - self.geo.bottom + 14.0;
         let x = self.geo.margin;

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use krilla::tagging::{ArtifactType, ListNumbering, Tag};
 
-use super::blocks::Block;
 use super::layout::{Content, Draw, Mark, Node, Typesetter, plain};
+use crate::document::Block;
 
 impl Typesetter<'_> {
     pub(super) fn list(

@@ -23,7 +23,6 @@ use krilla::tagging::{Artifact, ContentTag, Identifier, SpanTag, TagGroup, TagTr
 use krilla::{Document, SerializeSettings};
 
 use super::layout::{Content, Draw, Geometry, Heading, Laid, Node};
-use crate::markdown::HeadingIds;
 
 /// What the PDF says about itself.
 pub struct Meta {
@@ -186,11 +185,10 @@ fn to_krilla(
 
 /// Each heading's anchor, as the HTML has it, and where it is in the PDF.
 fn anchors(headings: &[Heading], geo: Geometry) -> HashMap<String, NamedDestination> {
-    let mut ids = HeadingIds::default();
     headings
         .iter()
         .map(|heading| {
-            let id = ids.next(&heading.title);
+            let id = heading.id.clone();
             let place = XyzDestination::new(heading.page, Point::from_xy(geo.margin, heading.y));
             (id.clone(), NamedDestination::new(id, place))
         })

@@ -12,33 +12,15 @@ use std::sync::Arc;
 
 use krilla::tagging::{ArtifactType, Tag, TagKind};
 
-use super::blocks::{Block, Span};
 use super::text::{Line, Lines, Run, TextContext, TextStyle};
+use crate::document::{Block, Span};
+use crate::render::edition::Edition;
 
-/// A4 in points, with 18 mm margins and room for the footer.
-#[derive(Debug, Clone, Copy)]
-pub struct Geometry {
-    pub width: f32,
-    pub height: f32,
-    pub margin: f32,
-    pub bottom: f32,
-}
-
-pub const A4: Geometry = Geometry {
-    width: 595.28,
-    height: 841.89,
-    margin: 51.0,
-    bottom: 68.0,
-};
-
-impl Geometry {
-    pub fn content_width(&self) -> f32 {
-        self.width - 2.0 * self.margin
-    }
-}
+pub use crate::render::edition::Geometry;
 
 /// Colours and sizes of a document. `size` is the body text size; the
-/// notice shrinks `size` and `space` until it fits its one page.
+/// notice shrinks `size` and `space` until it fits its one page. The
+/// proportions come from the edition.
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub size: f32,
@@ -46,6 +28,7 @@ pub struct Theme {
     pub text: [u8; 3],
     pub accent: [u8; 3],
     pub muted: [u8; 3],
+    pub edition: &'static Edition,
 }
 
 impl Theme {
@@ -55,15 +38,14 @@ impl Theme {
             bold: false,
             rgb: self.text,
             link_rgb: self.accent,
-            leading: 1.35,
+            leading: self.edition.leading,
+            underline_links: self.edition.underline_links,
         }
     }
 
     fn heading(&self, level: u8) -> TextStyle {
         let factor = match level {
-            1 => 2.0,
-            2 => 1.4,
-            3 => 1.15,
+            1..=3 => self.edition.heading_scale[usize::from(level) - 1],
             _ => 1.0,
         };
         TextStyle {
@@ -71,8 +53,14 @@ impl Theme {
             bold: true,
             rgb: self.accent,
             link_rgb: self.accent,
-            leading: 1.2,
+            leading: self.edition.heading_leading,
+            underline_links: self.edition.underline_links,
         }
+    }
+
+    /// The footer's size: the edition's, never more than the body's.
+    pub fn footer(&self) -> f32 {
+        self.edition.footer_size(self.size)
     }
 
     /// The accent mixed with white: a tint for table headers.
@@ -145,6 +133,8 @@ pub struct Annot {
 
 pub struct Heading {
     pub level: u8,
+    /// The anchor `#links` use, from the document model.
+    pub id: String,
     pub title: String,
     pub page: usize,
     pub y: f32,
@@ -307,18 +297,20 @@ impl<'a> Typesetter<'a> {
         let rest = &blocks[i + 1..];
         let next = rest.first();
         match block {
-            Block::Heading { level, spans } => self.heading(*level, spans, x, width, rest, out),
+            Block::Heading { level, id, spans } => {
+                self.heading(*level, id, spans, x, width, rest, out)
+            }
             Block::Paragraph(spans) => {
                 let lines = self.lines(spans, &self.theme.body(), width);
                 out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
                 self.y += self.theme.size * 0.6 * self.theme.space;
             }
-            Block::List { start, items } => {
+            Block::List { start, items, .. } => {
                 out.push(self.list(*start, items, x, width));
                 self.y += self.theme.size * 0.35 * self.theme.space;
             }
             Block::Quote(inner) => out.push(self.quote(inner, x, width)),
-            Block::Table { header, rows } => out.push(self.table(header, rows, x, width)),
+            Block::Table { header, rows, .. } => out.push(self.table(header, rows, x, width)),
             // A rule just before a top-level heading starts a new page
             // in print (the handbook's log, checklist and appendix
             // each get their own sheet); elsewhere it is a line.
@@ -329,6 +321,12 @@ impl<'a> Typesetter<'a> {
             }
             Block::Rule => self.rule(x, width),
             Block::Qr { url } => self.qr(url, x, width, out),
+            Block::Part { lang, blocks } => {
+                let mut kids = Vec::new();
+                self.blocks(blocks, x, width, &mut kids);
+                let tag = Tag::Div.with_lang(Some(lang.clone()));
+                out.push(Node::Group(tag.into(), kids));
+            }
         }
     }
 
@@ -435,9 +433,11 @@ impl<'a> Typesetter<'a> {
         self.y += line.height;
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn heading(
         &mut self,
         level: u8,
+        id: &str,
         spans: &[Span],
         x: f32,
         width: f32,
@@ -462,6 +462,7 @@ impl<'a> Typesetter<'a> {
         let title: String = lines.text.to_string();
         self.headings.push(Heading {
             level,
+            id: id.to_string(),
             title: title.clone(),
             page: self.page(),
             y: self.y,
@@ -501,7 +502,7 @@ impl<'a> Typesetter<'a> {
             Some(Block::List { .. } | Block::Quote(_)) => 2.0 * line,
             Some(Block::Table { .. }) => 3.0 * line + 12.0,
             Some(Block::Qr { .. }) => 110.0,
-            Some(Block::Heading { level, spans }) => {
+            Some(Block::Heading { level, spans, .. }) => {
                 let style = self.theme.heading(*level);
                 let heading = self.lines(spans, &style, width).height();
                 let space = self.theme.size * (0.7 + 0.45) * self.theme.space;
@@ -551,12 +552,7 @@ pub fn lines_draws(lines: &Lines, x: f32, mut y: f32) -> Vec<Draw> {
 }
 
 pub fn plain(text: &str) -> Span {
-    Span {
-        text: text.to_string(),
-        bold: false,
-        italic: false,
-        link: None,
-    }
+    Span::plain(text)
 }
 
 /// What a screen reader says for a link.

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use krilla::tagging::{ArtifactType, TableHeaderScope, Tag};
 
-use super::blocks::Span;
 use super::layout::{Content, Draw, Node, Typesetter, lines_draws};
+use crate::document::Span;
 use std::rc::Rc;
 
 use super::text::{Lines, TextStyle};

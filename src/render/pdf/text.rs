@@ -18,7 +18,7 @@ use parley::{
     LineHeight, PositionedLayoutItem, StyleProperty,
 };
 
-use super::blocks::Span;
+use crate::document::Span;
 
 use crate::fonts::{FACES, FAMILY};
 
@@ -52,6 +52,8 @@ pub struct TextStyle {
     pub link_rgb: [u8; 3],
     /// Line height as a multiple of the size.
     pub leading: f32,
+    /// Links are underlined (besides their colour).
+    pub underline_links: bool,
 }
 
 /// One glyph run, positioned relative to its line's left edge and baseline.
@@ -171,7 +173,11 @@ impl TextContext {
                     link: Some(link as u32),
                 };
                 builder.push(StyleProperty::Brush(ink), range.clone());
-                builder.push(StyleProperty::Underline(true), range.clone());
+                if style.underline_links {
+                    builder.push(StyleProperty::Underline(true), range.clone());
+                } else {
+                    builder.push(StyleProperty::FontWeight(FontWeight::BOLD), range.clone());
+                }
             }
         }
         let mut layout = builder.build(&text);
@@ -274,12 +280,7 @@ mod tests {
     use super::*;
 
     fn span(text: &str) -> Span {
-        Span {
-            text: text.into(),
-            bold: false,
-            italic: false,
-            link: None,
-        }
+        Span::plain(text)
     }
 
     const STYLE: TextStyle = TextStyle {
@@ -288,6 +289,7 @@ mod tests {
         rgb: [0; 3],
         link_rgb: [0; 3],
         leading: 1.3,
+        underline_links: true,
     };
 
     #[test]

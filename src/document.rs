@@ -1,0 +1,501 @@
+//! The document model: a [`Document`]'s Markdown parsed once into blocks
+//! of styled text spans, with every heading's anchor and every link target.
+//! Every renderer (HTML, PDF, Word) reads this and nothing else of the
+//! Markdown, so a heading's anchor, a link or a refusal of raw HTML is
+//! decided once, here.
+//!
+//! The Markdown dialect is [`crate::markdown`]'s: headings, paragraphs of
+//! bold, italic and link spans, nested lists, block quotes, GFM tables and
+//! rules. A part of the document in another language (the Welsh half of a
+//! bilingual notice) is a [`Block::Part`] with its language tag.
+
+use anyhow::bail;
+use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
+
+use crate::content::Document;
+use crate::markdown::HeadingIds;
+
+/// A run of text with one style.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Span {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    /// Written as code (`` `x` ``); printed as plain text.
+    pub code: bool,
+    /// Struck through (`~~x~~`); printed as plain text.
+    pub strike: bool,
+    /// A line break in the source that reads as a space (a soft break).
+    pub soft_break: bool,
+    /// Index into [`Model::links`].
+    pub link: Option<usize>,
+}
+
+impl Span {
+    /// Unstyled text.
+    pub fn plain(text: &str) -> Span {
+        Span {
+            text: text.to_string(),
+            ..Span::default()
+        }
+    }
+
+    /// A line break the reader sees (a hard break).
+    pub fn is_hard_break(&self) -> bool {
+        self.text == "\n" && !self.soft_break
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading {
+        level: u8,
+        /// The anchor a `#link` uses: the same in HTML, PDF and Word.
+        id: String,
+        spans: Vec<Span>,
+    },
+    Paragraph(Vec<Span>),
+    /// `start` is the first number of an ordered list. A tight list's
+    /// items hold their text without paragraph spacing.
+    List {
+        start: Option<u64>,
+        tight: bool,
+        items: Vec<Vec<Block>>,
+    },
+    Quote(Vec<Block>),
+    Table {
+        align: Vec<Alignment>,
+        header: Vec<Vec<Span>>,
+        rows: Vec<Vec<Vec<Span>>>,
+    },
+    Rule,
+    /// A QR code to `url`, added for print ([`Model::with_qr`]), not from Markdown.
+    Qr {
+        url: String,
+    },
+    /// Blocks in a language other than the document's (`lang` is a BCP 47
+    /// tag such as `cy`).
+    Part {
+        lang: String,
+        blocks: Vec<Block>,
+    },
+}
+
+impl Block {
+    /// The link targets this block's text points to, by index.
+    pub fn links(&self) -> Vec<usize> {
+        fn spans(spans: &[Span], out: &mut Vec<usize>) {
+            out.extend(spans.iter().filter_map(|s| s.link));
+        }
+        fn walk(block: &Block, out: &mut Vec<usize>) {
+            match block {
+                Block::Heading { spans: s, .. } | Block::Paragraph(s) => spans(s, out),
+                Block::List { items, .. } => items.iter().flatten().for_each(|b| walk(b, out)),
+                Block::Quote(inner) | Block::Part { blocks: inner, .. } => {
+                    inner.iter().for_each(|b| walk(b, out))
+                }
+                Block::Table { header, rows, .. } => header
+                    .iter()
+                    .chain(rows.iter().flatten())
+                    .for_each(|cell| spans(cell, out)),
+                Block::Rule | Block::Qr { .. } => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
+    }
+}
+
+/// A document's blocks and the link targets its spans point to.
+#[derive(Debug, Default, Clone)]
+pub struct Model {
+    pub blocks: Vec<Block>,
+    pub links: Vec<String>,
+}
+
+impl Model {
+    /// Reads a document's Markdown. Raw HTML is refused: values are escaped
+    /// before they reach Markdown, so raw HTML can only come from a template.
+    pub fn of(doc: &Document) -> anyhow::Result<Model> {
+        let mut ids = HeadingIds::default();
+        let mut model = Model::default();
+        let parts = doc.parts();
+        for part in parts {
+            let blocks = parse(part.markdown, doc, &mut ids, &mut model.links)?;
+            match part.lang {
+                Some(lang) => model.blocks.push(Block::Part {
+                    lang: lang.to_string(),
+                    blocks,
+                }),
+                None => model.blocks.extend(blocks),
+            }
+        }
+        Ok(model)
+    }
+
+    /// The same document with a QR code to `url` after the first top-level
+    /// block that links to it (where the reader is told about it), or at
+    /// the end. Inside a part in another language, the code goes into the
+    /// part that links to it first.
+    pub fn with_qr(mut self, url: &str) -> Model {
+        fn insert(blocks: &mut Vec<Block>, links: &[String], url: &str) -> bool {
+            let links_to = |block: &Block| {
+                block
+                    .links()
+                    .into_iter()
+                    .any(|i| links.get(i).is_some_and(|l| l == url))
+            };
+            let Some(at) = blocks.iter().position(links_to) else {
+                return false;
+            };
+            if let Block::Part { blocks: inner, .. } = &mut blocks[at]
+                && insert(inner, links, url)
+            {
+                return true;
+            }
+            blocks.insert(
+                at + 1,
+                Block::Qr {
+                    url: url.to_string(),
+                },
+            );
+            true
+        }
+        if !insert(&mut self.blocks, &self.links, url) {
+            self.blocks.push(Block::Qr {
+                url: url.to_string(),
+            });
+        }
+        self
+    }
+}
+
+impl Model {
+    /// The same document with emphasis set in bold, for editions that
+    /// avoid italics (large print).
+    pub fn without_italics(mut self) -> Model {
+        fn spans(spans: &mut [Span]) {
+            for span in spans.iter_mut().filter(|s| s.italic) {
+                span.italic = false;
+                span.bold = true;
+            }
+        }
+        fn walk(block: &mut Block) {
+            match block {
+                Block::Heading { spans: s, .. } | Block::Paragraph(s) => spans(s),
+                Block::List { items, .. } => items.iter_mut().flatten().for_each(walk),
+                Block::Quote(inner) | Block::Part { blocks: inner, .. } => {
+                    inner.iter_mut().for_each(walk)
+                }
+                Block::Table { header, rows, .. } => header
+                    .iter_mut()
+                    .chain(rows.iter_mut().flatten())
+                    .for_each(|cell| spans(cell)),
+                Block::Rule | Block::Qr { .. } => {}
+            }
+        }
+        self.blocks.iter_mut().for_each(walk);
+        self
+    }
+}
+
+/// Containers being filled while the events stream past.
+enum Frame {
+    Blocks(Vec<Block>),
+    Quote(Vec<Block>),
+    List {
+        start: Option<u64>,
+        tight: bool,
+        items: Vec<Vec<Block>>,
+    },
+    Item(Vec<Block>),
+    Table {
+        align: Vec<Alignment>,
+        header: Vec<Vec<Span>>,
+        rows: Vec<Vec<Vec<Span>>>,
+        in_head: bool,
+    },
+}
+
+impl Frame {
+    fn blocks(&mut self) -> Option<&mut Vec<Block>> {
+        match self {
+            Frame::Blocks(b) | Frame::Quote(b) | Frame::Item(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+fn parse(
+    markdown: &str,
+    doc: &Document,
+    ids: &mut HeadingIds,
+    links: &mut Vec<String>,
+) -> anyhow::Result<Vec<Block>> {
+    let mut stack: Vec<Frame> = vec![Frame::Blocks(Vec::new())];
+    // The spans of the paragraph, heading or cell being read, if any.
+    let mut spans: Option<Vec<Span>> = None;
+    let (mut bold, mut italic, mut strike) = (0u32, 0u32, 0u32);
+    let mut link: Option<usize> = None;
+
+    fn push_block(stack: &mut [Frame], block: Block) {
+        if let Some(blocks) = stack.last_mut().and_then(Frame::blocks) {
+            blocks.push(block);
+        }
+    }
+    // Tight list items hold text without a paragraph: close it as one.
+    fn close_loose_text(stack: &mut [Frame], spans: &mut Option<Vec<Span>>) {
+        if matches!(stack.last(), Some(Frame::Item(_)))
+            && let Some(text) = spans.take().filter(|s| !s.is_empty())
+        {
+            push_block(stack, Block::Paragraph(text));
+        }
+    }
+
+    for (event, range) in crate::markdown::parser(markdown).into_offset_iter() {
+        let style = |text: &str| Span {
+            text: text.to_string(),
+            bold: bold > 0,
+            italic: italic > 0,
+            strike: strike > 0,
+            link,
+            ..Span::default()
+        };
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => {
+                    // A paragraph directly in a list item makes the list loose.
+                    if let [.., Frame::List { tight, .. }, Frame::Item(_)] = stack.as_mut_slice() {
+                        *tight = false;
+                    }
+                    close_loose_text(&mut stack, &mut spans);
+                    spans = Some(Vec::new());
+                }
+                Tag::Heading { .. } | Tag::TableCell => {
+                    close_loose_text(&mut stack, &mut spans);
+                    spans = Some(Vec::new());
+                }
+                Tag::BlockQuote(_) => {
+                    close_loose_text(&mut stack, &mut spans);
+                    stack.push(Frame::Quote(Vec::new()));
+                }
+                Tag::List(start) => {
+                    close_loose_text(&mut stack, &mut spans);
+                    stack.push(Frame::List {
+                        start,
+                        tight: true,
+                        items: Vec::new(),
+                    });
+                }
+                Tag::Item => stack.push(Frame::Item(Vec::new())),
+                Tag::Table(align) => stack.push(Frame::Table {
+                    align,
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    in_head: false,
+                }),
+                Tag::TableHead => {
+                    if let Some(Frame::Table { in_head, .. }) = stack.last_mut() {
+                        *in_head = true;
+                    }
+                }
+                Tag::TableRow => {
+                    if let Some(Frame::Table { rows, .. }) = stack.last_mut() {
+                        rows.push(Vec::new());
+                    }
+                }
+                Tag::Strong => bold += 1,
+                Tag::Emphasis => italic += 1,
+                Tag::Strikethrough => strike += 1,
+                Tag::Link { dest_url, .. } => {
+                    links.push(dest_url.to_string());
+                    link = Some(links.len() - 1);
+                }
+                Tag::HtmlBlock => bail!(raw_html(doc, markdown, range.start, "")),
+                _ => {}
+            },
+            Event::End(end) => match end {
+                TagEnd::Paragraph => {
+                    if let Some(text) = spans.take() {
+                        push_block(&mut stack, Block::Paragraph(text));
+                    }
+                }
+                TagEnd::Heading(level) => {
+                    let text = spans.take().unwrap_or_default();
+                    let title: String = text
+                        .iter()
+                        .filter(|s| !s.soft_break && !s.is_hard_break())
+                        .map(|s| s.text.as_str())
+                        .collect();
+                    push_block(
+                        &mut stack,
+                        Block::Heading {
+                            level: level as u8,
+                            id: ids.next(&title),
+                            spans: text,
+                        },
+                    );
+                }
+                TagEnd::TableCell => {
+                    let cell = spans.take().unwrap_or_default();
+                    if let Some(Frame::Table {
+                        header,
+                        rows,
+                        in_head,
+                        ..
+                    }) = stack.last_mut()
+                    {
+                        match (*in_head, rows.last_mut()) {
+                            (true, _) => header.push(cell),
+                            (false, Some(row)) => row.push(cell),
+                            (false, None) => rows.push(vec![cell]),
+                        }
+                    }
+                }
+                TagEnd::TableHead => {
+                    if let Some(Frame::Table { in_head, .. }) = stack.last_mut() {
+                        *in_head = false;
+                    }
+                }
+                TagEnd::Item => {
+                    close_loose_text(&mut stack, &mut spans);
+                    if let Some(Frame::Item(blocks)) = stack.pop()
+                        && let Some(Frame::List { items, .. }) = stack.last_mut()
+                    {
+                        items.push(blocks);
+                    }
+                }
+                TagEnd::List(_) => {
+                    if let Some(Frame::List {
+                        start,
+                        tight,
+                        items,
+                    }) = stack.pop()
+                    {
+                        push_block(
+                            &mut stack,
+                            Block::List {
+                                start,
+                                tight,
+                                items,
+                            },
+                        );
+                    }
+                }
+                TagEnd::BlockQuote(_) => {
+                    if let Some(Frame::Quote(blocks)) = stack.pop() {
+                        push_block(&mut stack, Block::Quote(blocks));
+                    }
+                }
+                TagEnd::Table => {
+                    if let Some(Frame::Table {
+                        align,
+                        header,
+                        rows,
+                        ..
+                    }) = stack.pop()
+                    {
+                        push_block(
+                            &mut stack,
+                            Block::Table {
+                                align,
+                                header,
+                                rows,
+                            },
+                        );
+                    }
+                }
+                TagEnd::Strong => bold = bold.saturating_sub(1),
+                TagEnd::Emphasis => italic = italic.saturating_sub(1),
+                TagEnd::Strikethrough => strike = strike.saturating_sub(1),
+                TagEnd::Link => link = None,
+                _ => {}
+            },
+            Event::Text(text) => spans.get_or_insert_with(Vec::new).push(style(&text)),
+            Event::Code(text) => spans.get_or_insert_with(Vec::new).push(Span {
+                code: true,
+                ..style(&text)
+            }),
+            Event::SoftBreak => spans.get_or_insert_with(Vec::new).push(Span {
+                soft_break: true,
+                ..style(" ")
+            }),
+            Event::HardBreak => spans.get_or_insert_with(Vec::new).push(Span::plain("\n")),
+            Event::Rule => push_block(&mut stack, Block::Rule),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                bail!(raw_html(doc, markdown, range.start, &html))
+            }
+            _ => {}
+        }
+    }
+    Ok(match stack.into_iter().next() {
+        Some(Frame::Blocks(blocks)) => blocks,
+        _ => Vec::new(),
+    })
+}
+
+fn raw_html(doc: &Document, markdown: &str, at: usize, html: &str) -> String {
+    let line = markdown[..at].matches('\n').count() + 1;
+    format!(
+        "the {} template produced raw HTML on line {line} of its Markdown ({:?}); templates must use Markdown only",
+        doc.kind,
+        html.trim()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(markdown: &str) -> anyhow::Result<Model> {
+        Model::of(&doc(markdown))
+    }
+
+    fn doc(markdown: &str) -> Document {
+        Document::new(crate::content::DocKind::Notice, markdown.to_string())
+    }
+
+    fn text(spans: &[Span]) -> String {
+        spans.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn reads_nested_lists_quotes_and_tables() {
+        let parsed = of(
+            "# Title\n\nSome **bold** and [a link](https://x.org).\n\n- one\n- two\n  1. inner\n\n> quoted\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n---\n",
+        )
+        .unwrap();
+        let b = &parsed.blocks;
+        assert!(matches!(&b[0], Block::Heading { level: 1, spans, .. } if text(spans) == "Title"));
+        let Block::Paragraph(spans) = &b[1] else {
+            panic!()
+        };
+        assert!(spans.iter().any(|s| s.bold && s.text == "bold"));
+        assert!(
+            spans
+                .iter()
+                .any(|s| s.link == Some(0) && s.text == "a link")
+        );
+        assert_eq!(parsed.links, ["https://x.org"]);
+        let Block::List {
+            start: None, items, ..
+        } = &b[2]
+        else {
+            panic!("{:?}", b[2])
+        };
+        assert_eq!(items.len(), 2);
+        assert!(matches!(&items[1][1], Block::List { start: Some(1), .. }));
+        assert!(matches!(&b[3], Block::Quote(q) if q.len() == 1));
+        let Block::Table { header, rows, .. } = &b[4] else {
+            panic!()
+        };
+        assert_eq!((header.len(), rows.len(), rows[0].len()), (2, 1, 2));
+        assert_eq!(b[5], Block::Rule);
+    }
+
+    #[test]
+    fn refuses_raw_html() {
+        assert!(Model::of(&doc("hello <b>x</b>\n")).is_err());
+    }
+}

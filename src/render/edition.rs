@@ -1,0 +1,168 @@
+//! Editions: the same document set differently on paper. An edition is
+//! data (paper, margins, type sizes and scale, spacing, footer size, and
+//! which documents must fit one page), never a code path: the standard
+//! edition and the large-print edition are two values of [`Edition`].
+
+use clap::ValueEnum;
+
+use super::Format;
+use crate::content::DocKind;
+
+/// A page in points: its size, the side and top margin, and the bottom
+/// margin (which leaves room for the footer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    /// The paper's name, for messages: "A4".
+    pub name: &'static str,
+    pub width: f32,
+    pub height: f32,
+    pub margin: f32,
+    pub bottom: f32,
+}
+
+impl Geometry {
+    pub fn content_width(&self) -> f32 {
+        self.width - 2.0 * self.margin
+    }
+}
+
+/// A4 with 18 mm margins and room for the footer.
+pub const A4: Geometry = Geometry {
+    name: "A4",
+    width: 595.28,
+    height: 841.89,
+    margin: 51.0,
+    bottom: 68.0,
+};
+
+/// A3 (twice A4), same margins: for a bilingual notice that cannot fit A4.
+pub const A3: Geometry = Geometry {
+    name: "A3",
+    width: 841.89,
+    height: 1190.55,
+    ..A4
+};
+
+/// How a document's body text is sized.
+#[derive(Debug, Clone, Copy)]
+pub enum Body {
+    /// One size; the document runs to as many pages as it needs.
+    Flow(f32),
+    /// The largest of these sizes (largest first) at which the document
+    /// fits one page of the first paper that takes it.
+    OnePage {
+        sizes: &'static [f32],
+        papers: &'static [Geometry],
+    },
+}
+
+/// The edition names `--editions` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum)]
+pub enum EditionName {
+    /// The documents as practices print and publish them.
+    Standard,
+    /// The patient documents in large print (18 pt body) for anyone who asks.
+    LargePrint,
+}
+
+impl EditionName {
+    pub fn edition(self) -> &'static Edition {
+        match self {
+            EditionName::Standard => &STANDARD,
+            EditionName::LargePrint => &LARGE_PRINT,
+        }
+    }
+}
+
+impl std::fmt::Display for EditionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.edition().label)
+    }
+}
+
+/// How one edition sets every document it makes.
+#[derive(Debug)]
+pub struct Edition {
+    pub name: EditionName,
+    /// As `--editions` spells it.
+    pub label: &'static str,
+    /// Added to each file's stem: `complaints-leaflet.large-print.pdf`.
+    pub suffix: &'static str,
+    /// The documents this edition makes, and in which formats.
+    pub documents: &'static [DocKind],
+    pub formats: &'static [Format],
+    pub paper: Geometry,
+    /// Body text of the notice, the leaflet and the handbook.
+    pub notice: Body,
+    pub leaflet: Body,
+    pub handbook: Body,
+    /// Heading sizes (levels 1, 2, 3) as multiples of the body size.
+    pub heading_scale: [f32; 3],
+    /// Line height as a multiple of the size, for body text and headings.
+    pub leading: f32,
+    pub heading_leading: f32,
+    /// The footer's size in points; `None`: the body size.
+    pub footer: Option<f32>,
+    /// Whether emphasis is set in italics (large print sets it in bold).
+    pub italics: bool,
+    /// Whether links are underlined (large print shows them in bold colour).
+    pub underline_links: bool,
+}
+
+impl Edition {
+    pub fn body(&self, kind: DocKind) -> Body {
+        match kind {
+            DocKind::Notice => self.notice,
+            DocKind::Leaflet => self.leaflet,
+            DocKind::Handbook => self.handbook,
+        }
+    }
+
+    /// Whether this edition makes `kind` in `format`.
+    pub fn makes(&self, kind: DocKind, format: Format) -> bool {
+        self.documents.contains(&kind) && self.formats.contains(&format)
+    }
+
+    pub fn footer_size(&self, body: f32) -> f32 {
+        self.footer.unwrap_or(body)
+    }
+}
+
+pub static STANDARD: Edition = Edition {
+    name: EditionName::Standard,
+    label: "standard",
+    suffix: "",
+    documents: &DocKind::ALL,
+    formats: &Format::ALL,
+    paper: A4,
+    notice: Body::OnePage {
+        sizes: &[12.0, 11.5, 11.0, 10.5, 10.0, 9.75, 9.5, 9.25, 9.0],
+        papers: &[A4],
+    },
+    leaflet: Body::Flow(12.0),
+    handbook: Body::Flow(10.5),
+    heading_scale: [2.0, 1.4, 1.15],
+    leading: 1.35,
+    heading_leading: 1.2,
+    footer: Some(8.5),
+    italics: true,
+    underline_links: true,
+};
+
+pub static LARGE_PRINT: Edition = Edition {
+    name: EditionName::LargePrint,
+    label: "large-print",
+    suffix: ".large-print",
+    documents: &[DocKind::Notice, DocKind::Leaflet],
+    formats: &[Format::Pdf],
+    paper: Geometry { bottom: 96.0, ..A4 },
+    notice: Body::Flow(18.0),
+    leaflet: Body::Flow(18.0),
+    handbook: Body::Flow(18.0),
+    heading_scale: [1.5, 1.3, 1.15],
+    leading: 1.5,
+    heading_leading: 1.25,
+    footer: None,
+    italics: false,
+    underline_links: false,
+};

@@ -1,0 +1,248 @@
+//! PDF: the document model → a tagged, reproducible PDF/UA-1 file.
+//!
+//! The edition gives the paper and the type sizes. [`text`] shapes it with parley on the bundled Liberation Sans,
+//! [`layout`] (with [`table`] and [`figure`]) breaks it into pages and
+//! builds the structure tree, and [`draw`] writes it with krilla under its
+//! PDF/UA-1 checker. Dates come from the config, so the same input gives
+//! the same bytes.
+
+pub mod containers;
+pub mod draw;
+pub mod figure;
+pub mod layout;
+pub mod table;
+pub mod text;
+
+use anyhow::bail;
+
+use super::Input;
+use super::edition::{Body, Geometry};
+use crate::config::rules::parse_hex_colour;
+use crate::content::{DocKind, Document};
+use crate::document::Block;
+use layout::{Content, Draw, Laid, Page, Theme, Typesetter};
+
+/// Renders one document as PDF bytes, in the input's edition.
+pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
+    let (doc, p, edition) = (input.doc, input.presentation, input.edition);
+    let mut model = input.model.clone();
+    if matches!(doc.kind, DocKind::Notice | DocKind::Leaflet)
+        && let Some(url) = &p.practice.complaints_page
+    {
+        model = model.with_qr(url);
+    }
+    if !edition.italics {
+        model = model.without_italics();
+    }
+    let accent = parse_hex_colour(&p.accent).unwrap_or([0x00, 0x5e, 0xb8]);
+    let theme = |size: f32| Theme {
+        size,
+        space: (size / 12.0).min(1.0),
+        text: [0x21, 0x2b, 0x32],
+        accent,
+        muted: [0x4c, 0x62, 0x72],
+        edition: input.edition.name.edition(),
+    };
+    let footer = p.footer(&doc.title);
+    let alt = format!("{} logo", p.practice.name);
+    let lay = |size: f32, geo: Geometry, break_before: Option<usize>| {
+        text::with_context(|ctx| {
+            let mut setter = Typesetter::new(ctx, geo, theme(size), model.links.clone());
+            let mut tree = Vec::new();
+            if let Some(logo) = &p.logo {
+                setter.logo(&logo.image, &alt, &mut tree);
+            }
+            setter.document(
+                &model.blocks,
+                geo.margin,
+                geo.content_width(),
+                &mut tree,
+                break_before,
+            );
+            setter.footers(&footer);
+            setter.finish(tree)
+        })
+    };
+    let (laid, paper) = match edition.body(doc.kind) {
+        Body::OnePage { sizes, papers } => {
+            fit_one_page(doc, sizes, papers, |size, geo| lay(size, geo, None))?
+        }
+        Body::Flow(size) => (
+            no_short_last_page(&model.blocks, |b| lay(size, edition.paper, b)),
+            edition.paper,
+        ),
+    };
+    draw::write(laid, paper, &meta(doc, p))
+}
+
+fn meta(doc: &Document, p: &super::Presentation) -> draw::Meta {
+    let name = &p.practice.name;
+    draw::Meta {
+        title: format!("{} — {name}", doc.title),
+        author: name.to_string(),
+        subject: match doc.kind {
+            DocKind::Notice => "How the practice responds to abuse of staff online, and how to give feedback or complain instead".into(),
+            DocKind::Leaflet => "How to make a complaint about the practice, and where else to go for help".into(),
+            DocKind::Handbook => "Staff guidance on managing online and social media feedback".into(),
+        },
+        keywords: vec![
+            name.to_string(),
+            "complaints".into(),
+            "social media".into(),
+            "online feedback".into(),
+            "GP practice".into(),
+        ],
+        date: p.issued,
+    }
+}
+
+/// A layout whose last page holds more than a line or two. When the last
+/// page would hold only a little (the "Issued …" line, say), the block
+/// before it is started on a new page instead, so it carries that little
+/// with it (never a rule, or a block apart from its heading), and a few
+/// blocks further back are tried before the first layout is kept. A
+/// layout that needs more pages than the first is never taken.
+fn no_short_last_page(blocks: &[Block], lay: impl Fn(Option<usize>) -> Laid) -> Laid {
+    let first = lay(None);
+    if !short_last_page(&first) {
+        return first;
+    }
+    let last = first.pages.len() - 1;
+    // The last block that starts before the last page.
+    let Some(mut candidate) = first.starts.iter().rposition(|page| *page < last) else {
+        return first;
+    };
+    for _ in 0..3 {
+        // A rule belongs to what follows it, and a heading to what it heads.
+        while candidate > 0
+            && (matches!(blocks[candidate], Block::Rule)
+                || matches!(blocks[candidate - 1], Block::Heading { .. }))
+        {
+            candidate -= 1;
+        }
+        let laid = lay(Some(candidate));
+        if laid.pages.len() <= first.pages.len() && !short_last_page(&laid) {
+            return laid;
+        }
+        if candidate == 0 {
+            break;
+        }
+        candidate -= 1;
+    }
+    first
+}
+
+/// True when a document of more than one page ends with a page that holds
+/// three lines of text or fewer (footers not counted).
+pub fn short_last_page(laid: &Laid) -> bool {
+    laid.pages.len() > 1 && laid.pages.last().is_some_and(|page| text_lines(page) <= 3)
+}
+
+/// How many lines of text a page holds: the distinct baselines of its
+/// tagged text.
+fn text_lines(page: &Page) -> usize {
+    let mut baselines: Vec<u32> = page
+        .marks
+        .iter()
+        .filter(|mark| matches!(mark.content, Content::Text(_)))
+        .flat_map(|mark| &mark.draws)
+        .filter_map(|draw| match draw {
+            Draw::Glyphs { y, .. } => Some(y.to_bits()),
+            _ => None,
+        })
+        .collect();
+    baselines.sort_unstable();
+    baselines.dedup();
+    baselines.len()
+}
+
+/// The largest text size at which the notice fits one page, on the first
+/// paper of `papers` where some size of `sizes` fits. The content's height
+/// is measured once on an endless page, and the first size tried is the
+/// one that height predicts: text height grows a little slower than the
+/// square of the size once pagination keeps blocks whole (exponent 0.6 on
+/// the height ratio, from the examples), while the QR code and logo do not
+/// grow at all. Then it steps up or down to the largest size that fits.
+fn fit_one_page(
+    doc: &Document,
+    sizes: &[f32],
+    papers: &[Geometry],
+    lay: impl Fn(f32, Geometry) -> Laid,
+) -> anyhow::Result<(Laid, Geometry)> {
+    let mut last = None;
+    for &paper in papers {
+        let (fitted, laid) = fit_paper(sizes, paper, &lay);
+        if fitted {
+            return Ok((laid, paper));
+        }
+        last = Some((laid, paper));
+    }
+    let Some((laid, paper)) = last else {
+        bail!("no paper to fit {} on", doc.kind)
+    };
+    // The section the overflow starts in, and every one after it.
+    let first_over = laid.headings.iter().position(|h| h.page > 0);
+    let spills_from = match first_over {
+        Some(i) if laid.headings[i].y <= paper.margin + 1.0 => i,
+        Some(i) => i.saturating_sub(1),
+        None => laid.headings.len().saturating_sub(1),
+    };
+    let over: Vec<String> = laid.headings[spills_from..]
+        .iter()
+        .filter(|h| h.level > 1)
+        .map(|h| format!("\"{}\"", h.title))
+        .collect();
+    let over = if over.is_empty() {
+        "the text".to_string()
+    } else {
+        over.join(", ")
+    };
+    let smallest = sizes.last().copied().unwrap_or_default();
+    bail!(
+        "the zero-tolerance notice does not fit on one {} page, even with {smallest}pt text: {over} ran onto page 2. \
+         Shorten the notice template or the longest values it prints (address, names, roles)",
+        paper.name
+    )
+}
+
+/// The notice laid out on one page of `paper` at the largest size that
+/// fits (true), or the layout at the smallest size (false).
+fn fit_paper(sizes: &[f32], paper: Geometry, lay: impl Fn(f32, Geometry) -> Laid) -> (bool, Laid) {
+    let page = paper.height - paper.bottom - paper.margin;
+    let endless = Geometry {
+        height: 100_000.0,
+        ..paper
+    };
+    let measured = lay(sizes[0], endless);
+    let (height, fixed) = (measured.end_y - paper.margin, measured.fixed);
+    let guess = sizes[0] * ((page - fixed).max(1.0) / (height - fixed).max(1.0)).powf(0.6);
+    let mut at = sizes
+        .iter()
+        .position(|s| *s <= guess)
+        .unwrap_or(sizes.len() - 1);
+    let fits = |at: usize| {
+        let laid = lay(sizes[at], paper);
+        (laid.pages.len() == 1, laid)
+    };
+    let (fitted, mut laid) = fits(at);
+    if fitted {
+        // It fits: take larger sizes while they still fit.
+        while at > 0 {
+            let (bigger_fits, bigger) = fits(at - 1);
+            if !bigger_fits {
+                break;
+            }
+            (laid, at) = (bigger, at - 1);
+        }
+        return (true, laid);
+    }
+    while at + 1 < sizes.len() {
+        at += 1;
+        let (smaller_fits, smaller) = fits(at);
+        if smaller_fits {
+            return (true, smaller);
+        }
+        laid = smaller;
+    }
+    (false, laid)
+}

@@ -1,0 +1,160 @@
+//! What a renderer may know of the practice besides the document's text:
+//! one value, read once per practice. Its hash is part of every document's
+//! fingerprint, so whatever a renderer shows from here is covered without
+//! being listed a second time.
+
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use base64::Engine as _;
+use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
+
+use crate::config::Practice;
+use crate::content::context::long_date;
+
+/// The practice as renderers see it. It serialises to the values the page
+/// layout (`page.html`) is given.
+#[derive(Serialize, Hash)]
+pub struct Presentation {
+    /// The accent colour, `#rrggbb`.
+    pub accent: String,
+    pub logo: Option<Logo>,
+    pub practice: PracticeFacts,
+    pub policy: PolicyFacts,
+    /// The issue date itself: the PDF's and Word file's creation date.
+    #[serde(skip)]
+    pub issued: NaiveDate,
+}
+
+#[derive(Serialize, Hash)]
+pub struct PracticeFacts {
+    pub name: String,
+    pub phone: String,
+    pub phone_href: Option<String>,
+    pub website: Option<String>,
+    /// The page the QR code on the printed notice and leaflet opens.
+    pub complaints_page: Option<String>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct PolicyFacts {
+    /// "1 November 2026".
+    pub issued: String,
+    /// "2026-11-01".
+    pub issued_iso: String,
+    pub review_due: String,
+    pub version: Option<String>,
+}
+
+impl Presentation {
+    pub fn of(practice: &Practice) -> anyhow::Result<Presentation> {
+        let c = &practice.config;
+        Ok(Presentation {
+            accent: practice.accent_colour.clone(),
+            logo: practice.logo.as_deref().map(Logo::read).transpose()?,
+            practice: PracticeFacts {
+                name: c.practice.name.clone(),
+                phone: c.practice.phone.clone(),
+                phone_href: crate::config::rules::tel_uri(&c.practice.phone),
+                website: c.practice.website.clone(),
+                complaints_page: c.practice.complaints_page.clone(),
+            },
+            policy: PolicyFacts {
+                issued: long_date(practice.issued),
+                issued_iso: practice.issued.to_string(),
+                review_due: long_date(practice.review_due),
+                version: c.policy.version.clone(),
+            },
+            issued: practice.issued,
+        })
+    }
+
+    /// The hash of everything here, as hex: part of each document's fingerprint.
+    pub fn fingerprint(&self) -> String {
+        let mut hasher = Sha256Hasher::default();
+        self.hash(&mut hasher);
+        crate::pack::fingerprint::hex(&sha2::Digest::finalize(hasher.0))
+    }
+
+    /// "Practice — Document", for footers.
+    pub fn footer(&self, title: &str) -> String {
+        format!("{} — {title}", self.practice.name)
+    }
+}
+
+/// A [`Hasher`] that feeds SHA-256, so a derived `Hash` gives a stable digest.
+#[derive(Default)]
+struct Sha256Hasher(sha2::Sha256);
+
+impl Hasher for Sha256Hasher {
+    fn write(&mut self, bytes: &[u8]) {
+        sha2::Digest::update(&mut self.0, bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        unreachable!("read with Presentation::fingerprint")
+    }
+}
+
+/// A practice's logo, read once and prepared for every format.
+pub struct Logo {
+    pub bytes: Vec<u8>,
+    pub png: bool,
+    /// Width and height in pixels.
+    pub size: (u32, u32),
+    /// For the PDF: decoded once, and a logo that cannot be decoded fails
+    /// here rather than in one format.
+    pub image: krilla::image::Image,
+}
+
+impl Logo {
+    fn read(path: &Path) -> anyhow::Result<Logo> {
+        // Checked again here: the file may have changed since it was checked.
+        let bytes = crate::config::read_logo(path)
+            .map_err(|problem| anyhow::anyhow!("{}; {}", problem.message, problem.hint))?;
+        let png = bytes.starts_with(b"\x89PNG");
+        let image = if png {
+            krilla::image::Image::from_png(bytes.clone().into(), true)
+        } else {
+            krilla::image::Image::from_jpeg(bytes.clone().into(), true)
+        }
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the logo {} cannot be read as an image: {e}",
+                path.display()
+            )
+        })?;
+        Ok(Logo {
+            size: image.size(),
+            bytes,
+            png,
+            image,
+        })
+    }
+
+    pub fn mime(&self) -> &'static str {
+        if self.png { "image/png" } else { "image/jpeg" }
+    }
+
+    /// The logo as a `data:` address, for the self-contained web page.
+    pub fn data_uri(&self) -> String {
+        format!(
+            "data:{};base64,{}",
+            self.mime(),
+            base64::engine::general_purpose::STANDARD.encode(&self.bytes)
+        )
+    }
+}
+
+impl Hash for Logo {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.bytes.hash(state);
+    }
+}
+
+impl Serialize for Logo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.data_uri())
+    }
+}
