@@ -134,38 +134,46 @@ impl Model {
         Ok(model)
     }
 
-    /// The same document with a QR code to `url` after the first top-level
-    /// block that links to it (where the reader is told about it), or at
-    /// the end. Inside a part in another language, the code goes into the
-    /// part that links to it first.
+    /// The same document with a QR code to `url` after the first block
+    /// that links to it (where the reader is told about it), or at the end.
+    /// In a document in two languages the code goes with the
+    /// document's own language (English); a part in another language gets
+    /// it only if nothing else links there.
     pub fn with_qr(mut self, url: &str) -> Model {
-        fn insert(blocks: &mut Vec<Block>, links: &[String], url: &str) -> bool {
+        let links_to = |block: &Block| {
+            block
+                .links()
+                .into_iter()
+                .any(|i| self.links.get(i).is_some_and(|l| l == url))
+        };
+        let own = self
+            .blocks
+            .iter()
+            .position(|b| !matches!(b, Block::Part { .. }) && links_to(b));
+        let qr = Block::Qr {
+            url: url.to_string(),
+        };
+        if let Some(at) = own {
+            self.blocks.insert(at + 1, qr);
+            return self;
+        }
+        let Some(part) = self.blocks.iter().position(links_to) else {
+            self.blocks.push(qr);
+            return self;
+        };
+        let links = self.links.clone();
+        if let Block::Part { blocks, .. } = &mut self.blocks[part] {
             let links_to = |block: &Block| {
                 block
                     .links()
                     .into_iter()
                     .any(|i| links.get(i).is_some_and(|l| l == url))
             };
-            let Some(at) = blocks.iter().position(links_to) else {
-                return false;
-            };
-            if let Block::Part { blocks: inner, .. } = &mut blocks[at]
-                && insert(inner, links, url)
-            {
-                return true;
-            }
-            blocks.insert(
-                at + 1,
-                Block::Qr {
-                    url: url.to_string(),
-                },
-            );
-            true
-        }
-        if !insert(&mut self.blocks, &self.links, url) {
-            self.blocks.push(Block::Qr {
-                url: url.to_string(),
-            });
+            let at = blocks
+                .iter()
+                .position(links_to)
+                .map_or(blocks.len(), |i| i + 1);
+            blocks.insert(at, qr);
         }
         self
     }

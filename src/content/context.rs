@@ -95,6 +95,7 @@ pub fn build(
         },
         "policy": {
             "issued": long_date(practice.issued),
+            "issued_cy": long_date_cy(practice.issued),
             "issued_iso": practice.issued.to_string(),
             "review_due": long_date(practice.review_due),
             "review_months": c.policy.review_months.unwrap_or(crate::config::DEFAULT_REVIEW_MONTHS),
@@ -110,6 +111,31 @@ pub fn build(
 /// `1 November 2026`.
 pub fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
+}
+
+/// `1 Tachwedd 2026`: a date in Welsh, for Welsh templates.
+pub fn long_date_cy(date: NaiveDate) -> String {
+    use chrono::Datelike as _;
+    const MONTHS: [&str; 12] = [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ];
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
 }
 
 fn lines(lines: &[String]) -> Vec<String> {

@@ -12,7 +12,7 @@ pub mod templates;
 
 use clap::ValueEnum;
 
-use crate::config::Practice;
+use crate::config::{Nation, Practice};
 pub use templates::Templates;
 
 /// The documents policypack writes for each practice.
@@ -51,6 +51,11 @@ impl DocKind {
 
     fn template(self) -> String {
         format!("{}.md", self.stem())
+    }
+
+    /// The template of the document's Welsh half, for practices in Wales.
+    fn welsh_template(self) -> String {
+        format!("{}.cy.md", self.stem())
     }
 }
 
@@ -123,16 +128,49 @@ pub fn render(
 ) -> anyhow::Result<Document> {
     let nation = templates.nation(practice.nation())?;
     let context = context::build(practice, nation, kind)?;
-    let markdown = tidy(&templates.render(&kind.template(), &context)?);
+    let english = render_template(templates, &kind.template(), &context)?;
+    // In Wales a document with a Welsh template is bilingual, Welsh first.
+    let welsh_template = kind.welsh_template();
+    if practice.nation() != Nation::Wales || !templates.has(&welsh_template) {
+        return Ok(Document::new(kind, english));
+    }
+    let welsh = render_template(templates, &welsh_template, &context)?;
+    let welsh_title = welsh
+        .lines()
+        .find_map(|line| line.strip_prefix("# "))
+        .map(str::trim)
+        .filter(|title| !title.is_empty())
+        .ok_or_else(|| {
+            templates.problem(
+                &welsh_template,
+                None,
+                "has no title: its first heading must be a level-1 heading (`# …`)".into(),
+            )
+        })?
+        .to_string();
+    let markdown = format!("{welsh}\n{english}");
+    Ok(Document {
+        kind,
+        title: format!("{welsh_title} / {}", kind.title()),
+        markdown,
+        other_languages: vec![(0..welsh.len(), "cy")],
+    })
+}
+
+/// One template rendered, tidied, and checked for links it may not make.
+fn render_template(
+    templates: &Templates,
+    name: &str,
+    context: &tera::Context,
+) -> anyhow::Result<String> {
+    let markdown = tidy(&templates.render(name, context)?);
     if let Some(dest) = unsafe_link(&markdown) {
         let message = format!(
             "links to {dest:?}: a template may link only to https, http, mailto and tel addresses, or to #a-section"
         );
-        return Err(templates
-            .problem(&kind.template(), Some(&dest), message)
-            .into());
+        return Err(templates.problem(name, Some(&dest), message).into());
     }
-    Ok(Document::new(kind, markdown))
+    Ok(markdown)
 }
 
 /// The first link or image whose address is not https, http, mailto, tel

@@ -114,6 +114,8 @@ pub struct Term {
 pub struct Removal {
     /// For patients, one sentence: how they still get GP care.
     pub notice: String,
+    /// The same sentence in Welsh, for the bilingual notice in Wales.
+    pub notice_cy: Option<String>,
     /// For staff: what the practice does and whom it tells.
     pub handbook: String,
 }
@@ -124,6 +126,8 @@ pub struct Removal {
 pub struct Offences {
     /// For patients: a sentence fragment that follows "tell the police."
     pub notice: String,
+    /// The same sentence in Welsh, for the bilingual notice in Wales.
+    pub notice_cy: Option<String>,
     /// For staff: one list item per offence, with its test.
     pub handbook: Vec<String>,
 }
@@ -136,6 +140,8 @@ pub struct Defamation {
     pub law: String,
     /// For patients: what the law asks, in one sentence.
     pub notice: String,
+    /// The same sentence in Welsh, for the bilingual notice in Wales.
+    pub notice_cy: Option<String>,
     /// For staff: list items on how the law works here.
     pub handbook: Vec<String>,
 }

@@ -120,6 +120,11 @@ impl Templates {
             .ok_or_else(|| anyhow!("no facts for {}", nation.key()))
     }
 
+    /// Whether there is a template of this name (built in or added).
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }

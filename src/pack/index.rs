@@ -8,8 +8,17 @@ use serde_json::json;
 use super::manifest::Manifest;
 use crate::content::context::long_date;
 use crate::content::{DocKind, Templates};
+use crate::render::{EditionName, Format};
 
 pub const FILE_NAME: &str = "index.html";
+
+/// Each file a document may have, as the index names it.
+const LABELS: [(EditionName, Format, &str); 4] = [
+    (EditionName::Standard, Format::Pdf, "PDF"),
+    (EditionName::LargePrint, Format::Pdf, "Large print PDF"),
+    (EditionName::Standard, Format::Html, "Web page"),
+    (EditionName::Standard, Format::Md, "Markdown"),
+];
 
 /// The index page for `manifest`.
 pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<String> {
@@ -26,24 +35,19 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
             let documents: Vec<_> = DocKind::ALL
                 .iter()
                 .map(|kind| {
-                    let mut files: Vec<_> = entry
-                        .files
+                    // In the order a practice manager looks for them.
+                    let files: Vec<_> = LABELS
                         .iter()
-                        .filter(|f| f.path.starts_with(&format!("{slug}/{}.", kind.stem())))
-                        .map(|f| {
-                            let label = match f.path.rsplit('.').next() {
-                                Some("pdf") => "PDF",
-                                Some("html") => "Web page",
-                                _ => "Markdown",
-                            };
-                            json!({ "href": href(&f.path), "label": label })
+                        .filter_map(|&(edition, format, label)| {
+                            let path =
+                                format!("{slug}/{}", format.file_name(*kind, edition.edition()));
+                            entry
+                                .files
+                                .iter()
+                                .find(|f| f.path == path)
+                                .map(|f| json!({ "href": href(&f.path), "label": label }))
                         })
                         .collect();
-                    files.sort_by_key(|f| {
-                        ["PDF", "Web page", "Markdown"]
-                            .iter()
-                            .position(|l| f["label"] == *l)
-                    });
                     json!({ "title": kind.title(), "files": files })
                 })
                 .collect();

@@ -280,7 +280,10 @@ fn notice_never_ties_removal_to_criticism_and_welcomes_honest_feedback() {
         let notice = sandbox.read(&format!("out/{}/zero-tolerance-notice.md", case.slug));
         let removal = notice
             .lines()
-            .find(|l| l.contains("remove the person from our patient list"))
+            .find(|l| {
+                l.to_lowercase()
+                    .contains("remove the person from our patient list")
+            })
             .unwrap_or_else(|| panic!("{}: no removal line", case.slug));
         assert!(
             removal.contains("threats, abuse or harassment") && removal.contains("after a warning"),
@@ -432,10 +435,16 @@ fn documents_have_one_h1_and_no_skipped_heading_levels() {
                 .filter(|l| l.starts_with('#'))
                 .map(|l| l.chars().take_while(|c| *c == '#').count())
                 .collect();
+            // One H1 for each language: Welsh and English for the notice in Wales.
+            let languages = if case.slug == "meddygfa-ty-gwyn" && stem == "zero-tolerance-notice" {
+                2
+            } else {
+                1
+            };
             assert_eq!(
                 levels.iter().filter(|l| **l == 1).count(),
-                1,
-                "{stem}: one H1"
+                languages,
+                "{stem}: one H1 per language"
             );
             assert_eq!(levels.first(), Some(&1), "{stem}: starts with the H1");
             for pair in levels.windows(2) {
@@ -448,4 +457,94 @@ fn documents_have_one_h1_and_no_skipped_heading_levels() {
             }
         }
     }
+}
+
+#[test]
+fn the_notice_in_wales_is_in_welsh_then_english_and_the_rest_in_english() {
+    let sandbox = built_examples();
+    let notice = sandbox.read("out/meddygfa-ty-gwyn/zero-tolerance-notice.md");
+    let welsh = notice
+        .find("# Hysbysiad dim goddefgarwch ar gyfryngau cymdeithasol")
+        .expect("a Welsh title");
+    let english = notice
+        .find("# Social media zero-tolerance notice")
+        .expect("an English title");
+    assert!(welsh < english, "Welsh first");
+    // The facts in Welsh come from the nation file, and the date in Welsh.
+    for welsh in [
+        "Byddai'r bwrdd iechyd lleol",
+        "Ddeddf Diogelwch Ar-lein 2023",
+        "Deddf Difenwi 2013",
+        "Cyhoeddwyd 15 Hydref 2026",
+        "Rhian Llŵyd",
+    ] {
+        assert!(notice[..english].contains(welsh), "no {welsh:?}:\n{notice}");
+    }
+    let html = sandbox.read("out/meddygfa-ty-gwyn/zero-tolerance-notice.html");
+    let div = html
+        .find("<div lang=\"cy\">")
+        .expect("the Welsh part is marked cy");
+    assert!(div < html.find("<h1 id=\"hysbysiad-dim-goddefgarwch").unwrap());
+    assert!(
+        html.find("</div>").unwrap()
+            < html
+                .find("<h1 id=\"social-media-zero-tolerance-notice\">")
+                .unwrap()
+    );
+    // Only the notice has a Welsh template; practices elsewhere get English.
+    for (slug, stem) in [
+        ("meddygfa-ty-gwyn", "complaints-leaflet"),
+        ("meddygfa-ty-gwyn", "staff-handbook"),
+        ("ashfield-medical-centre", "zero-tolerance-notice"),
+    ] {
+        let md = sandbox.read(&format!("out/{slug}/{stem}.md"));
+        assert!(
+            !md.contains("Hysbysiad") && !md.contains("Cyhoeddwyd"),
+            "{slug}/{stem}"
+        );
+    }
+}
+
+#[test]
+fn a_health_board_can_correct_the_welsh_and_add_a_welsh_leaflet() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "w.toml",
+        &std::fs::read_to_string(repo().join("practice-configs/meddygfa-ty-gwyn.toml")).unwrap(),
+    );
+    sandbox.write(
+        "t/zero-tolerance-notice.cy.md",
+        "# Hysbysiad wedi'i gywiro\n\nTestun newydd.\n",
+    );
+    sandbox.write(
+        "t/complaints-leaflet.cy.md",
+        "# Taflen gwynion\n\nSut i godi pryder.\n",
+    );
+    sandbox
+        .run(&[
+            "build",
+            "w.toml",
+            "--templates",
+            "t",
+            "--formats",
+            "md,html,pdf",
+        ])
+        .expect_code(0);
+    let notice = sandbox.read("out/meddygfa-ty-gwyn/zero-tolerance-notice.md");
+    assert!(
+        notice.starts_with("# Hysbysiad wedi'i gywiro\n\nTestun newydd.\n"),
+        "{notice}"
+    );
+    let leaflet = sandbox.read("out/meddygfa-ty-gwyn/complaints-leaflet.md");
+    assert!(leaflet.starts_with("# Taflen gwynion"), "{leaflet}");
+    assert!(leaflet.contains("# Complaints leaflet"), "{leaflet}");
+    // A Welsh template without a title is refused, at that template.
+    sandbox.write("t/complaints-leaflet.cy.md", "Dim teitl.\n");
+    let run = sandbox.run(&["build", "w.toml", "--templates", "t", "--formats", "md"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("complaints-leaflet.cy.md"),
+        "{}",
+        run.stderr()
+    );
 }

@@ -383,8 +383,8 @@ fn unsafe_links_and_unknown_variables_in_templates_name_the_template_line() {
         ("{{ practice.nmae }}", "practice.nmae"),
     ] {
         let changed = notice.replace(
-            "Ask at reception for our complaints leaflet.",
-            &format!("Ask at reception for {bad}."),
+            "Please tell us directly, so we can help.",
+            &format!("Please tell us directly, or see {bad}."),
         );
         sandbox.write("t/zero-tolerance-notice.md", &changed);
         let line = changed.lines().position(|l| l.contains(bad)).unwrap() + 1;

@@ -29,6 +29,8 @@ fn built() -> &'static Path {
                 out.to_str().unwrap(),
                 "--formats",
                 "pdf",
+                "--editions",
+                "standard,large-print",
             ])
             .expect_code(0);
         out
@@ -55,6 +57,20 @@ fn text_of(path: &Path) -> String {
     let (ok, text) = tool("pdftotext", &["-layout", path.to_str().unwrap(), "-"]);
     assert!(ok, "pdftotext failed on {}: {text}", path.display());
     text
+}
+
+/// The text with every run of white space (line ends included) as one
+/// space, so a phrase is found wherever the lines broke; a line broken
+/// after a hyphen joins without one.
+fn flat(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if !out.is_empty() && !out.ends_with('-') {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn info(path: &Path) -> String {
@@ -87,7 +103,11 @@ fn uncompressed(path: &Path) -> String {
 
 fn all_pdfs() -> Vec<PathBuf> {
     let files = crate::harness::practice_files(built());
-    assert_eq!(files.len(), 7 * 3, "seven practices, three PDFs each");
+    assert_eq!(
+        files.len(),
+        7 * 5,
+        "seven practices, three PDFs each and two in large print"
+    );
     files
 }
 
@@ -106,11 +126,13 @@ fn every_pdf_is_clean_tagged_a4_with_title_and_author() {
             "{}: {info}",
             path.display()
         );
-        assert!(
-            info.contains("Page size:       595.28 x 841.89 pts (A4)"),
-            "{}: {info}",
-            path.display()
-        );
+        // The bilingual notice in Wales is A3 in two columns; all else is A4.
+        let paper = if path.ends_with("meddygfa-ty-gwyn/zero-tolerance-notice.pdf") {
+            "Page size:       1190.55 x 841.89 pts (A3)"
+        } else {
+            "Page size:       595.28 x 841.89 pts (A4)"
+        };
+        assert!(info.contains(paper), "{}: {info}", path.display());
         let title = info.lines().find(|l| l.starts_with("Title:")).unwrap_or("");
         let author = info
             .lines()
@@ -132,11 +154,104 @@ fn page_counts_fit_each_document() {
         let range = match name.as_str() {
             "zero-tolerance-notice" => 1..=1,
             "complaints-leaflet" => 2..=4,
+            // Two languages in large print: twice the English.
+            "zero-tolerance-notice.large-print"
+                if name_of_practice(&path) == "meddygfa-ty-gwyn" =>
+            {
+                4..=4
+            }
+            "zero-tolerance-notice.large-print" => 2..=3,
+            "complaints-leaflet.large-print" => 5..=8,
             "staff-handbook" => 8..=20,
             other => panic!("unexpected {other}"),
         };
         assert!(range.contains(&n), "{}: {n} pages", path.display());
     }
+}
+
+fn name_of_practice(path: &Path) -> String {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// What `tests/pdf/sizes.py` (PyMuPDF) reads back from each PDF.
+fn sizes(paths: &[PathBuf]) -> Vec<serde_json::Value> {
+    let script = repo().join("tests/pdf/sizes.py");
+    let output = Command::new("python3")
+        .arg(&script)
+        .args(paths)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{} failed (install PyMuPDF as .ci/run does: python3 -m pip install 'PyMuPDF<2'): {}",
+        script.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn text_sizes_read_back_meet_clear_print_and_large_print() {
+    let pdfs = all_pdfs();
+    let notices: Vec<PathBuf> = pdfs
+        .iter()
+        .filter(|p| p.ends_with("zero-tolerance-notice.pdf"))
+        .cloned()
+        .collect();
+    let large: Vec<PathBuf> = pdfs
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with(".large-print.pdf"))
+        .cloned()
+        .collect();
+    assert_eq!((notices.len(), large.len()), (7, 14));
+    // Clear print: no text on the waiting-room notice under 12 pt, footer
+    // and page number included.
+    for file in sizes(&notices) {
+        assert!(file["smallest"].as_f64().unwrap() >= 12.0, "{file}");
+        assert_eq!(file["pages"], 1, "{file}");
+    }
+    // Large print (UKAAF G003): body 18 pt, nothing under 16 pt, page
+    // numbers as large as the body, no italics.
+    for file in sizes(&large) {
+        assert!(file["smallest"].as_f64().unwrap() >= 18.0, "{file}");
+        assert_eq!(file["page_numbers"], serde_json::json!([18.0]), "{file}");
+        assert_eq!(file["italic"], false, "{file}");
+    }
+}
+
+#[test]
+fn the_longest_practice_still_fits_its_notice_on_one_a4_page_at_12_pt() {
+    let sandbox = Sandbox::new();
+    let fixture = repo().join("tests/fixtures/valid/longest");
+    for name in ["practice.toml", "logo.png"] {
+        std::fs::copy(fixture.join(name), sandbox.path().join(name)).unwrap();
+    }
+    sandbox
+        .run(&[
+            "build",
+            "practice.toml",
+            "--docs",
+            "notice",
+            "--formats",
+            "pdf",
+        ])
+        .expect_code(0);
+    let out = sandbox.path().join("out");
+    let notice = crate::harness::practice_files(&out).remove(0);
+    let file = &sizes(&[notice])[0];
+    assert_eq!(file["pages"], 1, "{file}");
+    assert_eq!(
+        (file["width"].as_f64(), file["height"].as_f64()),
+        (Some(595.28), Some(841.89))
+    );
+    assert!(file["smallest"].as_f64().unwrap() >= 12.0, "{file}");
 }
 
 #[test]
@@ -183,10 +298,10 @@ fn metadata_comes_from_the_config_not_the_clock() {
 
 #[test]
 fn text_extracts_literally_and_in_reading_order() {
-    let notice = text_of(&pdf(
+    let notice = flat(&text_of(&pdf(
         "st-johns-woodlands-star-surgery-1",
         "zero-tolerance-notice",
-    ));
+    )));
     for literal in [
         "St John's & Woodlands *Star* Surgery #1",
         "Zoë O'Brien-Núñez {{ 7*7 }}",
@@ -199,9 +314,9 @@ fn text_extracts_literally_and_in_reading_order() {
         );
     }
     let order = [
-        "What we will not accept online",
+        "What we will not accept",
         "What we may do",
-        "Tell us instead",
+        "Your feedback is welcome",
         "Issued 1 November 2026",
     ];
     let positions: Vec<usize> = order
@@ -251,7 +366,7 @@ fn latin_extended_characters_render_and_extract() {
     let path = sandbox
         .path()
         .join("out/ashfield-medical-centre/zero-tolerance-notice.pdf");
-    let text = text_of(&path);
+    let text = flat(&text_of(&path));
     assert_eq!(text.matches(sample).count(), 4, "{text}");
     let (_, fonts) = tool("pdffonts", &[path.to_str().unwrap()]);
     for face in [
@@ -700,4 +815,21 @@ fn no_page_holds_only_a_line_or_two_and_no_heading_ends_a_page() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_bilingual_notice_marks_its_welsh_and_keeps_welsh_first() {
+    let path = pdf("meddygfa-ty-gwyn", "zero-tolerance-notice");
+    let text = flat(&text_of(&path));
+    let welsh = text
+        .find("Hysbysiad dim goddefgarwch")
+        .expect("Welsh title");
+    let english = text
+        .find("Social media zero-tolerance notice")
+        .expect("English title");
+    assert!(welsh < english, "{text}");
+    let objects = uncompressed(&path);
+    assert!(objects.contains("/Lang (cy)"), "no Welsh structure element");
+    assert!(objects.contains("/Lang (en-GB)"), "no document language");
+    assert_eq!(pages(&path), 1);
 }

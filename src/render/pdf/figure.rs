@@ -17,30 +17,52 @@ const QR_SIZE: f32 = 84.0;
 const LOGO_HEIGHT: f32 = 40.0;
 
 impl Typesetter<'_> {
-    /// A QR code (vector squares) with the address printed under it.
-    pub fn qr(&mut self, url: &str, x: f32, width: f32, out: &mut Vec<Node>) {
+    /// A QR code (vector squares) with, beside it, the paragraph that
+    /// gives the address (`beside`, when the code follows one) and how to
+    /// use the code.
+    pub fn qr(
+        &mut self,
+        url: &str,
+        beside: Option<&[Span]>,
+        x: f32,
+        width: f32,
+        out: &mut Vec<Node>,
+    ) {
         let Some((modules, colors)) = qr_modules(url) else {
-            return; // Too long to encode: the address is still printed as a link.
+            // Too long to encode: the address is still printed as a link.
+            if let Some(spans) = beside {
+                let lines = self.lines(spans, &self.theme.body(), width);
+                out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
+                self.y += self.theme.size * 0.6 * self.theme.space;
+            }
+            return;
         };
-        self.links.push(url.to_string());
-        let link = self.links.len() - 1;
-        let shown = url
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_end_matches('/');
-        let caption = [
-            plain("Scan the code with your phone camera, or go to "),
-            Span {
-                link: Some(link),
-                ..Span::plain(shown)
-            },
-        ];
-        let style = TextStyle {
-            size: self.theme.size * 0.85,
-            ..self.theme.body()
+        let gap = 12.0;
+        let column = width - QR_SIZE - gap;
+        let body = self.theme.body();
+        let text = beside.map(|spans| self.lines(spans, &body, column));
+        let how = if text.is_some() {
+            vec![plain("Scan the code with your phone camera.")]
+        } else {
+            self.links.push(url.to_string());
+            let shown = url
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/');
+            vec![
+                plain("Scan the code with your phone camera, or go to "),
+                Span {
+                    link: Some(self.links.len() - 1),
+                    ..Span::plain(shown)
+                },
+            ]
         };
-        let caption = self.lines(&caption, &style, width.min(260.0));
-        self.ensure(QR_SIZE + caption.height() + 4.0);
+        let how = self.lines(&how, &body, column);
+        let between = self.theme.size * 0.3;
+        let side = text.as_ref().map_or(0.0, |t| t.height() + between) + how.height();
+        let height = QR_SIZE.max(side);
+        self.ensure(height + 4.0);
+        let top = self.y;
 
         let quiet = 4;
         let unit = QR_SIZE / (modules + 2 * quiet) as f32;
@@ -72,12 +94,21 @@ impl Typesetter<'_> {
             Tag::Figure(Some(alt)).into(),
             vec![Node::Leaf(leaf)],
         ));
-        self.y += QR_SIZE;
-        self.fixed += QR_SIZE;
+        // The text beside the code, centred on it.
+        self.y = top + (QR_SIZE - side).max(0.0) / 2.0;
+        if let Some(text) = &text {
+            out.push(Node::Group(
+                Tag::P.into(),
+                self.paragraph(text, x + QR_SIZE + gap),
+            ));
+            self.y += between;
+        }
         out.push(Node::Group(
             Tag::P.into(),
-            self.paragraph(&caption, x + quiet as f32 * unit),
+            self.paragraph(&how, x + QR_SIZE + gap),
         ));
+        self.y = top + height;
+        self.fixed += QR_SIZE.min(height);
         self.y += self.theme.size * 0.6 * self.theme.space;
     }
 
@@ -107,7 +138,7 @@ impl Typesetter<'_> {
     pub fn footers(&mut self, left: &str) {
         let total = self.pages.len();
         let style = TextStyle {
-            size: self.theme.footer(),
+            size: self.theme.footer,
             bold: false,
             rgb: self.theme.muted,
             link_rgb: self.theme.muted,

@@ -28,6 +28,8 @@ pub struct Theme {
     pub text: [u8; 3],
     pub accent: [u8; 3],
     pub muted: [u8; 3],
+    /// The footer's size.
+    pub footer: f32,
     pub edition: &'static Edition,
 }
 
@@ -56,11 +58,6 @@ impl Theme {
             leading: self.edition.heading_leading,
             underline_links: self.edition.underline_links,
         }
-    }
-
-    /// The footer's size: the edition's, never more than the body's.
-    pub fn footer(&self) -> f32 {
-        self.edition.footer_size(self.size)
     }
 
     /// The accent mixed with white: a tint for table headers.
@@ -300,6 +297,14 @@ impl<'a> Typesetter<'a> {
             Block::Heading { level, id, spans } => {
                 self.heading(*level, id, spans, x, width, rest, out)
             }
+            // A paragraph that a QR code follows is set beside the code.
+            Block::Paragraph(spans)
+                if self.theme.edition.qr_beside_text && matches!(next, Some(Block::Qr { .. })) =>
+            {
+                if let Some(Block::Qr { url }) = next {
+                    self.qr(url, Some(spans), x, width, out);
+                }
+            }
             Block::Paragraph(spans) => {
                 let lines = self.lines(spans, &self.theme.body(), width);
                 out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
@@ -320,7 +325,11 @@ impl<'a> Typesetter<'a> {
                 }
             }
             Block::Rule => self.rule(x, width),
-            Block::Qr { url } => self.qr(url, x, width, out),
+            // Set with the paragraph before it.
+            Block::Qr { .. }
+                if self.theme.edition.qr_beside_text
+                    && matches!(blocks[..i].last(), Some(Block::Paragraph(_))) => {}
+            Block::Qr { url } => self.qr(url, None, x, width, out),
             Block::Part { lang, blocks } => {
                 let mut kids = Vec::new();
                 self.blocks(blocks, x, width, &mut kids);

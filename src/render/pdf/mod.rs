@@ -35,7 +35,9 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
         model = model.without_italics();
     }
     let accent = parse_hex_colour(&p.accent).unwrap_or([0x00, 0x5e, 0xb8]);
+    let setting = edition.setting(doc.kind);
     let theme = |size: f32| Theme {
+        footer: setting.footer_size(size),
         size,
         space: (size / 12.0).min(1.0),
         text: [0x21, 0x2b, 0x32],
@@ -52,19 +54,53 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
             if let Some(logo) = &p.logo {
                 setter.logo(&logo.image, &alt, &mut tree);
             }
-            setter.document(
-                &model.blocks,
-                geo.margin,
-                geo.content_width(),
-                &mut tree,
-                break_before,
-            );
+            // Parts in another language first, then the document's own
+            // language: one after the other, or side by side on a page
+            // with two columns.
+            let parts = model
+                .blocks
+                .iter()
+                .take_while(|b| matches!(b, Block::Part { .. }))
+                .count();
+            if geo.columns == 2 && parts > 0 && parts < model.blocks.len() {
+                let gutter = 2.0 * geo.margin / 3.0;
+                let width = (geo.content_width() - gutter) / 2.0;
+                let top = setter.y;
+                let (first, second) = model.blocks.split_at(parts);
+                setter.document(first, geo.margin, width, &mut tree, None);
+                let first_end = setter.y;
+                // A first column that ran over does not fit: leave it so.
+                if setter.page() == 0 {
+                    setter.y = top;
+                }
+                setter.document(second, geo.margin + width + gutter, width, &mut tree, None);
+                if setter.page() == 0 {
+                    setter.y = setter.y.max(first_end);
+                }
+            } else {
+                setter.document(
+                    &model.blocks,
+                    geo.margin,
+                    geo.content_width(),
+                    &mut tree,
+                    break_before,
+                );
+            }
             setter.footers(&footer);
             setter.finish(tree)
         })
     };
-    let (laid, paper) = match edition.body(doc.kind) {
-        Body::OnePage { sizes, papers } => {
+    let (laid, paper) = match setting.body {
+        Body::OnePage {
+            sizes,
+            papers,
+            bilingual_papers,
+        } => {
+            let papers = if doc.other_languages.is_empty() {
+                papers
+            } else {
+                bilingual_papers
+            };
             fit_one_page(doc, sizes, papers, |size, geo| lay(size, geo, None))?
         }
         Body::Flow(size) => (
