@@ -34,13 +34,14 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
                             let label = match f.path.rsplit('.').next() {
                                 Some("pdf") => "PDF",
                                 Some("html") => "Web page",
+                                Some("docx") => "Word",
                                 _ => "Markdown",
                             };
                             json!({ "href": href(&f.path), "label": label })
                         })
                         .collect();
                     files.sort_by_key(|f| {
-                        ["PDF", "Web page", "Markdown"]
+                        ["PDF", "Web page", "Word", "Markdown"]
                             .iter()
                             .position(|l| f["label"] == *l)
                     });

@@ -154,7 +154,7 @@ pub static LARGE_PRINT: Edition = Edition {
     label: "large-print",
     suffix: ".large-print",
     documents: &[DocKind::Notice, DocKind::Leaflet],
-    formats: &[Format::Pdf],
+    formats: &[Format::Pdf, Format::Docx],
     paper: Geometry { bottom: 96.0, ..A4 },
     notice: Body::Flow(18.0),
     leaflet: Body::Flow(18.0),
