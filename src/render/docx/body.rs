@@ -90,11 +90,7 @@ impl<'a> BodyWriter<'a> {
         let height = width * h as f32 / w.max(1) as f32;
         let extension = if logo.png { "png" } else { "jpeg" };
         let run = self.picture(logo.bytes.clone(), extension, (width, height), alt);
-        let spacing = Spacing {
-            after: Some(Theme::twips(10.0)),
-            ..Spacing::default()
-        };
-        let property = ParagraphProperty::default().spacing(spacing);
+        let property = ParagraphProperty::default().spacing(styles::spacing(0.0, 10.0, 1.0));
         self.push(Paragraph::default().property(property).push(run));
     }
 
@@ -411,7 +407,11 @@ impl<'a> BodyWriter<'a> {
         };
         let alt = format!("QR code linking to {url}");
         let code = self.picture(png, "png", (QR_SIZE, QR_SIZE), &alt);
-        let mut property = ParagraphProperty::default();
+        // Single line spacing: a taller line would lift the picture into
+        // what stands above it.
+        let size = self.theme.size;
+        let mut property =
+            ParagraphProperty::default().spacing(styles::spacing(size * 0.6, 0.0, 1.0));
         property.keep_next = Some(KeepNext::default());
         self.push(Paragraph::default().property(property).push(code));
 

@@ -95,7 +95,7 @@ fn fonts() -> Fonts {
 
 /// Space before and after in points, and line height as a multiple (in
 /// 240ths of a line, the "auto" rule: a picture still makes its line taller).
-fn spacing(before: f32, after: f32, leading: f32) -> Spacing {
+pub fn spacing(before: f32, after: f32, leading: f32) -> Spacing {
     Spacing {
         before: Some(Theme::twips(before)),
         after: Some(Theme::twips(after)),
