@@ -5,17 +5,13 @@
 //! document, so they come out the same every time.
 
 use docx_rust::document::{
-    AbstractNumId, BodyContent, BookmarkEnd, BookmarkStart, Break, Hyperlink, LevelOverride, Num,
-    Paragraph, ParagraphContent, Run, RunContent, StartOverride, Table, TableCell, TableGrid,
-    TableRow, Text, TextSpace,
+    BodyContent, BookmarkEnd, BookmarkStart, Break, Hyperlink, Num, Paragraph, ParagraphContent,
+    Run, RunContent, Text, TextSpace,
 };
 use docx_rust::formatting::{
-    Bold, BorderStyle, Borders, BottomBorder, CharacterProperty, Indent, Italics, JustificationVal,
-    KeepNext, Lang, NumberingProperty, PageBreakBefore, ParagraphProperty, Shading, ShadingStyle,
-    Spacing, Strike, TableCellProperty, TableCellWidth, TableHeader, TableProperty,
-    TableRowProperty, TableWidth, TableWidthUnit,
+    Bold, BorderStyle, Borders, BottomBorder, CharacterProperty, Italics, KeepNext, Lang,
+    PageBreakBefore, ParagraphProperty, Spacing, Strike,
 };
-use pulldown_cmark::Alignment;
 
 use super::package::{Media, REL_IMAGE, Relations};
 use super::{Theme, picture, styles, word_lang};
@@ -37,12 +33,12 @@ pub struct Context {
 
 /// The body as it is written, with what it refers to.
 pub struct BodyWriter<'a> {
-    theme: &'a Theme,
+    pub(super) theme: &'a Theme,
     links: &'a [String],
-    content: Vec<BodyContent<'static>>,
+    pub(super) content: Vec<BodyContent<'static>>,
     relations: Relations,
     media: Vec<Media>,
-    lists: Vec<Num>,
+    pub(super) lists: Vec<Num>,
     bookmarks: usize,
     pictures: usize,
     /// A rule just before a top-level heading starts a new page, as in print.
@@ -101,7 +97,7 @@ impl<'a> BodyWriter<'a> {
     }
 
     /// Writes `block`; what follows it decides what a rule becomes.
-    fn block(&mut self, block: &Block, next: Option<&Block>, context: &Context) {
+    pub(super) fn block(&mut self, block: &Block, next: Option<&Block>, context: &Context) {
         match block {
             Block::Heading { level, id, spans } => self.heading(*level, id, spans, context),
             Block::Paragraph(spans) => {
@@ -138,7 +134,7 @@ impl<'a> BodyWriter<'a> {
     }
 
     /// Adds a paragraph, starting it on a new page if a rule asked for one.
-    fn push(&mut self, mut paragraph: Paragraph<'static>) {
+    pub(super) fn push(&mut self, mut paragraph: Paragraph<'static>) {
         if std::mem::take(&mut self.page_break) {
             paragraph
                 .property
@@ -175,7 +171,7 @@ impl<'a> BodyWriter<'a> {
         self.push(paragraph);
     }
 
-    fn paragraph(
+    pub(super) fn paragraph(
         &mut self,
         spans: &[Span],
         style: Option<&'static str>,
@@ -216,169 +212,6 @@ impl<'a> BodyWriter<'a> {
             Some(anchor) => link.anchor(anchor.to_string()),
             None => link.id(self.relations.link(url)),
         }
-    }
-
-    /// A list and the lists nested in it: one numbering instance per list,
-    /// so each numbered list starts at its own first number.
-    fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], depth: usize, context: &Context) {
-        let depth = depth.min(styles::LIST_LEVELS - 1);
-        let num = self.numbering(start, depth);
-        let style = if start.is_some() {
-            "ListNumber"
-        } else {
-            "ListBullet"
-        };
-        for item in items {
-            let (first, rest) = match item.split_first() {
-                Some((Block::Paragraph(spans), rest)) => (spans.as_slice(), rest),
-                _ => (&[][..], item.as_slice()),
-            };
-            let mut paragraph = self.paragraph(first, Some(style), context);
-            if let Some(property) = &mut paragraph.property {
-                property.numbering = Some(NumberingProperty::from((num, depth as isize)));
-            }
-            self.push(paragraph);
-            for block in rest {
-                self.item_block(block, depth, context);
-            }
-        }
-    }
-
-    /// A list item's blocks after its first paragraph: paragraphs under the
-    /// item's text, nested lists a level deeper.
-    fn item_block(&mut self, block: &Block, depth: usize, context: &Context) {
-        match block {
-            Block::Paragraph(spans) => {
-                let mut paragraph = self.paragraph(spans, Some("ListContinue"), context);
-                if let Some(property) = &mut paragraph.property {
-                    property.indent = Some(Indent {
-                        left: Some(styles::list_indent(self.theme, depth)),
-                        ..Indent::default()
-                    });
-                }
-                self.push(paragraph);
-            }
-            Block::List { start, items, .. } => self.list(*start, items, depth + 1, context),
-            other => self.block(other, None, context),
-        }
-    }
-
-    /// A new numbering instance of bullets or numbers; numbers restart at
-    /// the list's first number at its level.
-    fn numbering(&mut self, start: Option<u64>, depth: usize) -> isize {
-        let id = self.lists.len() as isize + 1;
-        let (abstract_id, overrides) = match start {
-            Some(first) => (
-                styles::NUMBERED,
-                vec![LevelOverride {
-                    i_level: Some(depth as isize),
-                    start_override: Some(StartOverride {
-                        value: Some(isize::try_from(first).unwrap_or(1)),
-                    }),
-                }],
-            ),
-            None => (styles::BULLETED, Vec::new()),
-        };
-        self.lists.push(Num {
-            num_id: Some(id),
-            abstract_num_id: Some(AbstractNumId {
-                value: Some(abstract_id),
-            }),
-            level_overrides: overrides,
-        });
-        id
-    }
-
-    /// A table in the Table Grid style, full width, equal columns, with a
-    /// shaded header row that repeats at the top of every page.
-    fn table(
-        &mut self,
-        align: &[Alignment],
-        header: &[Vec<Span>],
-        rows: &[Vec<Vec<Span>>],
-        context: &Context,
-    ) {
-        let columns = rows
-            .iter()
-            .map(Vec::len)
-            .chain([header.len(), 1])
-            .max()
-            .unwrap_or(1);
-        let width = self.theme.content_width() / columns as isize;
-        let property = TableProperty {
-            style_id: Some("TableGrid".into()),
-            width: Some(TableWidth {
-                value: Some(5000),
-                unit: Some(TableWidthUnit::Pct),
-            }),
-            ..TableProperty::default()
-        };
-        let mut table = Table::default().property(property);
-        table.grids = TableGrid::from(vec![width; columns]);
-        let shape = Columns {
-            align,
-            count: columns,
-            width,
-        };
-        if !header.is_empty() {
-            let mut row = self.row(header, &shape, true, context);
-            row.property = TableRowProperty::default().table_header(TableHeader::default());
-            table.rows.push(row);
-        }
-        for cells in rows {
-            let row = self.row(cells, &shape, false, context);
-            table.rows.push(row);
-        }
-        self.content.push(table.into());
-    }
-
-    fn row(
-        &mut self,
-        cells: &[Vec<Span>],
-        shape: &Columns<'_>,
-        header: bool,
-        context: &Context,
-    ) -> TableRow<'static> {
-        let mut row = TableRow::default();
-        for column in 0..shape.count {
-            let spans = cells.get(column).map_or(&[][..], Vec::as_slice);
-            let mut paragraph = if header {
-                let bold: Vec<Span> = spans
-                    .iter()
-                    .map(|s| Span {
-                        bold: true,
-                        ..s.clone()
-                    })
-                    .collect();
-                self.paragraph(&bold, None, context)
-            } else {
-                self.paragraph(spans, None, context)
-            };
-            let mut property = ParagraphProperty {
-                justification: shape.justification(column).map(Into::into),
-                ..ParagraphProperty::default()
-            };
-            if header {
-                // docx-rust has no cell shading (w:tcPr/w:shd), so the
-                // header's paragraphs are shaded instead.
-                property.shading = Some(Shading {
-                    style: Some(ShadingStyle::Clear),
-                    color: Some("auto".into()),
-                    fill: Some(self.theme.tint.clone().into()),
-                    ..Shading::default()
-                });
-                property.keep_next = Some(KeepNext::default());
-            }
-            paragraph.property = Some(property);
-            let cell = TableCell::paragraph(paragraph).property(TableCellProperty::default().wide(
-                TableCellWidth {
-                    value: Some(shape.width),
-                    unit: Some(TableWidthUnit::Dxa),
-                },
-            ));
-            row.cells.push(cell.into());
-        }
-        row
     }
 
     /// A line across the page: an empty paragraph's bottom border.
@@ -445,24 +278,6 @@ impl<'a> BodyWriter<'a> {
         });
         let drawing = picture::inline(&id, number, alt, (emu(width), emu(height)));
         Run::default().push(drawing)
-    }
-}
-
-/// A table's columns: how many, how wide (twips) and how aligned.
-struct Columns<'a> {
-    align: &'a [Alignment],
-    count: usize,
-    width: isize,
-}
-
-impl Columns<'_> {
-    fn justification(&self, column: usize) -> Option<JustificationVal> {
-        match self.align.get(column)? {
-            Alignment::Left => Some(JustificationVal::Left),
-            Alignment::Center => Some(JustificationVal::Center),
-            Alignment::Right => Some(JustificationVal::Right),
-            Alignment::None => None,
-        }
     }
 }
 

@@ -1,17 +1,21 @@
 //! Word: the document model → a `.docx` file (WordprocessingML).
 //!
 //! The parts are docx-rust's typed values, so every value from a config
-//! is escaped by the XML writer, never pasted into markup. [`body`] turns
-//! the blocks into paragraphs, lists, tables and pictures, [`styles`]
-//! gives them Word's built-in styles and list numbering at the edition's
-//! sizes, and [`package`] writes the parts into the zip: members in a fixed
-//! order and dated 1980-01-01, identifiers counted per document, and dates
-//! from the config, so the same input gives the same bytes.
+//! is escaped by the XML writer, never pasted into markup. `body` turns
+//! the blocks into paragraphs (with `lists`, `table` and `picture`),
+//! `styles` gives them Word's built-in styles at the edition's sizes,
+//! `footer` puts the practice, title and page numbers on every page, and
+//! `package` writes the parts into the zip: members in a fixed order and
+//! dated 1980-01-01, identifiers counted per document, and dates from the
+//! config, so the same input gives the same bytes.
 
 mod body;
+mod footer;
+mod lists;
 mod package;
 mod picture;
 mod styles;
+mod table;
 
 use super::Input;
 use super::edition::{Body, Edition, Geometry};
@@ -36,7 +40,7 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
         keywords: super::keywords(&p.practice.name).join(", "),
         date: p.issued,
     };
-    let footer = styles::footer(&p.footer(&doc.title));
+    let footer = footer::footer(&p.footer(&doc.title));
     package::write(body, styles::styles(&theme), footer, &core, &theme)
 }
 

@@ -161,7 +161,7 @@ pub fn write(
         ("word/styles.xml", xml(&styles)?),
         (
             "word/numbering.xml",
-            xml(&super::styles::numbering(theme, body.lists))?,
+            xml(&super::lists::numbering(theme, body.lists))?,
         ),
         ("word/footer1.xml", xml(&footer)?),
         (

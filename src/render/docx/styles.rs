@@ -1,13 +1,8 @@
 //! Word's built-in styles at the edition's sizes (Normal, Title, Heading 1
-//! to 3, List Bullet, List Number, Quote, Caption, Hyperlink, Table Grid,
-//! Footer), the two list definitions (bullets and numbers), and the footer
-//! with "Page N of M". The document defaults set Arial and British English.
+//! to 3, List Bullet, List Number, List Continue, Quote, Caption, Footer,
+//! Hyperlink, Table Grid). The document defaults set Arial, the text colour
+//! and British English.
 
-use docx_rust::document::{
-    AbstractNum, BodyContent, CharType, FieldChar, Footer, Level, LevelJustification, LevelStart,
-    LevelText, MultiLevelType, Num, NumFmt, Numbering, PPr, Paragraph, Run, RunContent, Tab, Text,
-    TextSpace,
-};
 use docx_rust::formatting::{
     Bold, BorderStyle, Borders, BottomBorder, CharacterProperty, Color, CustomTabStop,
     CustomTabStopSet, CustomTabStopSetChoice, Fonts, Indent, InsideHorizonBorder,
@@ -25,12 +20,6 @@ use super::Theme;
 /// The font Word has everywhere; LibreOffice sets it in the metrically
 /// identical Liberation Sans the PDF uses.
 const FONT: &str = "Arial";
-
-/// The list definitions' identifiers.
-pub const BULLETED: isize = 0;
-pub const NUMBERED: isize = 1;
-/// Word's list levels: 0 to 8.
-pub const LIST_LEVELS: usize = 9;
 
 /// Every style the body and the footer use.
 pub fn styles(theme: &Theme) -> Styles<'static> {
@@ -85,7 +74,7 @@ fn defaults(theme: &Theme) -> DefaultStyle<'static> {
         .paragraph(DefaultParagraphProperty::from(paragraph))
 }
 
-fn fonts() -> Fonts {
+pub(super) fn fonts() -> Fonts {
     Fonts::default()
         .ascii(FONT)
         .h_ansi(FONT)
@@ -341,105 +330,4 @@ fn table_grid(theme: &Theme) -> Style<'static> {
     style.table = Some(table);
     style.paragraph = Some(paragraph);
     style
-}
-
-/// How far list text at `depth` sits from the margin, in twips: one step
-/// per level, wide enough for "10." at the body size.
-pub fn list_indent(theme: &Theme, depth: usize) -> isize {
-    Theme::twips(theme.size * 1.9) * (depth as isize + 1)
-}
-
-/// The bullet and number definitions, and one instance per list.
-pub fn numbering(theme: &Theme, lists: Vec<Num>) -> Numbering<'static> {
-    Numbering {
-        abstract_numberings: vec![
-            list_definition(theme, BULLETED),
-            list_definition(theme, NUMBERED),
-        ],
-        numberings: lists,
-    }
-}
-
-fn list_definition(theme: &Theme, id: isize) -> AbstractNum<'static> {
-    let levels = (0..LIST_LEVELS)
-        .map(|depth| {
-            let (format, text) = if id == BULLETED {
-                ("bullet", ["•", "◦", "▪"][depth % 3].to_string())
-            } else {
-                ("decimal", format!("%{}.", depth + 1))
-            };
-            Level {
-                i_level: Some(depth as isize),
-                start: Some(LevelStart { value: Some(1) }),
-                number_format: Some(NumFmt {
-                    value: format.into(),
-                }),
-                level_text: Some(LevelText {
-                    value: Some(text.into()),
-                }),
-                justification: Some(LevelJustification {
-                    value: JustificationVal::Left,
-                }),
-                p_pr: Some(PPr {
-                    indent: Some(Indent {
-                        left: Some(list_indent(theme, depth)),
-                        hanging: Some(Theme::twips(theme.size * 1.9)),
-                        ..Indent::default()
-                    }),
-                }),
-                r_pr: vec![CharacterProperty {
-                    fonts: Some(fonts()),
-                    ..CharacterProperty::default()
-                }],
-            }
-        })
-        .collect();
-    AbstractNum {
-        abstract_num_id: Some(id),
-        nsid: None,
-        multi_level_type: Some(MultiLevelType {
-            value: "multilevel".into(),
-        }),
-        levels,
-    }
-}
-
-/// "Practice — Document" at the left and "Page N of M" at the right of
-/// every page, the numbers as PAGE and NUMPAGES fields.
-pub fn footer(label: &str) -> Footer<'static> {
-    let mut paragraph = Paragraph::default()
-        .property(ParagraphProperty::default().style_id("Footer"))
-        .push(text_run(label))
-        .push(Run::default().push(Tab))
-        .push(text_run("Page "));
-    paragraph.content.extend(field("PAGE"));
-    paragraph.content.push(text_run(" of ").into());
-    paragraph.content.extend(field("NUMPAGES"));
-    Footer {
-        content: vec![BodyContent::Paragraph(paragraph)],
-    }
-}
-
-fn text_run(text: &str) -> Run<'static> {
-    Run::default().push_text(Text {
-        space: Some(TextSpace::Preserve),
-        text: text.to_string().into(),
-    })
-}
-
-/// A field Word and LibreOffice work out as they lay the pages out; "1"
-/// stands until they do.
-fn field(instruction: &'static str) -> Vec<docx_rust::document::ParagraphContent<'static>> {
-    let char_run = |ty| Run::default().push(RunContent::FieldChar(FieldChar::from(ty)));
-    vec![
-        char_run(CharType::Begin).into(),
-        // docx-rust does not export the instruction's type, only a
-        // conversion from text: the instruction goes without spaces round it.
-        Run::default()
-            .push(RunContent::InstrText(instruction.into()))
-            .into(),
-        char_run(CharType::Separate).into(),
-        text_run("1").into(),
-        char_run(CharType::End).into(),
-    ]
 }
