@@ -4,10 +4,10 @@
 //!
 //! docx-rust's own `Docx::write` is not used: it lists footers and media
 //! from hash maps (a different order each run), marks every member
-//! executable and dated now, types the footer's relationship as a header,
-//! and gives core properties a relationship type python-docx does not
-//! read. Here every member is one of docx-rust's typed parts written by
-//! hard-xml, in a fixed order, dated 1980-01-01, mode 0644.
+//! executable, types the footer's relationship as a header, and gives core
+//! properties a relationship type python-docx does not read (and no
+//! xsi:type on their dates). Here every member is one of docx-rust's typed
+//! parts written by hard-xml, in a fixed order, dated 1980-01-01, mode 0644.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write as _};
