@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
         out: PathBuf::from("unused"),
         docs: DocKind::ALL.to_vec(),
         formats: Format::DEFAULT.to_vec(),
-        editions: vec![EditionName::Standard, EditionName::LargePrint],
+        editions: vec![EditionName::Standard],
         templates: None,
         force: true,
         zip: false,
@@ -52,6 +52,35 @@ fn bench(c: &mut Criterion) {
             outputs
         })
     });
+
+    // What Word and large print add to a practice.
+    for (name, formats, editions, files) in [
+        (
+            "practice_three_docx",
+            vec![Format::Docx],
+            vec![EditionName::Standard],
+            3,
+        ),
+        (
+            "practice_large_print_pdfs",
+            vec![Format::Pdf],
+            vec![EditionName::LargePrint],
+            2,
+        ),
+    ] {
+        let options = BuildOptions {
+            formats,
+            editions,
+            ..options.clone()
+        };
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let outputs = render_practice(&practice, &templates, &options).unwrap();
+                assert_eq!(outputs.len(), files);
+                outputs
+            })
+        });
+    }
 }
 
 criterion_group! {

@@ -13,10 +13,12 @@ use crate::render::{EditionName, Format};
 pub const FILE_NAME: &str = "index.html";
 
 /// Each file a document may have, as the index names it.
-const LABELS: [(EditionName, Format, &str); 4] = [
+const LABELS: [(EditionName, Format, &str); 6] = [
     (EditionName::Standard, Format::Pdf, "PDF"),
     (EditionName::LargePrint, Format::Pdf, "Large print PDF"),
     (EditionName::Standard, Format::Html, "Web page"),
+    (EditionName::Standard, Format::Docx, "Word"),
+    (EditionName::LargePrint, Format::Docx, "Large print Word"),
     (EditionName::Standard, Format::Md, "Markdown"),
 ];
 

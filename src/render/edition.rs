@@ -208,7 +208,7 @@ pub static LARGE_PRINT: Edition = Edition {
     label: "large-print",
     suffix: ".large-print",
     documents: &[DocKind::Notice, DocKind::Leaflet],
-    formats: &[Format::Pdf],
+    formats: &[Format::Pdf, Format::Docx],
     paper: Geometry { bottom: 96.0, ..A4 },
     // Large print (UKAAF, RNIB): 18 pt body, footers and page numbers as
     // large as the body; as many pages as it takes.

@@ -3,6 +3,7 @@
 mod a11y;
 mod cli;
 mod content;
+mod docx;
 mod fixtures;
 mod hardening;
 mod harness;

@@ -179,10 +179,11 @@ impl Typesetter<'_> {
     }
 }
 
-/// A QR code's side in modules and its modules, row by row. The notice and
-/// the leaflet show the same code one after the other, and choosing its mask
-/// is the slow part, so each thread keeps the last code it made.
-fn qr_modules(url: &str) -> Option<(usize, Rc<Vec<Color>>)> {
+/// A QR code's side in modules and its modules, row by row (the Word
+/// renderer draws the same code). The notice and the leaflet show the same
+/// code one after the other, and choosing its mask is the slow part, so
+/// each thread keeps the last code it made.
+pub(crate) fn qr_modules(url: &str) -> Option<(usize, Rc<Vec<Color>>)> {
     type Last = Option<(String, usize, Rc<Vec<Color>>)>;
     thread_local! {
         static LAST: RefCell<Last> = const { RefCell::new(None) };

@@ -18,22 +18,14 @@ use anyhow::bail;
 use super::Input;
 use super::edition::{Body, Geometry};
 use crate::config::rules::parse_hex_colour;
-use crate::content::{DocKind, Document};
+use crate::content::Document;
 use crate::document::Block;
 use layout::{Content, Draw, Laid, Page, Theme, Typesetter};
 
 /// Renders one document as PDF bytes, in the input's edition.
 pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     let (doc, p, edition) = (input.doc, input.presentation, input.edition);
-    let mut model = input.model.clone();
-    if matches!(doc.kind, DocKind::Notice | DocKind::Leaflet)
-        && let Some(url) = &p.practice.complaints_page
-    {
-        model = model.with_qr(url);
-    }
-    if !edition.italics {
-        model = model.without_italics();
-    }
+    let model = super::printed_model(input);
     let accent = parse_hex_colour(&p.accent).unwrap_or([0x00, 0x5e, 0xb8]);
     let setting = edition.setting(doc.kind);
     let theme = |size: f32| Theme {
@@ -116,18 +108,8 @@ fn meta(doc: &Document, p: &super::Presentation) -> draw::Meta {
     draw::Meta {
         title: format!("{} — {name}", doc.title),
         author: name.to_string(),
-        subject: match doc.kind {
-            DocKind::Notice => "How the practice responds to abuse of staff online, and how to give feedback or complain instead".into(),
-            DocKind::Leaflet => "How to make a complaint about the practice, and where else to go for help".into(),
-            DocKind::Handbook => "Staff guidance on managing online and social media feedback".into(),
-        },
-        keywords: vec![
-            name.to_string(),
-            "complaints".into(),
-            "social media".into(),
-            "online feedback".into(),
-            "GP practice".into(),
-        ],
+        subject: super::subject(doc.kind).to_string(),
+        keywords: super::keywords(name),
         date: p.issued,
     }
 }

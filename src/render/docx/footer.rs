@@ -1,0 +1,48 @@
+//! The footer on every page: "Practice — Document" at the left and
+//! "Page N of M" at the right margin, in the Footer style.
+
+use docx_rust::document::{
+    BodyContent, CharType, FieldChar, Footer, Paragraph, ParagraphContent, Run, RunContent, Tab,
+    Text, TextSpace,
+};
+use docx_rust::formatting::ParagraphProperty;
+
+/// "Practice — Document" at the left and "Page N of M" at the right of
+/// every page, the numbers as PAGE and NUMPAGES fields.
+pub fn footer(label: &str) -> Footer<'static> {
+    let mut paragraph = Paragraph::default()
+        .property(ParagraphProperty::default().style_id("Footer"))
+        .push(text_run(label))
+        .push(Run::default().push(Tab))
+        .push(text_run("Page "));
+    paragraph.content.extend(field("PAGE"));
+    paragraph.content.push(text_run(" of ").into());
+    paragraph.content.extend(field("NUMPAGES"));
+    Footer {
+        content: vec![BodyContent::Paragraph(paragraph)],
+    }
+}
+
+fn text_run(text: &str) -> Run<'static> {
+    Run::default().push_text(Text {
+        space: Some(TextSpace::Preserve),
+        text: text.to_string().into(),
+    })
+}
+
+/// A field Word and LibreOffice work out as they lay the pages out; "1"
+/// stands until they do.
+fn field(instruction: &'static str) -> Vec<ParagraphContent<'static>> {
+    let char_run = |ty| Run::default().push(RunContent::FieldChar(FieldChar::from(ty)));
+    vec![
+        char_run(CharType::Begin).into(),
+        // docx-rust does not export the instruction's type, only a
+        // conversion from text: the instruction goes without spaces round it.
+        Run::default()
+            .push(RunContent::InstrText(instruction.into()))
+            .into(),
+        char_run(CharType::Separate).into(),
+        text_run("1").into(),
+        char_run(CharType::End).into(),
+    ]
+}

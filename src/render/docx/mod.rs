@@ -1,0 +1,121 @@
+//! Word: the document model → a `.docx` file (WordprocessingML).
+//!
+//! The parts are docx-rust's typed values, so every value from a config
+//! is escaped by the XML writer, never pasted into markup. `body` turns
+//! the blocks into paragraphs (with `lists`, `table` and `picture`),
+//! `styles` gives them Word's built-in styles at the edition's sizes,
+//! `footer` puts the practice, title and page numbers on every page, and
+//! `package` writes the parts into the zip: members in a fixed order and
+//! dated 1980-01-01, identifiers counted per document, and dates from the
+//! config, so the same input gives the same bytes.
+
+mod body;
+mod footer;
+mod lists;
+mod package;
+mod picture;
+mod styles;
+mod table;
+
+use super::Input;
+use super::edition::{Body, Edition, Geometry};
+use crate::config::rules::parse_hex_colour;
+use body::BodyWriter;
+
+/// Renders one document as a Word file, in the input's edition.
+pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
+    let (doc, p) = (input.doc, input.presentation);
+    let model = super::printed_model(input);
+    let theme = Theme::of(input);
+    let mut writer = BodyWriter::new(&theme, &model.links);
+    if let Some(logo) = &p.logo {
+        writer.logo(logo, &format!("{} logo", p.practice.name));
+    }
+    writer.blocks(&model.blocks, &body::Context::default());
+    let body = writer.finish();
+    let core = package::CoreProperties {
+        title: format!("{} — {}", doc.title, p.practice.name),
+        subject: super::subject(doc.kind).to_string(),
+        creator: p.practice.name.clone(),
+        keywords: super::keywords(&p.practice.name).join(", "),
+        date: p.issued,
+    };
+    let footer = footer::footer(&p.footer(&doc.title));
+    package::write(body, styles::styles(&theme), footer, &core, &theme)
+}
+
+/// Colours and sizes of one document, decided once from the edition.
+pub struct Theme {
+    /// Body text size in points.
+    pub size: f32,
+    /// Footer text size in points.
+    pub footer: f32,
+    pub paper: Geometry,
+    pub edition: &'static Edition,
+    /// Colours as Word writes them: `rrggbb`.
+    pub accent: String,
+    pub text: String,
+    pub muted: String,
+    /// The accent mixed with white, for table headers.
+    pub tint: String,
+}
+
+impl Theme {
+    fn of(input: &Input<'_>) -> Theme {
+        let edition = input.edition.name.edition();
+        // Word lays the page out itself, so a one-page document takes the
+        // smallest size and the first paper the PDF may use.
+        let setting = edition.setting(input.doc.kind);
+        let size = setting.body.smallest();
+        let paper = match setting.body {
+            Body::OnePage { papers, .. } => papers.first().copied().unwrap_or(edition.paper),
+            Body::Flow(_) => edition.paper,
+        };
+        let accent = parse_hex_colour(&input.presentation.accent).unwrap_or([0x00, 0x5e, 0xb8]);
+        let tint = accent.map(|c| (u16::from(c) + 9 * 255).div_ceil(10) as u8);
+        Theme {
+            size,
+            footer: setting.footer_size(size),
+            paper,
+            edition,
+            accent: hex(accent),
+            text: hex([0x21, 0x2b, 0x32]),
+            muted: hex([0x4c, 0x62, 0x72]),
+            tint: hex(tint),
+        }
+    }
+
+    /// A size in points as Word's half-points.
+    pub fn half_points(points: f32) -> isize {
+        (points * 2.0).round() as isize
+    }
+
+    /// A length in points as twentieths of a point (twips).
+    pub fn twips(points: f32) -> isize {
+        (points * 20.0).round() as isize
+    }
+
+    /// The width text runs in, in twips.
+    pub fn content_width(&self) -> isize {
+        Theme::twips(self.paper.content_width())
+    }
+
+    /// The footer's size: the edition's, or the body's.
+    pub fn footer_size(&self) -> f32 {
+        self.footer
+    }
+}
+
+fn hex([r, g, b]: [u8; 3]) -> String {
+    format!("{r:02x}{g:02x}{b:02x}")
+}
+
+/// Word's name for a language: a region is added to a bare tag, as Word
+/// files name languages by locale (`cy` → `cy-GB`).
+fn word_lang(tag: &str) -> String {
+    match tag {
+        "cy" | "en" | "gd" => format!("{tag}-GB"),
+        "ga" => "ga-IE".to_string(),
+        other => other.to_string(),
+    }
+}
