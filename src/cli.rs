@@ -81,6 +81,9 @@ pub enum Command {
     /// Write practice configs from an NHS ODS practice list.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Check a draft public reply to an online review, or draft one.
+    #[command(subcommand)]
+    Reply(ReplyCommand),
     /// Print every nation fact (time limits, bodies, phones, laws) with its source and the date it was checked.
     #[command(
         after_help = "Example:\n  policypack facts wales\n  policypack facts --message-format json > facts.jsonl"
@@ -206,6 +209,54 @@ pub struct StatusArgs {
     /// Exit with code 1 when any practice's review is overdue.
     #[arg(long)]
     pub fail_on_overdue: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReplyCommand {
+    /// Check a draft reply for confidentiality breaches and unsafe wording before it is posted.
+    #[command(
+        after_help = "Exit codes: 0 nothing to fix (or only warnings), 1 an error to fix before posting, 2 unusable arguments or files.\n\nExample:\n  policypack reply check draft.txt --config practice-configs/ashfield-medical-centre.toml --review review.txt\n  pbpaste | policypack reply check - --config our.toml"
+    )]
+    Check(ReplyCheckArgs),
+    /// Draft a safe reply from the handbook's model replies, filled in for the practice.
+    #[command(
+        after_help = "A review that describes an emergency, a safeguarding risk, a threat, a legal threat or abuse gets no draft: it says whom to tell instead (exit 1).\n\nExample:\n  policypack reply draft --config our.toml --review review.txt\n  policypack reply draft --config our.toml --kind complaint"
+    )]
+    Draft(ReplyDraftArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplyCheckArgs {
+    /// The draft reply: a text file, or - for standard input.
+    pub draft: PathBuf,
+    /// The practice's config: its name, phone numbers, email and complaints lead are its own.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// The review being answered (a text file, or -), to find names and words copied from it.
+    #[arg(long)]
+    pub review: Option<PathBuf>,
+    /// The reviewer's name as the website shows it.
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    /// Templates folder with reply-rules.toml (wins over the config's `templates`).
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplyDraftArgs {
+    /// The practice's config.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// The review being answered (a text file, or -): suggests the kind of reply.
+    #[arg(long)]
+    pub review: Option<PathBuf>,
+    /// The kind of review, if not suggested from --review.
+    #[arg(long, value_enum)]
+    pub kind: Option<crate::reply::draft::Kind>,
+    /// Templates folder with model-replies.toml and reply-rules.toml.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -59,7 +59,9 @@ pub struct Origin {
 /// How much a problem matters: an error stops the practice being built
 /// (exit 1); a warning is printed and the build goes on (exit 0, unless
 /// `--deny-warnings`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,

@@ -14,6 +14,7 @@ pub mod input;
 pub mod markdown;
 pub mod pack;
 pub mod render;
+pub mod reply;
 
 /// How a command ended, when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,14 @@ use policypack::diagnostics::ERROR;
 use policypack::{Outcome, cmd};
 
 fn main() -> ExitCode {
+    // `policypack … | head` ends quietly when `head` stops reading, as
+    // other command-line tools do, instead of panicking on a closed pipe.
+    #[cfg(unix)]
+    // SAFETY: called first, before any thread exists; restores the
+    // default disposition the Rust runtime changed.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     // anstream strips colour when stderr is not a terminal, or NO_COLOR is
     // set, unless --color always asks for it.
@@ -28,6 +36,12 @@ fn main() -> ExitCode {
         Command::Status(args) => cmd::status::run(&args, &cli.global),
         Command::Import(policypack::cli::ImportCommand::Epraccur(args)) => {
             cmd::import::run(&args, &cli.global)
+        }
+        Command::Reply(policypack::cli::ReplyCommand::Check(args)) => {
+            cmd::reply::check(&args, &cli.global)
+        }
+        Command::Reply(policypack::cli::ReplyCommand::Draft(args)) => {
+            cmd::reply::draft(&args, &cli.global)
         }
         Command::Facts(args) => cmd::facts::run(&args, &cli.global),
         Command::Schema { shared } => cmd::schema::run(shared),

@@ -5,5 +5,6 @@ pub mod check;
 pub mod facts;
 pub mod import;
 pub mod new;
+pub mod reply;
 pub mod schema;
 pub mod status;

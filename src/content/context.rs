@@ -13,11 +13,13 @@ use super::escape::{link, markdown_text};
 use super::nation::{FactsContact, NationFacts};
 use crate::config::model::Contact;
 use crate::config::{Practice, rules};
+use crate::reply::model::{ModelReplies, Values};
 
 /// Builds the context for one document of one practice.
 pub fn build(
     practice: &Practice,
     nation: &NationFacts,
+    replies: &ModelReplies,
     kind: DocKind,
 ) -> anyhow::Result<tera::Context> {
     let c = &practice.config;
@@ -102,10 +104,64 @@ pub fn build(
             "approved_by": c.policy.approved_by.as_deref().map(markdown_text),
             "version": c.policy.version.as_deref().map(markdown_text),
         },
+        "replies": replies.fill(&reply_values(practice, true)),
         "ombudsman": facts_contact_value(&nation.ombudsman),
         "nation": nation.with_days(acknowledge),
     });
     Ok(tera::Context::from_value(value)?)
+}
+
+/// The values the model replies' placeholders stand for: as Markdown (text
+/// escaped, links made) for the handbook, or as plain text for a reply to
+/// post.
+pub fn reply_values(practice: &Practice, markdown: bool) -> Values {
+    let c = &practice.config;
+    let text = |value: &str| {
+        if markdown {
+            markdown_text(value)
+        } else {
+            value.to_string()
+        }
+    };
+    let phone = |value: &str| {
+        if markdown {
+            phone_link(value)
+        } else {
+            value.to_string()
+        }
+    };
+    let email = |value: &str| {
+        if markdown {
+            email_link(value)
+        } else {
+            value.to_string()
+        }
+    };
+    let web = |value: &str| {
+        if markdown {
+            web_link(value)
+        } else {
+            value
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_string()
+        }
+    };
+    Values {
+        practice: text(&c.practice.name),
+        lead_role: text(&c.complaints.lead_role),
+        phone: phone(c.complaints.phone.as_deref().unwrap_or(&c.practice.phone)),
+        practice_phone: phone(&c.practice.phone),
+        email: c
+            .complaints
+            .email
+            .as_deref()
+            .or(c.practice.email.as_deref())
+            .map(email),
+        complaints_page: c.practice.complaints_page.as_deref().map(web),
+        website: c.practice.website.as_deref().map(web),
+    }
 }
 
 /// `1 November 2026`.

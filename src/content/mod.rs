@@ -127,7 +127,7 @@ pub fn render(
     templates: &Templates,
 ) -> anyhow::Result<Document> {
     let nation = templates.nation(practice.nation())?;
-    let context = context::build(practice, nation, kind)?;
+    let context = context::build(practice, nation, templates.replies(), kind)?;
     let english = render_template(templates, &kind.template(), &context)?;
     // In Wales a document with a Welsh template is bilingual, Welsh first.
     let welsh_template = kind.welsh_template();

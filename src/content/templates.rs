@@ -16,6 +16,7 @@ use tera::Tera;
 use super::nation::NationFacts;
 use crate::config::Nation;
 use crate::diagnostics::{Diagnostic, Origin, SourceFile};
+use crate::reply::model::ModelReplies;
 
 static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
 
@@ -28,6 +29,8 @@ pub struct Templates {
     /// Each template's text and where it came from, to point at a line.
     sources: HashMap<String, Arc<SourceFile>>,
     nations: HashMap<Nation, NationFacts>,
+    /// The model public replies the handbook prints and `reply draft` fills.
+    replies: ModelReplies,
     /// Hash of every template and facts file: outputs change when it does.
     fingerprint: String,
 }
@@ -101,6 +104,15 @@ impl Templates {
                 .with_context(|| format!("the nation facts file {name} is not valid"))?;
             nations.insert(nation, facts);
         }
+        let replies = {
+            let name = "model-replies.toml";
+            let (_, text) = files
+                .iter()
+                .find(|(n, _)| n == name)
+                .ok_or_else(|| anyhow!("the template {name} is missing"))?;
+            ModelReplies::parse(text)
+                .with_context(|| format!("the template {name} is not valid"))?
+        };
         let fingerprint = crate::pack::fingerprint::hash(
             files
                 .iter()
@@ -110,6 +122,7 @@ impl Templates {
             tera,
             sources,
             nations,
+            replies,
             fingerprint,
         })
     }
@@ -118,6 +131,21 @@ impl Templates {
         self.nations
             .get(&nation)
             .ok_or_else(|| anyhow!("no facts for {}", nation.key()))
+    }
+
+    /// The model public replies.
+    pub fn replies(&self) -> &ModelReplies {
+        &self.replies
+    }
+
+    /// A template file's text, if there is one of that name.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.sources.get(name).map(|file| file.text.as_str())
+    }
+
+    /// A template file with where it came from, for problems found in it.
+    pub fn source(&self, name: &str) -> Option<&Arc<SourceFile>> {
+        self.sources.get(name)
     }
 
     /// Whether there is a template of this name (built in or added).

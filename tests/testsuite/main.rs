@@ -10,5 +10,6 @@ mod harness;
 pub mod import;
 mod pack;
 mod pdf;
+mod reply;
 mod snapshots;
 mod warnings;

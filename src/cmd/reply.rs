@@ -1,0 +1,332 @@
+//! `policypack reply check` and `reply draft`: the daily act of replying
+//! in public to a post about the practice.
+
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use serde_json::json;
+
+use crate::Outcome;
+use crate::cli::{GlobalArgs, MessageFormat, ReplyCheckArgs, ReplyDraftArgs};
+use crate::config::Practice;
+use crate::content::Templates;
+use crate::diagnostics::{ERROR, HINT, Severity, SourceFile, WARNING};
+use crate::reply::check::{self, Context, Finding};
+use crate::reply::draft::{self, Decision};
+use crate::reply::rules::Rules;
+
+/// The most a draft or a review may hold: a review is a few hundred words.
+const MAX_TEXT: u64 = 64 * 1024;
+
+pub fn check(args: &ReplyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let Some(practice) = load_practice(&args.config, global) else {
+        return Ok(Outcome::IoProblems);
+    };
+    let templates = templates(args.templates.as_deref(), &practice)?;
+    let rules = Rules::load(&templates)?;
+    let draft = read_text(&args.draft, "draft reply")?;
+    let review = args
+        .review
+        .as_deref()
+        .map(|p| read_text(p, "review"))
+        .transpose()?;
+    let context = Context {
+        practice: &practice,
+        review: review.as_deref(),
+        reviewer: args.reviewer.as_deref(),
+    };
+    let findings = check::check(&rules, &draft, &context);
+    let file = SourceFile {
+        path: shown_path(&args.draft),
+        text: draft,
+    };
+    print_findings(&findings, &file, &practice, global);
+    let errors = findings
+        .iter()
+        .filter(|f| f.rule.severity == Severity::Error)
+        .count();
+    if global.message_format == MessageFormat::Human && !global.quiet {
+        let warnings = findings.len() - errors;
+        anstream::eprintln!("{}", summary(errors, warnings));
+    }
+    Ok(if errors > 0 {
+        Outcome::InputProblems
+    } else {
+        Outcome::Success
+    })
+}
+
+pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let Some(practice) = load_practice(&args.config, global) else {
+        return Ok(Outcome::IoProblems);
+    };
+    let templates = templates(args.templates.as_deref(), &practice)?;
+    let rules = Rules::load(&templates)?;
+    let review = args
+        .review
+        .as_deref()
+        .map(|p| read_text(p, "review"))
+        .transpose()?;
+    // A review that needs someone told is never answered, whatever --kind says.
+    let from_review = review.as_deref().map(|r| draft::decide(&rules, r));
+    let decision = match (&from_review, args.kind) {
+        (Some(escalate @ Decision::Escalate { .. }), _) => escalate,
+        (_, Some(kind)) => &draft::for_kind(&rules, kind),
+        (Some(suggested), None) => suggested,
+        (None, None) => {
+            bail!("say what kind of review this is with --kind, or give the review with --review")
+        }
+    };
+    let kind = match decision {
+        Decision::Escalate { kind, tell } => {
+            print_escalation(kind, tell, &practice, global);
+            return Ok(Outcome::InputProblems);
+        }
+        Decision::Reply(kind) => *kind,
+    };
+    let model = templates
+        .replies()
+        .get(kind)
+        .with_context(|| format!("model-replies.toml has no reply of kind \"{kind}\""))?;
+    let reply = model.fill(&crate::content::context::reply_values(&practice, false));
+    let text = reply.text();
+    // Every draft must pass the checker; an edited model reply that does
+    // not is reported rather than handed to staff.
+    let context = Context {
+        practice: &practice,
+        review: review.as_deref(),
+        reviewer: None,
+    };
+    let findings = check::check(&rules, &text, &context);
+    if findings.iter().any(|f| f.rule.severity == Severity::Error) {
+        let file = SourceFile {
+            path: PathBuf::from(format!("model reply \"{}\"", reply.title)),
+            text,
+        };
+        print_findings(&findings, &file, &practice, global);
+        bail!(
+            "the model reply \"{}\" fails reply check; correct it in model-replies.toml",
+            reply.title
+        );
+    }
+    if global.message_format == MessageFormat::Json {
+        println!(
+            "{}",
+            json!({ "kind": kind, "title": reply.title, "reply": text })
+        );
+    } else {
+        if args.kind.is_none() && !global.quiet {
+            anstream::eprintln!(
+                "{HINT}note{HINT:#}: the review reads as {}: drafted reply {}",
+                article(kind),
+                reply.title
+            );
+        }
+        print!("{text}");
+    }
+    Ok(Outcome::Success)
+}
+
+fn article(kind: &str) -> String {
+    match kind {
+        "positive" => "positive feedback".into(),
+        "negative" => "negative feedback".into(),
+        "complaint" => "a complaint".into(),
+        "question" => "a question".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Whom to tell instead of replying, with the practice's LMC and defence
+/// organisations when the advice is theirs to give.
+fn print_escalation(kind: &str, tell: &str, practice: &Practice, global: &GlobalArgs) {
+    let c = &practice.config;
+    let mut contacts = Vec::new();
+    if kind == "legal" || kind == "threat" || kind == "abusive" {
+        for contact in c.lmc.iter().chain(&c.defence_organisations) {
+            let mut line = contact.name.clone();
+            for detail in [&contact.phone, &contact.email].into_iter().flatten() {
+                let _ = write!(line, ", {detail}");
+            }
+            contacts.push(line);
+        }
+    }
+    if global.message_format == MessageFormat::Json {
+        println!(
+            "{}",
+            json!({ "escalate": kind, "tell": tell, "contacts": contacts })
+        );
+        return;
+    }
+    anstream::eprintln!("{WARNING}no reply drafted{WARNING:#}: the review reads as {kind}. {tell}");
+    for contact in contacts {
+        anstream::eprintln!("  {contact}");
+    }
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => "nothing to change: the draft follows the guidance policypack checks".into(),
+        (0, w) => format!(
+            "{}: the draft can be posted, but read them first",
+            plural(w, "warning")
+        ),
+        (e, w) => format!(
+            "{} and {}: change the draft before it is posted",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}
+
+fn print_findings(
+    findings: &[Finding<'_>],
+    file: &SourceFile,
+    practice: &Practice,
+    global: &GlobalArgs,
+) {
+    let values = crate::content::context::reply_values(practice, false);
+    for finding in findings {
+        let hint = crate::reply::model::fill_text(&finding.rule.hint, &values);
+        if global.message_format == MessageFormat::Json {
+            println!("{}", finding_json(finding, file, &hint));
+        } else if !(global.quiet && finding.rule.severity == Severity::Warning) {
+            anstream::eprintln!("{}\n", render(finding, file, &hint));
+        }
+    }
+}
+
+/// One finding as JSON: rule, severity, line, column, end column (the
+/// column after the last character), message, why, source, hint, text.
+fn finding_json(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> serde_json::Value {
+    let (line, column) = file.line_col(finding.span.start);
+    let (_, end_column) = file.line_col(last_on_line(file, finding));
+    let rule = finding.rule;
+    json!({
+        "rule": rule.id,
+        "severity": rule.severity,
+        "file": file.path.display().to_string(),
+        "line": line,
+        "column": column,
+        "end_column": end_column,
+        "message": rule.message,
+        "why": rule.why,
+        "source": finding
+            .rule
+            .sources
+            .iter()
+            .map(|s| format!("{} <{}>", s.title, s.url))
+            .collect::<Vec<_>>()
+            .join("; "),
+        "hint": hint,
+        "text": &file.text[finding.span.clone()],
+    })
+}
+
+/// Where the underline ends: the finding's end, or the end of its first line.
+fn last_on_line(file: &SourceFile, finding: &Finding<'_>) -> usize {
+    let span = &file.text[finding.span.clone()];
+    finding.span.start + span.find('\n').unwrap_or(span.len())
+}
+
+/// The guidance a finding comes from, by title.
+fn sources(finding: &Finding<'_>) -> String {
+    finding
+        .rule
+        .sources
+        .iter()
+        .map(|s| s.title.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `error[rule]: message`, where, the line with the words underlined, why
+/// and a hint, coloured as cargo colours its messages.
+fn render(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> String {
+    let rule = finding.rule;
+    let (label, style) = match rule.severity {
+        Severity::Error => ("error", ERROR),
+        Severity::Warning => ("warning", WARNING),
+    };
+    let (line, column) = file.line_col(finding.span.start);
+    let (_, end) = file.line_col(last_on_line(file, finding));
+    let text = file.text.lines().nth(line - 1).unwrap_or("");
+    let width = line.to_string().len();
+    let shown: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "{style}{label}[{}]{style:#}: {}\n {:>width$}--> {}:{line}:{column}\n {:>width$} |\n {line} | {shown}\n {:>width$} | {}{style}{}{style:#}",
+        rule.id,
+        rule.message,
+        "",
+        file.path.display(),
+        "",
+        "",
+        " ".repeat(column - 1),
+        "^".repeat(end.saturating_sub(column).max(1)),
+    );
+    let _ = write!(out, "\n {:>width$} = why: {}", "", rule.why);
+    let _ = write!(out, "\n {:>width$} = source: {}", "", sources(finding));
+    let _ = write!(out, "\n {:>width$} = {HINT}hint{HINT:#}: {hint}", "");
+    out
+}
+
+/// The practice's config, or its problems printed (unusable: exit 2).
+fn load_practice(path: &Path, global: &GlobalArgs) -> Option<Practice> {
+    match crate::config::load(path) {
+        Ok(practice) => Some(practice),
+        Err(problems) => {
+            crate::pack::report::problems(&problems, global);
+            anstream::eprintln!(
+                "{ERROR}error{ERROR:#}: {} cannot be used until its errors are fixed",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+fn templates(option: Option<&Path>, practice: &Practice) -> anyhow::Result<Templates> {
+    Templates::load(option.or(practice.templates.as_deref()))
+}
+
+/// A draft or review: a file, or `-` for standard input; bounded, UTF-8.
+fn read_text(path: &Path, what: &str) -> anyhow::Result<String> {
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_TEXT + 1)
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        if bytes.len() as u64 > MAX_TEXT {
+            bail!(
+                "the {what} on standard input is larger than {} KB",
+                MAX_TEXT / 1024
+            );
+        }
+        bytes
+    } else {
+        crate::input::read_limited(path, MAX_TEXT, what)?
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "the {what} {} is not UTF-8 text; save it as UTF-8",
+            shown_path(path).display()
+        )
+    })
+}
+
+fn shown_path(path: &Path) -> PathBuf {
+    if path == Path::new("-") {
+        PathBuf::from("<stdin>")
+    } else {
+        path.to_path_buf()
+    }
+}

@@ -1,0 +1,623 @@
+//! `reply check`: a draft public reply, read against the rules.
+//!
+//! Word lists and patterns find wording; the built-in checks find names,
+//! identifiers, words copied from the review, and what a reply should have
+//! (thanks, a private route, brevity, the practice's signature). The
+//! practice's own name, contact details and complaints lead are never a
+//! finding.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::rules::{Builtin, Rule, Rules};
+use crate::config::Practice;
+
+/// What the draft is checked against besides the rules.
+pub struct Context<'a> {
+    pub practice: &'a Practice,
+    /// The review being answered.
+    pub review: Option<&'a str>,
+    /// The reviewer's name as shown on the site.
+    pub reviewer: Option<&'a str>,
+}
+
+/// One problem in a draft.
+#[derive(Debug)]
+pub struct Finding<'r> {
+    pub rule: &'r Rule,
+    /// Byte range in the draft of the words that triggered it.
+    pub span: Range<usize>,
+}
+
+/// Every finding in `draft`, in order of where it starts.
+pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Finding<'r>> {
+    let own = OwnDetails::of(context.practice);
+    let own_spans = own.spans(draft);
+    let sentences = sentences(draft);
+    let mut findings: Vec<Finding<'r>> = Vec::new();
+    for rule in &rules.rules {
+        let applies = rule.only_if.is_empty()
+            || rule
+                .only_if
+                .iter()
+                .any(|p| p.is_match(draft) || context.review.is_some_and(|r| p.is_match(r)));
+        if !applies {
+            continue;
+        }
+        let spans = match rule.builtin {
+            None => words(rule, rules, draft, &sentences),
+            Some(Builtin::StaffNames) => names(draft, context, &own),
+            Some(Builtin::Identifiers) => identifiers(draft, &own),
+            Some(Builtin::CopiedFromReview) => copied(draft, context.review, rule.words_in_a_row),
+            Some(Builtin::Thanks) => missing(draft, &THANKS).into_iter().collect(),
+            Some(Builtin::PrivateRoute) => {
+                let route = own_spans.iter().any(|(_, route)| *route);
+                (!route)
+                    .then(|| first_sentence(draft, &sentences))
+                    .into_iter()
+                    .collect()
+            }
+            Some(Builtin::Length) => too_long(draft, &sentences, rule.max_sentences)
+                .into_iter()
+                .collect(),
+            Some(Builtin::SignOff) => signed_by_person(draft, &own).into_iter().collect(),
+        };
+        let mut taken: Vec<Range<usize>> = Vec::new();
+        for span in spans {
+            // The practice's own details are never a finding, and one rule
+            // reports a stretch of text once.
+            let is_own = own_spans
+                .iter()
+                .any(|(own, _)| own.start <= span.start && span.end <= own.end);
+            let seen = taken
+                .iter()
+                .any(|t| t.start < span.end && span.start < t.end);
+            if (is_own && rule.builtin.is_none()) || seen {
+                continue;
+            }
+            taken.push(span.clone());
+            findings.push(Finding { rule, span });
+        }
+    }
+    findings.sort_by_key(|f| (f.span.start, f.span.end));
+    findings
+}
+
+/// The practice's own name, phone numbers, email addresses, web addresses
+/// and complaints lead, from the config.
+struct OwnDetails {
+    /// Lower-case text that is the practice's own, and whether it is a
+    /// private route (a phone, an email, the complaints lead).
+    texts: Vec<(String, bool)>,
+    /// Phone numbers as digits (`+44` read as `0`).
+    phones: Vec<String>,
+    emails: Vec<String>,
+    lead_name: Option<String>,
+    /// Words of the practice's name, role and the like, which a signature
+    /// may hold without naming a person.
+    signature_words: HashSet<String>,
+}
+
+impl OwnDetails {
+    fn of(practice: &Practice) -> OwnDetails {
+        let c = &practice.config;
+        let mut texts: Vec<(String, bool)> = vec![(c.practice.name.clone(), false)];
+        let phones: Vec<&str> = [
+            Some(c.practice.phone.as_str()),
+            c.complaints.phone.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let emails: Vec<&str> = [c.practice.email.as_deref(), c.complaints.email.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        texts.extend(phones.iter().map(|p| (p.to_string(), true)));
+        texts.extend(emails.iter().map(|e| (e.to_string(), true)));
+        for url in [&c.practice.website, &c.practice.complaints_page]
+            .into_iter()
+            .flatten()
+        {
+            let bare = url
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/');
+            texts.push((url.clone(), true));
+            texts.push((bare.to_string(), true));
+        }
+        if let Some(name) = &c.complaints.lead_name {
+            texts.push((name.clone(), true));
+        }
+        texts.push((c.complaints.lead_role.clone(), true));
+        let signature_words = [c.practice.name.as_str(), c.complaints.lead_role.as_str()]
+            .iter()
+            .flat_map(|t| t.split(|ch: char| !ch.is_alphanumeric()))
+            .chain(SIGNATURE_WORDS.iter().copied())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        OwnDetails {
+            texts: texts
+                .into_iter()
+                .filter(|(t, _)| !t.trim().is_empty())
+                .map(|(t, route)| (t.to_lowercase(), route))
+                .collect(),
+            phones: phones.iter().map(|p| digits(p)).collect(),
+            emails: emails.iter().map(|e| e.to_lowercase()).collect(),
+            lead_name: c.complaints.lead_name.clone(),
+            signature_words,
+        }
+    }
+
+    /// Where the practice's own details stand in `draft`.
+    fn spans(&self, draft: &str) -> Vec<(Range<usize>, bool)> {
+        let lower = draft.to_lowercase();
+        let mut spans = Vec::new();
+        // Lower-casing can change byte lengths outside ASCII; then match
+        // nothing rather than point at the wrong place.
+        if lower.len() != draft.len() {
+            return spans;
+        }
+        for (text, route) in &self.texts {
+            let mut from = 0;
+            while let Some(at) = lower[from..].find(text.as_str()) {
+                let start = from + at;
+                spans.push((start..start + text.len(), *route));
+                from = start + text.len().max(1);
+            }
+        }
+        // Phone numbers written with other spacing.
+        for found in PHONE.find_iter(draft) {
+            if self.phones.contains(&digits(found.as_str())) {
+                spans.push((found.range(), true));
+            }
+        }
+        spans
+    }
+}
+
+/// Words a signature may hold without naming anyone.
+const SIGNATURE_WORDS: [&str; 22] = [
+    "the",
+    "team",
+    "at",
+    "from",
+    "all",
+    "of",
+    "us",
+    "practice",
+    "surgery",
+    "medical",
+    "centre",
+    "center",
+    "health",
+    "group",
+    "partners",
+    "manager",
+    "management",
+    "staff",
+    "reception",
+    "nhs",
+    "gp",
+    "and",
+];
+
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\b0)\d(?:[\s-]?\d){8,9}\b").expect("valid")
+});
+static NHS_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b").expect("valid"));
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+").expect("valid")
+});
+static THANKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:thank|thanks|thankyou|grateful|appreciate|appreciated)\b").expect("valid")
+});
+static TITLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Prof|Professor)\.?\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)")
+        .expect("valid")
+});
+static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([A-Z][a-z'’-]+),? (?:on reception|at reception|on the desk|on the phones?|(?:our|the|a) (?:receptionist|nurse|doctor|gp|pharmacist|practice manager|manager|colleague|paramedic|physio|healthcare assistant|care navigator|secretary|administrator))\b")
+        .expect("valid")
+});
+static REVIEW_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i:\b(?:called|named|receptionist|nurse|doctor|gp|manager|pharmacist|lady|man|woman|girl|guy)\s+)([A-Z][a-z'’-]+)")
+        .expect("valid")
+});
+static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:kind|best|warm|warmest|many)\s+)?(?:regards|wishes|thanks|sincerely|yours sincerely|yours faithfully|from)\b[,:]?\s*").expect("valid")
+});
+
+/// The digits of a phone number, `+44` read as a leading `0`.
+fn digits(phone: &str) -> String {
+    let all: String = phone.chars().filter(char::is_ascii_digit).collect();
+    match all.strip_prefix("44") {
+        Some(rest) if phone.trim_start().starts_with('+') => {
+            format!("0{}", rest.strip_prefix('0').unwrap_or(rest))
+        }
+        _ => all,
+    }
+}
+
+/// True for a 10-digit NHS number whose last digit is its Modulus 11 check
+/// digit (NHS Data Dictionary: weights 10 to 2; 11 → 0; 10 → never issued).
+pub fn is_nhs_number(text: &str) -> bool {
+    let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 10 {
+        return false;
+    }
+    let sum: u32 = digits[..9]
+        .iter()
+        .zip((2..=10).rev())
+        .map(|(d, w)| d * w)
+        .sum();
+    match 11 - sum % 11 {
+        11 => digits[9] == 0,
+        10 => false,
+        check => digits[9] == check,
+    }
+}
+
+/// The sentences of a text, as byte ranges: ended by `.`, `!` or `?` and a
+/// space, or by a line break.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let end_of_sentence = matches!(b, b'.' | b'!' | b'?')
+            && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace());
+        if end_of_sentence || b == b'\n' {
+            let end = if b == b'\n' { i } else { i + 1 };
+            if !text[start..end].trim().is_empty() {
+                out.push(trimmed(text, start..end));
+            }
+            start = i + 1;
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        out.push(trimmed(text, start..text.len()));
+    }
+    out
+}
+
+fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
+    let slice = &text[range.clone()];
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    let end = range.end - (slice.len() - slice.trim_end().len());
+    start..end
+}
+
+fn first_sentence(text: &str, sentences: &[Range<usize>]) -> Range<usize> {
+    sentences.first().cloned().unwrap_or(0..text.len())
+}
+
+/// Matches of a rule's words and patterns; with `general_ok`, not those in
+/// a sentence of general information that is not about the reader.
+fn words(rule: &Rule, rules: &Rules, draft: &str, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    for matcher in &rule.matchers {
+        for captures in matcher.captures_iter(draft) {
+            let Some(found) = captures.get(1).or_else(|| captures.get(0)) else {
+                continue;
+            };
+            if found.is_empty() {
+                continue;
+            }
+            if rule.general_ok {
+                let sentence = sentences
+                    .iter()
+                    .find(|s| s.start <= found.start() && found.start() < s.end)
+                    .map_or(draft, |s| &draft[s.clone()]);
+                let general = rules.general.iter().any(|g| g.is_match(sentence));
+                let personal = rules.personal.iter().any(|p| p.is_match(sentence));
+                if general && !personal {
+                    continue;
+                }
+            }
+            spans.push(found.range());
+        }
+    }
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    spans
+}
+
+/// People's names: titled names and names with a role in the draft, and
+/// the reviewer's name or names from the review wherever they appear. The
+/// complaints lead from the config is not a finding.
+fn names(draft: &str, context: &Context<'_>, own: &OwnDetails) -> Vec<Range<usize>> {
+    let lead = own.lead_name.as_deref().unwrap_or("").to_lowercase();
+    let is_lead = |name: &str| !lead.is_empty() && lead.contains(&name.to_lowercase());
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    for pattern in [&*TITLED_NAME, &*ROLE_NAME] {
+        for captures in pattern.captures_iter(draft) {
+            let (whole, name) = (
+                captures.get(0).expect("match"),
+                captures.get(1).expect("group"),
+            );
+            if !is_lead(name.as_str()) {
+                spans.push(whole.range());
+            }
+        }
+    }
+    let mut wanted: Vec<String> = Vec::new();
+    if let Some(reviewer) = context.reviewer {
+        wanted.push(reviewer.trim().to_string());
+        wanted.extend(
+            reviewer
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()),
+        );
+    }
+    if let Some(review) = context.review {
+        for pattern in [&*TITLED_NAME, &*REVIEW_NAME] {
+            for captures in pattern.captures_iter(review) {
+                wanted.push(captures[1].to_string());
+            }
+        }
+    }
+    for name in wanted {
+        // Short words ("Jo" aside) and names that are the lead's are not looked for.
+        if name.chars().count() < 2
+            || is_lead(&name)
+            || !name.chars().next().is_some_and(char::is_uppercase)
+        {
+            continue;
+        }
+        let pattern = format!(r"\b{}\b", regex::escape(&name));
+        if let Ok(re) = Regex::new(&pattern) {
+            spans.extend(re.find_iter(draft).map(|m| m.range()));
+        }
+    }
+    spans.sort_by_key(|s| s.start);
+    spans
+}
+
+/// NHS numbers, and phone numbers and email addresses that are not the practice's own.
+fn identifiers(draft: &str, own: &OwnDetails) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    for found in NHS_NUMBER.find_iter(draft) {
+        if is_nhs_number(found.as_str()) {
+            spans.push(found.range());
+        }
+    }
+    for found in PHONE.find_iter(draft) {
+        if !own.phones.contains(&digits(found.as_str())) && !is_nhs_number(found.as_str()) {
+            spans.push(found.range());
+        }
+    }
+    for found in EMAIL.find_iter(draft) {
+        if !own.emails.contains(&found.as_str().to_lowercase()) {
+            spans.push(found.range());
+        }
+    }
+    spans.sort_by_key(|s| s.start);
+    spans
+}
+
+/// Runs of `n` or more words that the draft shares with the review.
+fn copied(draft: &str, review: Option<&str>, n: usize) -> Vec<Range<usize>> {
+    let Some(review) = review else {
+        return Vec::new();
+    };
+    let word = |text: &str| -> Vec<(Range<usize>, String)> {
+        static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\w'’]+").expect("valid"));
+        WORD.find_iter(text)
+            .map(|m| (m.range(), m.as_str().to_lowercase().replace('’', "'")))
+            .collect()
+    };
+    let theirs: Vec<String> = word(review).into_iter().map(|(_, w)| w).collect();
+    let grams: HashSet<&[String]> = theirs.windows(n).collect();
+    let ours = word(draft);
+    let words: Vec<String> = ours.iter().map(|(_, w)| w.clone()).collect();
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    for (i, window) in words.windows(n).enumerate() {
+        if grams.contains(window) {
+            let span = ours[i].0.start..ours[i + n - 1].0.end;
+            match spans.last_mut() {
+                Some(last) if last.end >= ours[i].0.start => last.end = span.end,
+                _ => spans.push(span),
+            }
+        }
+    }
+    spans
+}
+
+/// The whole draft's first line, when `pattern` is nowhere in it.
+fn missing(draft: &str, pattern: &Regex) -> Option<Range<usize>> {
+    if pattern.is_match(draft) {
+        return None;
+    }
+    let line = draft.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let start = draft.find(line).unwrap_or(0);
+    Some(start..start + line.len())
+}
+
+/// The sentences past `max`, the sign-off not counted.
+fn too_long(draft: &str, sentences: &[Range<usize>], max: usize) -> Option<Range<usize>> {
+    let body: Vec<&Range<usize>> = sentences
+        .iter()
+        .filter(|s| !is_sign_off(&draft[(*s).clone()]))
+        .collect();
+    let first_extra = body.get(max)?;
+    Some(first_extra.start..body.last().map_or(first_extra.end, |l| l.end))
+}
+
+/// A short last line with no full stop: a signature.
+fn is_sign_off(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty() && !line.ends_with(['.', '?', '!']) && line.split_whitespace().count() <= 8
+}
+
+/// The signature, when it names a person rather than the practice.
+fn signed_by_person(draft: &str, own: &OwnDetails) -> Option<Range<usize>> {
+    let lines: Vec<&str> = draft.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() < 2 {
+        return None;
+    }
+    // The last line, or the one after a closing such as "Kind regards,".
+    let mut signature = *lines.last().expect("two lines");
+    if let Some(closing) = SIGN_OFF.find(signature) {
+        let rest = &signature[closing.end()..];
+        if !rest.trim().is_empty() {
+            signature = rest;
+        }
+    }
+    if !is_sign_off(signature) {
+        return None;
+    }
+    let start = draft.rfind(signature).unwrap_or(0);
+    let names_someone = TITLED_NAME.is_match(signature)
+        || own
+            .lead_name
+            .as_deref()
+            .is_some_and(|lead| signature.to_lowercase().contains(&lead.to_lowercase()))
+        || signature
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .any(|w| !own.signature_words.contains(&w.to_lowercase()));
+    names_someone.then(|| start..start + signature.trim_end().len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nhs_numbers_are_checked_with_their_modulus_11_digit() {
+        assert!(is_nhs_number("943 476 5919"));
+        assert!(is_nhs_number("9434765919"));
+        assert!(!is_nhs_number("943 476 5918"));
+        assert!(!is_nhs_number("01302 123456"));
+    }
+
+    #[test]
+    fn phone_digits_read_plus_44_as_zero() {
+        assert_eq!(digits("+44 1302 123456"), "01302123456");
+        assert_eq!(digits("+44 (0)1302 123456"), "01302123456");
+        assert_eq!(digits("01302 123 456"), "01302123456");
+    }
+
+    #[test]
+    fn sentences_end_at_stops_and_line_breaks() {
+        let text = "Thank you. We are sorry!\n\nThe team at X";
+        let found: Vec<&str> = sentences(text).into_iter().map(|s| &text[s]).collect();
+        assert_eq!(found, ["Thank you.", "We are sorry!", "The team at X"]);
+    }
+
+    /// Each rule against one draft it must flag and one it must not.
+    #[test]
+    fn each_rule_flags_its_wording_and_only_that() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let practice =
+            crate::config::load(&root.join("practice-configs/ashfield-medical-centre.toml"))
+                .expect("the example loads");
+        let rules = Rules::parse(
+            include_str!("../../policy-templates/reply-rules.toml"),
+            "reply-rules.toml",
+        )
+        .unwrap();
+        let review =
+            "The nurse called Tracy kept me waiting two hours in the corridor with no chair.";
+        let context = Context {
+            practice: &practice,
+            review: Some(review),
+            reviewer: Some("Emma Clarke"),
+        };
+        let ok = "Thank you for your feedback, and we are sorry you are unhappy. Please call our Practice Manager on 01302 123457.";
+        let cases = [
+            (
+                "confirms-patient",
+                "Thank you for your visit. Please call 01302 123457.",
+                ok,
+            ),
+            (
+                "clinical-detail",
+                "Thank you. Sorry about the wait for your referral letter to the hospital. Please call 01302 123457.",
+                "Thank you. We offer flu vaccinations every autumn. Please call 01302 123457.",
+            ),
+            (
+                "event-time",
+                "Thank you. Sorry about Monday's wait on 3 March. Please call 01302 123457.",
+                "Thank you. We are open from 8am, Monday to Friday. Please call 01302 123457.",
+            ),
+            (
+                "names-person",
+                "Thank you, Emma. Please call 01302 123457.",
+                "Thank you. Please call Jane Smith, our Practice Manager, on 01302 123457.",
+            ),
+            (
+                "defensive",
+                "Thank you. That is not true. Please call 01302 123457.",
+                ok,
+            ),
+            (
+                "promise-or-threat",
+                "Thank you. We guarantee it will be fixed. Please call 01302 123457.",
+                ok,
+            ),
+            (
+                "asks-details",
+                "Thank you. Which nurse did you see? Please call 01302 123457.",
+                ok,
+            ),
+            ("identifier", "Thank you. Please call 07700 900123.", ok),
+            (
+                "repeats-review",
+                "Thank you. Sorry you were kept waiting two hours in the corridor with no chair. Please call 01302 123457.",
+                ok,
+            ),
+            ("no-thanks", "We are sorry. Please call 01302 123457.", ok),
+            (
+                "no-private-route",
+                "Thank you. We are sorry you are unhappy.",
+                ok,
+            ),
+            (
+                "too-long",
+                "Thank you. One. Two. Three. Four. Five. Please call 01302 123457.",
+                ok,
+            ),
+            (
+                "signed-by-person",
+                "Thank you. Sorry. Please call 01302 123457.\n\nBest wishes,\nDr Amir Patel",
+                ok,
+            ),
+        ];
+        for (id, flagged, clean) in cases {
+            let ids = |draft: &str| -> Vec<String> {
+                check(&rules, draft, &context)
+                    .iter()
+                    .map(|f| f.rule.id.clone())
+                    .collect()
+            };
+            assert!(
+                ids(flagged).contains(&id.to_string()),
+                "{id} not found in {flagged:?}: {:?}",
+                ids(flagged)
+            );
+            assert!(
+                !ids(clean).contains(&id.to_string()),
+                "{id} found in {clean:?}"
+            );
+        }
+        assert_eq!(cases.len(), rules.rules.len(), "every rule has a case");
+    }
+
+    #[test]
+    fn copied_words_are_found_in_runs() {
+        let review = "The receptionist on the front desk was rude to my elderly mother today.";
+        let draft = "We are sorry the receptionist on the front desk was rude to your mother.";
+        let spans = copied(draft, Some(review), 6);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(
+            &draft[spans[0].clone()],
+            "the receptionist on the front desk was rude to"
+        );
+    }
+}

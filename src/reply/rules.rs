@@ -1,0 +1,329 @@
+//! The rules of `reply check`, read from `policy-templates/reply-rules.toml`
+//! (overridable with `--templates`) and compiled once.
+
+use std::collections::HashSet;
+
+use anyhow::{Context as _, anyhow, bail};
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use toml::value::Datetime;
+
+use crate::diagnostics::Severity;
+
+/// The file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    general: Vec<String>,
+    personal: Vec<String>,
+    rule: Vec<RuleFile>,
+    sources: Vec<Source>,
+    escalate: Vec<EscalateFile>,
+    classify: ClassifyFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    id: String,
+    severity: Severity,
+    message: String,
+    why: String,
+    sources: Vec<String>,
+    hint: String,
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    general_ok: bool,
+    builtin: Option<Builtin>,
+    words_in_a_row: Option<usize>,
+    max_sentences: Option<usize>,
+    #[serde(default)]
+    only_if: Vec<String>,
+}
+
+/// Checks written in code, set up from the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Builtin {
+    StaffNames,
+    Identifiers,
+    CopiedFromReview,
+    Thanks,
+    PrivateRoute,
+    Length,
+    SignOff,
+}
+
+/// Where a rule's reason comes from.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub checked: Datetime,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EscalateFile {
+    kind: String,
+    tell: String,
+    patterns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassifyFile {
+    complaint: Vec<String>,
+    question: Vec<String>,
+    positive: Vec<String>,
+    negative: Vec<String>,
+}
+
+/// One rule, ready to run.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub why: String,
+    /// The titles and addresses of its sources, for the `why`.
+    pub sources: Vec<Source>,
+    pub hint: String,
+    /// Word lists and patterns, as one set of regular expressions.
+    pub matchers: Vec<Regex>,
+    pub general_ok: bool,
+    pub builtin: Option<Builtin>,
+    pub words_in_a_row: usize,
+    pub max_sentences: usize,
+    /// The rule applies only when one of these matches the draft or the
+    /// review (none: always).
+    pub only_if: Vec<Regex>,
+}
+
+/// A kind of post that needs someone told rather than a reply.
+#[derive(Debug)]
+pub struct Escalation {
+    pub kind: String,
+    pub tell: String,
+    pub patterns: Vec<Regex>,
+}
+
+/// Words that suggest what kind of review a post is.
+#[derive(Debug)]
+pub struct Classify {
+    pub complaint: Vec<Regex>,
+    pub question: Vec<Regex>,
+    pub positive: Vec<Regex>,
+    pub negative: Vec<Regex>,
+}
+
+/// Every rule, compiled.
+#[derive(Debug)]
+pub struct Rules {
+    pub general: Vec<Regex>,
+    pub personal: Vec<Regex>,
+    pub rules: Vec<Rule>,
+    pub escalate: Vec<Escalation>,
+    pub classify: Classify,
+}
+
+/// The most text a pattern may compile to: a rules file is an LMC's
+/// override and may be hostile.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+impl Rules {
+    /// Reads and compiles a rules file; `name` is how problems refer to it.
+    pub fn parse(text: &str, name: &str) -> anyhow::Result<Rules> {
+        let file: RulesFile =
+            toml::from_str(text).with_context(|| format!("{name} is not a valid rules file"))?;
+        let mut ids = HashSet::new();
+        let mut rules = Vec::new();
+        for rule in file.rule {
+            let at = |what: &str| format!("{name}: rule {}: {what}", rule.id);
+            if !ids.insert(rule.id.clone()) {
+                bail!(at("the id is used twice"));
+            }
+            let mut sources = Vec::new();
+            for id in &rule.sources {
+                let source = file.sources.iter().find(|s| &s.id == id).ok_or_else(|| {
+                    anyhow!(at(&format!("no [[sources]] entry has id = \"{id}\"")))
+                })?;
+                sources.push(source.clone());
+            }
+            if sources.is_empty() {
+                bail!(at(
+                    "it needs at least one source: the guidance it comes from"
+                ));
+            }
+            let has_words = !rule.words.is_empty() || !rule.patterns.is_empty();
+            if has_words == rule.builtin.is_some() {
+                bail!(at("give it either words and patterns, or a builtin check"));
+            }
+            let mut matchers = Vec::new();
+            for word in &rule.words {
+                matchers.push(
+                    compile(&word_pattern(word))
+                        .with_context(|| at(&format!("the word \"{word}\"")))?,
+                );
+            }
+            for pattern in &rule.patterns {
+                matchers.push(
+                    compile(pattern).with_context(|| at(&format!("the pattern {pattern:?}")))?,
+                );
+            }
+            let mut only_if = Vec::new();
+            for pattern in &rule.only_if {
+                only_if
+                    .push(compile(pattern).with_context(|| at(&format!("only_if {pattern:?}")))?);
+            }
+            rules.push(Rule {
+                only_if,
+                id: rule.id,
+                severity: rule.severity,
+                message: rule.message,
+                why: rule.why,
+                sources,
+                hint: rule.hint,
+                matchers,
+                general_ok: rule.general_ok,
+                builtin: rule.builtin,
+                words_in_a_row: rule.words_in_a_row.unwrap_or(6).max(3),
+                max_sentences: rule.max_sentences.unwrap_or(5).max(1),
+            });
+        }
+        let all = |patterns: &[String], what: &str| -> anyhow::Result<Vec<Regex>> {
+            patterns
+                .iter()
+                .map(|p| compile(p).with_context(|| format!("{name}: {what}: the pattern {p:?}")))
+                .collect()
+        };
+        let escalate = file
+            .escalate
+            .iter()
+            .map(|e| {
+                Ok(Escalation {
+                    kind: e.kind.clone(),
+                    tell: e.tell.clone(),
+                    patterns: all(&e.patterns, "escalate")?,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let c = &file.classify;
+        Ok(Rules {
+            general: all(&file.general, "general")?,
+            personal: all(&file.personal, "personal")?,
+            rules,
+            escalate,
+            classify: Classify {
+                complaint: all(&c.complaint, "classify.complaint")?,
+                question: all(&c.question, "classify.question")?,
+                positive: all(&c.positive, "classify.positive")?,
+                negative: all(&c.negative, "classify.negative")?,
+            },
+        })
+    }
+
+    /// The rules in the templates (built in, or an LMC's override).
+    pub fn load(templates: &crate::content::Templates) -> anyhow::Result<Rules> {
+        let name = "reply-rules.toml";
+        let file = templates
+            .source(name)
+            .ok_or_else(|| anyhow!("the template {name} is missing"))?;
+        Rules::parse(&file.text, &file.path.display().to_string())
+    }
+}
+
+/// Case-insensitive, an apostrophe (straight or curly: TOML's literal
+/// strings cannot hold a straight one) matching either, and a bound on what
+/// a pattern may compile to.
+fn compile(pattern: &str) -> anyhow::Result<Regex> {
+    let pattern = pattern.replace(['\'', '’'], "['’]");
+    Ok(RegexBuilder::new(&pattern)
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()?)
+}
+
+/// A word list entry as a pattern: whole words, the last one with its
+/// common endings ("test" → tests, tested, testing; "study" → studies).
+pub fn word_pattern(entry: &str) -> String {
+    let words: Vec<&str> = entry.split_whitespace().collect();
+    let Some((last, first)) = words.split_last() else {
+        return "$^".into();
+    };
+    let mut forms = vec![last.to_string()];
+    let ends = |s: &str| format!("{last}{s}");
+    forms.extend(["s", "es", "ed", "d", "ing"].map(ends));
+    if let Some(stem) = last.strip_suffix('e') {
+        forms.push(format!("{stem}ing"));
+        forms.push(format!("{stem}ion"));
+        forms.push(format!("{stem}ions"));
+    }
+    if let Some(stem) = last.strip_suffix('y') {
+        forms.push(format!("{stem}ies"));
+        forms.push(format!("{stem}ied"));
+    }
+    let forms: Vec<String> = forms.iter().map(|f| regex::escape(f)).collect();
+    let mut pattern = String::from(r"(?:^|[^\w])(");
+    for word in first {
+        pattern.push_str(&regex::escape(word));
+        pattern.push_str(r"[\s-]+");
+    }
+    pattern.push_str(&format!("(?:{})", forms.join("|")));
+    pattern.push_str(r")(?:[^\w]|$)");
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finds(entry: &str, text: &str) -> bool {
+        compile(&word_pattern(entry)).unwrap().is_match(text)
+    }
+
+    #[test]
+    fn words_match_whole_words_with_their_endings_in_any_case() {
+        assert!(finds("test", "Your Tests came back"));
+        assert!(finds("test", "we tested it"));
+        assert!(finds("blood test", "two blood tests"));
+        assert!(finds("vaccinate", "the vaccination"));
+        assert!(finds("a&e", "sent to A&E today"));
+        assert!(!finds("test", "the latest news"));
+        assert!(!finds("test", "protest"));
+        assert!(!finds("drug", "drugstore"));
+    }
+
+    #[test]
+    fn the_built_in_rules_compile_and_every_rule_has_a_source() {
+        let text = include_str!("../../policy-templates/reply-rules.toml");
+        let rules = Rules::parse(text, "reply-rules.toml").unwrap();
+        assert!(rules.rules.len() >= 13);
+        assert!(rules.rules.iter().all(|r| !r.sources.is_empty()));
+    }
+
+    #[test]
+    fn a_rule_without_a_source_or_with_a_bad_pattern_is_refused() {
+        let text = include_str!("../../policy-templates/reply-rules.toml");
+        let unsourced = text.replacen(
+            "sources = [\"gmc-criticism\", \"ddu-press\"]",
+            "sources = []",
+            1,
+        );
+        let err = Rules::parse(&unsourced, "r.toml").unwrap_err();
+        assert!(
+            format!("{err:#}").contains("at least one source"),
+            "{err:#}"
+        );
+        let bad = text
+            .replacen("id = \"event-time\"", "id = \"event-time\"\n#", 1)
+            .replacen("'\\bon (?:monday", "'(\\bon (?:monday", 1);
+        let err = Rules::parse(&bad, "r.toml").unwrap_err();
+        assert!(format!("{err:#}").contains("event-time"), "{err:#}");
+    }
+}

@@ -1,0 +1,407 @@
+//! `policypack reply check` and `reply draft`, run as staff would run them:
+//! a labelled corpus of drafts (recall on unsafe replies, false alarms on
+//! safe ones), exit codes, JSON, the handbook's model replies for every
+//! example practice, and drafting.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::cli::hostile_config;
+use crate::harness::{Sandbox, example, repo};
+
+#[derive(Deserialize)]
+struct Corpus {
+    reply: Vec<Labelled>,
+}
+
+#[derive(Deserialize)]
+struct Labelled {
+    text: String,
+    expect: Vec<String>,
+    review: Option<String>,
+    reviewer: Option<String>,
+}
+
+/// The findings `reply check --message-format json` prints, and its exit code.
+fn check(sandbox: &Sandbox, draft: &str, extra: &[&str]) -> (i32, Vec<Value>) {
+    sandbox.write("draft.txt", draft);
+    let mut args = vec![
+        "reply",
+        "check",
+        "draft.txt",
+        "--config",
+        "a.toml",
+        "--message-format",
+        "json",
+    ];
+    args.extend(extra);
+    let run = sandbox.run(&args);
+    let findings = run
+        .stdout()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    (run.code(), findings)
+}
+
+fn errors(findings: &[Value]) -> BTreeSet<String> {
+    findings
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_corpus_is_flagged_without_false_alarms() {
+    let corpus: Corpus = toml::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/replies/corpus.toml")).unwrap(),
+    )
+    .unwrap();
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let (mut safe, mut unsafe_, mut flagged, mut false_alarms) = (0, 0, 0, 0);
+    let mut wrong = Vec::new();
+    for (i, reply) in corpus.reply.iter().enumerate() {
+        let mut extra: Vec<&str> = Vec::new();
+        if let Some(review) = &reply.review {
+            sandbox.write("review.txt", review);
+            extra.extend(["--review", "review.txt"]);
+        }
+        if let Some(name) = &reply.reviewer {
+            extra.extend(["--reviewer", name]);
+        }
+        let (code, findings) = check(&sandbox, &reply.text, &extra);
+        let found = errors(&findings);
+        let expected: BTreeSet<String> = reply.expect.iter().cloned().collect();
+        if expected.is_empty() {
+            safe += 1;
+            if !found.is_empty() {
+                false_alarms += 1;
+                wrong.push(format!("#{i} false alarm {found:?}: {}", reply.text));
+            }
+            assert_eq!(code, if found.is_empty() { 0 } else { 1 });
+        } else {
+            unsafe_ += 1;
+            if !found.is_empty() {
+                flagged += 1;
+            }
+            if !expected.is_subset(&found) {
+                wrong.push(format!(
+                    "#{i} wanted {expected:?}, found {found:?}: {}",
+                    reply.text
+                ));
+            }
+            assert_eq!(code, if found.is_empty() { 0 } else { 1 });
+        }
+    }
+    eprintln!(
+        "reply corpus: {flagged}/{unsafe_} unsafe replies flagged, {false_alarms}/{safe} safe replies with a false alarm"
+    );
+    assert!(
+        safe >= 40 && unsafe_ >= 40,
+        "the corpus has {safe} safe and {unsafe_} unsafe replies"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn warnings_for_what_a_reply_should_have() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let cases = [
+        (
+            "We are sorry to hear this. Please call 01302 123457.",
+            "no-thanks",
+        ),
+        (
+            "Thank you for your feedback. We are sorry you are unhappy.",
+            "no-private-route",
+        ),
+        (
+            "Thank you. We are sorry. We take feedback seriously. We always try to improve. We would like to hear more. Our team cares. Please call 01302 123457.",
+            "too-long",
+        ),
+        (
+            "Thank you for your feedback. We are sorry you are unhappy. Please call 01302 123457.\n\nKind regards,\nSarah Collins",
+            "signed-by-person",
+        ),
+    ];
+    for (draft, rule) in cases {
+        let (code, findings) = check(&sandbox, draft, &[]);
+        assert_eq!(code, 0, "{draft}: warnings only exit 0");
+        let warnings: Vec<&str> = findings
+            .iter()
+            .filter(|f| f["severity"] == "warning")
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(warnings, [rule], "{draft}");
+    }
+    // Praise needs no private route, and the practice's own signature is fine.
+    let (_, findings) = check(
+        &sandbox,
+        "Thank you for your kind words.\n\nThe team at Ashfield Medical Centre",
+        &[],
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+#[test]
+fn findings_give_place_rule_why_source_and_hint() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let draft = "Thank you for your feedback.\nWe are sorry your appointment ran late. Please call 01302 123457.";
+    let (code, findings) = check(&sandbox, draft, &[]);
+    assert_eq!(code, 1);
+    let finding = findings
+        .iter()
+        .find(|f| f["rule"] == "confirms-patient")
+        .expect("a finding");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(2), Some(14))
+    );
+    assert_eq!(finding["end_column"], 30);
+    assert_eq!(finding["text"], "your appointment");
+    for key in ["message", "why", "hint"] {
+        assert!(
+            finding[key].as_str().is_some_and(|s| s.len() > 10),
+            "{key}: {finding}"
+        );
+    }
+    assert!(
+        finding["source"].as_str().unwrap().contains("https://"),
+        "{finding}"
+    );
+    // Human output: the rule, the place, the words underlined, why and a hint.
+    let run = sandbox.run(&["reply", "check", "draft.txt", "--config", "a.toml"]);
+    run.expect_code(1);
+    let text = run.stderr();
+    for part in [
+        "error[confirms-patient]",
+        "--> draft.txt:2:14",
+        "2 | We are sorry your appointment ran late.",
+        "^^^^^^^^^^^^^^^^",
+        "= why:",
+        "= source: Confidentiality: responding to criticism",
+        "hint",
+    ] {
+        assert!(text.contains(part), "no {part:?} in\n{text}");
+    }
+}
+
+#[test]
+fn standard_input_and_exit_codes() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let mut script = sandbox.shell(
+        "printf 'Thank you for your feedback. Which doctor did you see?' | \"$POLICYPACK\" reply check - --config a.toml",
+    );
+    let output = script.output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("<stdin>:1:"));
+    // Unusable arguments and files: 2.
+    sandbox
+        .run(&["reply", "check", "missing.txt", "--config", "a.toml"])
+        .expect_code(2);
+    sandbox.write("draft.txt", "Thank you.");
+    sandbox
+        .run(&["reply", "check", "draft.txt", "--config", "missing.toml"])
+        .expect_code(2);
+    sandbox.run(&["reply", "check", "draft.txt"]).expect_code(2);
+    std::fs::write(sandbox.path().join("latin1.txt"), b"Caf\xe9").unwrap();
+    let run = sandbox.run(&["reply", "check", "latin1.txt", "--config", "a.toml"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("not UTF-8"), "{}", run.stderr());
+}
+
+#[test]
+fn the_handbooks_model_replies_pass_for_every_example_practice() {
+    let configs = std::fs::read_dir(repo().join("practice-configs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .chain([repo().join("practice-configs/doncaster-lmc/conisbrough-group-practice.toml")]);
+    let templates = policypack::content::Templates::load(None).unwrap();
+    let rules = policypack::reply::rules::Rules::load(&templates).unwrap();
+    let mut checked = 0;
+    for config in configs {
+        let practice = policypack::config::load(&config)
+            .unwrap_or_else(|_| panic!("{} loads", config.display()));
+        let values = policypack::content::context::reply_values(&practice, false);
+        let handbook = policypack::content::render(
+            &practice,
+            policypack::content::DocKind::Handbook,
+            &templates,
+        )
+        .unwrap()
+        .markdown;
+        for reply in templates.replies().fill(&values) {
+            assert!(
+                handbook.contains(&format!("### {}", reply.title)),
+                "{}",
+                reply.title
+            );
+            let context = policypack::reply::check::Context {
+                practice: &practice,
+                review: None,
+                reviewer: None,
+            };
+            let findings = policypack::reply::check::check(&rules, &reply.text(), &context);
+            let ids: Vec<&str> = findings.iter().map(|f| f.rule.id.as_str()).collect();
+            assert!(
+                ids.is_empty(),
+                "{}: {}: {ids:?}\n{}",
+                config.display(),
+                reply.title,
+                reply.text()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5 * 5, "{checked} replies checked");
+}
+
+#[test]
+fn drafts_are_filled_in_pass_the_checker_and_risky_reviews_get_none() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    for kind in ["positive", "negative", "complaint", "question"] {
+        let run = sandbox.run(&["reply", "draft", "--config", "a.toml", "--kind", kind]);
+        run.expect_code(0);
+        let draft = run.stdout();
+        assert!(
+            draft.ends_with("The team at Ashfield Medical Centre\n"),
+            "{draft}"
+        );
+        let (code, findings) = check(&sandbox, &draft, &[]);
+        assert_eq!((code, findings.len()), (0, 0), "{kind}: {findings:?}");
+    }
+    let run = sandbox.run(&[
+        "reply",
+        "draft",
+        "--config",
+        "a.toml",
+        "--kind",
+        "complaint",
+    ]);
+    assert!(
+        run.stdout().contains("01302 123457")
+            && run.stdout().contains("complaints.ashfield@nhs.net")
+    );
+    // The kind from the review's words.
+    sandbox.write(
+        "review.txt",
+        "Rude receptionist and I want to make a complaint.",
+    );
+    let run = sandbox.run(&[
+        "reply",
+        "draft",
+        "--config",
+        "a.toml",
+        "--review",
+        "review.txt",
+    ]);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .contains("C. Feedback that reads like a complaint"),
+        "{}",
+        run.stderr()
+    );
+    // Risks: no draft, whom to tell, exit 1; even with --kind.
+    for (review, says) in [
+        (
+            "My mum collapsed in reception and nobody called an ambulance",
+            "duty doctor",
+        ),
+        ("I feel suicidal and nobody will help", "safeguarding lead"),
+        ("I know where you live, watch your back", "police"),
+        ("My solicitor will be in touch", "defence organisation"),
+        ("Useless idiots on reception", "section 5"),
+    ] {
+        sandbox.write("review.txt", review);
+        let run = sandbox.run(&[
+            "reply",
+            "draft",
+            "--config",
+            "a.toml",
+            "--review",
+            "review.txt",
+            "--kind",
+            "positive",
+        ]);
+        run.expect_code(1);
+        assert!(run.stdout().is_empty(), "{review}: {}", run.stdout());
+        assert!(run.stderr().contains(says), "{review}: {}", run.stderr());
+    }
+    // The legal route names the practice's LMC and defence organisations.
+    sandbox.write("review.txt", "My solicitor will be in touch");
+    let run = sandbox.run(&[
+        "reply",
+        "draft",
+        "--config",
+        "a.toml",
+        "--review",
+        "review.txt",
+    ]);
+    assert!(
+        run.stderr().contains("Doncaster LMC") && run.stderr().contains("The MDU"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_hostile_practice_name_is_drafted_as_plain_text_and_is_not_a_finding() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &hostile_config());
+    let run = sandbox.run(&["reply", "draft", "--config", "a.toml", "--kind", "positive"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout()
+            .contains("The team at St John's & Woodlands *Star* Surgery #1"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn an_lmc_can_add_a_word_without_a_release() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let rules = std::fs::read_to_string(repo().join("policy-templates/reply-rules.toml")).unwrap();
+    sandbox.write(
+        "t/reply-rules.toml",
+        &rules.replacen("\"blood test\",", "\"blood test\", \"phlebotomy\",", 1),
+    );
+    let draft =
+        "Thank you for your feedback. We are sorry phlebotomy was busy. Please call 01302 123457.";
+    let (code, _) = check(&sandbox, draft, &[]);
+    assert_eq!(code, 0, "not a built-in word");
+    let (code, findings) = check(&sandbox, draft, &["--templates", "t"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        errors(&findings),
+        BTreeSet::from(["clinical-detail".to_string()])
+    );
+    // A broken rules file is reported, naming the file.
+    sandbox.write("t/reply-rules.toml", "[[rule]]\nid = 1\n");
+    let run = sandbox.run(&[
+        "reply",
+        "check",
+        "draft.txt",
+        "--config",
+        "a.toml",
+        "--templates",
+        "t",
+    ]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("reply-rules.toml"),
+        "{}",
+        run.stderr()
+    );
+}
