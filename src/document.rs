@@ -122,7 +122,11 @@ impl Model {
         let mut model = Model::default();
         let parts = doc.parts();
         for part in parts {
-            let blocks = parse(part.markdown, doc, &mut ids, &mut model.links)?;
+            let template = match part.lang {
+                Some(lang) => format!("{}.{lang}.md", doc.kind.stem()),
+                None => format!("{}.md", doc.kind.stem()),
+            };
+            let blocks = parse(part.markdown, &template, &mut ids, &mut model.links)?;
             match part.lang {
                 Some(lang) => model.blocks.push(Block::Part {
                     lang: lang.to_string(),
@@ -235,9 +239,13 @@ impl Frame {
     }
 }
 
+/// How deep lists and quotes may nest: no document needs more, and every
+/// renderer walks the blocks recursively.
+const MAX_NESTING: usize = 32;
+
 fn parse(
     markdown: &str,
-    doc: &Document,
+    template: &str,
     ids: &mut HeadingIds,
     links: &mut Vec<String>,
 ) -> anyhow::Result<Vec<Block>> {
@@ -262,6 +270,17 @@ fn parse(
     }
 
     for (event, range) in crate::markdown::parser(markdown).into_offset_iter() {
+        // The outermost frame is the document; a list level is two frames.
+        let depth = stack
+            .iter()
+            .filter(|f| matches!(f, Frame::Quote(_) | Frame::List { .. }))
+            .count();
+        if depth > MAX_NESTING {
+            let line = markdown[..range.start].matches('\n').count() + 1;
+            bail!(
+                "the template {template} nests lists or block quotes more than {MAX_NESTING} deep on line {line} of its Markdown; no document needs that many"
+            );
+        }
         let style = |text: &str| Span {
             text: text.to_string(),
             bold: bold > 0,
@@ -320,7 +339,7 @@ fn parse(
                     links.push(dest_url.to_string());
                     link = Some(links.len() - 1);
                 }
-                Tag::HtmlBlock => bail!(raw_html(doc, markdown, range.start, "")),
+                Tag::HtmlBlock => bail!(raw_html(template, markdown, range.start, "")),
                 _ => {}
             },
             Event::End(end) => match end {
@@ -432,7 +451,7 @@ fn parse(
             Event::HardBreak => spans.get_or_insert_with(Vec::new).push(Span::plain("\n")),
             Event::Rule => push_block(&mut stack, Block::Rule),
             Event::Html(html) | Event::InlineHtml(html) => {
-                bail!(raw_html(doc, markdown, range.start, &html))
+                bail!(raw_html(template, markdown, range.start, &html))
             }
             _ => {}
         }
@@ -443,11 +462,10 @@ fn parse(
     })
 }
 
-fn raw_html(doc: &Document, markdown: &str, at: usize, html: &str) -> String {
+fn raw_html(template: &str, markdown: &str, at: usize, html: &str) -> String {
     let line = markdown[..at].matches('\n').count() + 1;
     format!(
-        "the {} template produced raw HTML on line {line} of its Markdown ({:?}); templates must use Markdown only",
-        doc.kind,
+        "the template {template} produced raw HTML on line {line} of its Markdown ({:?}); templates must use Markdown only",
         html.trim()
     )
 }
@@ -500,6 +518,21 @@ mod tests {
         };
         assert_eq!((header.len(), rows.len(), rows[0].len()), (2, 1, 2));
         assert_eq!(b[5], Block::Rule);
+    }
+
+    #[test]
+    fn refuses_nesting_no_document_needs() {
+        let deep = format!("# T\n\n{} x\n", ">".repeat(200));
+        let err = of(&deep).unwrap_err().to_string();
+        assert!(err.contains("more than 32 deep"), "{err}");
+        let lists: String = (0..40)
+            .map(|i| format!("{}- item\n", "  ".repeat(i)))
+            .collect();
+        assert!(of(&lists).is_err());
+        let fine: String = (0..5)
+            .map(|i| format!("{}- item\n", "  ".repeat(i)))
+            .collect();
+        assert!(of(&fine).is_ok());
     }
 
     #[test]

@@ -27,6 +27,18 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             dir.display()
         );
     }
+    let nothing = docs.iter().all(|&kind| {
+        editions.iter().all(|e| {
+            formats
+                .iter()
+                .all(|&format| !e.edition().makes(kind, format))
+        })
+    });
+    if nothing {
+        anyhow::bail!(
+            "these --docs, --editions and --formats make no file: large-print makes only the zero-tolerance notice and the complaints leaflet, as pdf or docx"
+        );
+    }
     let options = BatchOptions {
         build: BuildOptions {
             out: args.out.clone(),

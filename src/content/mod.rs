@@ -135,26 +135,49 @@ pub fn render(
         return Ok(Document::new(kind, english));
     }
     let welsh = render_template(templates, &welsh_template, &context)?;
-    let welsh_title = welsh
-        .lines()
-        .find_map(|line| line.strip_prefix("# "))
-        .map(str::trim)
-        .filter(|title| !title.is_empty())
-        .ok_or_else(|| {
-            templates.problem(
-                &welsh_template,
-                None,
-                "has no title: its first heading must be a level-1 heading (`# …`)".into(),
-            )
-        })?
-        .to_string();
+    let welsh_title = first_title(&welsh).ok_or_else(|| {
+        templates.problem(
+            &welsh_template,
+            None,
+            "has no title: its first heading must be a level-1 heading (`# …`)".into(),
+        )
+    })?;
     let markdown = format!("{welsh}\n{english}");
     Ok(Document {
         kind,
         title: format!("{welsh_title} / {}", kind.title()),
         markdown,
-        other_languages: vec![(0..welsh.len(), "cy")],
+        // The line break between the halves goes with the Welsh, so the
+        // English half's line numbers are its template's.
+        other_languages: vec![(0..welsh.len() + 1, "cy")],
     })
+}
+
+/// The plain text of a document's first heading, if it is a level-1 heading.
+fn first_title(markdown: &str) -> Option<String> {
+    use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+    let mut events = crate::markdown::parser(markdown);
+    match events
+        .by_ref()
+        .find(|e| matches!(e, Event::Start(Tag::Heading { .. })))?
+    {
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }) => {}
+        _ => return None,
+    }
+    let mut title = String::new();
+    for event in events {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(text) | Event::Code(text) => title.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => title.push(' '),
+            _ => {}
+        }
+    }
+    let title = title.trim().to_string();
+    (!title.is_empty()).then_some(title)
 }
 
 /// One template rendered, tidied, and checked for links it may not make.

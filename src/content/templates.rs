@@ -104,6 +104,25 @@ impl Templates {
                 .with_context(|| format!("the nation facts file {name} is not valid"))?;
             nations.insert(nation, facts);
         }
+        // A Welsh template prints the Welsh sentences of the Welsh facts; an
+        // override of those facts must not leave them out.
+        if files.iter().any(|(name, _)| name.ends_with(".cy.md")) {
+            let wales = &nations[&Nation::Wales];
+            let missing: Vec<&str> = [
+                ("removal.notice_cy", wales.removal.notice_cy.is_none()),
+                ("offences.notice_cy", wales.offences.notice_cy.is_none()),
+                ("defamation.notice_cy", wales.defamation.notice_cy.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(key, gone)| gone.then_some(key))
+            .collect();
+            if !missing.is_empty() {
+                bail!(
+                    "the nation facts file nations/wales.toml has no {}: the Welsh templates print them",
+                    missing.join(", ")
+                );
+            }
+        }
         let replies = {
             let name = "model-replies.toml";
             let (_, text) = files

@@ -13,6 +13,8 @@ use super::manifest::{FileEntry, PracticeEntry};
 use crate::config::Practice;
 use crate::content::{self, DocKind, Document, Templates};
 use crate::document::Model;
+use clap::ValueEnum as _;
+
 use crate::render::{self, Edition, EditionName, Format, Input, Presentation};
 
 /// What to build and where.
@@ -236,6 +238,25 @@ pub fn build_practice(
         files_written += 1;
         let entry = file_entry(out, &output.path, &output.bytes, doc_fp);
         files.insert(entry.path.clone(), entry);
+    }
+    // Files of a document that changed, in an edition or format this build
+    // did not make, would be printed copies with old details: take them
+    // away. Only names policypack makes are considered, never a path read
+    // from the manifest.
+    for &kind in &options.docs {
+        let current = documents.get(kind.stem());
+        for edition in EditionName::value_variants() {
+            for &format in &Format::ALL {
+                let path = path_of(kind, edition.edition(), format);
+                let stale = files
+                    .get(&path)
+                    .is_some_and(|f| current.is_some_and(|fp| *fp != f.fingerprint));
+                if stale {
+                    let _ = std::fs::remove_file(out.join(&path));
+                    files.remove(&path);
+                }
+            }
+        }
     }
     let zip_name = format!("{}.zip", practice.slug);
     let mut zip_written = false;

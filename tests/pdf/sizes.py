@@ -22,6 +22,7 @@ def sizes(path):
                     if span["text"].strip():
                         spans.append(span)
     page_numbers = [s["size"] for s in spans if s["text"].strip().startswith("Page ")]
+    lowest = max(s["bbox"][3] for s in spans)
     return {
         "path": path,
         "pages": doc.page_count,
@@ -30,6 +31,8 @@ def sizes(path):
         "smallest": round(min(s["size"] for s in spans), 2),
         "largest": round(max(s["size"] for s in spans), 2),
         "page_numbers": sorted({round(size, 2) for size in page_numbers}),
+        # How far the lowest text ends above the paper's bottom edge.
+        "bottom_clearance": round(doc[0].rect.height - lowest, 2),
         "italic": any(
             "Italic" in s["font"] or "Oblique" in s["font"] or s["flags"] & 2 for s in spans
         ),

@@ -548,3 +548,77 @@ fn a_health_board_can_correct_the_welsh_and_add_a_welsh_leaflet() {
         run.stderr()
     );
 }
+
+#[test]
+fn the_welsh_title_is_its_heading_as_text_and_the_welsh_facts_are_required() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "w.toml",
+        &std::fs::read_to_string(repo().join("practice-configs/meddygfa-ty-gwyn.toml")).unwrap(),
+    );
+    sandbox.write(
+        "t/zero-tolerance-notice.cy.md",
+        "# Hysbysiad **{{ practice.name }}**\n\nTestun.\n",
+    );
+    sandbox
+        .run(&[
+            "build",
+            "w.toml",
+            "--templates",
+            "t",
+            "--docs",
+            "notice",
+            "--formats",
+            "html",
+        ])
+        .expect_code(0);
+    let html = sandbox.read("out/meddygfa-ty-gwyn/zero-tolerance-notice.html");
+    assert!(
+        html.contains(
+            "<title>Hysbysiad Meddygfa Tŷ Gwyn &#x2F; Social media zero-tolerance notice"
+        ),
+        "{}",
+        &html[..html.find("</title>").unwrap()]
+    );
+    // Raw HTML in the English half is reported at its own template's line.
+    let english =
+        std::fs::read_to_string(repo().join("policy-templates/zero-tolerance-notice.md")).unwrap();
+    sandbox.write(
+        "t/zero-tolerance-notice.md",
+        &english.replacen("\n\n", "\n\n<b>x</b>\n\n", 1),
+    );
+    let run = sandbox.run(&[
+        "build",
+        "w.toml",
+        "--templates",
+        "t",
+        "--docs",
+        "notice",
+        "--formats",
+        "html",
+    ]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("the template zero-tolerance-notice.md produced raw HTML on line 3"),
+        "{}",
+        run.stderr()
+    );
+    // Facts for Wales without the Welsh sentences the Welsh notice prints.
+    let wales =
+        std::fs::read_to_string(repo().join("policy-templates/nations/wales.toml")).unwrap();
+    let without: String = wales
+        .lines()
+        .filter(|l| !l.starts_with("notice_cy"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::remove_file(sandbox.path().join("t/zero-tolerance-notice.md")).unwrap();
+    sandbox.write("t/nations/wales.toml", &without);
+    let run = sandbox.run(&["build", "w.toml", "--templates", "t", "--formats", "md"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("removal.notice_cy"),
+        "{}",
+        run.stderr()
+    );
+}

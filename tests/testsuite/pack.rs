@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use crate::harness::{Sandbox, repo};
+use crate::harness::{Sandbox, example, repo};
 
 /// The example LMC folder and the English example, copied into a sandbox.
 fn lmc_sandbox() -> Sandbox {
@@ -637,4 +637,57 @@ fn a_changed_issue_date_is_reported_as_policy_issued() {
     let manifest = sandbox.read("out/manifest.json");
     assert!(!manifest.contains("toml_private"), "{manifest}");
     assert!(manifest.contains("\"policy.issued\""), "{manifest}");
+}
+
+#[test]
+fn a_changed_document_takes_its_other_editions_away_and_nothing_to_build_is_refused() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox
+        .run(&[
+            "build",
+            "a.toml",
+            "--formats",
+            "md,pdf",
+            "--editions",
+            "standard,large-print",
+            "--zip",
+        ])
+        .expect_code(0);
+    let large = sandbox
+        .path()
+        .join("out/ashfield-medical-centre/complaints-leaflet.large-print.pdf");
+    assert!(large.is_file());
+    // The complaints phone changes; this build makes the standard edition only.
+    let changed = example("ashfield-medical-centre.toml").replace("01302 123457", "01302 999999");
+    sandbox.write("a.toml", &changed);
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md,pdf", "--zip"])
+        .expect_code(0);
+    assert!(
+        !large.exists(),
+        "a large-print leaflet with the old phone number was kept"
+    );
+    let zip = std::fs::read(sandbox.path().join("out/ashfield-medical-centre.zip")).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&zip).contains("large-print"),
+        "the zip still holds large print"
+    );
+    let status = sandbox.run(&["status", "a.toml", "-o", "out", "--message-format", "json"]);
+    assert!(
+        status.stdout().contains("\"outputs\":\"current\""),
+        "{}",
+        status.stdout()
+    );
+    // The handbook has no large-print edition: nothing to make is an error.
+    let run = sandbox.run(&[
+        "build",
+        "a.toml",
+        "--docs",
+        "handbook",
+        "--editions",
+        "large-print",
+    ]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("make no file"), "{}", run.stderr());
 }

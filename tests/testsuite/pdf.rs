@@ -833,3 +833,33 @@ fn the_bilingual_notice_marks_its_welsh_and_keeps_welsh_first() {
     assert!(objects.contains("/Lang (en-GB)"), "no document language");
     assert_eq!(pages(&path), 1);
 }
+
+#[test]
+fn a_very_long_name_never_pushes_the_large_print_footer_off_the_paper() {
+    let sandbox = Sandbox::new();
+    let fixture = repo().join("tests/fixtures/valid/longest");
+    let config = std::fs::read_to_string(fixture.join("practice.toml"))
+        .unwrap()
+        .replace(
+            "name = \"The Dearne Valley and Hoyland Common Health Centre Partnership\"",
+            "name = \"The Dearne Valley, Hoyland Common and Birdwell Health Centre Partnership of General Practitioners\"",
+        );
+    sandbox.write("practice.toml", &config);
+    std::fs::copy(fixture.join("logo.png"), sandbox.path().join("logo.png")).unwrap();
+    sandbox
+        .run(&[
+            "build",
+            "practice.toml",
+            "--editions",
+            "large-print",
+            "--formats",
+            "pdf",
+        ])
+        .expect_code(0);
+    let files = crate::harness::practice_files(&sandbox.path().join("out"));
+    assert_eq!(files.len(), 2);
+    for file in sizes(&files) {
+        assert!(file["bottom_clearance"].as_f64().unwrap() >= 24.0, "{file}");
+        assert_eq!(file["page_numbers"], serde_json::json!([18.0]), "{file}");
+    }
+}

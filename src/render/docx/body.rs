@@ -161,7 +161,7 @@ impl<'a> BodyWriter<'a> {
         paragraph.content.push(
             BookmarkStart::default()
                 .id(mark.clone())
-                .name(id.to_string())
+                .name(super::bookmark_name(id))
                 .into(),
         );
         self.spans(&mut paragraph.content, spans, context);
@@ -209,7 +209,7 @@ impl<'a> BodyWriter<'a> {
     fn hyperlink(&mut self, url: &str, run: Run<'static>) -> Hyperlink<'static> {
         let link = Hyperlink::default().content(run);
         match url.strip_prefix('#') {
-            Some(anchor) => link.anchor(anchor.to_string()),
+            Some(anchor) => link.anchor(super::bookmark_name(anchor)),
             None => link.id(self.relations.link(url)),
         }
     }

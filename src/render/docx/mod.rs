@@ -106,6 +106,26 @@ impl Theme {
     }
 }
 
+/// A heading's anchor as a Word bookmark name: Word takes only letters,
+/// digits and underscores, at most 40, not starting with a digit, so the
+/// anchor `5-abusive-posts` becomes `_5_abusive_posts` (a leading
+/// underscore also keeps it out of Word's list of bookmarks), and a long
+/// one is cut and ends with a hash of the whole anchor, so two stay apart.
+pub fn bookmark_name(anchor: &str) -> String {
+    let name: String = std::iter::once('_')
+        .chain(
+            anchor
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+        )
+        .collect();
+    if name.len() <= 40 {
+        return name;
+    }
+    let hash = crate::pack::fingerprint::hash([anchor.as_bytes()]);
+    format!("{}_{}", &name[..31], &hash[..8])
+}
+
 fn hex([r, g, b]: [u8; 3]) -> String {
     format!("{r:02x}{g:02x}{b:02x}")
 }

@@ -135,7 +135,10 @@ impl Typesetter<'_> {
     }
 
     /// "Practice — Document" and "Page N of M" at the foot of every page.
-    pub fn footers(&mut self, left: &str) {
+    /// The label is the first of `labels` that fits the footer's room
+    /// (as many lines as the bottom margin holds, keeping 24 pt clear of
+    /// the paper's edge), or the last one cut short with "…".
+    pub fn footers(&mut self, labels: &[String]) {
         let total = self.pages.len();
         let style = TextStyle {
             size: self.theme.footer,
@@ -153,9 +156,38 @@ impl Typesetter<'_> {
             .ctx
             .lines(&[plain(&format!("Page {total} of {total}"))], &style, None)
             .width();
-        let label = self
-            .ctx
-            .lines(&[plain(left)], &style, Some(width - widest - 18.0));
+        let room = Some(width - widest - 18.0);
+        let max_lines = (((self.geo.bottom - 14.0 - 24.0) / (style.size * style.leading)).floor()
+            as usize)
+            .max(1);
+        let mut label = None;
+        for candidate in labels {
+            let lines = self.ctx.lines(&[plain(candidate)], &style, room);
+            if lines.lines.len() <= max_lines {
+                label = Some(lines);
+                break;
+            }
+        }
+        let label = match label {
+            Some(label) => label,
+            None => {
+                let last: Vec<char> = labels.last().map_or(Vec::new(), |l| l.chars().collect());
+                let mut keep = last.len();
+                loop {
+                    let text: String = last[..keep]
+                        .iter()
+                        .collect::<String>()
+                        .trim_end()
+                        .to_string()
+                        + "…";
+                    let lines = self.ctx.lines(&[plain(&text)], &style, room);
+                    if lines.lines.len() <= max_lines || keep == 0 {
+                        break lines;
+                    }
+                    keep -= 1;
+                }
+            }
+        };
         for page in 0..total {
             let number = self.ctx.lines(
                 &[plain(&format!("Page {} of {total}", page + 1))],

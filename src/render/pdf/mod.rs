@@ -37,7 +37,9 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
         muted: [0x4c, 0x62, 0x72],
         edition: input.edition.name.edition(),
     };
-    let footer = p.footer(&doc.title);
+    // The footer names the practice and the document; a long name in large
+    // print may leave room for the practice alone.
+    let footer = [p.footer(&doc.title), p.practice.name.clone()];
     let alt = format!("{} logo", p.practice.name);
     let lay = |size: f32, geo: Geometry, break_before: Option<usize>| {
         text::with_context(|ctx| {
@@ -216,9 +218,17 @@ fn fit_one_page(
         over.join(", ")
     };
     let smallest = sizes.last().copied().unwrap_or_default();
+    let templates = if doc.other_languages.is_empty() {
+        format!("the template {}.md", doc.kind.stem())
+    } else {
+        format!(
+            "the templates {stem}.cy.md and {stem}.md",
+            stem = doc.kind.stem()
+        )
+    };
     bail!(
         "the zero-tolerance notice does not fit on one {} page, even with {smallest}pt text: {over} ran onto page 2. \
-         Shorten the notice template or the longest values it prints (address, names, roles)",
+         Shorten {templates} or the longest values it prints (address, names, roles)",
         paper.name
     )
 }
