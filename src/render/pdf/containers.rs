@@ -2,7 +2,6 @@
 //! quotes (an accent bar on every page they cross) and rules.
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use krilla::tagging::{ArtifactType, ListNumbering, Tag};
 
@@ -28,7 +27,7 @@ impl Typesetter<'_> {
             let label_lines = match self.labels.get(&label) {
                 Some(lines) => lines.clone(),
                 None => {
-                    let lines = Rc::new(self.ctx.lines(&[plain(&label)], &body, Some(indent)));
+                    let lines = self.ctx.lines(&[plain(&label)], &body, Some(indent));
                     self.labels.insert(label.clone(), lines.clone());
                     lines
                 }

@@ -251,7 +251,7 @@ impl<'a> Typesetter<'a> {
         if let Some(lines) = self.laid_out.get(&key) {
             return lines.clone();
         }
-        let lines = Rc::new(self.ctx.lines(spans, style, Some(width)));
+        let lines = self.ctx.lines(spans, style, Some(width));
         self.laid_out.insert(key, lines.clone());
         lines
     }

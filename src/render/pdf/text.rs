@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use krilla::text::{Font, GlyphId, KrillaGlyph};
@@ -99,11 +100,63 @@ impl Lines {
     }
 }
 
-/// parley's font and layout caches, one set per thread.
+/// parley's font and layout caches, one set per thread, and the
+/// paragraphs this thread has already broken into lines.
 pub struct TextContext {
     fonts: FontContext,
     layout: LayoutContext<Ink>,
     by_blob: HashMap<u64, Font>,
+    shaped: Memo,
+}
+
+/// Paragraphs already broken into lines, by everything that decides the
+/// result (the spans' text and styles, the text style, the width). Most
+/// paragraphs of a document are the same in every practice's copy, so a
+/// batch build on one thread finds most of them here. Two generations
+/// bound the memory: when the newer fills up, the older is dropped, so
+/// only entries that are used again survive.
+struct Memo {
+    newer: HashMap<Vec<u8>, Rc<Lines>>,
+    older: HashMap<Vec<u8>, Rc<Lines>>,
+}
+
+/// Entries in one generation: a few documents' worth of paragraphs.
+const MEMO_GENERATION: usize = 4096;
+
+impl Memo {
+    fn get(&mut self, key: &[u8]) -> Option<Rc<Lines>> {
+        if let Some(lines) = self.newer.get(key) {
+            return Some(lines.clone());
+        }
+        let (key, lines) = self.older.remove_entry(key)?;
+        self.insert(key, lines.clone());
+        Some(lines)
+    }
+
+    fn insert(&mut self, key: Vec<u8>, lines: Rc<Lines>) {
+        if self.newer.len() >= MEMO_GENERATION {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(key, lines);
+    }
+}
+
+/// Everything that decides how `spans` break into lines, as bytes.
+fn memo_key(spans: &[Span], style: &TextStyle, width: Option<f32>) -> Vec<u8> {
+    let mut key = Vec::with_capacity(64 + spans.iter().map(|s| s.text.len() + 9).sum::<usize>());
+    key.extend(style.size.to_bits().to_le_bytes());
+    key.extend(style.leading.to_bits().to_le_bytes());
+    key.extend(style.rgb);
+    key.extend(style.link_rgb);
+    key.push(u8::from(style.bold) | u8::from(style.underline_links) << 1);
+    key.extend(width.map_or(u32::MAX, f32::to_bits).to_le_bytes());
+    for span in spans {
+        key.push(u8::from(span.bold) | u8::from(span.italic) << 1);
+        key.extend(span.link.map_or(u32::MAX, |l| l as u32).to_le_bytes());
+        key.extend((span.text.len() as u32).to_le_bytes());
+        key.extend(span.text.as_bytes());
+    }
+    key
 }
 
 thread_local! {
@@ -135,12 +188,28 @@ impl TextContext {
             fonts,
             layout: LayoutContext::new(),
             by_blob,
+            shaped: Memo {
+                newer: HashMap::new(),
+                older: HashMap::new(),
+            },
         }
     }
 
-    /// Shapes `spans` and breaks them into lines no wider than `width`
-    /// (`None`: one line per hard break, for measuring natural widths).
-    pub fn lines(&mut self, spans: &[Span], style: &TextStyle, width: Option<f32>) -> Lines {
+    /// `spans` broken into lines no wider than `width` (`None`: one line
+    /// per hard break, for measuring natural widths), shaped once per
+    /// thread for each distinct paragraph, style and width.
+    pub fn lines(&mut self, spans: &[Span], style: &TextStyle, width: Option<f32>) -> Rc<Lines> {
+        let key = memo_key(spans, style, width);
+        if let Some(lines) = self.shaped.get(&key) {
+            return lines;
+        }
+        let lines = Rc::new(self.shape(spans, style, width));
+        self.shaped.insert(key, lines.clone());
+        lines
+    }
+
+    /// Shapes `spans` and breaks them into lines no wider than `width`.
+    fn shape(&mut self, spans: &[Span], style: &TextStyle, width: Option<f32>) -> Lines {
         let text: String = spans.iter().map(|s| s.text.as_str()).collect();
         let mut builder = self
             .layout
