@@ -23,10 +23,10 @@ use crate::document::Span;
 
 use crate::fonts::{FACES, FAMILY};
 
-/// Hash of the bundled fonts: a new font means new PDFs.
+/// Hash of the bundled fonts: a new font means new PDFs. Computed when
+/// the binary is built (`build.rs`), not at every start.
 pub fn fonts_fingerprint() -> &'static str {
-    static FINGERPRINT: OnceLock<String> = OnceLock::new();
-    FINGERPRINT.get_or_init(|| crate::pack::fingerprint::hash(FACES))
+    env!("POLICYPACK_FONTS_SHA256")
 }
 
 /// The krilla fonts, parsed once per process.
@@ -360,6 +360,11 @@ mod tests {
         leading: 1.3,
         underline_links: true,
     };
+
+    #[test]
+    fn the_compiled_in_font_hash_is_the_fonts_hash() {
+        assert_eq!(fonts_fingerprint(), crate::pack::fingerprint::hash(FACES));
+    }
 
     #[test]
     fn breaks_lines_within_width_and_keeps_every_glyph() {
