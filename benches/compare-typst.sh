@@ -21,11 +21,22 @@ example=practice-configs/ashfield-medical-centre.toml
 python3 benches/typst/md2typ.py < "$work/out/ashfield-medical-centre/staff-handbook.md" > "$work/handbook.typ"
 
 "$typst" --version
-hyperfine -N --warmup 3 --runs 30 --export-markdown "$work/results.md" \
+# --force: every run renders, as a first build does (without it, runs after
+# the first would find nothing changed and write nothing).
+hyperfine -N --warmup 3 --runs 30 --export-markdown "$work/results.md" --export-json "$work/results.json" \
   -n "policypack: handbook PDF" \
-  "./target/release/policypack build $example -o $work/pp -q --docs staff-handbook --formats pdf" \
+  "./target/release/policypack build $example -o $work/pp -q --force --docs staff-handbook --formats pdf" \
   -n "typst compile: same handbook" \
   "$typst compile --ignore-system-fonts --font-path assets/fonts $work/handbook.typ $work/handbook-typst.pdf" \
   -n "policypack: a practice's nine files" \
-  "./target/release/policypack build $example -o $work/pp -q"
+  "./target/release/policypack build $example -o $work/pp -q --force"
 cat "$work/results.md"
+python3 - "$work/results.json" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+ours, theirs = results["policypack: handbook PDF"], results["typst compile: same handbook"]
+print(f"cold handbook PDF: policypack {ours['mean']*1000:.1f} ms, typst {theirs['mean']*1000:.1f} ms (wall, mean):"
+      f" policypack is {theirs['mean'] / ours['mean']:.2f}x faster (goal >= 2.5x)")
+cpu = lambda r: (r["user"] + r["system"]) * 1000
+print(f"CPU: policypack {cpu(ours):.1f} ms, typst {cpu(theirs):.1f} ms: {cpu(theirs) / cpu(ours):.2f}x")
+PY

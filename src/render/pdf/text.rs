@@ -121,7 +121,7 @@ struct Memo {
 }
 
 /// Entries in one generation: a few documents' worth of paragraphs.
-const MEMO_GENERATION: usize = 4096;
+const MEMO_GENERATION: usize = 2048;
 
 impl Memo {
     fn get(&mut self, key: &[u8]) -> Option<Rc<Lines>> {
