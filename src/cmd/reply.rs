@@ -27,6 +27,17 @@ pub fn check(args: &ReplyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     let templates = templates(args.templates.as_deref(), &practice)?;
     let rules = Rules::load(&templates)?;
     let draft = read_text(&args.draft, "draft reply")?;
+    if draft.trim().is_empty() {
+        bail!(
+            "the draft reply {} is empty",
+            shown_path(&args.draft).display()
+        );
+    }
+    if args.review.as_deref() == Some(Path::new("-")) && args.draft == Path::new("-") {
+        bail!(
+            "the draft and the review cannot both come from standard input; give the review as a file"
+        );
+    }
     let review = args
         .review
         .as_deref()
@@ -94,9 +105,11 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     let text = reply.text();
     // Every draft must pass the checker; an edited model reply that does
     // not is reported rather than handed to staff.
+    // Checked on its own: words the review happens to share with a model
+    // reply are not the reply's fault.
     let context = Context {
         practice: &practice,
-        review: review.as_deref(),
+        review: None,
         reviewer: None,
     };
     let findings = check::check(&rules, &text, &context);
@@ -160,7 +173,17 @@ fn print_escalation(kind: &str, tell: &str, practice: &Practice, global: &Global
         );
         return;
     }
-    anstream::eprintln!("{WARNING}no reply drafted{WARNING:#}: the review reads as {kind}. {tell}");
+    let described = match kind {
+        "emergency" => "an emergency",
+        "safeguarding" => "a safeguarding concern",
+        "threat" => "a threat",
+        "legal" => "a legal threat",
+        "abusive" => "abuse",
+        other => other,
+    };
+    anstream::eprintln!(
+        "{WARNING}no reply drafted{WARNING:#}: the review reads as {described}. {tell}"
+    );
     for contact in contacts {
         anstream::eprintln!("  {contact}");
     }
@@ -226,10 +249,12 @@ fn finding_json(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> serde_j
     })
 }
 
-/// Where the underline ends: the finding's end, or the end of its first line.
+/// Where the underline ends: the finding's end, or the end of its first
+/// line (a `\r` of a Windows line end not counted).
 fn last_on_line(file: &SourceFile, finding: &Finding<'_>) -> usize {
     let span = &file.text[finding.span.clone()];
-    finding.span.start + span.find('\n').unwrap_or(span.len())
+    let line = &span[..span.find('\n').unwrap_or(span.len())];
+    finding.span.start + line.trim_end_matches('\r').len()
 }
 
 /// The guidance a finding comes from, by title.

@@ -49,7 +49,18 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
         }
         let spans = match rule.builtin {
             None => words(rule, rules, draft, &sentences),
-            Some(Builtin::StaffNames) => names(draft, context, &own),
+            // A name in the signature is the sign-off's warning, not this error.
+            Some(Builtin::StaffNames) => {
+                let signature = signed_by_person(draft, &own);
+                names(draft, context, &own, &rule.first_names)
+                    .into_iter()
+                    .filter(|n| {
+                        !signature
+                            .as_ref()
+                            .is_some_and(|s| s.start <= n.start && n.end <= s.end)
+                    })
+                    .collect()
+            }
             Some(Builtin::Identifiers) => identifiers(draft, &own),
             Some(Builtin::CopiedFromReview) => copied(draft, context.review, rule.words_in_a_row),
             Some(Builtin::Thanks) => missing(draft, &THANKS).into_iter().collect(),
@@ -75,7 +86,11 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
             let seen = taken
                 .iter()
                 .any(|t| t.start < span.end && span.start < t.end);
-            if (is_own && rule.builtin.is_none()) || seen {
+            let own_matters = !matches!(
+                rule.builtin,
+                Some(Builtin::Thanks | Builtin::PrivateRoute | Builtin::Length | Builtin::SignOff)
+            );
+            if (is_own && own_matters) || seen {
                 continue;
             }
             taken.push(span.clone());
@@ -92,7 +107,9 @@ struct OwnDetails {
     /// Lower-case text that is the practice's own, and whether it is a
     /// private route (a phone, an email, the complaints lead).
     texts: Vec<(String, bool)>,
-    /// Phone numbers as digits (`+44` read as `0`).
+    /// Phone numbers as digits (`+44` read as `0`): the practice's, and
+    /// the bodies' its documents name (commissioner, advocacy, LMC,
+    /// defence organisations), which a reply may also give.
     phones: Vec<String>,
     emails: Vec<String>,
     lead_name: Option<String>,
@@ -115,6 +132,21 @@ impl OwnDetails {
         let emails: Vec<&str> = [c.practice.email.as_deref(), c.complaints.email.as_deref()]
             .into_iter()
             .flatten()
+            .collect();
+        // Other bodies the practice's documents name: a reply may point to them.
+        let commissioner = (
+            c.commissioner.phone.as_deref(),
+            c.commissioner.email.as_deref(),
+        );
+        let others: Vec<(Option<&str>, Option<&str>)> = [commissioner]
+            .into_iter()
+            .chain(
+                c.advocacy
+                    .iter()
+                    .chain(&c.lmc)
+                    .chain(&c.defence_organisations)
+                    .map(|o| (o.phone.as_deref(), o.email.as_deref())),
+            )
             .collect();
         texts.extend(phones.iter().map(|p| (p.to_string(), true)));
         texts.extend(emails.iter().map(|e| (e.to_string(), true)));
@@ -146,28 +178,30 @@ impl OwnDetails {
                 .filter(|(t, _)| !t.trim().is_empty())
                 .map(|(t, route)| (t.to_lowercase(), route))
                 .collect(),
-            phones: phones.iter().map(|p| digits(p)).collect(),
-            emails: emails.iter().map(|e| e.to_lowercase()).collect(),
+            phones: phones
+                .iter()
+                .copied()
+                .chain(others.iter().filter_map(|c| c.0))
+                .map(digits)
+                .collect(),
+            emails: emails
+                .iter()
+                .copied()
+                .chain(others.iter().filter_map(|c| c.1))
+                .map(str::to_lowercase)
+                .collect(),
             lead_name: c.complaints.lead_name.clone(),
             signature_words,
         }
     }
 
-    /// Where the practice's own details stand in `draft`.
+    /// Where the practice's own details stand in `draft`, in any case.
     fn spans(&self, draft: &str) -> Vec<(Range<usize>, bool)> {
-        let lower = draft.to_lowercase();
         let mut spans = Vec::new();
-        // Lower-casing can change byte lengths outside ASCII; then match
-        // nothing rather than point at the wrong place.
-        if lower.len() != draft.len() {
-            return spans;
-        }
         for (text, route) in &self.texts {
-            let mut from = 0;
-            while let Some(at) = lower[from..].find(text.as_str()) {
-                let start = from + at;
-                spans.push((start..start + text.len(), *route));
-                from = start + text.len().max(1);
+            let pattern = format!("(?i){}", regex::escape(text));
+            if let Ok(re) = Regex::new(&pattern) {
+                spans.extend(re.find_iter(draft).map(|m| (m.range(), *route)));
             }
         }
         // Phone numbers written with other spacing.
@@ -207,7 +241,7 @@ const SIGNATURE_WORDS: [&str; 22] = [
 ];
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\b0)\d(?:[\s-]?\d){8,9}\b").expect("valid")
+    Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\(0|\b0)\d(?:[\s)-]{0,2}\d){8,9}\b").expect("valid")
 });
 static NHS_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b").expect("valid"));
@@ -218,9 +252,56 @@ static THANKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:thank|thanks|thankyou|grateful|appreciate|appreciated)\b").expect("valid")
 });
 static TITLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Prof|Professor)\.?\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)")
+    Regex::new(r"\b(?i:Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Prof|Professor)\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)?)")
         .expect("valid")
 });
+static ROLE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?i:receptionist|nurse|doctor|gp|practice manager|manager|pharmacist|colleague|paramedic|physio|secretary|administrator|care navigator),?\s+([A-Z][a-z'’-]+)")
+        .expect("valid")
+});
+/// Words that start with a capital but are not names.
+const NOT_NAMES: [&str; 40] = [
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "She",
+    "He",
+    "They",
+    "We",
+    "It",
+    "Is",
+    "Was",
+    "Who",
+    "Thank",
+    "Thanks",
+    "Please",
+    "Reception",
+    "Practice",
+    "Surgery",
+    "Team",
+    "Centre",
+    "Medical",
+    "Health",
+    "Group",
+    "NHS",
+    "GP",
+    "Doctor",
+    "Nurse",
+    "Manager",
+    "And",
+    "But",
+    "Our",
+    "Your",
+    "Dear",
+    "Hi",
+    "Hello",
+    "I",
+    "If",
+    "When",
+    "On",
+];
 static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b([A-Z][a-z'’-]+),? (?:on reception|at reception|on the desk|on the phones?|(?:our|the|a) (?:receptionist|nurse|doctor|gp|pharmacist|practice manager|manager|colleague|paramedic|physio|healthcare assistant|care navigator|secretary|administrator))\b")
         .expect("valid")
@@ -232,6 +313,19 @@ static REVIEW_NAME: LazyLock<Regex> = LazyLock::new(|| {
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:kind|best|warm|warmest|many)\s+)?(?:regards|wishes|thanks|sincerely|yours sincerely|yours faithfully|from)\b[,:]?\s*").expect("valid")
 });
+
+static WORD_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b[A-Z][a-z'’-]+\b").expect("valid"));
+
+/// "emma" → "Emma".
+fn titlecase(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect()
+    })
+}
 
 /// The digits of a phone number, `+44` read as a leading `0`.
 fn digits(phone: &str) -> String {
@@ -301,6 +395,9 @@ fn first_sentence(text: &str, sentences: &[Range<usize>]) -> Range<usize> {
 /// a sentence of general information that is not about the reader.
 fn words(rule: &Rule, rules: &Rules, draft: &str, sentences: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
+    // Whether each sentence is general information, worked out once.
+    let mut general_sentence: std::collections::HashMap<usize, bool> =
+        std::collections::HashMap::new();
     for matcher in &rule.matchers {
         for captures in matcher.captures_iter(draft) {
             let Some(found) = captures.get(1).or_else(|| captures.get(0)) else {
@@ -309,14 +406,34 @@ fn words(rule: &Rule, rules: &Rules, draft: &str, sentences: &[Range<usize>]) ->
             if found.is_empty() {
                 continue;
             }
+            // "Please do not post your date of birth" asks for nothing.
+            let before = &draft[..found.start()];
+            let before = &before[before.len().saturating_sub(40)..]
+                .trim_start_matches(|c: char| !c.is_ascii());
+            if rule.not_after.iter().any(|p| p.is_match(before)) {
+                continue;
+            }
             if rule.general_ok {
-                let sentence = sentences
+                let index = sentences
                     .iter()
-                    .find(|s| s.start <= found.start() && found.start() < s.end)
-                    .map_or(draft, |s| &draft[s.clone()]);
-                let general = rules.general.iter().any(|g| g.is_match(sentence));
-                let personal = rules.personal.iter().any(|p| p.is_match(sentence));
-                if general && !personal {
+                    .position(|s| s.start <= found.start() && found.start() < s.end);
+                let general = *general_sentence
+                    .entry(index.unwrap_or(usize::MAX))
+                    .or_insert_with(|| {
+                        let sentence = index.map_or(draft, |i| &draft[sentences[i].clone()]);
+                        // "You can order…" is general; the "you" in it does not
+                        // make the sentence about the reader.
+                        let mut rest = sentence.to_string();
+                        let mut general = false;
+                        for pattern in &rules.general {
+                            if pattern.is_match(&rest) {
+                                general = true;
+                                rest = pattern.replace_all(&rest, " ").into_owned();
+                            }
+                        }
+                        general && !rules.personal.iter().any(|p| p.is_match(&rest))
+                    });
+                if general {
                     continue;
                 }
             }
@@ -330,19 +447,34 @@ fn words(rule: &Rule, rules: &Rules, draft: &str, sentences: &[Range<usize>]) ->
 /// People's names: titled names and names with a role in the draft, and
 /// the reviewer's name or names from the review wherever they appear. The
 /// complaints lead from the config is not a finding.
-fn names(draft: &str, context: &Context<'_>, own: &OwnDetails) -> Vec<Range<usize>> {
+fn names(
+    draft: &str,
+    context: &Context<'_>,
+    own: &OwnDetails,
+    first_names: &[String],
+) -> Vec<Range<usize>> {
     let lead = own.lead_name.as_deref().unwrap_or("").to_lowercase();
     let is_lead = |name: &str| !lead.is_empty() && lead.contains(&name.to_lowercase());
+    let not_a_name = |word: &str| {
+        NOT_NAMES.contains(&word) || own.signature_words.contains(&word.to_lowercase())
+    };
     let mut spans: Vec<Range<usize>> = Vec::new();
-    for pattern in [&*TITLED_NAME, &*ROLE_NAME] {
+    for pattern in [&*TITLED_NAME, &*ROLE_NAME, &*ROLE_THEN_NAME] {
         for captures in pattern.captures_iter(draft) {
             let (whole, name) = (
                 captures.get(0).expect("match"),
                 captures.get(1).expect("group"),
             );
-            if !is_lead(name.as_str()) {
+            let first = name.as_str().split_whitespace().next().unwrap_or("");
+            if !is_lead(name.as_str()) && !not_a_name(first) {
                 spans.push(whole.range());
             }
+        }
+    }
+    // Common first names on their own ("Sarah has been spoken to").
+    for word in WORD_START.find_iter(draft) {
+        if first_names.iter().any(|n| n == word.as_str()) && !is_lead(word.as_str()) {
+            spans.push(word.range());
         }
     }
     let mut wanted: Vec<String> = Vec::new();
@@ -355,23 +487,27 @@ fn names(draft: &str, context: &Context<'_>, own: &OwnDetails) -> Vec<Range<usiz
         );
     }
     if let Some(review) = context.review {
-        for pattern in [&*TITLED_NAME, &*REVIEW_NAME] {
+        for pattern in [&*TITLED_NAME, &*REVIEW_NAME, &*ROLE_THEN_NAME] {
             for captures in pattern.captures_iter(review) {
                 wanted.push(captures[1].to_string());
             }
         }
     }
     for name in wanted {
-        // Short words ("Jo" aside) and names that are the lead's are not looked for.
-        if name.chars().count() < 2
-            || is_lead(&name)
-            || !name.chars().next().is_some_and(char::is_uppercase)
-        {
+        // Short words, words that are not names, and the lead are not looked for.
+        let first = titlecase(name.split_whitespace().next().unwrap_or(""));
+        if name.chars().count() < 2 || is_lead(&name) || not_a_name(&first) {
             continue;
         }
-        let pattern = format!(r"\b{}\b", regex::escape(&name));
+        // The reviewer's name in any case, but as a name in the draft it
+        // starts with a capital ("Thanks, Emma"; never "we hope" for Hope).
+        let pattern = format!(r"(?i)\b{}\b", regex::escape(&name));
         if let Ok(re) = Regex::new(&pattern) {
-            spans.extend(re.find_iter(draft).map(|m| m.range()));
+            spans.extend(
+                re.find_iter(draft)
+                    .filter(|m| m.as_str().chars().next().is_some_and(char::is_uppercase))
+                    .map(|m| m.range()),
+            );
         }
     }
     spans.sort_by_key(|s| s.start);
@@ -416,8 +552,17 @@ fn copied(draft: &str, review: Option<&str>, n: usize) -> Vec<Range<usize>> {
     let ours = word(draft);
     let words: Vec<String> = ours.iter().map(|(_, w)| w.clone()).collect();
     let mut spans: Vec<Range<usize>> = Vec::new();
+    // A run of only common words ("thank you for taking the time to") is
+    // politeness both sides share, not the review's details.
+    let telling = |window: &[String]| {
+        window
+            .iter()
+            .filter(|w| !COMMON_WORDS.contains(&w.as_str()))
+            .count()
+            >= 2
+    };
     for (i, window) in words.windows(n).enumerate() {
-        if grams.contains(window) {
+        if grams.contains(window) && telling(window) {
             let span = ours[i].0.start..ours[i + n - 1].0.end;
             match spans.last_mut() {
                 Some(last) if last.end >= ours[i].0.start => last.end = span.end,
@@ -427,6 +572,14 @@ fn copied(draft: &str, review: Option<&str>, n: usize) -> Vec<Range<usize>> {
     }
     spans
 }
+
+/// Words too common to tell a review's details.
+const COMMON_WORDS: [&str; 48] = [
+    "the", "a", "an", "to", "for", "you", "your", "we", "our", "us", "i", "me", "my", "and", "or",
+    "of", "in", "on", "at", "it", "is", "was", "be", "been", "with", "this", "that", "so", "as",
+    "thank", "thanks", "taking", "take", "time", "share", "sharing", "feedback", "review", "all",
+    "very", "much", "team", "everyone", "kind", "words", "such", "have", "had",
+];
 
 /// The whole draft's first line, when `pattern` is nowhere in it.
 fn missing(draft: &str, pattern: &Regex) -> Option<Range<usize>> {

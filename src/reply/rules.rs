@@ -42,6 +42,10 @@ struct RuleFile {
     max_sentences: Option<usize>,
     #[serde(default)]
     only_if: Vec<String>,
+    #[serde(default)]
+    first_names: Vec<String>,
+    #[serde(default)]
+    not_after: Vec<String>,
 }
 
 /// Checks written in code, set up from the file.
@@ -103,6 +107,11 @@ pub struct Rule {
     /// The rule applies only when one of these matches the draft or the
     /// review (none: always).
     pub only_if: Vec<Regex>,
+    /// Common first names, found on their own as a person's name.
+    pub first_names: Vec<String>,
+    /// A match right after one of these (anchored at the end: "do not $")
+    /// is not a finding.
+    pub not_after: Vec<Regex>,
 }
 
 /// A kind of post that needs someone told rather than a reply.
@@ -181,8 +190,15 @@ impl Rules {
                 only_if
                     .push(compile(pattern).with_context(|| at(&format!("only_if {pattern:?}")))?);
             }
+            let mut not_after = Vec::new();
+            for pattern in &rule.not_after {
+                not_after
+                    .push(compile(pattern).with_context(|| at(&format!("not_after {pattern:?}")))?);
+            }
             rules.push(Rule {
+                not_after,
                 only_if,
+                first_names: rule.first_names,
                 id: rule.id,
                 severity: rule.severity,
                 message: rule.message,

@@ -54,10 +54,11 @@ fn errors(findings: &[Value]) -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn the_corpus_is_flagged_without_false_alarms() {
+/// Runs a labelled corpus; returns (unsafe flagged, unsafe, safe with a
+/// false alarm, safe) and the replies it got wrong.
+fn run_corpus(name: &str) -> ((usize, usize, usize, usize), Vec<String>) {
     let corpus: Corpus = toml::from_str(
-        &std::fs::read_to_string(repo().join("tests/fixtures/replies/corpus.toml")).unwrap(),
+        &std::fs::read_to_string(repo().join("tests/fixtures/replies").join(name)).unwrap(),
     )
     .unwrap();
     let sandbox = Sandbox::new();
@@ -98,13 +99,123 @@ fn the_corpus_is_flagged_without_false_alarms() {
         }
     }
     eprintln!(
-        "reply corpus: {flagged}/{unsafe_} unsafe replies flagged, {false_alarms}/{safe} safe replies with a false alarm"
+        "{name}: {flagged}/{unsafe_} unsafe replies flagged, {false_alarms}/{safe} safe replies with a false alarm"
     );
+    ((flagged, unsafe_, false_alarms, safe), wrong)
+}
+
+#[test]
+fn the_corpus_is_flagged_without_false_alarms() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
     assert!(
         safe >= 40 && unsafe_ >= 40,
         "the corpus has {safe} safe and {unsafe_} unsafe replies"
     );
+    assert_eq!(
+        (flagged, false_alarms),
+        (unsafe_, 0),
+        "{}",
+        wrong.join("\n")
+    );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The second corpus: every unsafe reply flagged for what it should be,
+/// and the one false alarm the rules still raise ("view your GP record"
+/// in a sentence about the NHS App) and no other.
+#[test]
+fn the_second_corpus_is_flagged_with_one_known_false_alarm() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("second-corpus.toml");
+    assert_eq!((unsafe_, safe), (67, 54));
+    assert_eq!(flagged, unsafe_, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 1, "{}", wrong.join("\n"));
+    assert!(
+        wrong.iter().all(|w| w.contains("view your GP record")),
+        "{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn reviews_get_the_reply_or_the_escalation_they_need() {
+    #[derive(Deserialize)]
+    struct Reviews {
+        review: Vec<Review>,
+    }
+    #[derive(Deserialize)]
+    struct Review {
+        want: String,
+        text: String,
+    }
+    let reviews: Reviews = toml::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/replies/reviews.toml")).unwrap(),
+    )
+    .unwrap();
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let mut wrong = Vec::new();
+    for review in &reviews.review {
+        sandbox.write("review.txt", &review.text);
+        let run = sandbox.run(&[
+            "reply",
+            "draft",
+            "--config",
+            "a.toml",
+            "--review",
+            "review.txt",
+            "--message-format",
+            "json",
+        ]);
+        let out: Value = serde_json::from_str(run.stdout().trim()).unwrap_or(Value::Null);
+        let got = out["kind"]
+            .as_str()
+            .or(out["escalate"].as_str())
+            .unwrap_or("none");
+        if got != review.want {
+            wrong.push(format!("want {}, got {got}: {}", review.want, review.text));
+        }
+    }
+    eprintln!(
+        "reviews: {} of {} right",
+        reviews.review.len() - wrong.len(),
+        reviews.review.len()
+    );
+    // One known miss: "Not the kind of place that keeps you waiting, five
+    // stars" reads as negative.
+    assert!(wrong.len() <= 1, "{}", wrong.join("\n"));
+}
+
+#[test]
+fn positions_are_right_with_windows_line_ends_and_odd_letters() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let (_, findings) = check(
+        &sandbox,
+        "Thank you. We are sorry about the scan\r\nİstanbul. Please call 01302 123457.\r\n",
+        &[],
+    );
+    let scan = findings
+        .iter()
+        .find(|f| f["text"] == "scan")
+        .expect("the scan is found");
+    assert_eq!(
+        (
+            scan["line"].as_u64(),
+            scan["column"].as_u64(),
+            scan["end_column"].as_u64()
+        ),
+        (Some(1), Some(35), Some(39))
+    );
+    // A letter whose lower case is longer does not hide the practice's own details.
+    assert!(
+        findings.iter().all(|f| f["rule"] != "no-private-route"),
+        "{findings:?}"
+    );
+    // An empty draft is not a reply.
+    sandbox.write("empty.txt", " \n");
+    let run = sandbox.run(&["reply", "check", "empty.txt", "--config", "a.toml"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("empty"), "{}", run.stderr());
 }
 
 #[test]
