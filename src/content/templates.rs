@@ -23,6 +23,10 @@ static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
 /// The most a rendered document may hold: the handbook is about 40 KB.
 const MAX_RENDERED_BYTES: usize = 4 * 1024 * 1024;
 
+/// The most the pack index may hold: about 1 KB per practice, so room for
+/// every practice in the UK many times over.
+pub const MAX_INDEX_BYTES: usize = 64 * 1024 * 1024;
+
 /// Templates and nation facts, parsed once and shared by every document built with them.
 pub struct Templates {
     tera: Tera,
@@ -178,6 +182,16 @@ impl Templates {
 
     /// Renders a template, with Tera's whole cause chain in the error.
     pub fn render(&self, name: &str, context: &tera::Context) -> anyhow::Result<String> {
+        self.render_at_most(name, context, MAX_RENDERED_BYTES)
+    }
+
+    /// Renders a template that may hold up to `limit` bytes.
+    pub fn render_at_most(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        limit: usize,
+    ) -> anyhow::Result<String> {
         let rendered = self.tera.render(name, context).map_err(|e| {
             let message = chain(&e);
             // "Variable `x.y` not found …": point at the line that uses it.
@@ -191,14 +205,14 @@ impl Templates {
             };
             anyhow::Error::new(self.problem(name, line_of.as_deref(), message))
         })?;
-        if rendered.len() > MAX_RENDERED_BYTES {
+        if rendered.len() > limit {
             return Err(self
                 .problem(
                     name,
                     None,
                     format!(
                         "renders to more than {} MB, far more than any document",
-                        MAX_RENDERED_BYTES / 1024 / 1024
+                        limit / 1024 / 1024
                     ),
                 )
                 .into());

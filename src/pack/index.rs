@@ -72,7 +72,11 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
         .map(|k| json!({ "title": k.title() }))
         .collect();
     let context = tera::Context::from_value(json!({ "practices": rows, "documents": documents }))?;
-    templates.render(FILE_NAME, &context)
+    templates.render_at_most(
+        FILE_NAME,
+        &context,
+        crate::content::templates::MAX_INDEX_BYTES,
+    )
 }
 
 /// A file path as a relative link, each segment percent-encoded.
@@ -98,4 +102,50 @@ pub fn write(out: &Path, manifest: &Manifest, templates: &Templates) -> anyhow::
     }
     super::write::atomic(&path, html.as_bytes())?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::manifest::{FileEntry, PracticeEntry};
+
+    /// Every practice in England, with nine files each, fits the index.
+    #[test]
+    fn an_index_of_every_practice_in_england_renders() {
+        let templates = Templates::load(None).unwrap();
+        let mut manifest = Manifest::default();
+        for i in 0..7000 {
+            let slug = format!("the-long-named-medical-practice-number-{i}");
+            let files = DocKind::ALL
+                .iter()
+                .flat_map(|kind| {
+                    [Format::Pdf, Format::Html, Format::Md].map(|format| FileEntry {
+                        path: format!(
+                            "{slug}/{}",
+                            format.file_name(*kind, EditionName::Standard.edition())
+                        ),
+                        sha256: String::new(),
+                        bytes: 1,
+                        fingerprint: String::new(),
+                        modified: None,
+                    })
+                })
+                .collect();
+            manifest.practices.insert(
+                slug.clone(),
+                PracticeEntry {
+                    config: format!("configs/{slug}.toml"),
+                    name: format!("The Long Named Medical Practice Number {i}"),
+                    issued: "2026-11-01".into(),
+                    review_due: "2027-11-01".into(),
+                    fingerprint: String::new(),
+                    documents: Default::default(),
+                    values: Default::default(),
+                    files,
+                },
+            );
+        }
+        let html = render(&manifest, &templates).unwrap();
+        assert!(html.len() > 4 * 1024 * 1024, "{} bytes", html.len());
+    }
 }
