@@ -408,8 +408,11 @@ fn words(rule: &Rule, rules: &Rules, draft: &str, sentences: &[Range<usize>]) ->
             }
             // "Please do not post your date of birth" asks for nothing.
             let before = &draft[..found.start()];
-            let before = &before[before.len().saturating_sub(40)..]
-                .trim_start_matches(|c: char| !c.is_ascii());
+            let mut from = before.len().saturating_sub(40);
+            while !before.is_char_boundary(from) {
+                from += 1;
+            }
+            let before = &before[from..];
             if rule.not_after.iter().any(|p| p.is_match(before)) {
                 continue;
             }

@@ -206,6 +206,14 @@ fn positions_are_right_with_windows_line_ends_and_odd_letters() {
         ),
         (Some(1), Some(35), Some(39))
     );
+    // Letters of more than one byte just before a request (the 40 bytes
+    // read for "do not …" fall inside one) are read whole.
+    let (code, _) = check(
+        &sandbox,
+        "Thank you. ŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵ please send us your date of birth. Call 01302 123457.",
+        &[],
+    );
+    assert_eq!(code, 1);
     // A letter whose lower case is longer does not hide the practice's own details.
     assert!(
         findings.iter().all(|f| f["rule"] != "no-private-route"),
