@@ -14,7 +14,7 @@ use crate::render::{EditionName, Format};
     version,
     about = "Builds a GP practice's online-feedback policy documents from one TOML config",
     long_about = "Builds a GP practice's online-feedback policy documents from one TOML config: \
-a social-media zero-tolerance notice, a complaints leaflet and a staff handbook, as Markdown, HTML and PDF.",
+a social-media zero-tolerance notice, a complaints leaflet and a staff handbook, as Markdown, HTML, PDF and Word, in standard and large print; and checks or drafts public replies to online reviews.",
     after_help = "Example:\n  policypack new practice-configs/my-surgery.toml --name \"My Surgery\" --nation wales\n  policypack check practice-configs/my-surgery.toml\n  policypack build practice-configs/my-surgery.toml -o out"
 )]
 pub struct Cli {
