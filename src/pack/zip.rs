@@ -12,6 +12,16 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::manifest::FileEntry;
 
+/// How every member of a zip policypack writes is stored: deflated, dated
+/// `date` (never the clock) and readable by all, so the bytes depend on
+/// nothing but the content. Practice zips and Word files both use it.
+pub fn member_options(date: DateTime) -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(date)
+        .unix_permissions(0o644)
+}
+
 pub fn practice_zip(
     out: &Path,
     files: &[&FileEntry],
@@ -26,10 +36,7 @@ pub fn practice_zip(
         0,
     )
     .map_err(|e| anyhow::anyhow!("zip date: {e}"))?;
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(date)
-        .unix_permissions(0o644);
+    let options = member_options(date);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let mut files: Vec<&&FileEntry> = files.iter().filter(|f| !f.path.ends_with(".zip")).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));

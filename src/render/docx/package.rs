@@ -21,8 +21,7 @@ use docx_rust::document::{
 use docx_rust::formatting::{PageMargin, PageSize, SectionProperty};
 use docx_rust::rels::{Relationship, Relationships, TargetMode};
 use hard_xml::{XmlResult, XmlWrite, XmlWriter};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::{DateTime, ZipWriter};
 
 use super::Theme;
 use super::body::Written;
@@ -189,10 +188,7 @@ fn xml(part: &impl XmlWrite) -> anyhow::Result<Vec<u8>> {
 fn zip(members: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
     let date = DateTime::from_date_and_time(1980, 1, 1, 0, 0, 0)
         .map_err(|e| anyhow::anyhow!("zip date: {e}"))?;
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(date)
-        .unix_permissions(0o644);
+    let options = crate::pack::zip::member_options(date);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes) in members {
         zip.start_file(*name, options)

@@ -24,14 +24,7 @@ impl Typesetter<'_> {
                 Some(n) => format!("{}.", n + i as u64),
                 None => "•".to_string(),
             };
-            let label_lines = match self.labels.get(&label) {
-                Some(lines) => lines.clone(),
-                None => {
-                    let lines = self.ctx.lines(&[plain(&label)], &body, Some(indent));
-                    self.labels.insert(label.clone(), lines.clone());
-                    lines
-                }
-            };
+            let label_lines = self.ctx.lines(&[plain(&label)], &body, Some(indent));
             // Keep the label with the first two lines of its text.
             let first = match item.first() {
                 Some(Block::Paragraph(spans)) => {

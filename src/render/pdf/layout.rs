@@ -168,8 +168,6 @@ pub struct Typesetter<'a> {
     /// Paragraphs already broken into lines: a heading's look-ahead and a
     /// list label's keep-together check measure text that is placed later.
     laid_out: HashMap<(usize, usize, u32, bool, u32), Rc<Lines>>,
-    /// List labels ("•", "3.") by text: the same few, over and over.
-    pub(super) labels: HashMap<String, Rc<Lines>>,
 }
 
 impl<'a> Typesetter<'a> {
@@ -187,7 +185,6 @@ impl<'a> Typesetter<'a> {
             fixed: 0.0,
             starts: Vec::new(),
             laid_out: HashMap::new(),
-            labels: HashMap::new(),
         }
     }
 
