@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, anyhow, bail};
 use include_dir::{Dir, include_dir};
+use rayon::prelude::*;
 use tera::Tera;
 
 use super::nation::NationFacts;
@@ -89,13 +90,24 @@ impl Templates {
                 )))
             });
         }
-        let templates = files
-            .iter()
+        // What `Tera::add_raw_templates` does, but parsed on every core: the
+        // handbook alone is most of a cold start's parsing.
+        let parsed: Vec<tera::Result<(String, tera::Template)>> = files
+            .par_iter()
             .filter(|(name, _)| name.ends_with(".md") || name.ends_with(".html"))
-            .map(|(name, text)| (name.as_str(), text.as_str()));
-        tera.add_raw_templates(templates)
-            .map_err(|e| anyhow!(chain(&e)))
-            .context("a template has a syntax error")?;
+            .map(|(name, text)| {
+                tera::Template::new(name, None, text)
+                    .map(|template| (name.clone(), template))
+                    .map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e))
+            })
+            .collect();
+        let syntax = |e: tera::Error| anyhow!(chain(&e)).context("a template has a syntax error");
+        for result in parsed {
+            let (name, template) = result.map_err(syntax)?;
+            tera.templates.insert(name, template);
+        }
+        tera.build_inheritance_chains().map_err(syntax)?;
+        tera.check_macro_files().map_err(syntax)?;
 
         let mut nations = HashMap::new();
         for nation in Nation::ALL {

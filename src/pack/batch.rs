@@ -89,15 +89,21 @@ pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> 
 fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> {
     let out = &options.build.out;
     let mut report = Report::default();
-    let loaded: Vec<_> = files
-        .par_iter()
-        .map(|path| {
-            (
-                path,
-                (!interrupt::requested()).then(|| crate::config::load(path)),
-            )
-        })
-        .collect();
+    // The default templates are parsed while the configs load.
+    let (loaded, default_templates) = rayon::join(
+        || -> Vec<_> {
+            files
+                .par_iter()
+                .map(|path| {
+                    (
+                        path,
+                        (!interrupt::requested()).then(|| crate::config::load(path)),
+                    )
+                })
+                .collect()
+        },
+        || Templates::load(options.build.templates.as_deref()),
+    );
     if interrupt::requested() {
         report.interrupted = true;
         return Ok(report);
@@ -145,10 +151,7 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
             .or_else(|| p.templates.clone())
     };
     let mut templates: HashMap<Option<PathBuf>, Templates> = HashMap::new();
-    templates.insert(
-        options.build.templates.clone(),
-        Templates::load(options.build.templates.as_deref())?,
-    );
+    templates.insert(options.build.templates.clone(), default_templates?);
     for practice in &practices {
         let folder = folder_of(practice);
         if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(folder.clone()) {
