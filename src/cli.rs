@@ -78,6 +78,11 @@ pub enum Command {
         after_help = "Example:\n  policypack status practice-configs/doncaster-lmc --today 2027-11-02 --fail-on-overdue"
     )]
     Status(StatusArgs),
+    /// What each build changed, per practice: what to reprint, which keys changed, old and new values.
+    #[command(
+        after_help = "Every build that writes a file records OUT/changes/<time>.json and .csv.\n\nExample:\n  policypack changes --since 2026-11-01 --format csv > reprint.csv\n  policypack changes -o lmc-out --format md"
+    )]
+    Changes(ChangesArgs),
     /// Write practice configs from an NHS ODS practice list.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -209,6 +214,38 @@ pub struct StatusArgs {
     /// Exit with code 1 when any practice's review is overdue.
     #[arg(long)]
     pub fail_on_overdue: bool,
+    /// table: to read (the default); csv for a spreadsheet; json, one object per practice (as --message-format json).
+    #[arg(long, value_enum)]
+    pub format: Option<StatusFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// The output folder whose builds are listed.
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    /// Only builds on or after this date (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    pub since: Option<chrono::NaiveDate>,
+    /// csv for a spreadsheet or mail merge, json (one object per practice per build), md for reading.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: ReportFormat,
+}
+
+/// How `status` prints its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// How a list is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Json,
+    Md,
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args, &cli.global),
         Command::Build(args) => cmd::build::run(&args, &cli.global),
         Command::Status(args) => cmd::status::run(&args, &cli.global),
+        Command::Changes(args) => cmd::changes::run(&args, &cli.global),
         Command::Import(policypack::cli::ImportCommand::Epraccur(args)) => {
             cmd::import::run(&args, &cli.global)
         }

@@ -122,7 +122,32 @@ fn print_practices(report: &Report, global: &GlobalArgs) {
         } else if docs.is_empty() {
             println!("{}: no document changed ({})", done.slug, cause(built));
         } else {
-            println!("{}: {} — {}", done.slug, docs.join(", "), cause(built));
+            let paper = report
+                .changes
+                .iter()
+                .find(|c| c.slug == done.slug)
+                .map(|change| {
+                    let mut paper = Vec::new();
+                    if change.reprint {
+                        paper.push("reprint");
+                    }
+                    if change.sign_again {
+                        paper.push("staff sign again");
+                    }
+                    paper
+                })
+                .unwrap_or_default();
+            let paper = if paper.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", paper.join("; "))
+            };
+            println!(
+                "{}: {} — {}{paper}",
+                done.slug,
+                docs.join(", "),
+                cause(built)
+            );
         }
     }
     for gone in &report.gone {
@@ -157,6 +182,15 @@ fn print_summary(report: &Report) {
         summary.push_str(&format!("; {warnings} warning{}", plural(warnings)));
     }
     println!("{summary}");
+    if let Some(path) = &report.change_report {
+        let reprint = report.changes.iter().filter(|c| c.reprint).count();
+        let what = if reprint > 0 {
+            format!("{reprint} practice{} must reprint", plural(reprint))
+        } else {
+            "nothing to reprint".to_string()
+        };
+        println!("changes: {}; {what}", path.display());
+    }
 }
 
 fn changed(built: &Built) -> bool {
@@ -166,12 +200,10 @@ fn changed(built: &Built) -> bool {
 /// Why a practice's documents were rewritten: the config keys that changed,
 /// or else what other input did.
 fn cause(built: &Built) -> String {
-    if !built.changed_keys.is_empty() {
-        built.changed_keys.join(", ")
-    } else if built.inputs_changed {
-        "templates, logo, fonts or policypack changed".to_string()
-    } else {
+    if built.why.is_empty() {
         "files were missing or out of date".to_string()
+    } else {
+        built.why.summary()
     }
 }
 
@@ -193,7 +225,8 @@ fn print_json(report: &Report) {
                 "file": done.config.display().to_string(),
                 "status": status,
                 "documents": docs,
-                "changed_keys": built.changed_keys,
+                "changed_keys": built.why.keys.iter().map(|k| &k.key).collect::<Vec<_>>(),
+                "why": built.why,
                 "files_written": built.files_written,
             })
         );

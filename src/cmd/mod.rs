@@ -1,6 +1,7 @@
 //! One file per subcommand, each with one entry function `run`.
 
 pub mod build;
+pub mod changes;
 pub mod check;
 pub mod facts;
 pub mod import;

@@ -10,11 +10,13 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::Outcome;
-use crate::cli::{GlobalArgs, MessageFormat, StatusArgs};
+use crate::cli::{GlobalArgs, MessageFormat, StatusArgs, StatusFormat};
 use crate::config::Practice;
-use crate::content::Templates;
 use crate::content::context::long_date;
+use crate::content::{self, DocKind, Templates};
 use crate::pack::build::Fingerprints;
+use crate::pack::changes::spreadsheet_safe;
+use crate::pack::fingerprint::{self, KeyChange, Recorded, Why};
 use crate::pack::manifest::Manifest;
 use crate::pack::{discover, report};
 use crate::render::Presentation;
@@ -39,8 +41,54 @@ impl Outputs {
 
 struct Row {
     practice: Practice,
-    outputs: Outputs,
+    state: State,
     overdue: bool,
+}
+
+/// Whether a practice's outputs are current, and if not, why.
+struct State {
+    outputs: Outputs,
+    /// What differs from the last build.
+    why: Why,
+    /// The documents whose content would change, by stem.
+    stale_documents: Vec<String>,
+    /// Files the last build wrote that are gone or were changed since.
+    missing_files: Vec<String>,
+}
+
+impl State {
+    fn simple(outputs: Outputs) -> State {
+        State {
+            outputs,
+            why: Why::default(),
+            stale_documents: Vec::new(),
+            missing_files: Vec::new(),
+        }
+    }
+
+    /// "complaints-leaflet, staff-handbook: commissioner.phone; templates changed".
+    fn reason(&self) -> String {
+        let mut why = self.why.summary();
+        if !self.missing_files.is_empty() {
+            if !why.is_empty() {
+                why.push_str("; ");
+            }
+            why.push_str(&format!(
+                "{} file{} missing or changed",
+                self.missing_files.len(),
+                if self.missing_files.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            ));
+        }
+        match (self.stale_documents.is_empty(), why.is_empty()) {
+            (true, _) => why,
+            (false, true) => self.stale_documents.join(", "),
+            (false, false) => format!("{}: {why}", self.stale_documents.join(", ")),
+        }
+    }
 }
 
 pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -59,27 +107,19 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         })
         .collect();
 
-    let mut rows = Vec::new();
+    let mut practices = Vec::new();
     let mut failed = 0;
     for (_, result) in loaded {
         match result {
             Ok(practice) => {
                 let folder = practice.templates.clone();
-                if let Entry::Vacant(slot) = templates.entry(folder.clone()) {
+                if let Entry::Vacant(slot) = templates.entry(folder) {
                     // A folder that cannot be loaded leaves the outputs stale.
-                    if let Ok(loaded) = Templates::load(folder.as_deref()) {
+                    if let Ok(loaded) = Templates::load(slot.key().as_deref()) {
                         slot.insert(loaded);
                     }
                 }
-                let outputs = match templates.get(&folder) {
-                    Some(templates) => outputs_state(&practice, &manifest, &args.out, templates),
-                    None => Outputs::Stale,
-                };
-                rows.push(Row {
-                    overdue: today > practice.review_due,
-                    practice,
-                    outputs,
-                });
+                practices.push(practice);
             }
             Err(problems) => {
                 failed += 1;
@@ -87,9 +127,37 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
-    match global.message_format {
-        MessageFormat::Human => print_table(&rows, today),
-        MessageFormat::Json => {
+    let mut rows: Vec<Row> = practices
+        .into_par_iter()
+        .map(|practice| {
+            let state = match templates.get(&practice.templates) {
+                Some(templates) => outputs_state(&practice, &manifest, &args.out, templates),
+                None => State::simple(Outputs::Stale),
+            };
+            Row {
+                overdue: today > practice.review_due,
+                practice,
+                state,
+            }
+        })
+        .collect();
+    // Overdue reviews first, the longest overdue at the top; then by when
+    // the review is due, then by name.
+    rows.sort_by(|a, b| {
+        (!a.overdue, a.practice.review_due, &a.practice.slug).cmp(&(
+            !b.overdue,
+            b.practice.review_due,
+            &b.practice.slug,
+        ))
+    });
+    let format = match (args.format, global.message_format) {
+        (Some(format), _) => format,
+        (None, MessageFormat::Json) => StatusFormat::Json,
+        (None, MessageFormat::Human) => StatusFormat::Table,
+    };
+    match format {
+        StatusFormat::Table => print_table(&rows, today),
+        StatusFormat::Json => {
             for row in &rows {
                 println!(
                     "{}",
@@ -100,11 +168,15 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                         "issued": row.practice.issued.to_string(),
                         "review_due": row.practice.review_due.to_string(),
                         "overdue": row.overdue,
-                        "outputs": row.outputs.word(),
+                        "outputs": row.state.outputs.word(),
+                        "stale_documents": row.state.stale_documents,
+                        "why": row.state.why,
+                        "missing_files": row.state.missing_files,
                     })
                 );
             }
         }
+        StatusFormat::Csv => print_csv(&rows, today)?,
     }
     let overdue = rows.iter().filter(|r| r.overdue).count();
     if failed > 0 || (args.fail_on_overdue && overdue > 0) {
@@ -115,35 +187,130 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
 
 /// Current when the manifest recorded the practice with the fingerprint its
 /// config, templates and fonts give today, and its files are still there.
+/// Otherwise, which documents would change and why.
 fn outputs_state(
     practice: &Practice,
     manifest: &Manifest,
     out: &std::path::Path,
     templates: &Templates,
-) -> Outputs {
+) -> State {
     let Some(entry) = manifest.practices.get(&practice.slug) else {
-        return Outputs::NotBuilt;
+        return State::simple(Outputs::NotBuilt);
     };
     // A logo that cannot be read now cannot be built either.
     let Ok(presentation) = Presentation::of(practice) else {
-        return Outputs::Stale;
+        return State::simple(Outputs::Stale);
     };
     let config = serde_json::to_value(&practice.config).unwrap_or_default();
-    let fp = Fingerprints::of(templates, &presentation, &config).practice;
-    let present = entry
+    let fps = Fingerprints::of(templates, &presentation, &config);
+    let missing_files: Vec<String> = entry
         .files
         .iter()
-        .all(|f| f.still_there(&out.join(&f.path)));
-    if entry.fingerprint == fp && present {
-        Outputs::Current
-    } else {
-        Outputs::Stale
+        .filter(|f| !f.still_there(&out.join(&f.path)))
+        .map(|f| f.path.clone())
+        .collect();
+    if entry.fingerprint == fps.practice && missing_files.is_empty() {
+        return State::simple(Outputs::Current);
+    }
+    let values = fingerprint::flatten(&config);
+    let why = Why::between(
+        Some(&entry.recorded()),
+        &Recorded {
+            values: &values,
+            templates: templates.fingerprint(),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            fingerprint: &fps.practice,
+        },
+    );
+    // The documents the last build made whose content would now differ.
+    let stale_documents = DocKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let before = entry.documents.get(kind.stem())?;
+            let now = content::render(practice, kind, templates)
+                .map(|doc| fps.document(&doc))
+                .ok();
+            (now.as_ref() != Some(before)).then(|| kind.stem().to_string())
+        })
+        .collect();
+    State {
+        outputs: Outputs::Stale,
+        why,
+        stale_documents,
+        missing_files,
     }
 }
 
+fn print_csv(rows: &[Row], today: NaiveDate) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
+    writer.write_record([
+        "slug",
+        "name",
+        "file",
+        "issued",
+        "review_due",
+        "overdue",
+        "days_overdue",
+        "outputs",
+        "stale_documents",
+        "changed_keys",
+        "old_values",
+        "new_values",
+        "other_changes",
+        "missing_files",
+    ])?;
+    for row in rows {
+        let why = &row.state.why;
+        let mut other = Vec::new();
+        if why.templates {
+            other.push("templates changed".to_string());
+        }
+        if let Some(old) = &why.tool {
+            other.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
+        }
+        if why.logo {
+            other.push("the logo file changed".to_string());
+        }
+        let keys: Vec<&str> = why.keys.iter().map(|k| k.key.as_str()).collect();
+        let joined =
+            |f: fn(&KeyChange) -> &str| why.keys.iter().map(f).collect::<Vec<_>>().join("; ");
+        let days = if row.overdue {
+            (today - row.practice.review_due).num_days().to_string()
+        } else {
+            String::new()
+        };
+        let record = [
+            row.practice.slug.clone(),
+            row.practice.name().to_string(),
+            row.practice.path.display().to_string(),
+            row.practice.issued.to_string(),
+            row.practice.review_due.to_string(),
+            if row.overdue { "yes" } else { "no" }.to_string(),
+            days,
+            row.state.outputs.word().to_string(),
+            row.state.stale_documents.join("; "),
+            keys.join("; "),
+            joined(|k| &k.old),
+            joined(|k| &k.new),
+            other.join("; "),
+            row.state.missing_files.join("; "),
+        ];
+        writer.write_record(record.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
 fn print_table(rows: &[Row], today: NaiveDate) {
-    let headers = ["practice", "issued", "review due", "overdue", "outputs"];
-    let cells: Vec<[String; 5]> = rows
+    let headers = [
+        "practice",
+        "issued",
+        "review due",
+        "overdue",
+        "outputs",
+        "why",
+    ];
+    let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|r| {
             [
@@ -155,11 +322,12 @@ fn print_table(rows: &[Row], today: NaiveDate) {
                 } else {
                     "no".into()
                 },
-                r.outputs.word().to_string(),
+                r.state.outputs.word().to_string(),
+                r.state.reason(),
             ]
         })
         .collect();
-    let widths: Vec<usize> = (0..5)
+    let widths: Vec<usize> = (0..6)
         .map(|i| {
             cells
                 .iter()
@@ -169,7 +337,7 @@ fn print_table(rows: &[Row], today: NaiveDate) {
                 .unwrap_or(0)
         })
         .collect();
-    let line = |cols: [&str; 5]| {
+    let line = |cols: [&str; 6]| {
         let text: Vec<String> = cols
             .iter()
             .zip(&widths)
@@ -179,12 +347,12 @@ fn print_table(rows: &[Row], today: NaiveDate) {
     };
     line(headers);
     for c in &cells {
-        line([&c[0], &c[1], &c[2], &c[3], &c[4]]);
+        line([&c[0], &c[1], &c[2], &c[3], &c[4], &c[5]]);
     }
     let overdue = rows.iter().filter(|r| r.overdue).count();
     let stale = rows
         .iter()
-        .filter(|r| r.outputs != Outputs::Current)
+        .filter(|r| r.state.outputs != Outputs::Current)
         .count();
     println!(
         "{} practices on {}: {overdue} overdue for review, {stale} with outputs to build",

@@ -177,6 +177,16 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
             .with_hint("add slug = \"my-practice\" under [practice]"),
         );
     }
+    if text("practice.slug").is_none()
+        && let (Some(name), Some(node)) = (text("practice.name"), find("practice.name"))
+        && let Some(slug) = rules::slugify(name)
+        && let Err(problem) = rules::check_slug(&slug)
+    {
+        problems.push(
+            Diagnostic::at(&node.origin, Some("practice.name"), problem.message)
+                .with_hint(problem.hint),
+        );
+    }
     let mut resolved = Resolved {
         templates: find("templates")
             .and_then(|node| resolve_path(node, "templates", true, problems)),

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use super::build::{BuildOptions, Built, build_practice};
+use super::changes::{ChangeReport, PracticeChange};
 use super::manifest::{self, Manifest};
 use super::{discover, index, interrupt, lock};
 use crate::config::Practice;
@@ -59,6 +60,10 @@ pub struct Report {
     pub io_failed: bool,
     /// Outputs of the whole build (manifest, index) that could not be written.
     pub io_errors: Vec<String>,
+    /// What this build changed, per practice that had files written.
+    pub changes: Vec<PracticeChange>,
+    /// Where the change report was written (the CSV), if anything was.
+    pub change_report: Option<PathBuf>,
 }
 
 pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> {
@@ -208,11 +213,13 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
                 manifest
                     .practices
                     .insert(practice.slug.clone(), built.entry.clone());
-                report.done.push(Done {
+                let done = Done {
                     slug: practice.slug.clone(),
                     config: practice.path.clone(),
                     built,
-                });
+                };
+                report.changes.extend(PracticeChange::of(&done, practice));
+                report.done.push(done);
             }
             Err(error) if interrupt::requested() && error.to_string() == "interrupted" => {}
             Err(error) => {
@@ -289,6 +296,16 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
         report.io_errors.push(format!(
             "{error:#}; the next build will make again whatever this one wrote"
         ));
+    }
+    if !report.changes.is_empty() {
+        let changes = ChangeReport::new(chrono::Utc::now(), report.changes.clone());
+        match changes.write(out) {
+            Ok(path) => report.change_report = Some(path),
+            Err(error) => {
+                report.io_failed = true;
+                report.io_errors.push(format!("{error:#}"));
+            }
+        }
     }
     if let Err(error) = index::write(out, &manifest, &templates[&options.build.templates]) {
         report.io_failed = true;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-use super::fingerprint;
+use super::fingerprint::{self, Recorded, Why};
 use super::manifest::{FileEntry, PracticeEntry};
 use crate::config::Practice;
 use crate::content::{self, DocKind, Document, Templates};
@@ -113,8 +113,9 @@ pub struct Built {
     pub entry: PracticeEntry,
     /// The documents rewritten (all of them for a new practice, none if unchanged).
     pub rewritten: Vec<DocKind>,
-    /// Config keys that differ from the last build (empty for a new practice).
-    pub changed_keys: Vec<String>,
+    /// What differs from the last build: config keys with their old and
+    /// new values, templates, the tool, the logo.
+    pub why: Why,
     /// True when the practice was not in the last build.
     pub new: bool,
     /// True when templates, fonts, the logo, the tool or the config changed
@@ -123,6 +124,8 @@ pub struct Built {
     pub zip_written: bool,
     /// Files written, including the zip.
     pub files_written: usize,
+    /// Their paths, relative to the output folder.
+    pub written: Vec<String>,
 }
 
 /// Builds one practice incrementally: nothing is rendered when its inputs
@@ -160,9 +163,15 @@ pub fn build_practice(
             .filter(|f| f.still_there(&out.join(&f.path)))
             .cloned()
     };
-    let changed_keys = previous
-        .map(|p| fingerprint::changed_keys(&p.values, &values))
-        .unwrap_or_default();
+    let why = Why::between(
+        previous.map(PracticeEntry::recorded).as_ref(),
+        &Recorded {
+            values: &values,
+            templates: templates.fingerprint(),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            fingerprint: &practice_fp,
+        },
+    );
 
     let everything_kept = previous.is_some_and(|p| p.fingerprint == practice_fp)
         && options.docs.iter().all(|&kind| {
@@ -180,11 +189,12 @@ pub fn build_practice(
         return Ok(Built {
             entry,
             rewritten: Vec::new(),
-            changed_keys,
+            why,
             new: false,
             inputs_changed: false,
             zip_written: false,
             files_written: 0,
+            written: Vec::new(),
         });
     }
 
@@ -222,6 +232,7 @@ pub fn build_practice(
     not_a_link(&folder)?;
     let folder_existed = folder.is_dir();
     let mut files_written = 0;
+    let mut written = Vec::new();
     for (output, doc_fp) in &outputs {
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
@@ -237,6 +248,7 @@ pub fn build_practice(
         }
         files_written += 1;
         let entry = file_entry(out, &output.path, &output.bytes, doc_fp);
+        written.push(entry.path.clone());
         files.insert(entry.path.clone(), entry);
     }
     // Files of a document that changed, in an edition or format this build
@@ -267,6 +279,7 @@ pub fn build_practice(
             super::write::atomic(&zip_path, &bytes)?;
             files_written += 1;
             zip_written = true;
+            written.push(zip_name.clone());
             files.insert(
                 zip_name.clone(),
                 file_entry(out, &zip_path, &bytes, &practice_fp),
@@ -285,16 +298,20 @@ pub fn build_practice(
         fingerprint: practice_fp,
         documents,
         values,
+        templates: templates.fingerprint().to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        references: BTreeMap::new(),
         files: files.into_values().collect(),
     };
     Ok(Built {
         entry,
         rewritten,
-        changed_keys,
+        why,
         new: previous.is_none(),
         inputs_changed,
         zip_written,
         files_written,
+        written,
     })
 }
 

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -90,6 +91,115 @@ pub fn changed_keys(
     keys
 }
 
+/// One config key whose value changed, with both values as text (empty
+/// when the key was added or removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyChange {
+    pub key: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// Each changed key with its value before and after.
+pub fn key_changes(
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Vec<KeyChange> {
+    changed_keys(before, after)
+        .into_iter()
+        .map(|key| KeyChange {
+            old: before.get(&key).cloned().unwrap_or_default(),
+            new: after.get(&key).cloned().unwrap_or_default(),
+            key,
+        })
+        .collect()
+}
+
+/// Why a practice's outputs are not what its inputs now give: what the
+/// last build recorded against what there is today.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Why {
+    /// Not built before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new: bool,
+    /// Config keys whose values changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<KeyChange>,
+    /// The templates or nation facts changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub templates: bool,
+    /// The policypack version that made the last build, when it was another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// Nothing above, yet the inputs differ: the logo file's contents.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub logo: bool,
+}
+
+/// What a practice is built from, as recorded in the manifest.
+pub struct Recorded<'a> {
+    pub values: &'a BTreeMap<String, String>,
+    pub templates: &'a str,
+    pub tool_version: &'a str,
+    pub fingerprint: &'a str,
+}
+
+impl Why {
+    /// Compares the last build (if any) with the inputs of today.
+    pub fn between(before: Option<&Recorded>, now: &Recorded) -> Why {
+        let Some(before) = before else {
+            return Why {
+                new: true,
+                ..Why::default()
+            };
+        };
+        let keys = key_changes(before.values, now.values);
+        // A manifest from before these were recorded says nothing of them.
+        let templates = !before.templates.is_empty() && before.templates != now.templates;
+        let tool = (!before.tool_version.is_empty() && before.tool_version != now.tool_version)
+            .then(|| before.tool_version.to_string());
+        let logo = keys.is_empty()
+            && !templates
+            && tool.is_none()
+            && before.fingerprint != now.fingerprint;
+        Why {
+            new: false,
+            keys,
+            templates,
+            tool,
+            logo,
+        }
+    }
+
+    /// True when nothing the outputs are built from changed.
+    pub fn is_empty(&self) -> bool {
+        *self == Why::default()
+    }
+
+    /// In a few words: "commissioner.phone, policy.version",
+    /// "templates changed", "policypack 0.8.0 → 0.9.0".
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.new {
+            parts.push("not built before".into());
+        }
+        if !self.keys.is_empty() {
+            let keys: Vec<&str> = self.keys.iter().map(|k| k.key.as_str()).collect();
+            parts.push(keys.join(", "));
+        }
+        if self.templates {
+            parts.push("templates changed".into());
+        }
+        if let Some(old) = &self.tool {
+            parts.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
+        }
+        if self.logo {
+            parts.push("the logo file changed".into());
+        }
+        parts.join("; ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +230,64 @@ mod tests {
         let before = flatten(&json!({ "a": "1", "b": "2", "c": "3" }));
         let after = flatten(&json!({ "a": "1", "b": "x", "d": "4" }));
         assert_eq!(changed_keys(&before, &after), ["b", "c", "d"]);
+    }
+
+    #[test]
+    fn why_names_keys_with_values_templates_and_tool() {
+        let before = flatten(&json!({ "lmc": { "phone": "1" }, "a": "x" }));
+        let after = flatten(&json!({ "lmc": { "phone": "2" }, "b": "y" }));
+        let old = Recorded {
+            values: &before,
+            templates: "t1",
+            tool_version: "0.0.1",
+            fingerprint: "f1",
+        };
+        let now = Recorded {
+            values: &after,
+            templates: "t2",
+            tool_version: env!("CARGO_PKG_VERSION"),
+            fingerprint: "f2",
+        };
+        let why = Why::between(Some(&old), &now);
+        assert_eq!(
+            why.keys,
+            [
+                KeyChange {
+                    key: "a".into(),
+                    old: "x".into(),
+                    new: "".into()
+                },
+                KeyChange {
+                    key: "b".into(),
+                    old: "".into(),
+                    new: "y".into()
+                },
+                KeyChange {
+                    key: "lmc.phone".into(),
+                    old: "1".into(),
+                    new: "2".into()
+                },
+            ]
+        );
+        assert!(why.templates && !why.logo && !why.new);
+        assert_eq!(why.tool.as_deref(), Some("0.0.1"));
+        assert!(
+            why.summary()
+                .starts_with("a, b, lmc.phone; templates changed; policypack 0.0.1 → ")
+        );
+
+        let same = Recorded {
+            values: &before,
+            ..old
+        };
+        let logo = Recorded {
+            fingerprint: "f3",
+            ..same
+        };
+        let only_logo = Why::between(Some(&same), &logo);
+        assert!(only_logo.logo && only_logo.keys.is_empty(), "{only_logo:?}");
+        assert!(Why::between(Some(&same), &same).is_empty());
+        assert!(Why::between(None, &same).new);
     }
 
     #[test]

@@ -138,10 +138,8 @@ mod tests {
                     name: format!("The Long Named Medical Practice Number {i}"),
                     issued: "2026-11-01".into(),
                     review_due: "2027-11-01".into(),
-                    fingerprint: String::new(),
-                    documents: Default::default(),
-                    values: Default::default(),
                     files,
+                    ..PracticeEntry::default()
                 },
             );
         }

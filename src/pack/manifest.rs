@@ -42,7 +42,7 @@ pub struct Manifest {
     pub practices: BTreeMap<String, PracticeEntry>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct PracticeEntry {
     /// The practice's config file, as given on the command line.
     pub config: String,
@@ -55,7 +55,28 @@ pub struct PracticeEntry {
     pub documents: BTreeMap<String, String>,
     /// The merged config as `key = value`, to name the keys that change.
     pub values: BTreeMap<String, String>,
+    /// The fingerprint of the templates and nation facts it was built with.
+    #[serde(default)]
+    pub templates: String,
+    /// The policypack version that built it.
+    #[serde(default)]
+    pub tool_version: String,
+    /// Per document stem, the reference printed on it.
+    #[serde(default)]
+    pub references: BTreeMap<String, String>,
     pub files: Vec<FileEntry>,
+}
+
+impl PracticeEntry {
+    /// What the last build was made from, to compare with today's inputs.
+    pub fn recorded(&self) -> super::fingerprint::Recorded<'_> {
+        super::fingerprint::Recorded {
+            values: &self.values,
+            templates: &self.templates,
+            tool_version: &self.tool_version,
+            fingerprint: &self.fingerprint,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

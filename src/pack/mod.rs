@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod build;
+pub mod changes;
 pub mod discover;
 pub mod fingerprint;
 pub mod index;

@@ -156,7 +156,8 @@ pub fn practice_files(out: &Path) -> Vec<PathBuf> {
     for practice in std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
+        // `changes/` holds the builds' change reports, not a practice.
+        .filter(|p| p.is_dir() && !p.ends_with("changes"))
     {
         for file in std::fs::read_dir(practice).unwrap() {
             files.push(file.unwrap().path());

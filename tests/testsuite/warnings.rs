@@ -229,5 +229,11 @@ fn build_prints_its_summary_after_the_problems() {
     let problem = text.find("error: practice.postcode").expect(&text);
     let summary = text.find("2 practices: 1 built").expect(&text);
     assert!(problem < summary, "{text}");
-    assert!(text.trim_end().ends_with("files written"), "{text}");
+    // The summary, then where the change report is.
+    let last: Vec<&str> = text.trim_end().lines().rev().take(2).collect();
+    assert!(last[1].ends_with("files written"), "{text}");
+    assert!(
+        last[0].starts_with("changes: out/changes/") && last[0].ends_with("nothing to reprint"),
+        "{text}"
+    );
 }

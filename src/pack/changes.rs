@@ -1,0 +1,403 @@
+//! `OUT/changes/<time>.json` and `.csv`: what one build changed, a row per
+//! practice, for an LMC officer to send on ("please reprint your complaints
+//! leaflet: the ICB's phone number changed").
+//!
+//! Every build that writes a file records one report. The JSON is what
+//! `policypack changes` reads back; the CSV is for a spreadsheet or a mail
+//! merge. Both are read back with distrust: only files named as a build
+//! names them, of bounded size, regular files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::batch::Done;
+use super::fingerprint::KeyChange;
+use crate::config::Practice;
+use crate::content::DocKind;
+
+/// The folder in the output folder; no practice may have it as its slug.
+pub const FOLDER: &str = "changes";
+
+/// The most one report may hold when read back: a national build's report
+/// is about 10 MB.
+const MAX_REPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most reports read back: years of daily builds.
+const MAX_REPORTS: usize = 10_000;
+
+/// One build's changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangeReport {
+    /// When the build ran, in UTC: `2026-11-26T10:15:02Z`.
+    pub built_at: String,
+    pub tool_version: String,
+    pub practices: Vec<PracticeChange>,
+}
+
+/// What one build changed for one practice.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PracticeChange {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub ods_code: String,
+    /// The practice's e-mail, to send the news to.
+    #[serde(default)]
+    pub email: String,
+    /// The documents rewritten, by stem.
+    pub documents: Vec<String>,
+    /// The files written, relative to the output folder.
+    pub files: Vec<String>,
+    /// Printed copies of a patient document (notice, leaflet) are out of date.
+    pub reprint: bool,
+    /// The staff handbook changed: staff read and sign the new version.
+    pub sign_again: bool,
+    /// The first build of this practice.
+    pub new: bool,
+    /// Config keys changed, with the old and new values as text.
+    pub keys: Vec<KeyChange>,
+    /// Other inputs that changed: "templates changed", "the logo file changed".
+    pub other: Vec<String>,
+    /// Per document stem, the reference printed on it.
+    #[serde(default)]
+    pub references: BTreeMap<String, String>,
+}
+
+impl PracticeChange {
+    /// The row of a practice whose files this build wrote, if it wrote any.
+    pub fn of(done: &Done, practice: &Practice) -> Option<PracticeChange> {
+        let built = &done.built;
+        if built.written.is_empty() {
+            return None;
+        }
+        let why = &built.why;
+        let changed = !why.is_empty() && !why.new;
+        let patient = |kind: &DocKind| matches!(kind, DocKind::Notice | DocKind::Leaflet);
+        let mut other = Vec::new();
+        if why.templates {
+            other.push("templates changed".to_string());
+        }
+        if let Some(old) = &why.tool {
+            other.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
+        }
+        if why.logo {
+            other.push("the logo file changed".to_string());
+        }
+        if why.is_empty() {
+            other.push("files were missing or changed on disk, and were made again".to_string());
+        }
+        let documents: Vec<String> = built
+            .rewritten
+            .iter()
+            .map(|k| k.stem().to_string())
+            .collect();
+        Some(PracticeChange {
+            slug: done.slug.clone(),
+            name: practice.name().to_string(),
+            ods_code: practice
+                .config
+                .practice
+                .ods_code
+                .clone()
+                .unwrap_or_default(),
+            email: practice.config.practice.email.clone().unwrap_or_default(),
+            reprint: changed && built.rewritten.iter().any(patient),
+            sign_again: changed && built.rewritten.contains(&DocKind::Handbook),
+            new: why.new,
+            keys: why.keys.clone(),
+            other,
+            references: built
+                .entry
+                .references
+                .iter()
+                .filter(|(stem, _)| documents.contains(stem))
+                .map(|(stem, reference)| (stem.clone(), reference.clone()))
+                .collect(),
+            documents,
+            files: built.written.clone(),
+        })
+    }
+
+    /// A sentence for a mail merge: what to do, and why.
+    pub fn message(&self) -> String {
+        let titles: Vec<&str> = self
+            .documents
+            .iter()
+            .filter_map(|stem| DocKind::ALL.into_iter().find(|k| k.stem() == stem))
+            .map(|kind| match kind {
+                DocKind::Notice => "zero-tolerance notice",
+                DocKind::Leaflet => "complaints leaflet",
+                DocKind::Handbook => "staff handbook",
+            })
+            .collect();
+        let printed: Vec<&str> = titles
+            .iter()
+            .copied()
+            .filter(|t| *t != "staff handbook")
+            .collect();
+        let mut message = if self.new {
+            format!("New: print and display your {}.", and_list(&printed))
+        } else if self.reprint {
+            format!(
+                "Please replace your printed {} with the new one{}.",
+                and_list(&printed),
+                if printed.len() > 1 { "s" } else { "" }
+            )
+        } else if titles.is_empty() {
+            "Nothing to reprint: files were made again.".to_string()
+        } else {
+            format!("Updated: {}; nothing to reprint.", and_list(&titles))
+        };
+        if self.sign_again {
+            message.push_str(" Staff should read the new staff handbook and sign its last page.");
+        } else if self.new && titles.contains(&"staff handbook") {
+            message.push_str(" Staff should read the staff handbook and sign its last page.");
+        }
+        let changes: Vec<String> = self
+            .keys
+            .iter()
+            .map(|k| match (k.old.is_empty(), k.new.is_empty()) {
+                (true, _) => format!("{} is now \"{}\"", k.key, k.new),
+                (_, true) => format!("{} (\"{}\") was removed", k.key, k.old),
+                _ => format!("{} changed from \"{}\" to \"{}\"", k.key, k.old, k.new),
+            })
+            .chain(self.other.iter().cloned())
+            .collect();
+        if !self.new && !changes.is_empty() {
+            message.push_str(&format!(" Why: {}.", changes.join("; ")));
+        }
+        message
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+impl ChangeReport {
+    pub fn new(now: DateTime<Utc>, practices: Vec<PracticeChange>) -> ChangeReport {
+        ChangeReport {
+            built_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            practices,
+        }
+    }
+
+    /// Writes `OUT/changes/<time>.json` and `.csv`, each whole or not at
+    /// all. Returns the CSV's path. Two builds in one second get `-2`, `-3`…
+    pub fn write(&self, out: &Path) -> anyhow::Result<PathBuf> {
+        let folder = out.join(FOLDER);
+        super::build::not_a_link(&folder)?;
+        let stem = self.built_at.replace(':', "-");
+        let mut name = stem.clone();
+        let mut n = 1;
+        while folder.join(format!("{name}.json")).exists()
+            || folder.join(format!("{name}.csv")).exists()
+        {
+            n += 1;
+            name = format!("{stem}-{n}");
+        }
+        let json = serde_json::to_vec_pretty(self).context("change report as JSON")?;
+        let csv = to_csv(std::slice::from_ref(self))?;
+        let csv_path = folder.join(format!("{name}.csv"));
+        super::write::atomic(&folder.join(format!("{name}.json")), &json)?;
+        super::write::atomic(&csv_path, &csv)?;
+        Ok(csv_path)
+    }
+}
+
+/// Whether a file name is one a build gives a report: `2026-11-26T10-15-02Z.json`,
+/// or with `-2` after it.
+fn is_report_name(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".json") else {
+        return false;
+    };
+    let (time, n) = match stem.get(20..) {
+        Some(rest) if !rest.is_empty() => (&stem[..20], rest.strip_prefix('-')),
+        _ => (stem, Some("1")),
+    };
+    n.is_some_and(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
+        && chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H-%M-%SZ").is_ok()
+}
+
+/// Every report in `OUT/changes`, oldest first, and a warning for each
+/// file that could not be read.
+pub fn read_all(out: &Path) -> (Vec<ChangeReport>, Vec<String>) {
+    let folder = out.join(FOLDER);
+    let mut warnings = Vec::new();
+    let Ok(meta) = std::fs::symlink_metadata(&folder) else {
+        return (Vec::new(), warnings);
+    };
+    if !meta.is_dir() {
+        warnings.push(format!(
+            "{} is not a folder, so no change reports were read",
+            folder.display()
+        ));
+        return (Vec::new(), warnings);
+    }
+    let mut names: Vec<String> = match std::fs::read_dir(&folder) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| is_report_name(name))
+            .collect(),
+        Err(error) => {
+            warnings.push(format!("cannot read {}: {error}", folder.display()));
+            return (Vec::new(), warnings);
+        }
+    };
+    names.sort();
+    if names.len() > MAX_REPORTS {
+        warnings.push(format!(
+            "{} holds {} reports; only the newest {MAX_REPORTS} were read",
+            folder.display(),
+            names.len()
+        ));
+        names.drain(..names.len() - MAX_REPORTS);
+    }
+    let mut reports = Vec::new();
+    for name in names {
+        let path = folder.join(&name);
+        let read = crate::input::read_limited(&path, MAX_REPORT_BYTES, "change report")
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                serde_json::from_slice::<ChangeReport>(&bytes).map_err(|e| e.to_string())
+            });
+        match read {
+            Ok(report) => reports.push(report),
+            Err(problem) => warnings.push(format!("{} was skipped: {problem}", path.display())),
+        }
+    }
+    (reports, warnings)
+}
+
+/// The CSV columns, in order.
+const COLUMNS: [&str; 14] = [
+    "built_at",
+    "slug",
+    "name",
+    "ods_code",
+    "email",
+    "reprint",
+    "sign_again",
+    "documents",
+    "references",
+    "changed_keys",
+    "old_values",
+    "new_values",
+    "other_changes",
+    "message",
+];
+
+/// One row per practice per build. Several values in a cell are joined
+/// with "; ", in the same order in `changed_keys`, `old_values` and
+/// `new_values`.
+pub fn to_csv(reports: &[ChangeReport]) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(COLUMNS)?;
+    for report in reports {
+        for p in &report.practices {
+            let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+            let joined =
+                |f: fn(&KeyChange) -> &str| p.keys.iter().map(f).collect::<Vec<_>>().join("; ");
+            let references: Vec<String> = p
+                .references
+                .iter()
+                .map(|(stem, reference)| format!("{stem}: {reference}"))
+                .collect();
+            let row = [
+                report.built_at.clone(),
+                p.slug.clone(),
+                p.name.clone(),
+                p.ods_code.clone(),
+                p.email.clone(),
+                yes_no(p.reprint),
+                yes_no(p.sign_again),
+                p.documents.join("; "),
+                references.join("; "),
+                joined(|k| &k.key),
+                joined(|k| &k.old),
+                joined(|k| &k.new),
+                p.other.join("; "),
+                p.message(),
+            ];
+            writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))?;
+        }
+    }
+    Ok(writer.into_inner()?)
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
+/// tab or carriage return first) gets a `'` in front, which spreadsheets
+/// show as text. A config value is text, never code.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change() -> PracticeChange {
+        PracticeChange {
+            slug: "a".into(),
+            name: "=HYPERLINK(\"x\")".into(),
+            ods_code: "C86001".into(),
+            email: "a@nhs.net".into(),
+            documents: vec!["zero-tolerance-notice".into(), "complaints-leaflet".into()],
+            files: vec!["a/complaints-leaflet.pdf".into()],
+            reprint: true,
+            sign_again: false,
+            new: false,
+            keys: vec![KeyChange {
+                key: "lmc.phone".into(),
+                old: "01302 123400".into(),
+                new: "01302 123499".into(),
+            }],
+            other: vec![],
+            references: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn the_message_says_what_to_reprint_and_why() {
+        assert_eq!(
+            change().message(),
+            "Please replace your printed zero-tolerance notice and complaints leaflet with the new ones. Why: lmc.phone changed from \"01302 123400\" to \"01302 123499\"."
+        );
+    }
+
+    #[test]
+    fn csv_cells_are_never_formulas() {
+        let report = ChangeReport {
+            built_at: "2026-11-26T10:15:02Z".into(),
+            tool_version: "0".into(),
+            practices: vec![change()],
+        };
+        let csv = String::from_utf8(to_csv(&[report]).unwrap()).unwrap();
+        assert!(csv.contains(",\"'=HYPERLINK(\"\"x\"\")\","), "{csv}");
+    }
+
+    #[test]
+    fn report_names_are_checked() {
+        assert!(is_report_name("2026-11-26T10-15-02Z.json"));
+        assert!(is_report_name("2026-11-26T10-15-02Z-2.json"));
+        assert!(!is_report_name("2026-11-26T10-15-02Z.csv"));
+        assert!(!is_report_name("../manifest.json"));
+        assert!(!is_report_name("2026-11-26T10-15-02Z-.json"));
+        assert!(!is_report_name("2026-13-26T10-15-02Z.json"));
+    }
+}
