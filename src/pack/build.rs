@@ -301,6 +301,10 @@ pub fn build_practice(
         templates: templates.fingerprint().to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         references: BTreeMap::new(),
+        changed: match previous {
+            Some(p) if rewritten.is_empty() || why.is_empty() => p.changed.clone(),
+            _ => chrono::Utc::now().date_naive().to_string(),
+        },
         files: files.into_values().collect(),
     };
     Ok(Built {

@@ -1,9 +1,11 @@
 //! `OUT/index.html`: every practice in the manifest, with links to its
 //! files and its review date, as one accessible page.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::json;
+use sha2::Digest as _;
 
 use super::manifest::Manifest;
 use crate::content::context::long_date;
@@ -21,6 +23,35 @@ const LABELS: [(EditionName, Format, &str); 6] = [
     (EditionName::LargePrint, Format::Docx, "Large print Word"),
     (EditionName::Standard, Format::Md, "Markdown"),
 ];
+
+/// Filters the table as the officer types: rows whose name, ODS code,
+/// town or postcode contain every word typed. Without it (scripts off, or a
+/// CSP that does not allow it) the page lists every practice, and the
+/// search box stays hidden.
+const SEARCH_SCRIPT: &str = r#"
+(function () {
+  var form = document.getElementById('search');
+  var box = document.getElementById('q');
+  var rows = document.querySelectorAll('tbody tr[data-search]');
+  var count = document.getElementById('shown');
+  form.hidden = false;
+  form.addEventListener('submit', function (e) { e.preventDefault(); });
+  box.addEventListener('input', function () {
+    var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    rows.forEach(function (row) {
+      var text = row.getAttribute('data-search');
+      var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    count.textContent = words.length ? shown + ' of ' + rows.length + ' practices shown' : '';
+  });
+})();
+"#;
+
+/// NHS blue: the index's accent when the practices name none of their own.
+const DEFAULT_ACCENT: &str = "#005eb8";
 
 /// The index page for `manifest`.
 pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<String> {
@@ -50,7 +81,11 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
                                 .map(|f| json!({ "href": href(&f.path), "label": label }))
                         })
                         .collect();
-                    json!({ "title": kind.title(), "files": files })
+                    let reference = entry
+                        .references
+                        .get(kind.stem())
+                        .filter(|_| !files.is_empty());
+                    json!({ "title": kind.title(), "files": files, "reference": reference })
                 })
                 .collect();
             let zip = entry
@@ -58,12 +93,28 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
                 .iter()
                 .find(|f| f.path.ends_with(".zip"))
                 .map(|f| href(&f.path));
+            let value = |key: &str| entry.values.get(key).map(String::as_str).unwrap_or("");
+            let address: Vec<String> =
+                serde_json::from_str(value("practice.address")).unwrap_or_default();
+            let town = address.last().cloned().unwrap_or_default();
+            let search = [
+                entry.name.as_str(),
+                value("practice.ods_code"),
+                &town,
+                value("practice.postcode"),
+            ]
+            .join(" ")
+            .to_lowercase();
             json!({
                 "name": entry.name,
+                "ods_code": value("practice.ods_code"),
+                "town": town,
+                "search": search,
                 "documents": documents,
                 "zip": zip,
                 "issued": date_words(&entry.issued),
                 "review_due": date_words(&entry.review_due),
+                "changed": date_words(&entry.changed),
             })
         })
         .collect();
@@ -71,12 +122,45 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
         .iter()
         .map(|k| json!({ "title": k.title() }))
         .collect();
-    let context = tera::Context::from_value(json!({ "practices": rows, "documents": documents }))?;
+    let lmc = most_common(manifest, "lmc.name");
+    let accent = most_common(manifest, "branding.accent_colour")
+        .filter(|c| crate::config::rules::check_accent_colour(c).is_ok())
+        .map(|c| c.to_ascii_lowercase())
+        .unwrap_or_else(|| DEFAULT_ACCENT.to_string());
+    let script_hash = {
+        use base64::Engine as _;
+        let digest = sha2::Sha256::digest(SEARCH_SCRIPT.as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    };
+    let context = tera::Context::from_value(json!({
+        "practices": rows,
+        "documents": documents,
+        "lmc": lmc,
+        "accent": accent,
+        "search_script": SEARCH_SCRIPT,
+        "script_hash": format!("sha256-{script_hash}"),
+    }))?;
     templates.render_at_most(
         FILE_NAME,
         &context,
         crate::content::templates::MAX_INDEX_BYTES,
     )
+}
+
+/// The value of `key` that most practices share (the shared defaults'),
+/// if any practice has one; ties go to the value sorted first.
+fn most_common(manifest: &Manifest, key: &str) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for entry in manifest.practices.values() {
+        if let Some(value) = entry.values.get(key).filter(|v| !v.trim().is_empty()) {
+            *counts.entry(value).or_default() += 1;
+        }
+    }
+    let most = counts.values().copied().max()?;
+    counts
+        .into_iter()
+        .find(|&(_, n)| n == most)
+        .map(|(value, _)| value.to_string())
 }
 
 /// A file path as a relative link, each segment percent-encoded.
@@ -88,6 +172,9 @@ fn href(path: &str) -> String {
 }
 
 fn date_words(iso: &str) -> String {
+    if iso.is_empty() {
+        return String::new();
+    }
     iso.parse()
         .map(long_date)
         .unwrap_or_else(|_| iso.to_string())

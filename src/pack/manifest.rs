@@ -64,6 +64,9 @@ pub struct PracticeEntry {
     /// Per document stem, the reference printed on it.
     #[serde(default)]
     pub references: BTreeMap<String, String>,
+    /// The day (UTC, `2026-11-26`) a build last changed what a document says.
+    #[serde(default)]
+    pub changed: String,
     pub files: Vec<FileEntry>,
 }
 

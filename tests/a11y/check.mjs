@@ -2,8 +2,9 @@
 // Checks policypack's HTML pages:
 //
 //   1. axe-core (WCAG 2.0/2.1/2.2 A and AA rules) in headless Chromium;
-//   2. the page is self-contained: no scripts of its own, and no request to
-//      anything but file: and data: URLs;
+//   2. the page is self-contained: no script but an inline one its own
+//      Content-Security-Policy allows by hash, and no request to anything
+//      but file: and data: URLs;
 //   3. reflow (WCAG 1.4.10): at 320 CSS pixels wide the page does not scroll
 //      sideways (tables scroll inside their own wrapper instead);
 //   4. the W3C Nu HTML checker (vnu.jar, errors only), all files in one JVM.
@@ -19,6 +20,7 @@
 // `chromium` package (see .ci/run).
 
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -148,12 +150,19 @@ async function checkPage(page, file) {
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
 
     const own = await page.evaluate(() => ({
-      scripts: document.scripts.length,
+      scripts: [...document.scripts].map((s) => ({ src: s.getAttribute('src'), text: s.textContent })),
+      csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
       external: [...document.querySelectorAll('[src], link[href]')]
         .map((el) => el.getAttribute('src') ?? el.getAttribute('href'))
         .filter((url) => !/^(data:|#)/.test(url)),
     }));
-    if (own.scripts > 0) problems.push(`self-contained: the page has ${own.scripts} <script> element(s)`);
+    // A page may carry an inline script only if its CSP names the script's
+    // hash (the pack index's search); nothing from a file or elsewhere.
+    for (const script of own.scripts) {
+      const hash = `'sha256-${createHash('sha256').update(script.text, 'utf8').digest('base64')}'`;
+      if (script.src !== null) problems.push(`self-contained: the page loads a script from ${script.src}`);
+      else if (!own.csp.includes(hash)) problems.push(`self-contained: an inline script whose hash ${hash} is not in the page's Content-Security-Policy`);
+    }
     for (const url of own.external) problems.push(`self-contained: the page refers to ${url}`);
 
     await page.evaluate(AXE_SOURCE);

@@ -105,8 +105,12 @@ fn every_html_page_passes_axe_and_the_nu_checker() {
 
     for page in &pages {
         let html = std::fs::read_to_string(page).unwrap();
-        assert!(
-            !html.contains("<script"),
+        // The pack index has one script of its own, its search, which
+        // check.mjs matches against the page's CSP hash; no other page has any.
+        let own = usize::from(page.ends_with("index.html"));
+        assert_eq!(
+            html.matches("<script").count(),
+            own,
             "{} has a <script>: a value was not escaped",
             page.display()
         );
