@@ -78,9 +78,9 @@ pub enum Command {
         after_help = "Example:\n  policypack status practice-configs/doncaster-lmc --today 2027-11-02 --fail-on-overdue"
     )]
     Status(StatusArgs),
-    /// What each build changed, per practice: what to reprint, which keys changed, old and new values.
+    /// What the newest build (or every build since a date) changed, per practice: what to reprint, which keys changed, old and new values.
     #[command(
-        after_help = "Every build that writes a file records OUT/changes/<time>.json and .csv.\n\nExample:\n  policypack changes --since 2026-11-01 --format csv > reprint.csv\n  policypack changes -o lmc-out --format md"
+        after_help = "Every build that writes a file records OUT/changes/<time>.json and .csv.\n\nExample:\n  policypack changes --format csv > reprint.csv\n  policypack changes -o lmc-out --since 2026-11-01"
     )]
     Changes(ChangesArgs),
     /// Write practice configs from an NHS ODS practice list.
@@ -224,9 +224,12 @@ pub struct ChangesArgs {
     /// The output folder whose builds are listed.
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
-    /// Only builds on or after this date (YYYY-MM-DD, UTC).
-    #[arg(long)]
+    /// Every build on or after this date (YYYY-MM-DD, UTC); without it, only the newest build.
+    #[arg(long, conflicts_with = "all")]
     pub since: Option<chrono::NaiveDate>,
+    /// Every build recorded, oldest first.
+    #[arg(long)]
+    pub all: bool,
     /// csv for a spreadsheet or mail merge, json (one object per practice per build), md for reading.
     #[arg(long, value_enum, default_value = "md")]
     pub format: ReportFormat,

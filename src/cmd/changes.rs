@@ -14,8 +14,12 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
     for warning in &warnings {
         anstream::eprintln!("{WARNING}warning{WARNING:#}: {warning}");
     }
+    let newest = reports.len().saturating_sub(1);
     let reports: Vec<ChangeReport> = reports
         .into_iter()
+        .enumerate()
+        .filter(|&(i, _)| args.all || args.since.is_some() || i == newest)
+        .map(|(_, r)| r)
         .filter(|r| {
             args.since.is_none_or(|since| {
                 r.built_at
