@@ -78,7 +78,7 @@ pub enum Command {
         after_help = "Example:\n  policypack status practice-configs/doncaster-lmc --today 2027-11-02 --fail-on-overdue"
     )]
     Status(StatusArgs),
-    /// Write practice configs from an NHS ODS practice list.
+    /// Write practice configs from an NHS ODS practice list, or refresh them from a newer one.
     #[command(subcommand)]
     Import(ImportCommand),
     /// Check a draft public reply to an online review, or draft one.
@@ -261,7 +261,7 @@ pub struct ReplyDraftArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Import the GP practices of an NHS ODS epraccur.csv: one config per active practice.
+    /// Import the GP practices of an NHS ODS epraccur.csv: one config per active practice; with --update, refresh the configs already there.
     #[command(
         after_help = "Exit codes: 0 done (a name or phone number reported and left is a warning), 1 bad rows or configs not updated (or warnings, with --deny-warnings), 2 the CSV cannot be read or the folder not written.\n\nExample:\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --extends _lmc.toml\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --update --dry-run\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --update"
     )]
