@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::config::{Left, Practice};
 use super::readable::text as readable;
 use super::slugs;
-use super::write::{Action, FileReport, could_create, write};
+use super::write::{Action, FileReport, could_create, could_write_in, write};
 use crate::config::Nation;
 use crate::config::rules::{
     check_ods_code, check_plain_text, normalise_postcode, phone_digits, slugify,
@@ -217,6 +217,10 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
         return Err(error);
     }
     write_batch(&mut batch, &mut files, options)?;
+    let writes = |f: &FileReport| matches!(f.action, Action::Written | Action::Updated);
+    if options.dry_run && files.iter().any(writes) {
+        could_write_in(options.into)?;
+    }
     report.files = files;
     report.bad_rows.extend(bad_rows);
     report.bad_rows.sort_by_key(|b| b.line);

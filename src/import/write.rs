@@ -264,35 +264,52 @@ fn inherited_keep(path: &Path) -> Result<Vec<KeptKey>, Vec<Diagnostic>> {
     }
 }
 
-/// A dry run creates no folder, but fails as the real run would when the
-/// folder is a file, or cannot be made or written in.
+/// A dry run creates no folder, but fails as the real run would when a
+/// file is in the way of the folder.
 pub fn could_create(folder: &Path) -> anyhow::Result<()> {
-    let cannot =
-        |why: &str| anyhow::anyhow!("cannot create the folder {}: {why}", folder.display());
-    let mut nearest = folder;
-    loop {
-        match std::fs::metadata(nearest) {
-            Ok(meta) if meta.is_dir() => break,
-            Ok(_) if nearest == folder => return Err(cannot("it is a file")),
-            Ok(_) => return Err(cannot(&format!("{} is a file", nearest.display()))),
-            Err(_) => match nearest.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => nearest = parent,
-                _ => return Ok(()),
-            },
-        }
-    }
+    nearest_folder(folder).map(drop)
+}
+
+/// Fails as the real run's first write would when nothing may be written
+/// in the folder, or in the nearest folder above it that exists.
+pub fn could_write_in(folder: &Path) -> anyhow::Result<()> {
+    let nearest = nearest_folder(folder)?;
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt as _;
+        let what = if nearest == folder {
+            format!("cannot write in {}", folder.display())
+        } else {
+            format!("cannot create the folder {}", folder.display())
+        };
         let path = std::ffi::CString::new(nearest.as_os_str().as_bytes())
-            .map_err(|_| cannot("the path holds a NUL byte"))?;
+            .map_err(|_| anyhow::anyhow!("{what}: the path holds a NUL byte"))?;
         // SAFETY: `path` is a NUL-terminated string that outlives the call.
         if unsafe { libc::access(path.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
-            return Err(cannot(&format!(
-                "no permission to write in {}",
-                nearest.display()
-            )));
+            anyhow::bail!("{what}: no permission to write in {}", nearest.display());
         }
     }
     Ok(())
+}
+
+/// The folder itself if it exists, or the nearest one above it that does.
+fn nearest_folder(folder: &Path) -> anyhow::Result<&Path> {
+    let cannot =
+        |why: String| anyhow::anyhow!("cannot create the folder {}: {why}", folder.display());
+    let mut nearest = folder;
+    loop {
+        match std::fs::metadata(nearest) {
+            Ok(meta) if meta.is_dir() => return Ok(nearest),
+            Ok(_) if nearest == folder => return Err(cannot("it is a file".into())),
+            Ok(_) => return Err(cannot(format!("{} is a file", nearest.display()))),
+            Err(_) if nearest == Path::new(".") => {
+                return Err(cannot("the working folder cannot be read".into()));
+            }
+            Err(_) => match nearest.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => nearest = parent,
+                // A relative path's last parent is the working folder.
+                _ => nearest = Path::new("."),
+            },
+        }
+    }
 }

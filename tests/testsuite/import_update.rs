@@ -166,6 +166,64 @@ fn dry_run_creates_no_folder_and_no_file() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn dry_run_exits_as_the_real_run_in_a_read_only_folder() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = imported(None);
+    let read_only = std::fs::Permissions::from_mode(0o555);
+    for (folder, into, extra) in [
+        ("shut", "shut/configs", &[][..]),
+        ("configs", "configs", &["--update", "--force"]),
+    ] {
+        std::fs::create_dir_all(sandbox.path().join(folder)).unwrap();
+        if folder == "configs" {
+            edit(&sandbox, ST_JOHNS, "", &[("01302 123456", "01302 999999")]);
+        }
+        std::fs::set_permissions(sandbox.path().join(folder), read_only.clone()).unwrap();
+        let run = |dry: bool| {
+            let mut args = vec!["import", "epraccur", "epraccur.csv", "--into", into];
+            args.extend_from_slice(extra);
+            if dry {
+                args.push("--dry-run");
+            }
+            sandbox.run(&args)
+        };
+        let dry = run(true);
+        let real = run(false);
+        // As root everything may be written; otherwise both refuse.
+        assert_eq!(
+            dry.code(),
+            real.code(),
+            "{}\n{}",
+            dry.stderr(),
+            real.stderr()
+        );
+        if real.code() == 2 {
+            assert!(dry.stderr().contains(folder), "{}", dry.stderr());
+        }
+        std::fs::set_permissions(
+            sandbox.path().join(folder),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    // Where nothing would be written, a read-only folder is no problem.
+    std::fs::set_permissions(sandbox.path().join("configs"), read_only).unwrap();
+    for dry in [true, false] {
+        let mut args = vec!["import", "epraccur", "epraccur.csv", "--into", "configs"];
+        if dry {
+            args.push("--dry-run");
+        }
+        sandbox.run(&args).expect_code(0);
+    }
+    std::fs::set_permissions(
+        sandbox.path().join("configs"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+}
+
 /// What a dry run prints, as the real run would print it.
 fn as_real(dry: &str) -> String {
     dry.replace("dry run, nothing written: would write", "written")
