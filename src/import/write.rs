@@ -118,6 +118,7 @@ pub fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Res
             ),
             None => Diagnostic::file(path, message),
         };
+        diagnostic.key = refusal.key;
         diagnostic.hint = refusal.hint;
         diagnostic
     };
