@@ -35,10 +35,10 @@ pub struct GlobalArgs {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Treat warnings (recommended keys left out) as errors: exit 1, and build nothing for that practice.
+    /// Treat warnings (recommended keys left out; with import, a name or phone number left as the config has it) as errors: exit 1, and build nothing for that practice.
     #[arg(long, global = true)]
     pub deny_warnings: bool,
-    /// Human-readable text, or one JSON object per line (check, build, status and facts).
+    /// Human-readable text, or one JSON object per line (check, build, status, facts, reply and import).
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,
 }
@@ -83,7 +83,7 @@ pub enum Command {
         after_help = "Every build that writes a file records OUT/changes/<time>.json and .csv.\n\nExample:\n  policypack changes --format csv > reprint.csv\n  policypack changes -o lmc-out --since 2026-11-01"
     )]
     Changes(ChangesArgs),
-    /// Write practice configs from an NHS ODS practice list.
+    /// Write practice configs from an NHS ODS practice list, or refresh them from a newer one.
     #[command(subcommand)]
     Import(ImportCommand),
     /// Check a draft public reply to an online review, or draft one.
@@ -301,9 +301,9 @@ pub struct ReplyDraftArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Import the GP practices of an NHS ODS epraccur.csv: one config per active practice.
+    /// Import the GP practices of an NHS ODS epraccur.csv: one config per active practice; with --update, refresh the configs already there.
     #[command(
-        after_help = "Example:\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --extends _lmc.toml"
+        after_help = "Exit codes: 0 done (a name or phone number reported and left is a warning), 1 bad rows or configs not updated (or warnings, with --deny-warnings), 2 the CSV cannot be read or the folder not written.\n\nExample:\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --extends _lmc.toml\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --update --dry-run\n  policypack import epraccur epraccur.csv --into practice-configs/doncaster-lmc --commissioner 02X --update"
     )]
     Epraccur(ImportEpraccurArgs),
 }
@@ -325,6 +325,17 @@ pub struct ImportEpraccurArgs {
     #[arg(long)]
     pub extends: Option<String>,
     /// Refresh the ODS keys of configs that exist, keeping every other key and comment.
+    /// Address and postcode follow ODS. A name or phone number that says something
+    /// other than ODS (more than case, spacing or punctuation) is reported and left
+    /// as it is. Keys listed in a config's `keep = [...]` are never changed.
     #[arg(long)]
     pub update: bool,
+    /// With --update: take the ODS name and phone number where the config says
+    /// something else. Keys in `keep` are still never changed.
+    #[arg(long, requires = "update")]
+    pub force: bool,
+    /// Show what would be written and changed, key by key with the old and new
+    /// values, and write nothing: no file, no folder. The exit code is the real run's.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{Months, NaiveDate};
 
-pub use model::{ConfigFile, Nation};
+pub use model::{ConfigFile, KeptKey, Nation};
 
 use crate::diagnostics::{Diagnostic, SourceFile};
 use tree::{Node, Value};

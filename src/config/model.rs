@@ -22,6 +22,9 @@ pub struct ConfigFile {
     /// A folder of templates that override the built-in ones file by file; a path relative to this file.
     #[schemars(extend("format" = "relative-path"))]
     pub templates: Option<String>,
+    /// `[practice]` keys that `policypack import epraccur --update` must never change, such as `["practice.phone"]`; any of practice.name, practice.address, practice.postcode, practice.phone. Merged like any list: one written here replaces one in the file this extends.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keep: Vec<KeptKey>,
     /// The practice: name, address and contact details.
     pub practice: PracticeSection,
     /// Who handles complaints at the practice.
@@ -76,6 +79,51 @@ pub struct PracticeSection {
     /// The web page about complaints; shown as a link and as a QR code.
     #[schemars(extend("format" = "web-url"))]
     pub complaints_page: Option<String>,
+}
+
+/// A `[practice]` key that `import epraccur --update` refreshes from ODS
+/// and that `keep` can hold back. `ods_code` and `nation` are not among
+/// them: the code is how a config is matched to its practice, and the
+/// nation follows from the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[schemars(extend("format" = "kept-key"))]
+pub enum KeptKey {
+    #[serde(rename = "practice.name")]
+    Name,
+    #[serde(rename = "practice.address")]
+    Address,
+    #[serde(rename = "practice.postcode")]
+    Postcode,
+    #[serde(rename = "practice.phone")]
+    Phone,
+}
+
+impl KeptKey {
+    pub const ALL: [KeptKey; 4] = [
+        KeptKey::Name,
+        KeptKey::Address,
+        KeptKey::Postcode,
+        KeptKey::Phone,
+    ];
+
+    /// The key path as `keep` writes it: `practice.phone`.
+    pub fn path(self) -> &'static str {
+        match self {
+            KeptKey::Name => "practice.name",
+            KeptKey::Address => "practice.address",
+            KeptKey::Postcode => "practice.postcode",
+            KeptKey::Phone => "practice.phone",
+        }
+    }
+
+    /// The key within `[practice]`: `phone`.
+    pub fn field(self) -> &'static str {
+        &self.path()["practice.".len()..]
+    }
+
+    pub fn from_path(path: &str) -> Option<KeptKey> {
+        KeptKey::ALL.into_iter().find(|k| k.path() == path)
+    }
 }
 
 /// The four UK nations, each with its own NHS complaints rules.
@@ -229,4 +277,31 @@ pub struct BrandingSection {
     /// A PNG or JPEG logo, relative to this file.
     #[schemars(extend("format" = "logo-path"))]
     pub logo: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The merged config, as JSON, is what a build's fingerprint hashes: a
+    /// config without `keep` must serialise as it did before `keep`
+    /// existed, or every practice would be rebuilt once for nothing.
+    #[test]
+    fn keep_left_out_is_not_serialised() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/practice-configs/ashfield-medical-centre.toml"
+        ))
+        .unwrap();
+        let config: ConfigFile = toml::from_str(&text).unwrap();
+        assert!(config.keep.is_empty());
+        let json = serde_json::to_value(&config).unwrap();
+        assert!(json.get("keep").is_none(), "{json}");
+
+        let kept: ConfigFile =
+            toml::from_str(&format!("keep = [\"practice.phone\"]\n{text}")).unwrap();
+        assert_eq!(kept.keep, [KeptKey::Phone]);
+        let json = serde_json::to_value(&kept).unwrap();
+        assert_eq!(json["keep"], serde_json::json!(["practice.phone"]));
+    }
 }

@@ -4,6 +4,9 @@
 //! the normalised form where there is one) or says what is wrong and how to
 //! fix it. They know nothing of files or spans; [`super::shape`] adds those.
 
+use super::model::KeptKey;
+use crate::diagnostics::did_you_mean;
+
 /// What is wrong with a value, and how to put it right.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -29,8 +32,50 @@ pub fn check_format(format: &str, value: &str) -> Result<(), Problem> {
         "slug" => check_slug(value),
         "accent-colour" => check_accent_colour(value).map(drop),
         "relative-path" | "logo-path" => check_relative_path(value),
+        "kept-key" => check_kept_key(value).map(drop),
         _ => Ok(()),
     }
+}
+
+/// An entry of `keep`: one of the `[practice]` keys that
+/// `import epraccur --update` refreshes from ODS.
+pub fn check_kept_key(value: &str) -> Result<KeptKey, Problem> {
+    if let Some(key) = KeptKey::from_path(value) {
+        return Ok(key);
+    }
+    let allowed: Vec<&str> = KeptKey::ALL.iter().map(|k| k.path()).collect();
+    let list = format!(
+        "keep may hold {} and {}",
+        allowed[..allowed.len() - 1].join(", "),
+        allowed[allowed.len() - 1]
+    );
+    // Close spellings are found on the key alone: every entry shares the
+    // `practice.` prefix, which would make `practice.email` look like
+    // `practice.name`.
+    let field = value.strip_prefix("practice.");
+    let hint = if let Some(key) = KeptKey::from_path(&format!("practice.{value}")) {
+        format!("write the key with its table: \"{}\"", key.path())
+    } else if matches!(field, Some("ods_code" | "nation")) {
+        format!(
+            "{value} always follows ODS: the code is how import finds the practice's config, and the nation follows from the code; {list}"
+        )
+    } else if matches!(
+        field,
+        Some("slug" | "email" | "website" | "complaints_page")
+    ) {
+        format!("import never changes {value}, so it needs no keep; delete this entry")
+    } else if let Some(close) = did_you_mean(
+        field.unwrap_or(value),
+        KeptKey::ALL.iter().map(|k| k.field()),
+    ) {
+        format!("did you mean \"practice.{close}\"? {list}")
+    } else {
+        list
+    };
+    Err(problem(
+        format!("\"{value}\" is not one of the keys keep can hold"),
+        hint,
+    ))
 }
 
 /// Rejects control characters and the invisible bidirectional overrides
@@ -360,6 +405,29 @@ mod tests {
         for bad in ["DN5", "12345", "DN5 0A1", "DNNN 0AA", "DN5-0AA", "ÄN5 0AA"] {
             assert!(normalise_postcode(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn keep_holds_only_the_keys_import_refreshes() {
+        for key in KeptKey::ALL {
+            assert_eq!(check_kept_key(key.path()), Ok(key));
+        }
+        let hint = |value: &str| check_kept_key(value).unwrap_err().hint;
+        assert!(hint("practice.phon").starts_with("did you mean \"practice.phone\"?"));
+        assert!(hint("phone").contains("\"practice.phone\""));
+        assert!(hint("practice.ods_code").contains("always follows ODS"));
+        assert!(hint("practice.email").contains("needs no keep"));
+        assert!(!hint("practice.emial").contains("did you mean"));
+        let problem = check_kept_key("complaints.phone").unwrap_err();
+        assert_eq!(
+            problem.message,
+            "\"complaints.phone\" is not one of the keys keep can hold"
+        );
+        assert!(
+            problem.hint.contains("practice.address"),
+            "{}",
+            problem.hint
+        );
     }
 
     #[test]

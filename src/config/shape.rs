@@ -278,7 +278,14 @@ impl<'s> Walk<'s> {
                 "shorten it; documents print it on one line",
             );
         }
-        if let Some(allowed) = schema.get("enum").and_then(Json::as_array) {
+        // A format's own check says more than "not one of the allowed
+        // values", so where a value has both, it speaks alone.
+        let format_problem = format(schema).and_then(|f| rules::check_format(f, text).err());
+        if let Some(allowed) = schema
+            .get("enum")
+            .and_then(Json::as_array)
+            .filter(|_| format_problem.is_none())
+        {
             let allowed: Vec<&str> = allowed.iter().filter_map(Json::as_str).collect();
             if !allowed.contains(&text) {
                 let hint = match did_you_mean(&text.to_lowercase(), allowed.iter().copied()) {
@@ -295,9 +302,7 @@ impl<'s> Walk<'s> {
                 );
             }
         }
-        if let Some(format) = format(schema)
-            && let Err(Problem { message, hint }) = rules::check_format(format, text)
-        {
+        if let Some(Problem { message, hint }) = format_problem {
             self.report(node, path, message, hint);
         }
     }

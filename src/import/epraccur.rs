@@ -14,14 +14,15 @@
 //! still written. The file is read as a stream, twice, never whole.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use super::config::{self, Practice};
+use super::config::{Left, Practice};
 use super::readable::text as readable;
 use super::slugs;
+use super::write::{Action, FileReport, could_create, could_write_in, write};
 use crate::config::Nation;
 use crate::config::rules::{
     check_ods_code, check_plain_text, normalise_postcode, phone_digits, slugify,
@@ -54,6 +55,11 @@ pub struct Options<'a> {
     pub extends: Option<&'a str>,
     /// Refresh the ODS keys of configs that exist.
     pub update: bool,
+    /// With `update`: take the ODS name and phone number even where the
+    /// config says something else (never a key in `keep`).
+    pub force: bool,
+    /// Work out what would be written and changed, and write nothing.
+    pub dry_run: bool,
 }
 
 /// A row that was not imported, and why.
@@ -64,31 +70,27 @@ pub struct BadRow {
     pub reason: String,
 }
 
-/// What happened to one practice's config file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    Written,
-    /// It exists, and `--update` was not given.
-    Skipped,
-    /// The ODS keys that changed.
-    Updated(Vec<&'static str>),
-    Unchanged,
-    /// It exists but could not be updated.
-    Failed(String),
-}
-
 /// Everything an import did.
 #[derive(Debug, Default)]
 pub struct Report {
     /// One entry per imported practice, in the order of the CSV file.
-    pub files: Vec<(PathBuf, Action)>,
+    pub files: Vec<FileReport>,
     /// Sorted by line.
     pub bad_rows: Vec<BadRow>,
 }
 
 impl Report {
-    pub fn count(&self, wanted: fn(&Action) -> bool) -> usize {
-        self.files.iter().filter(|(_, a)| wanted(a)).count()
+    pub fn count(&self, action: Action) -> usize {
+        self.files.iter().filter(|f| f.action == action).count()
+    }
+
+    /// Differences of one kind left in all files.
+    pub fn left(&self, left: Left) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| &f.differences)
+            .filter(|d| d.left == left)
+            .count()
     }
 }
 
@@ -126,6 +128,9 @@ const MAX_FIELD_CHARS: usize = 120;
 /// slugs of every active GP practice (a little per row), then to write the
 /// configs of the rows the filters select, a batch at a time. So memory
 /// stays small whatever the file's size.
+///
+/// A dry run ([`Options::dry_run`]) does the same work and reports the
+/// same, but creates no folder and writes no file, temporary or not.
 pub fn import(options: &Options) -> anyhow::Result<Report> {
     let mut report = Report::default();
     let filter = Filter::new(options);
@@ -163,8 +168,12 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
     drop(parts);
 
     // Pass 2: the selected rows, checked as `check` would, written in batches.
-    std::fs::create_dir_all(options.into)
-        .with_context(|| format!("cannot create the folder {}", options.into.display()))?;
+    if options.dry_run {
+        could_create(options.into)?;
+    } else {
+        std::fs::create_dir_all(options.into)
+            .with_context(|| format!("cannot create the folder {}", options.into.display()))?;
+    }
     let mut slug_lines: HashMap<String, u64> = HashMap::new();
     let mut code_lines: HashMap<String, u64> = HashMap::new();
     let mut batch: Vec<Practice> = Vec::new();
@@ -208,6 +217,10 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
         return Err(error);
     }
     write_batch(&mut batch, &mut files, options)?;
+    let writes = |f: &FileReport| matches!(f.action, Action::Written | Action::Updated);
+    if options.dry_run && files.iter().any(writes) {
+        could_write_in(options.into)?;
+    }
     report.files = files;
     report.bad_rows.extend(bad_rows);
     report.bad_rows.sort_by_key(|b| b.line);
@@ -217,16 +230,12 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
 /// Writes a batch of configs in parallel, and empties it.
 fn write_batch(
     batch: &mut Vec<Practice>,
-    files: &mut Vec<(PathBuf, Action)>,
+    files: &mut Vec<FileReport>,
     options: &Options,
 ) -> anyhow::Result<()> {
-    let written: Vec<(PathBuf, Action)> = batch
+    let written: Vec<FileReport> = batch
         .par_iter()
-        .map(|p| {
-            let path = options.into.join(format!("{}.toml", p.slug));
-            let action = write(&path, p, options)?;
-            Ok((path, action))
-        })
+        .map(|p| write(&options.into.join(format!("{}.toml", p.slug)), p, options))
         .collect::<anyhow::Result<_>>()?;
     batch.clear();
     files.extend(written);
@@ -548,33 +557,6 @@ fn split_at_commas(raw: &str) -> Vec<String> {
     parts.push(readable(&part));
     parts.retain(|p| !p.is_empty());
     parts
-}
-
-/// Writes a new config, or with `--update` refreshes one that exists.
-fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Result<Action> {
-    if std::fs::symlink_metadata(path).is_err() {
-        let text = config::new_config(practice, options.extends);
-        crate::pack::write::atomic(path, text.as_bytes())?;
-        return Ok(Action::Written);
-    }
-    if !options.update {
-        return Ok(Action::Skipped);
-    }
-    let existing = match crate::input::read_limited(path, crate::input::MAX_TEXT_BYTES, "config")
-        .map(String::from_utf8)
-    {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => return Ok(Action::Failed("it is not UTF-8 text".into())),
-        Err(refused) => return Ok(Action::Failed(refused.0)),
-    };
-    match config::update_config(&existing, practice) {
-        Ok(None) => Ok(Action::Unchanged),
-        Ok(Some((text, changed))) => {
-            crate::pack::write::atomic(path, text.as_bytes())?;
-            Ok(Action::Updated(changed))
-        }
-        Err(problem) => Ok(Action::Failed(problem)),
-    }
 }
 
 #[cfg(test)]

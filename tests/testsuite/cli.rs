@@ -353,9 +353,19 @@ fn schema_describes_every_section() {
         "social_media",
         "policy",
         "branding",
+        "keep",
     ] {
         assert!(schema["properties"][key].is_object(), "{key}");
     }
+    assert_eq!(
+        schema["$defs"]["KeptKey"]["enum"],
+        serde_json::json!([
+            "practice.name",
+            "practice.address",
+            "practice.postcode",
+            "practice.phone"
+        ])
+    );
     assert_eq!(
         schema["$defs"]["PracticeSection"]["additionalProperties"],
         false
@@ -626,6 +636,14 @@ fn schema_accepts_configs_that_extend_and_shared_defaults() {
         "c/wrong-type.toml",
         "extends = \"_lmc.toml\"\n\n[policy]\nreview_months = \"twelve\"\n",
     );
+    sandbox.write(
+        "c/keep.toml",
+        "extends = \"_lmc.toml\"\nkeep = [\"practice.phone\", \"practice.name\"]\n",
+    );
+    sandbox.write(
+        "c/keep-email.toml",
+        "extends = \"_lmc.toml\"\nkeep = [\"practice.email\"]\n",
+    );
 
     let practices = validate_with_jsonschema(
         &sandbox,
@@ -640,12 +658,14 @@ fn schema_accepts_configs_that_extend_and_shared_defaults() {
             "c/no-phone.toml",
             "c/unknown-key.toml",
             "c/wrong-type.toml",
+            "c/keep.toml",
+            "c/keep-email.toml",
         ],
     );
     for (file, errors) in &practices {
         let expected = matches!(
             file.as_str(),
-            "c/no-phone.toml" | "c/unknown-key.toml" | "c/wrong-type.toml"
+            "c/no-phone.toml" | "c/unknown-key.toml" | "c/wrong-type.toml" | "c/keep-email.toml"
         );
         assert_eq!(*errors > 0, expected, "{file}: {errors} errors");
     }

@@ -8,12 +8,12 @@ use crate::harness::{Sandbox, repo};
 /// 13 rows: seven practices to write, a closed one, a walk-in centre
 /// (prescribing setting 9), three "High Street Surgery" rows and four bad
 /// rows (lines 8–11).
-fn fixture() -> String {
+pub fn fixture() -> String {
     std::fs::read_to_string(repo().join("tests/fixtures/ods/epraccur-small.csv")).unwrap()
 }
 
 /// The fixture without its bad rows.
-fn clean_fixture() -> String {
+pub fn clean_fixture() -> String {
     fixture()
         .split_inclusive('\n')
         .enumerate()
@@ -255,29 +255,52 @@ fn doncaster_imports_checks_skips_and_updates() {
         "written 0, skipped 40 (already exist), updated 0, bad rows 0\n"
     );
 
-    // The practice edits its config; ODS has not changed, so --update puts
-    // back only the phone number and keeps the rest.
+    // The practice edits its config; ODS has not changed. --update puts
+    // back the address, reports the phone number the practice changed and
+    // leaves it, and keeps the rest.
     let file = "doncaster/the-mayflower-medical-practice.toml";
     let imported = sandbox.read(file);
     assert!(imported.contains("phone = \"01302 710326\""), "{imported}");
+    assert!(imported.contains("\"Station Road\""), "{imported}");
     let edited = imported
         .replace(
             "[practice]\n",
             "[practice]\n# Our own note, kept by --update.\n",
         )
         .replace("# email = \"\"", "email = \"mayflower@nhs.net\"")
-        .replace("01302 710326", "01302 999999");
+        .replace("01302 710326", "01302 999999")
+        .replace("\"Station Road\"", "\"Old Station Road\"");
     sandbox.write(file, &edited);
     let run = import(&["--update"]);
     run.expect_code(0);
     assert_eq!(
         run.stdout(),
-        "updated doncaster/the-mayflower-medical-practice.toml: practice.phone\n\
+        "updated doncaster/the-mayflower-medical-practice.toml: practice.address\n    \
+         practice.address: [\"The Health Centre\", \"Old Station Road\", \"Bawtry\", \"Doncaster\"] → \
+         [\"The Health Centre\", \"Station Road\", \"Bawtry\", \"Doncaster\"]\n\
+         written 0, skipped 0 (already exist), updated 1, bad rows 0; unchanged 39; not replaced 1\n"
+    );
+    assert!(
+        run.stderr().contains(
+            "doncaster/the-mayflower-medical-practice.toml:18:9: warning: practice.phone: the config says \"01302 999999\", ODS says \"01302 710326\"; not replaced"
+        ),
+        "{}",
+        run.stderr()
+    );
+    let updated = edited.replace("\"Old Station Road\"", "\"Station Road\"");
+    assert_eq!(sandbox.read(file), updated);
+    // --force takes the ODS phone number.
+    let run = import(&["--update", "--force"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout(),
+        "updated doncaster/the-mayflower-medical-practice.toml: practice.phone\n    \
+         practice.phone: \"01302 999999\" → \"01302 710326\"\n\
          written 0, skipped 0 (already exist), updated 1, bad rows 0; unchanged 39\n"
     );
     assert_eq!(
         sandbox.read(file),
-        edited.replace("01302 999999", "01302 710326")
+        updated.replace("01302 999999", "01302 710326")
     );
     sandbox.run(&["check", file]).expect_code(0);
 }

@@ -8,6 +8,7 @@ mod fixtures;
 mod hardening;
 mod harness;
 pub mod import;
+mod import_update;
 mod pack;
 mod pdf;
 mod reply;
