@@ -9,6 +9,7 @@ mod hardening;
 mod harness;
 pub mod import;
 mod import_update;
+mod lmc_round;
 mod pack;
 mod pdf;
 mod reply;
