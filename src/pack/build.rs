@@ -61,12 +61,13 @@ pub fn render_practice(
 ) -> anyhow::Result<Vec<Output>> {
     let folder = options.out.join(&practice.slug);
     let presentation = Presentation::of(practice)?;
+    let shown = presentation.shown();
     let mut outputs = Vec::new();
     for &kind in &options.docs {
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
         }
-        let doc = content::render(practice, kind, templates)?;
+        let doc = content::render(practice, kind, templates, &shown)?;
         let wanted: Vec<_> = options.outputs(kind).collect();
         outputs.extend(render_document(
             &doc,
@@ -135,6 +136,7 @@ pub fn build_practice(
     options: &BuildOptions,
 ) -> anyhow::Result<Built> {
     let presentation = Presentation::of(practice)?;
+    let shown = presentation.shown();
     let config = serde_json::to_value(&practice.config).context("config as JSON")?;
     let values = fingerprint::flatten(&config);
     let fps = Fingerprints::of(templates, &presentation, &config);
@@ -164,7 +166,12 @@ pub fn build_practice(
         .map(|p| fingerprint::changed_keys(&p.values, &values))
         .unwrap_or_default();
 
+    // A manifest from before references were recorded cannot vouch that
+    // its files print one.
+    let has_reference =
+        |kind: DocKind| previous.is_some_and(|p| p.references.contains_key(kind.stem()));
     let everything_kept = previous.is_some_and(|p| p.fingerprint == practice_fp)
+        && options.docs.iter().all(|&kind| has_reference(kind))
         && options.docs.iter().all(|&kind| {
             let fp = previous.and_then(|p| p.documents.get(kind.stem()));
             fp.is_some_and(|fp| {
@@ -190,6 +197,7 @@ pub fn build_practice(
 
     // Entries of documents and formats this build does not make stay as they were.
     let mut documents = previous.map(|p| p.documents.clone()).unwrap_or_default();
+    let mut references = previous.map(|p| p.references.clone()).unwrap_or_default();
     let mut files: BTreeMap<String, FileEntry> = previous
         .map(|p| {
             p.files
@@ -204,11 +212,13 @@ pub fn build_practice(
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
         }
-        let doc = content::render(practice, kind, templates)?;
+        let doc = content::render(practice, kind, templates, &shown)?;
         let doc_fp = fps.document(&doc);
         let missing: Vec<_> = options
             .outputs(kind)
-            .filter(|&(edition, format)| kept(&path_of(kind, edition, format), &doc_fp).is_none())
+            .filter(|&(edition, format)| {
+                !has_reference(kind) || kept(&path_of(kind, edition, format), &doc_fp).is_none()
+            })
             .collect();
         if !missing.is_empty() {
             rewritten.push(kind);
@@ -217,6 +227,7 @@ pub fn build_practice(
             }
         }
         documents.insert(kind.stem().to_string(), doc_fp);
+        references.insert(kind.stem().to_string(), doc.reference.code().to_string());
     }
 
     not_a_link(&folder)?;
@@ -284,6 +295,7 @@ pub fn build_practice(
         review_due: practice.review_due.to_string(),
         fingerprint: practice_fp,
         documents,
+        references,
         values,
         files: files.into_values().collect(),
     };

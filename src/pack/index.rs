@@ -50,7 +50,9 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
                                 .map(|f| json!({ "href": href(&f.path), "label": label }))
                         })
                         .collect();
-                    json!({ "title": kind.title(), "files": files })
+                    // "Ref 3F9A-21C0", as printed on the document's copies.
+                    let reference = entry.reference(*kind).map(|r| r.to_string());
+                    json!({ "title": kind.title(), "files": files, "reference": reference })
                 })
                 .collect();
             let zip = entry
@@ -140,6 +142,10 @@ mod tests {
                     review_due: "2027-11-01".into(),
                     fingerprint: String::new(),
                     documents: Default::default(),
+                    references: DocKind::ALL
+                        .iter()
+                        .map(|kind| (kind.stem().to_string(), "3F9A-21C0".to_string()))
+                        .collect(),
                     values: Default::default(),
                     files,
                 },

@@ -19,6 +19,7 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     let mut context = tera::Context::from_serialize(input.presentation)?;
     context.insert("title", &input.doc.title);
     context.insert("kind", input.doc.kind.stem());
+    context.insert("reference", &input.doc.reference.to_string());
     context.insert("body", &body);
     Ok(input.templates.render("page.html", &context)?.into_bytes())
 }

@@ -40,6 +40,7 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     // The footer names the practice and the document; a long name in large
     // print may leave room for the practice alone.
     let footer = [p.footer(&doc.title), p.practice.name.clone()];
+    let reference = doc.reference.to_string();
     let alt = format!("{} logo", p.practice.name);
     let lay = |size: f32, geo: Geometry, break_before: Option<usize>| {
         text::with_context(|ctx| {
@@ -80,7 +81,7 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
                     break_before,
                 );
             }
-            setter.footers(&footer);
+            setter.footers(&footer, &reference);
             setter.finish(tree)
         })
     };
