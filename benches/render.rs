@@ -45,6 +45,7 @@ fn bench(c: &mut Criterion) {
         templates: None,
         force: true,
         zip: false,
+        deny_warnings: false,
     };
     c.bench_function("practice_nine_files", |b| {
         b.iter(|| {

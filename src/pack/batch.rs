@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use super::build::{BuildOptions, Built, build_practice};
+use super::build::{BuildOptions, Built, DeniedWarnings, build_practice};
 use super::manifest::{self, Manifest};
 use super::{discover, index, interrupt, lock};
 use crate::config::Practice;
@@ -202,6 +202,7 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     for (practice, result) in results.into_iter().flatten() {
         match result {
             Ok(built) => {
+                report.warnings.extend(built.warnings.iter().cloned());
                 manifest
                     .practices
                     .insert(practice.slug.clone(), built.entry.clone());
@@ -212,6 +213,12 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
                 });
             }
             Err(error) if interrupt::requested() && error.to_string() == "interrupted" => {}
+            // Nothing was written: the manifest keeps what the last build made.
+            Err(ref error) if let Some(DeniedWarnings(warnings)) = error.downcast_ref() => {
+                report
+                    .failed
+                    .push((practice.path.clone(), warnings.clone()));
+            }
             Err(error) => {
                 // A template's problem names the template and its line.
                 let problem = match error.downcast_ref::<TemplateProblem>() {

@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 use super::fingerprint;
 use super::manifest::{FileEntry, PracticeEntry};
 use crate::config::Practice;
+use crate::content::context::long_date;
 use crate::content::{self, DocKind, Document, Templates};
+use crate::diagnostics::Diagnostic;
 use crate::document::Model;
 use clap::ValueEnum as _;
 
@@ -30,6 +32,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Also write `OUT/<slug>.zip`.
     pub zip: bool,
+    /// Write nothing for a practice whose build warns (`--deny-warnings`).
+    pub deny_warnings: bool,
 }
 
 impl BuildOptions {
@@ -124,7 +128,25 @@ pub struct Built {
     pub zip_written: bool,
     /// Files written, including the zip.
     pub files_written: usize,
+    /// What the build found worth saying (a changed document whose
+    /// version and issue date did not change).
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// A practice not built because its build warned and warnings count as
+/// errors (`--deny-warnings`): nothing of it was written, and its entry
+/// in the manifest stays as it was.
+#[derive(Debug)]
+pub struct DeniedWarnings(pub Vec<Diagnostic>);
+
+impl std::fmt::Display for DeniedWarnings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let messages: Vec<&str> = self.0.iter().map(|d| d.message.as_str()).collect();
+        f.write_str(&messages.join("; "))
+    }
+}
+
+impl std::error::Error for DeniedWarnings {}
 
 /// Builds one practice incrementally: nothing is rendered when its inputs
 /// are as last time, only changed documents are rewritten, and nothing at
@@ -192,6 +214,7 @@ pub fn build_practice(
             inputs_changed: false,
             zip_written: false,
             files_written: 0,
+            warnings: Vec::new(),
         });
     }
 
@@ -228,6 +251,13 @@ pub fn build_practice(
         }
         documents.insert(kind.stem().to_string(), doc_fp);
         references.insert(kind.stem().to_string(), doc.reference.code().to_string());
+    }
+    let warnings: Vec<Diagnostic> = previous
+        .and_then(|p| unmarked_change(practice, p, &values, &references, &options.docs))
+        .into_iter()
+        .collect();
+    if options.deny_warnings && !warnings.is_empty() {
+        return Err(DeniedWarnings(warnings).into());
     }
 
     not_a_link(&folder)?;
@@ -307,7 +337,57 @@ pub fn build_practice(
         inputs_changed,
         zip_written,
         files_written,
+        warnings,
     })
+}
+
+/// A warning when documents now say or show something else (their
+/// reference changed) while `policy.version` and `policy.issued` stayed as
+/// they were at the last build: printed copies of the old and the new
+/// would look the same but for the reference. Nothing is said for a
+/// document the last build recorded no reference for, so neither a first
+/// build nor a new policypack that sets the same words warns.
+fn unmarked_change(
+    practice: &Practice,
+    previous: &PracticeEntry,
+    values: &BTreeMap<String, String>,
+    references: &BTreeMap<String, String>,
+    docs: &[DocKind],
+) -> Option<Diagnostic> {
+    const VERSION: &str = "policy.version";
+    let marked = previous.values.get(VERSION) != values.get(VERSION)
+        || previous.issued != practice.issued.to_string();
+    if marked {
+        return None;
+    }
+    let changed: Vec<String> = docs
+        .iter()
+        .filter_map(|&kind| {
+            let before = previous.references.get(kind.stem())?;
+            let now = references.get(kind.stem())?;
+            (before != now).then(|| format!("{} (was Ref {before}, now Ref {now})", kind.stem()))
+        })
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    let version = match values.get(VERSION) {
+        Some(version) => format!("version {version}"),
+        None => "no version".to_string(),
+    };
+    let message = format!(
+        "{} changed, but policy.version and policy.issued did not: new printed copies will look the same as the old ones ({version}, issued {}) except for their reference",
+        changed.join(", "),
+        long_date(practice.issued),
+    );
+    Some(
+        Diagnostic::file(&practice.path, message)
+            .for_key(VERSION)
+            .with_hint(
+                "raise policy.version, or set policy.issued to the date the new copies go up, and build again, so that everyone can tell the new copies from the old",
+            )
+            .warning(),
+    )
 }
 
 /// The hashes that decide what needs building.

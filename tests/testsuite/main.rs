@@ -10,6 +10,7 @@ mod harness;
 pub mod import;
 mod pack;
 mod pdf;
+mod reference;
 mod reply;
 mod snapshots;
 mod warnings;
