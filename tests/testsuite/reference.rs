@@ -1,7 +1,8 @@
 //! References ("Ref 3F9A-21C0"): one per document, the same in every
 //! format and edition and in the manifest, printed on every page; changed
 //! by what a document says or shows and by nothing else; a warning when a
-//! document changes but its version and issue date do not.
+//! document changes but its version and issue date do not; and the staff
+//! handbook's sign-off sheet, which prints the handbook's own reference.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -327,4 +328,115 @@ fn a_manifest_from_before_references_is_read_and_its_files_made_again() {
     );
     assert!(!run.stderr().contains(WARNING), "{}", run.stderr());
     assert_eq!(manifest_refs(&sandbox.path().join("out"), SLUG), first);
+}
+
+/// The heights of the full-width horizontal rules on a PDF's last page,
+/// top to bottom (PyMuPDF).
+fn last_page_rules(path: &Path) -> Vec<f64> {
+    let script = "import json, sys, pymupdf\n\
+page = pymupdf.open(sys.argv[1])[-1]\n\
+ys = sorted({round(item[1].y0, 1) for d in page.get_drawings() for item in d['items']\n\
+    if item[0] == 're' and item[1].width > 400 and item[1].height < 2})\n\
+print(json.dumps(ys))\n";
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "PyMuPDF (install it as .ci/run does): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn the_handbook_ends_with_a_sign_off_sheet_that_prints_its_own_reference() {
+    let sandbox = ashfield();
+    sandbox
+        .run(&[
+            "build",
+            "ashfield.toml",
+            "--docs",
+            "staff-handbook",
+            "--formats",
+            "md,html,pdf,docx",
+        ])
+        .expect_code(0);
+    let out = sandbox.path().join("out");
+    let reference = &manifest_refs(&out, SLUG)["staff-handbook"];
+    let sheet = format!("This version: {reference} · version 1.0 · issued 1 November 2026");
+
+    // The PDF's last page is the sheet, and only the sheet.
+    let pdf = out.join(SLUG).join("staff-handbook.pdf");
+    let pages = page_texts(&pdf);
+    let last = pages.last().unwrap();
+    let lines: Vec<&str> = last
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Syntax Error"))
+        .collect();
+    assert_eq!(lines[0], "Staff sign-off sheet", "{last}");
+    assert!(lines[1].starts_with("When you sign this sheet"), "{last}");
+    assert_eq!(lines[2], sheet, "{last}");
+    let header: Vec<&str> = lines[3].split_whitespace().collect();
+    assert_eq!(header, ["Name", "Role", "Signature", "Date"], "{last}");
+    // Nothing else but the footer, whose reference is the sheet's.
+    assert_eq!(lines.len(), 5, "{last}");
+    assert_eq!(refs_in(lines[4]), [reference.as_str()], "{last}");
+    assert!(
+        pages[..pages.len() - 1]
+            .iter()
+            .all(|p| !p.contains("When you sign this sheet")),
+        "the sheet starts before the last page"
+    );
+    // Fifteen rows, each tall enough to sign in (10 mm or more): the
+    // rules under the header and each row (the last rule is the footer's).
+    let rules = last_page_rules(&pdf);
+    let rows = &rules[..rules.len() - 1];
+    let tall = rows.windows(2).filter(|w| w[1] - w[0] >= 28.3).count();
+    assert_eq!(tall, 15, "rules at {rules:?}");
+
+    // Word: the sheet starts a page; its table is there to type or write in.
+    let docx = word(&out.join(SLUG).join("staff-handbook.docx"));
+    let paragraphs = docx["paragraphs"].as_array().unwrap();
+    let heading = paragraphs
+        .iter()
+        .find(|p| p["text"] == "Staff sign-off sheet" && p["style"] == "Heading 1")
+        .expect("a sign-off heading");
+    assert_eq!(heading["page_break_before"], true);
+    assert!(paragraphs.iter().any(|p| p["text"] == sheet.as_str()));
+    let table = docx["tables"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        table["header"],
+        serde_json::json!(["Name", "Role", "Signature", "Date"])
+    );
+    assert_eq!(table["rows"], 16);
+    assert!(
+        docx["footer"][0]
+            .as_str()
+            .unwrap()
+            .contains(reference.as_str())
+    );
+
+    // The web page and the Markdown.
+    let html = sandbox.read("out/ashfield-medical-centre/staff-handbook.html");
+    let sheet_at = html.find("id=\"staff-sign-off-sheet\"").unwrap();
+    assert_eq!(
+        html[sheet_at..].matches("<tr class=\"write-in\">").count(),
+        15
+    );
+    assert!(
+        html.contains(&format!(
+            "<strong>This version:</strong> {reference} · version 1.0 · issued 1 November 2026"
+        )),
+        "{html}"
+    );
+    let md = sandbox.read("out/ashfield-medical-centre/staff-handbook.md");
+    assert!(
+        md.contains(&format!("**This version:** {reference} · version 1.0")),
+        "{md}"
+    );
+    assert!(md.contains("- [Staff sign-off sheet](#staff-sign-off-sheet)"));
 }
