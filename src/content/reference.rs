@@ -66,8 +66,8 @@ impl Reference {
 }
 
 /// "Ref 3F9A-21C0", as every copy prints it. "Ref" in Welsh documents
-/// too: it is a code, and the Welsh "Cyf." also stands for "Cyfyngedig"
-/// (Limited).
+/// too: it is a code, not a word, and no Welsh speaker has checked "Cyf."
+/// (which also abbreviates "Cyfyngedig", Limited) in this use.
 impl std::fmt::Display for Reference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Ref {}", self.0)
