@@ -158,7 +158,6 @@ pub fn build_practice(
     options: &BuildOptions,
 ) -> anyhow::Result<Built> {
     let presentation = Presentation::of(practice)?;
-    let shown = presentation.shown();
     let config = serde_json::to_value(&practice.config).context("config as JSON")?;
     let values = fingerprint::flatten(&config);
     let fps = Fingerprints::of(templates, &presentation, &config);
@@ -221,6 +220,7 @@ pub fn build_practice(
     // Entries of documents and formats this build does not make stay as they were.
     let mut documents = previous.map(|p| p.documents.clone()).unwrap_or_default();
     let mut references = previous.map(|p| p.references.clone()).unwrap_or_default();
+    let shown = presentation.shown();
     let mut files: BTreeMap<String, FileEntry> = previous
         .map(|p| {
             p.files
