@@ -21,9 +21,10 @@ fn bench(c: &mut Criterion) {
     let templates = Templates::load(None).expect("built-in templates load");
 
     let presentation = Presentation::of(&practice).unwrap();
+    let shown = presentation.shown();
     c.bench_function("handbook_pdf", |b| {
         b.iter(|| {
-            let doc = content::render(&practice, DocKind::Handbook, &templates).unwrap();
+            let doc = content::render(&practice, DocKind::Handbook, &templates, &shown).unwrap();
             let model = Model::of(&doc).unwrap();
             let input = Input {
                 doc: &doc,
@@ -44,6 +45,7 @@ fn bench(c: &mut Criterion) {
         templates: None,
         force: true,
         zip: false,
+        deny_warnings: false,
     };
     c.bench_function("practice_nine_files", |b| {
         b.iter(|| {

@@ -35,7 +35,7 @@ pub struct GlobalArgs {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Treat warnings (recommended keys left out; with import, a name or phone number left as the config has it) as errors: exit 1, and build nothing for that practice.
+    /// Treat warnings (recommended keys left out; a document changed without a new version or issue date; with import, a name or phone number left as the config has it) as errors: exit 1, and build nothing for that practice.
     #[arg(long, global = true)]
     pub deny_warnings: bool,
     /// Human-readable text, or one JSON object per line (check, build, status, facts, reply and import).

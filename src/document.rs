@@ -63,6 +63,10 @@ pub enum Block {
         items: Vec<Vec<Block>>,
     },
     Quote(Vec<Block>),
+    /// A GFM table. A body row whose cells are all empty is a row to fill
+    /// in by hand ([`is_write_in`]: a log, a sign-off sheet): print and
+    /// Word give it room for a pen, and the web page's print stylesheet
+    /// too.
     Table {
         align: Vec<Alignment>,
         header: Vec<Vec<Span>>,
@@ -105,6 +109,11 @@ impl Block {
         walk(self, &mut out);
         out
     }
+}
+
+/// True when a table row is one to fill in by hand: every cell empty.
+pub fn is_write_in(row: &[Vec<Span>]) -> bool {
+    row.iter().all(Vec::is_empty)
 }
 
 /// A document's blocks and the link targets its spans point to.

@@ -48,6 +48,7 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             templates: args.templates.clone(),
             force: args.force,
             zip: args.zip,
+            deny_warnings: global.deny_warnings,
         },
         jobs: args.jobs,
         prune: args.prune,

@@ -223,11 +223,12 @@ fn outputs_state(
         },
     );
     // The documents the last build made whose content would now differ.
+    let shown = presentation.shown();
     let stale_documents = DocKind::ALL
         .into_iter()
         .filter_map(|kind| {
             let before = entry.documents.get(kind.stem())?;
-            let now = content::render(practice, kind, templates)
+            let now = content::render(practice, kind, templates, &shown)
                 .map(|doc| fps.document(&doc))
                 .ok();
             (now.as_ref() != Some(before)).then(|| kind.stem().to_string())

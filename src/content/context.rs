@@ -47,7 +47,12 @@ pub fn build(
     };
 
     let value = json!({
-        "doc": { "kind": kind.stem(), "title": markdown_text(kind.title()) },
+        "doc": {
+            "kind": kind.stem(),
+            "title": markdown_text(kind.title()),
+            // Filled in once the Markdown is known (content::reference).
+            "reference": super::reference::PLACEHOLDER,
+        },
         "practice": {
             "name": markdown_text(&p.name),
             "address": lines(&p.address),

@@ -8,11 +8,13 @@
 pub mod context;
 pub mod escape;
 pub mod nation;
+pub mod reference;
 pub mod templates;
 
 use clap::ValueEnum;
 
 use crate::config::{Nation, Practice};
+pub use reference::Reference;
 pub use templates::Templates;
 
 /// The documents policypack writes for each practice.
@@ -74,6 +76,8 @@ pub struct Document {
     /// Stretches of `markdown` in a language other than English (the Welsh
     /// half of a bilingual notice), as byte ranges with their language tag.
     pub other_languages: Vec<(std::ops::Range<usize>, &'static str)>,
+    /// Printed on every copy, in every format and edition ([`reference`]).
+    pub reference: Reference,
 }
 
 /// A stretch of a document's Markdown and its language (`None`: English).
@@ -83,13 +87,31 @@ pub struct Part<'a> {
 }
 
 impl Document {
-    /// An English document.
+    /// An English document, with nothing shown besides its text.
     pub fn new(kind: DocKind, markdown: String) -> Document {
+        Document::referenced(kind, kind.title().to_string(), markdown, Vec::new(), "")
+    }
+
+    /// A document whose reference is worked out from its Markdown and what
+    /// is `shown` with it, then filled in where the templates print it.
+    fn referenced(
+        kind: DocKind,
+        title: String,
+        markdown: String,
+        other_languages: Vec<(std::ops::Range<usize>, &'static str)>,
+        shown: &str,
+    ) -> Document {
+        let reference = Reference::of(kind, &markdown, shown);
+        let printed = reference.to_string();
+        // As long as the placeholder, so `other_languages` still holds.
+        debug_assert_eq!(printed.len(), reference::PLACEHOLDER.len());
+        let markdown = markdown.replace(reference::PLACEHOLDER, &printed);
         Document {
             kind,
-            title: kind.title().to_string(),
+            title,
             markdown,
-            other_languages: Vec::new(),
+            other_languages,
+            reference,
         }
     }
 
@@ -120,11 +142,14 @@ impl Document {
     }
 }
 
-/// Renders one document of a practice.
+/// Renders one document of a practice. `shown` is what the renderers show
+/// besides the text ([`crate::render::Presentation::shown`]): the
+/// document's reference covers it as well as the words.
 pub fn render(
     practice: &Practice,
     kind: DocKind,
     templates: &Templates,
+    shown: &str,
 ) -> anyhow::Result<Document> {
     let nation = templates.nation(practice.nation())?;
     let context = context::build(practice, nation, templates.replies(), kind)?;
@@ -132,7 +157,14 @@ pub fn render(
     // In Wales a document with a Welsh template is bilingual, Welsh first.
     let welsh_template = kind.welsh_template();
     if practice.nation() != Nation::Wales || !templates.has(&welsh_template) {
-        return Ok(Document::new(kind, english));
+        let title = kind.title().to_string();
+        return Ok(Document::referenced(
+            kind,
+            title,
+            english,
+            Vec::new(),
+            shown,
+        ));
     }
     let welsh = render_template(templates, &welsh_template, &context)?;
     let welsh_title = first_title(&welsh).ok_or_else(|| {
@@ -143,14 +175,15 @@ pub fn render(
         )
     })?;
     let markdown = format!("{welsh}\n{english}");
-    Ok(Document {
+    Ok(Document::referenced(
         kind,
-        title: format!("{welsh_title} / {}", kind.title()),
+        format!("{welsh_title} / {}", kind.title()),
         markdown,
         // The line break between the halves goes with the Welsh, so the
         // English half's line numbers are its template's.
-        other_languages: vec![(0..welsh.len() + 1, "cy")],
-    })
+        vec![(0..welsh.len() + 1, "cy")],
+        shown,
+    ))
 }
 
 /// The plain text of a document's first heading, if it is a level-1 heading.

@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use super::build::{BuildOptions, Built, build_practice};
+use super::build::{BuildOptions, Built, DeniedWarnings, build_practice};
 use super::changes::{ChangeReport, PracticeChange};
 use super::manifest::{self, Manifest};
 use super::{discover, index, interrupt, lock};
@@ -210,6 +210,7 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     for (practice, result) in results.into_iter().flatten() {
         match result {
             Ok(built) => {
+                report.warnings.extend(built.warnings.iter().cloned());
                 manifest
                     .practices
                     .insert(practice.slug.clone(), built.entry.clone());
@@ -222,6 +223,12 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
                 report.done.push(done);
             }
             Err(error) if interrupt::requested() && error.to_string() == "interrupted" => {}
+            // Nothing was written: the manifest keeps what the last build made.
+            Err(ref error) if let Some(DeniedWarnings(warnings)) = error.downcast_ref() => {
+                report
+                    .failed
+                    .push((practice.path.clone(), warnings.clone()));
+            }
             Err(error) => {
                 // A template's problem names the template and its line.
                 let problem = match error.downcast_ref::<TemplateProblem>() {

@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 use super::fingerprint::{self, Recorded, Why};
 use super::manifest::{FileEntry, PracticeEntry};
 use crate::config::Practice;
+use crate::content::context::long_date;
 use crate::content::{self, DocKind, Document, Templates};
+use crate::diagnostics::Diagnostic;
 use crate::document::Model;
 use clap::ValueEnum as _;
 
@@ -30,6 +32,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Also write `OUT/<slug>.zip`.
     pub zip: bool,
+    /// Write nothing for a practice whose build warns (`--deny-warnings`).
+    pub deny_warnings: bool,
 }
 
 impl BuildOptions {
@@ -61,12 +65,13 @@ pub fn render_practice(
 ) -> anyhow::Result<Vec<Output>> {
     let folder = options.out.join(&practice.slug);
     let presentation = Presentation::of(practice)?;
+    let shown = presentation.shown();
     let mut outputs = Vec::new();
     for &kind in &options.docs {
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
         }
-        let doc = content::render(practice, kind, templates)?;
+        let doc = content::render(practice, kind, templates, &shown)?;
         let wanted: Vec<_> = options.outputs(kind).collect();
         outputs.extend(render_document(
             &doc,
@@ -113,6 +118,9 @@ pub struct Built {
     pub entry: PracticeEntry,
     /// The documents rewritten (all of them for a new practice, none if unchanged).
     pub rewritten: Vec<DocKind>,
+    /// The documents that now say or show something else: their reference
+    /// changed. Printed copies of these are out of date.
+    pub changed_documents: Vec<DocKind>,
     /// What differs from the last build: config keys with their old and
     /// new values, templates, the tool, the logo.
     pub why: Why,
@@ -126,7 +134,25 @@ pub struct Built {
     pub files_written: usize,
     /// Their paths, relative to the output folder.
     pub written: Vec<String>,
+    /// What the build found worth saying (a changed document whose
+    /// version and issue date did not change).
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// A practice not built because its build warned and warnings count as
+/// errors (`--deny-warnings`): nothing of it was written, and its entry
+/// in the manifest stays as it was.
+#[derive(Debug)]
+pub struct DeniedWarnings(pub Vec<Diagnostic>);
+
+impl std::fmt::Display for DeniedWarnings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let messages: Vec<&str> = self.0.iter().map(|d| d.message.as_str()).collect();
+        f.write_str(&messages.join("; "))
+    }
+}
+
+impl std::error::Error for DeniedWarnings {}
 
 /// Builds one practice incrementally: nothing is rendered when its inputs
 /// are as last time, only changed documents are rewritten, and nothing at
@@ -173,7 +199,12 @@ pub fn build_practice(
         },
     );
 
+    // A manifest from before references were recorded cannot vouch that
+    // its files print one.
+    let has_reference =
+        |kind: DocKind| previous.is_some_and(|p| p.references.contains_key(kind.stem()));
     let everything_kept = previous.is_some_and(|p| p.fingerprint == practice_fp)
+        && options.docs.iter().all(|&kind| has_reference(kind))
         && options.docs.iter().all(|&kind| {
             let fp = previous.and_then(|p| p.documents.get(kind.stem()));
             fp.is_some_and(|fp| {
@@ -189,17 +220,21 @@ pub fn build_practice(
         return Ok(Built {
             entry,
             rewritten: Vec::new(),
+            changed_documents: Vec::new(),
             why,
             new: false,
             inputs_changed: false,
             zip_written: false,
             files_written: 0,
             written: Vec::new(),
+            warnings: Vec::new(),
         });
     }
 
     // Entries of documents and formats this build does not make stay as they were.
     let mut documents = previous.map(|p| p.documents.clone()).unwrap_or_default();
+    let mut references = previous.map(|p| p.references.clone()).unwrap_or_default();
+    let shown = presentation.shown();
     let mut files: BTreeMap<String, FileEntry> = previous
         .map(|p| {
             p.files
@@ -210,15 +245,18 @@ pub fn build_practice(
         .unwrap_or_default();
     let mut outputs: Vec<(Output, String)> = Vec::new();
     let mut rewritten = Vec::new();
+    let mut changed_documents = Vec::new();
     for &kind in &options.docs {
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
         }
-        let doc = content::render(practice, kind, templates)?;
+        let doc = content::render(practice, kind, templates, &shown)?;
         let doc_fp = fps.document(&doc);
         let missing: Vec<_> = options
             .outputs(kind)
-            .filter(|&(edition, format)| kept(&path_of(kind, edition, format), &doc_fp).is_none())
+            .filter(|&(edition, format)| {
+                !has_reference(kind) || kept(&path_of(kind, edition, format), &doc_fp).is_none()
+            })
             .collect();
         if !missing.is_empty() {
             rewritten.push(kind);
@@ -227,6 +265,25 @@ pub fn build_practice(
             }
         }
         documents.insert(kind.stem().to_string(), doc_fp);
+        let code = doc.reference.code().to_string();
+        // What it says changed: its reference did, or (for a manifest from
+        // before references) a config key, the templates or the logo did.
+        let says_otherwise = match previous.map(|p| p.references.get(kind.stem())) {
+            None => true,
+            Some(Some(before)) => *before != code,
+            Some(None) => !why.keys.is_empty() || why.templates || why.logo,
+        };
+        if says_otherwise {
+            changed_documents.push(kind);
+        }
+        references.insert(kind.stem().to_string(), code);
+    }
+    let warnings: Vec<Diagnostic> = previous
+        .and_then(|p| unmarked_change(practice, p, &values, &references, &options.docs))
+        .into_iter()
+        .collect();
+    if options.deny_warnings && !warnings.is_empty() {
+        return Err(DeniedWarnings(warnings).into());
     }
 
     not_a_link(&folder)?;
@@ -290,6 +347,11 @@ pub fn build_practice(
         let _ = std::fs::remove_file(&zip_path);
     }
     let inputs_changed = previous.is_none_or(|p| p.fingerprint != practice_fp);
+    // The day what a document says last changed: its reference changes with it.
+    let changed = match previous {
+        Some(p) if p.references == references && !p.changed.is_empty() => p.changed.clone(),
+        _ => chrono::Utc::now().date_naive().to_string(),
+    };
     let entry = PracticeEntry {
         config: practice.path.display().to_string(),
         name: practice.name().to_string(),
@@ -297,26 +359,74 @@ pub fn build_practice(
         review_due: practice.review_due.to_string(),
         fingerprint: practice_fp,
         documents,
+        references,
         values,
         templates: templates.fingerprint().to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        references: BTreeMap::new(),
-        changed: match previous {
-            Some(p) if rewritten.is_empty() || why.is_empty() => p.changed.clone(),
-            _ => chrono::Utc::now().date_naive().to_string(),
-        },
+        changed,
         files: files.into_values().collect(),
     };
     Ok(Built {
         entry,
         rewritten,
+        changed_documents,
         why,
         new: previous.is_none(),
         inputs_changed,
         zip_written,
         files_written,
         written,
+        warnings,
     })
+}
+
+/// A warning when documents now say or show something else (their
+/// reference changed) while `policy.version` and `policy.issued` stayed as
+/// they were at the last build: printed copies of the old and the new
+/// would look the same but for the reference. Nothing is said for a
+/// document the last build recorded no reference for, so neither a first
+/// build nor a new policypack that sets the same words warns.
+fn unmarked_change(
+    practice: &Practice,
+    previous: &PracticeEntry,
+    values: &BTreeMap<String, String>,
+    references: &BTreeMap<String, String>,
+    docs: &[DocKind],
+) -> Option<Diagnostic> {
+    const VERSION: &str = "policy.version";
+    let marked = previous.values.get(VERSION) != values.get(VERSION)
+        || previous.issued != practice.issued.to_string();
+    if marked {
+        return None;
+    }
+    let changed: Vec<String> = docs
+        .iter()
+        .filter_map(|&kind| {
+            let before = previous.references.get(kind.stem())?;
+            let now = references.get(kind.stem())?;
+            (before != now).then(|| format!("{} (was Ref {before}, now Ref {now})", kind.stem()))
+        })
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    let version = match values.get(VERSION) {
+        Some(version) => format!("version {version}"),
+        None => "no version".to_string(),
+    };
+    let message = format!(
+        "{} changed, but policy.version and policy.issued did not: new printed copies will look the same as the old ones ({version}, issued {}) except for their reference",
+        changed.join(", "),
+        long_date(practice.issued),
+    );
+    Some(
+        Diagnostic::file(&practice.path, message)
+            .for_key(VERSION)
+            .with_hint(
+                "raise policy.version, or set policy.issued to the date the new copies go up, and build again, so that everyone can tell the new copies from the old",
+            )
+            .warning(),
+    )
 }
 
 /// The hashes that decide what needs building.

@@ -50,6 +50,9 @@ pub struct PracticeChange {
     pub email: String,
     /// The documents rewritten, by stem.
     pub documents: Vec<String>,
+    /// Those of them that now say or show something else (a new reference).
+    #[serde(default)]
+    pub changed_documents: Vec<String>,
     /// The files written, relative to the output folder.
     pub files: Vec<String>,
     /// Printed copies of a patient document (notice, leaflet) are out of date.
@@ -75,8 +78,9 @@ impl PracticeChange {
             return None;
         }
         let why = &built.why;
-        let changed = !why.is_empty() && !why.new;
+        let changed = !why.new;
         let patient = |kind: &DocKind| matches!(kind, DocKind::Notice | DocKind::Leaflet);
+        let said = &built.changed_documents;
         let mut other = Vec::new();
         if why.templates {
             other.push("templates changed".to_string());
@@ -105,8 +109,8 @@ impl PracticeChange {
                 .clone()
                 .unwrap_or_default(),
             email: practice.config.practice.email.clone().unwrap_or_default(),
-            reprint: changed && built.rewritten.iter().any(patient),
-            sign_again: changed && built.rewritten.contains(&DocKind::Handbook),
+            reprint: changed && said.iter().any(patient),
+            sign_again: changed && said.contains(&DocKind::Handbook),
             new: why.new,
             keys: why.keys.clone(),
             other,
@@ -117,6 +121,7 @@ impl PracticeChange {
                 .filter(|(stem, _)| documents.contains(stem))
                 .map(|(stem, reference)| (stem.clone(), reference.clone()))
                 .collect(),
+            changed_documents: said.iter().map(|k| k.stem().to_string()).collect(),
             documents,
             files: built.written.clone(),
         })
@@ -124,37 +129,45 @@ impl PracticeChange {
 
     /// A sentence for a mail merge: what to do, and why.
     pub fn message(&self) -> String {
-        let titles: Vec<&str> = self
-            .documents
-            .iter()
-            .filter_map(|stem| DocKind::ALL.into_iter().find(|k| k.stem() == stem))
-            .map(|kind| match kind {
-                DocKind::Notice => "zero-tolerance notice",
-                DocKind::Leaflet => "complaints leaflet",
-                DocKind::Handbook => "staff handbook",
-            })
-            .collect();
-        let printed: Vec<&str> = titles
-            .iter()
-            .copied()
-            .filter(|t| *t != "staff handbook")
-            .collect();
+        let titles = |stems: &[String]| -> Vec<&'static str> {
+            DocKind::ALL
+                .into_iter()
+                .filter(|kind| stems.iter().any(|s| s == kind.stem()))
+                .map(|kind| match kind {
+                    DocKind::Notice => "zero-tolerance notice",
+                    DocKind::Leaflet => "complaints leaflet",
+                    DocKind::Handbook => "staff handbook",
+                })
+                .collect()
+        };
+        let printed = |stems: &[String]| -> Vec<&'static str> {
+            titles(stems)
+                .into_iter()
+                .filter(|t| *t != "staff handbook")
+                .collect()
+        };
+        let changed = titles(&self.changed_documents);
         let mut message = if self.new {
-            format!("New: print and display your {}.", and_list(&printed))
+            format!(
+                "New: print and display your {}.",
+                and_list(&printed(&self.documents))
+            )
         } else if self.reprint {
+            let reprint = printed(&self.changed_documents);
             format!(
                 "Please replace your printed {} with the new one{}.",
-                and_list(&printed),
-                if printed.len() > 1 { "s" } else { "" }
+                and_list(&reprint),
+                if reprint.len() > 1 { "s" } else { "" }
             )
-        } else if titles.is_empty() {
-            "Nothing to reprint: files were made again.".to_string()
+        } else if changed.is_empty() {
+            "Nothing to reprint: the files were made again and say what they said before."
+                .to_string()
         } else {
-            format!("Updated: {}; nothing to reprint.", and_list(&titles))
+            format!("Updated: {}; nothing to reprint.", and_list(&changed))
         };
         if self.sign_again {
             message.push_str(" Staff should read the new staff handbook and sign its last page.");
-        } else if self.new && titles.contains(&"staff handbook") {
+        } else if self.new && self.documents.iter().any(|d| d == DocKind::Handbook.stem()) {
             message.push_str(" Staff should read the staff handbook and sign its last page.");
         }
         let changes: Vec<String> = self
@@ -281,7 +294,7 @@ pub fn read_all(out: &Path) -> (Vec<ChangeReport>, Vec<String>) {
 }
 
 /// The CSV columns, in order.
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 15] = [
     "built_at",
     "slug",
     "name",
@@ -290,6 +303,7 @@ const COLUMNS: [&str; 14] = [
     "reprint",
     "sign_again",
     "documents",
+    "changed_documents",
     "references",
     "changed_keys",
     "old_values",
@@ -312,7 +326,7 @@ pub fn to_csv(reports: &[ChangeReport]) -> anyhow::Result<Vec<u8>> {
             let references: Vec<String> = p
                 .references
                 .iter()
-                .map(|(stem, reference)| format!("{stem}: {reference}"))
+                .map(|(stem, reference)| format!("{stem}: Ref {reference}"))
                 .collect();
             let row = [
                 report.built_at.clone(),
@@ -323,6 +337,7 @@ pub fn to_csv(reports: &[ChangeReport]) -> anyhow::Result<Vec<u8>> {
                 yes_no(p.reprint),
                 yes_no(p.sign_again),
                 p.documents.join("; "),
+                p.changed_documents.join("; "),
                 references.join("; "),
                 joined(|k| &k.key),
                 joined(|k| &k.old),
@@ -358,6 +373,7 @@ mod tests {
             ods_code: "C86001".into(),
             email: "a@nhs.net".into(),
             documents: vec!["zero-tolerance-notice".into(), "complaints-leaflet".into()],
+            changed_documents: vec!["zero-tolerance-notice".into(), "complaints-leaflet".into()],
             files: vec!["a/complaints-leaflet.pdf".into()],
             reprint: true,
             sign_again: false,

@@ -81,10 +81,11 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
                                 .map(|f| json!({ "href": href(&f.path), "label": label }))
                         })
                         .collect();
+                    // "Ref 3F9A-21C0", as printed on the document's copies.
                     let reference = entry
-                        .references
-                        .get(kind.stem())
-                        .filter(|_| !files.is_empty());
+                        .reference(*kind)
+                        .filter(|_| !files.is_empty())
+                        .map(|r| r.to_string());
                     json!({ "title": kind.title(), "files": files, "reference": reference })
                 })
                 .collect();
@@ -225,6 +226,10 @@ mod tests {
                     name: format!("The Long Named Medical Practice Number {i}"),
                     issued: "2026-11-01".into(),
                     review_due: "2027-11-01".into(),
+                    references: DocKind::ALL
+                        .iter()
+                        .map(|kind| (kind.stem().to_string(), "3F9A-21C0".to_string()))
+                        .collect(),
                     files,
                     ..PracticeEntry::default()
                 },

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use crate::content::DocKind;
+use crate::content::{DocKind, Reference};
 use crate::render::{EditionName, Format};
 use clap::ValueEnum as _;
 
@@ -53,6 +53,11 @@ pub struct PracticeEntry {
     pub fingerprint: String,
     /// Per document stem, the fingerprint of its content.
     pub documents: BTreeMap<String, String>,
+    /// Per document stem, the code of the reference its copies print
+    /// ("3F9A-21C0"); read it with [`PracticeEntry::reference`]. Empty in
+    /// a manifest written before references were.
+    #[serde(default)]
+    pub references: BTreeMap<String, String>,
     /// The merged config as `key = value`, to name the keys that change.
     pub values: BTreeMap<String, String>,
     /// The fingerprint of the templates and nation facts it was built with.
@@ -61,9 +66,6 @@ pub struct PracticeEntry {
     /// The policypack version that built it.
     #[serde(default)]
     pub tool_version: String,
-    /// Per document stem, the reference printed on it.
-    #[serde(default)]
-    pub references: BTreeMap<String, String>,
     /// The day (UTC, `2026-11-26`) a build last changed what a document says.
     #[serde(default)]
     pub changed: String,
@@ -105,6 +107,16 @@ pub fn modified_nanos(meta: &std::fs::Metadata) -> Option<u64> {
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?;
     u64::try_from(since.as_nanos()).ok()
+}
+
+impl PracticeEntry {
+    /// The reference printed on every copy of document `kind` as last
+    /// built, if the manifest holds a well-formed one.
+    pub fn reference(&self, kind: DocKind) -> Option<Reference> {
+        self.references
+            .get(kind.stem())
+            .and_then(|code| Reference::parse(code))
+    }
 }
 
 impl FileEntry {

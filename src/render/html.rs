@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::Input;
-use crate::document::{Block, Model, Span};
+use crate::document::{Block, Model, Span, is_write_in};
 
 /// Renders a document as a complete HTML page.
 pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
@@ -19,6 +19,7 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     let mut context = tera::Context::from_serialize(input.presentation)?;
     context.insert("title", &input.doc.title);
     context.insert("kind", input.doc.kind.stem());
+    context.insert("reference", &input.doc.reference.to_string());
     context.insert("body", &body);
     Ok(input.templates.render("page.html", &context)?.into_bytes())
 }
@@ -91,6 +92,14 @@ fn blocks_events<'a>(
                 }
                 out.push(Event::End(TagEnd::TableHead));
                 for row in rows {
+                    // A row to write in is marked, for the print stylesheet.
+                    if is_write_in(row) {
+                        let cells = "<td></td>".repeat(row.len());
+                        out.push(Event::Html(CowStr::from(format!(
+                            "<tr class=\"write-in\">{cells}</tr>\n"
+                        ))));
+                        continue;
+                    }
                     out.push(Event::Start(Tag::TableRow));
                     for cell in row {
                         cell_events(cell, links, out);

@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::config::Practice;
+use crate::content::Reference;
 use crate::content::context::long_date;
+use crate::content::escape::markdown_text;
 
 /// The practice as renderers see it. It serialises to the values the page
 /// layout (`page.html`) is given.
@@ -75,6 +77,28 @@ impl Presentation {
         let mut hasher = Sha256Hasher::default();
         self.hash(&mut hasher);
         crate::pack::fingerprint::hex(&sha2::Digest::finalize(hasher.0))
+    }
+
+    /// The hash of what renderers show from here, as hex: part of each
+    /// document's reference ([`crate::content::reference`]). It is taken
+    /// from the values the page layout is given (the logo's bytes among
+    /// them), written out as JSON, rather than from `Hash`, so that it
+    /// stays the same from one version of Rust or policypack to the next
+    /// while what is shown stays the same.
+    pub fn shown(&self) -> String {
+        let values = serde_json::to_vec(self).expect("a Presentation is plain values");
+        crate::pack::fingerprint::hash([values.as_slice()])
+    }
+
+    /// "Reference: Ref 3F9A-21C0 · issued 1 November 2026 · version 3":
+    /// the last line of the Markdown, as Markdown text.
+    pub fn reference_line(&self, reference: &Reference) -> String {
+        let mut line = format!("Reference: {reference} · issued {}", self.policy.issued);
+        if let Some(version) = &self.policy.version {
+            line.push_str(" · version ");
+            line.push_str(&markdown_text(version));
+        }
+        line
     }
 
     /// "Practice — Document", for footers.

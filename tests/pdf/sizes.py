@@ -1,12 +1,15 @@
 """Prints, for each PDF named, the text sizes PyMuPDF reads back from it.
 
 One JSON object per file: its path, the smallest and largest size of any
-text on any page (footers included), the size of the "Page N of M" text,
+text on any page (footers included), the size of the "Page N of M" text
+(which follows the document's reference on the same line, "Ref 3F9A-21C0 ·
+Page 1 of 3", or stands alone above it),
 whether any span is set in an italic face, and the page count and size.
 Used by tests/testsuite/pdf.rs to check clear print and large print.
 """
 
 import json
+import re
 import sys
 
 import pymupdf
@@ -21,7 +24,7 @@ def sizes(path):
                 for span in line["spans"]:
                     if span["text"].strip():
                         spans.append(span)
-    page_numbers = [s["size"] for s in spans if s["text"].strip().startswith("Page ")]
+    page_numbers = [s["size"] for s in spans if re.search(r"\bPage \d+ of \d+", s["text"])]
     lowest = max(s["bbox"][3] for s in spans)
     return {
         "path": path,

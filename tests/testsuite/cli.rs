@@ -262,9 +262,15 @@ fn template_override_replaces_one_file_and_raw_html_is_refused() {
         .run(&["build", "ashfield.toml", "--templates", "mine"])
         .expect_code(0);
     let notice = sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md");
+    // The template's Markdown, then the line with the notice's reference.
+    let (text, reference) = notice.split_once("\nReference: Ref ").unwrap();
     assert_eq!(
-        notice,
+        text,
         "# Our own notice\n\nCall [01302 123456](<tel:+441302123456>).\n"
+    );
+    assert!(
+        reference.ends_with(" · issued 1 November 2026 · version 1.0\n"),
+        "{notice}"
     );
     let leaflet = sandbox.read("out/ashfield-medical-centre/complaints-leaflet.md");
     assert!(leaflet.contains("Ombudsman"), "built-in leaflet still used");

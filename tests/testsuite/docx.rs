@@ -123,13 +123,18 @@ fn docx(slug: &str, name: &str) -> PathBuf {
     built().join(slug).join(name)
 }
 
-/// The Markdown a Word file was made from (large print: the same text).
+/// The Markdown a Word file was made from (large print: the same text),
+/// without the `.md` file's last line, "Reference: Ref …", which Word
+/// shows in its footer instead.
 fn markdown_of(path: &Path) -> String {
     let name = path.file_name().unwrap().to_str().unwrap();
     let stem = name
         .trim_end_matches(".docx")
         .trim_end_matches(".large-print");
-    std::fs::read_to_string(path.with_file_name(format!("{stem}.md"))).unwrap()
+    let markdown = std::fs::read_to_string(path.with_file_name(format!("{stem}.md"))).unwrap();
+    let (text, last) = markdown.trim_end().rsplit_once('\n').unwrap();
+    assert!(last.starts_with("Reference: Ref "), "{last}");
+    format!("{text}\n")
 }
 
 /// What a reader must find of a document's Markdown.
@@ -510,11 +515,18 @@ fn properties_come_from_the_config_not_the_clock() {
     assert_eq!(core["language"], "en-GB");
     assert_eq!(core["created"], "2026-11-01T00:00:00+00:00");
     assert_eq!(core["modified"], "2026-11-01T00:00:00+00:00");
+    // The handbook's reference, as the manifest records it.
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(built().join("manifest.json")).unwrap())
+            .unwrap();
+    let code = manifest["practices"]["ashfield-medical-centre"]["references"]["staff-handbook"]
+        .as_str()
+        .unwrap();
     assert_eq!(
         strings(&handbook["footer"]),
-        vec![
-            "Ashfield Medical Centre — Staff guidance: online and social media feedback\tPage 1 of 1"
-        ]
+        vec![format!(
+            "Ashfield Medical Centre — Staff guidance: online and social media feedback\tRef {code} · Page 1 of 1"
+        )]
     );
     assert_eq!(handbook["page"]["width"].as_f64().unwrap().round(), 595.0);
     assert_eq!(handbook["page"]["height"].as_f64().unwrap().round(), 842.0);

@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 use crate::harness::{Sandbox, repo};
+use crate::reference::manifest_refs;
 
 const OLD_PHONE: &str = "01302 123400";
 const NEW_PHONE: &str = "01302 123499";
@@ -94,6 +95,22 @@ fn an_lmc_officers_round() {
     sandbox
         .run(&["build", "doncaster", "--formats", "md,html,pdf"])
         .expect_code(0);
+    let out = sandbox.path().join("out");
+    let slugs_of = |dir: &Path| -> Vec<String> {
+        let mut slugs: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir() && !p.ends_with("changes"))
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        slugs.sort();
+        slugs
+    };
+    let old_refs: BTreeMap<String, BTreeMap<String, String>> = slugs_of(&out)
+        .into_iter()
+        .map(|slug| (slug.clone(), manifest_refs(&out, &slug)))
+        .collect();
+    assert_eq!(old_refs.len(), 40);
 
     // The LMC's phone changes for everyone; the one practice's lead changes.
     sandbox.write("doncaster/_lmc.toml", &lmc.replace(OLD_PHONE, NEW_PHONE));
@@ -180,6 +197,49 @@ fn an_lmc_officers_round() {
         }
         assert_eq!(row["sign_again"], "yes", "{row:?}");
     }
+    // New copies can be told from the old: the references of what changed
+    // differ, the rest stay, and the footers and the index print the new.
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for row in &rows {
+        let slug = &row["slug"];
+        let new = manifest_refs(&out, slug);
+        let old = &old_refs[slug];
+        for (stem, reference) in &new {
+            let changed = row["changed_documents"].contains(stem.as_str());
+            assert_eq!(reference != &old[stem], changed, "{slug} {stem}: {row:?}");
+            assert!(
+                index.contains(reference.as_str()),
+                "index lacks {reference}"
+            );
+        }
+        assert!(
+            row["references"].contains(&format!("staff-handbook: {}", new["staff-handbook"])),
+            "{row:?}"
+        );
+        assert_eq!(
+            row["changed_documents"],
+            if *slug == one_slug {
+                "zero-tolerance-notice; complaints-leaflet; staff-handbook"
+            } else {
+                "staff-handbook"
+            }
+        );
+    }
+    let leaflet = out.join(&one_slug).join("complaints-leaflet.pdf");
+    let text = Command::new("pdftotext")
+        .arg(&leaflet)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let new_ref = &manifest_refs(&out, &one_slug)["complaints-leaflet"];
+    let old_ref = &old_refs[&one_slug]["complaints-leaflet"];
+    assert_ne!(new_ref, old_ref);
+    assert!(
+        text.contains(new_ref.as_str()) && !text.contains(old_ref.as_str()),
+        "{text}"
+    );
+
     // The same, kept on disk for a mail merge.
     let reports: Vec<_> = std::fs::read_dir(sandbox.path().join("out/changes"))
         .unwrap()

@@ -12,6 +12,7 @@ mod import_update;
 mod lmc_round;
 mod pack;
 mod pdf;
+mod reference;
 mod reply;
 mod snapshots;
 mod warnings;

@@ -77,13 +77,32 @@ fn info(path: &Path) -> String {
     tool("pdfinfo", &[path.to_str().unwrap()]).1
 }
 
-fn pages(path: &Path) -> usize {
+pub(crate) fn pages(path: &Path) -> usize {
     let info = info(path);
     let line = info
         .lines()
         .find(|l| l.starts_with("Pages:"))
         .expect("pdfinfo prints Pages");
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// The text of each page, in order (`pdftotext -layout`, page by page).
+pub(crate) fn page_texts(path: &Path) -> Vec<String> {
+    (1..=pages(path))
+        .map(|n| {
+            let n = n.to_string();
+            let (ok, text) = tool(
+                "pdftotext",
+                &["-layout", "-f", &n, "-l", &n, path.to_str().unwrap(), "-"],
+            );
+            assert!(
+                ok,
+                "pdftotext failed on page {n} of {}: {text}",
+                path.display()
+            );
+            text
+        })
+        .collect()
 }
 
 /// The PDF's objects as text: streams uncompressed, no object streams.
@@ -143,6 +162,46 @@ fn every_pdf_is_clean_tagged_a4_with_title_and_author() {
             "{}: {info}",
             path.display()
         );
+    }
+}
+
+/// The reference the manifest in `out` records for a PDF's document,
+/// as printed: "Ref 3F9A-21C0".
+fn manifest_reference(out: &Path, pdf: &Path) -> String {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let slug = name_of_practice(pdf);
+    let name = pdf.file_name().unwrap().to_string_lossy();
+    let stem = name
+        .trim_end_matches(".pdf")
+        .trim_end_matches(".large-print");
+    let code = manifest["practices"][&slug]["references"][stem]
+        .as_str()
+        .unwrap_or_else(|| panic!("no reference for {slug}/{stem} in the manifest"));
+    format!("Ref {code}")
+}
+
+/// Asserts that every page of `pdf` prints `reference` in its footer, on
+/// the footer's own line, beside the page number.
+#[track_caller]
+fn every_page_prints(pdf: &Path, reference: &str) {
+    let texts = page_texts(pdf);
+    for (n, text) in texts.iter().enumerate() {
+        let page = format!("Page {} of {}", n + 1, texts.len());
+        let footer: Vec<&str> = text.lines().skip_while(|l| !l.contains(&page)).collect();
+        assert!(
+            footer.iter().take(2).any(|l| l.contains(reference)),
+            "{} page {}: no {reference} by {page:?}:\n{text}",
+            pdf.display(),
+            n + 1
+        );
+    }
+}
+
+#[test]
+fn every_page_of_every_pdf_prints_its_documents_reference() {
+    for path in all_pdfs() {
+        every_page_prints(&path, &manifest_reference(built(), &path));
     }
 }
 
@@ -245,6 +304,7 @@ fn the_longest_practice_still_fits_its_notice_on_one_a4_page_at_12_pt() {
         .expect_code(0);
     let out = sandbox.path().join("out");
     let notice = crate::harness::practice_files(&out).remove(0);
+    every_page_prints(&notice, &manifest_reference(&out, &notice));
     let file = &sizes(&[notice])[0];
     assert_eq!(file["pages"], 1, "{file}");
     assert_eq!(
@@ -856,8 +916,13 @@ fn a_very_long_name_never_pushes_the_large_print_footer_off_the_paper() {
             "pdf",
         ])
         .expect_code(0);
-    let files = crate::harness::practice_files(&sandbox.path().join("out"));
+    let out = sandbox.path().join("out");
+    let files = crate::harness::practice_files(&out);
     assert_eq!(files.len(), 2);
+    // The name is cut short, never the reference.
+    for file in &files {
+        every_page_prints(file, &manifest_reference(&out, file));
+    }
     for file in sizes(&files) {
         assert!(file["bottom_clearance"].as_f64().unwrap() >= 24.0, "{file}");
         assert_eq!(file["page_numbers"], serde_json::json!([18.0]), "{file}");

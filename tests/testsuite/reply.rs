@@ -354,6 +354,7 @@ fn the_handbooks_model_replies_pass_for_every_example_practice() {
             &practice,
             policypack::content::DocKind::Handbook,
             &templates,
+            "",
         )
         .unwrap()
         .markdown;

@@ -1,5 +1,6 @@
-//! The footer on every page: "Practice — Document" at the left and
-//! "Page N of M" at the right margin, in the Footer style.
+//! The footer on every page: "Practice — Document" at the left and the
+//! document's reference and "Page N of M" at the right margin, in the
+//! Footer style.
 
 use docx_rust::document::{
     BodyContent, CharType, FieldChar, Footer, Paragraph, ParagraphContent, Run, RunContent, Tab,
@@ -7,14 +8,14 @@ use docx_rust::document::{
 };
 use docx_rust::formatting::ParagraphProperty;
 
-/// "Practice — Document" at the left and "Page N of M" at the right of
-/// every page, the numbers as PAGE and NUMPAGES fields.
-pub fn footer(label: &str) -> Footer<'static> {
+/// "Practice — Document" at the left and "Ref 3F9A-21C0 · Page N of M"
+/// at the right of every page, the numbers as PAGE and NUMPAGES fields.
+pub fn footer(label: &str, reference: &str) -> Footer<'static> {
     let mut paragraph = Paragraph::default()
         .property(ParagraphProperty::default().style_id("Footer"))
         .push(text_run(label))
         .push(Run::default().push(Tab))
-        .push(text_run("Page "));
+        .push(text_run(&format!("{reference} · Page ")));
     paragraph.content.extend(field("PAGE"));
     paragraph.content.push(text_run(" of ").into());
     paragraph.content.extend(field("NUMPAGES"));

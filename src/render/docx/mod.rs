@@ -40,7 +40,7 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
         keywords: super::keywords(&p.practice.name).join(", "),
         date: p.issued,
     };
-    let footer = footer::footer(&p.footer(&doc.title));
+    let footer = footer::footer(&p.footer(&doc.title), &doc.reference.to_string());
     package::write(body, styles::styles(&theme), footer, &core, &theme)
 }
 

@@ -4,13 +4,15 @@
 
 use docx_rust::document::{Table, TableCell, TableGrid, TableRow};
 use docx_rust::formatting::{
-    JustificationVal, KeepNext, ParagraphProperty, Shading, ShadingStyle, TableCellProperty,
-    TableCellWidth, TableHeader, TableProperty, TableRowProperty, TableWidth, TableWidthUnit,
+    JustificationVal, KeepNext, ParagraphProperty, Shading, ShadingStyle, Spacing,
+    TableCellProperty, TableCellWidth, TableHeader, TableProperty, TableRowProperty, TableWidth,
+    TableWidthUnit,
 };
 use pulldown_cmark::Alignment;
 
+use super::Theme;
 use super::body::{BodyWriter, Context};
-use crate::document::Span;
+use crate::document::{Span, is_write_in};
 
 impl BodyWriter<'_> {
     /// A table in the Table Grid style, full width, equal columns, with a
@@ -82,6 +84,21 @@ impl BodyWriter<'_> {
                 justification: shape.justification(column).map(Into::into),
                 ..ParagraphProperty::default()
             };
+            if !header && is_write_in(cells) {
+                // docx-rust has no row height (w:trHeight): an empty
+                // paragraph at least as tall as the PDF's row keeps the
+                // row open for a pen, and what is typed sits at its foot.
+                let theme = self.theme;
+                let height = 2.0 * theme.size * theme.edition.leading + 8.0;
+                property.spacing = Some(Spacing {
+                    before: Some(0),
+                    after: Some(0),
+                    line: Some(Theme::twips(height)),
+                    // docx-rust does not export the rule's type, only its parsing.
+                    line_rule: "atLeast".parse().ok(),
+                    ..Spacing::default()
+                });
+            }
             if header {
                 // docx-rust has no cell shading (w:tcPr/w:shd), so the
                 // header's paragraphs are shaded instead.

@@ -134,11 +134,15 @@ impl Typesetter<'_> {
         self.fixed += height + 10.0;
     }
 
-    /// "Practice — Document" and "Page N of M" at the foot of every page.
-    /// The label is the first of `labels` that fits the footer's room
-    /// (as many lines as the bottom margin holds, keeping 24 pt clear of
-    /// the paper's edge), or the last one cut short with "…".
-    pub fn footers(&mut self, labels: &[String]) {
+    /// "Practice — Document" at the left of the foot of every page, and
+    /// the document's reference and "Page N of M" at the right: on one
+    /// line ("Ref 3F9A-21C0 · Page 1 of 3"), or one above the other where
+    /// that leaves the label room and the bottom margin holds two lines.
+    /// The label is the first of `labels` that fits the room the right
+    /// side leaves (as many lines as the bottom margin holds, keeping
+    /// 24 pt clear of the paper's edge), or the last one cut short with
+    /// "…": the reference and the page number are never cut.
+    pub fn footers(&mut self, labels: &[String], reference: &str) {
         let total = self.pages.len();
         let style = TextStyle {
             size: self.theme.footer,
@@ -151,49 +155,57 @@ impl Typesetter<'_> {
         let top = self.geo.height - self.geo.bottom + 14.0;
         let x = self.geo.margin;
         let width = self.geo.content_width();
-        // Leave room for the widest page number, and lay the label out once.
-        let widest = self
-            .ctx
-            .lines(&[plain(&format!("Page {total} of {total}"))], &style, None)
-            .width();
-        let room = Some(width - widest - 18.0);
         let max_lines = (((self.geo.bottom - 14.0 - 24.0) / (style.size * style.leading)).floor()
             as usize)
             .max(1);
-        let mut label = None;
-        for candidate in labels {
-            let lines = self.ctx.lines(&[plain(candidate)], &style, room);
-            if lines.lines.len() <= max_lines {
-                label = Some(lines);
-                break;
+        // The right side's width, measured with the widest page number.
+        let widest = format!("Page {total} of {total}");
+        let mut measure = |text: &str| self.ctx.lines(&[plain(text)], &style, None).width();
+        let one_line = measure(&format!("{reference} · {widest}"));
+        let stacked = measure(reference).max(measure(&widest));
+        let mut sides = vec![(Side::OneLine, one_line)];
+        if max_lines >= 2 {
+            sides.push((Side::Stacked, stacked));
+        }
+        let room = |side_width: f32| Some((width - side_width - 18.0).max(1.0));
+        let mut chosen = None;
+        'labels: for candidate in labels {
+            for &(side, side_width) in &sides {
+                let lines = self
+                    .ctx
+                    .lines(&[plain(candidate)], &style, room(side_width));
+                if lines.lines.len() <= max_lines {
+                    chosen = Some((lines, side));
+                    break 'labels;
+                }
             }
         }
-        let label = match label {
-            Some(label) => label,
+        let (label, side) = match chosen {
+            Some(chosen) => chosen,
             None => {
+                // The narrowest right side leaves the most of the label.
+                let (side, side_width) = *sides.last().expect("one side at least");
                 let last: Vec<char> = labels.last().map_or(Vec::new(), |l| l.chars().collect());
                 let mut keep = last.len();
-                loop {
+                let lines = loop {
                     let text: String = last[..keep]
                         .iter()
                         .collect::<String>()
                         .trim_end()
                         .to_string()
                         + "…";
-                    let lines = self.ctx.lines(&[plain(&text)], &style, room);
+                    let lines = self.ctx.lines(&[plain(&text)], &style, room(side_width));
                     if lines.lines.len() <= max_lines || keep == 0 {
                         break lines;
                     }
                     keep -= 1;
-                }
+                };
+                (lines, side)
             }
         };
+        let reference_lines = self.ctx.lines(&[plain(reference)], &style, None);
         for page in 0..total {
-            let number = self.ctx.lines(
-                &[plain(&format!("Page {} of {total}", page + 1))],
-                &style,
-                None,
-            );
+            let number = format!("Page {} of {total}", page + 1);
             let mut draws = vec![Draw::Rect {
                 x,
                 y: top - 6.0,
@@ -202,13 +214,38 @@ impl Typesetter<'_> {
                 rgb: self.theme.muted,
             }];
             draws.extend(lines_draws(&label, x, top));
-            draws.extend(lines_draws(&number, x + width - number.width(), top));
+            match side {
+                Side::OneLine => {
+                    let both =
+                        self.ctx
+                            .lines(&[plain(&format!("{reference} · {number}"))], &style, None);
+                    draws.extend(lines_draws(&both, x + width - both.width(), top));
+                }
+                Side::Stacked => {
+                    let number = self.ctx.lines(&[plain(&number)], &style, None);
+                    draws.extend(lines_draws(&number, x + width - number.width(), top));
+                    draws.extend(lines_draws(
+                        &reference_lines,
+                        x + width - reference_lines.width(),
+                        top + number.height(),
+                    ));
+                }
+            }
             self.pages[page].marks.push(super::layout::Mark {
                 content: Content::Artifact(ArtifactType::Footer),
                 draws,
             });
         }
     }
+}
+
+/// Where the footer's right side puts the reference and the page number.
+#[derive(Debug, Clone, Copy)]
+enum Side {
+    /// "Ref 3F9A-21C0 · Page 1 of 3".
+    OneLine,
+    /// "Page 1 of 3" above "Ref 3F9A-21C0".
+    Stacked,
 }
 
 /// A QR code's side in modules and its modules, row by row (the Word

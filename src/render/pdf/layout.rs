@@ -254,18 +254,18 @@ impl<'a> Typesetter<'a> {
     }
 
     /// Lays out a document's top-level blocks, recording the page and
-    /// height each starts at, and starting a new page before block
-    /// `break_before` (used to carry a short last page's content over).
+    /// height each starts at, and starting a new page before each block
+    /// in `breaks` (used to carry a short page's content over).
     pub fn document(
         &mut self,
         blocks: &[Block],
         x: f32,
         width: f32,
         out: &mut Vec<Node>,
-        break_before: Option<usize>,
+        breaks: &[usize],
     ) {
         for i in 0..blocks.len() {
-            if break_before == Some(i) && !self.at_top() {
+            if breaks.contains(&i) && !self.at_top() {
                 self.new_page();
             }
             // A block starts where its first mark lands: a heading may

@@ -40,8 +40,9 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     // The footer names the practice and the document; a long name in large
     // print may leave room for the practice alone.
     let footer = [p.footer(&doc.title), p.practice.name.clone()];
+    let reference = doc.reference.to_string();
     let alt = format!("{} logo", p.practice.name);
-    let lay = |size: f32, geo: Geometry, break_before: Option<usize>| {
+    let lay = |size: f32, geo: Geometry, breaks: &[usize]| {
         text::with_context(|ctx| {
             let mut setter = Typesetter::new(ctx, geo, theme(size), model.links.clone());
             let mut tree = Vec::new();
@@ -61,13 +62,13 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
                 let width = (geo.content_width() - gutter) / 2.0;
                 let top = setter.y;
                 let (first, second) = model.blocks.split_at(parts);
-                setter.document(first, geo.margin, width, &mut tree, None);
+                setter.document(first, geo.margin, width, &mut tree, &[]);
                 let first_end = setter.y;
                 // A first column that ran over does not fit: leave it so.
                 if setter.page() == 0 {
                     setter.y = top;
                 }
-                setter.document(second, geo.margin + width + gutter, width, &mut tree, None);
+                setter.document(second, geo.margin + width + gutter, width, &mut tree, &[]);
                 if setter.page() == 0 {
                     setter.y = setter.y.max(first_end);
                 }
@@ -77,10 +78,10 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
                     geo.margin,
                     geo.content_width(),
                     &mut tree,
-                    break_before,
+                    breaks,
                 );
             }
-            setter.footers(&footer);
+            setter.footers(&footer, &reference);
             setter.finish(tree)
         })
     };
@@ -95,10 +96,10 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
             } else {
                 bilingual_papers
             };
-            fit_one_page(doc, sizes, papers, |size, geo| lay(size, geo, None))?
+            fit_one_page(doc, sizes, papers, |size, geo| lay(size, geo, &[]))?
         }
         Body::Flow(size) => (
-            no_short_last_page(&model.blocks, |b| lay(size, edition.paper, b)),
+            no_short_pages(&model.blocks, |breaks| lay(size, edition.paper, breaks)),
             edition.paper,
         ),
     };
@@ -116,46 +117,67 @@ fn meta(doc: &Document, p: &super::Presentation) -> draw::Meta {
     }
 }
 
-/// A layout whose last page holds more than a line or two. When the last
-/// page would hold only a little (the "Issued …" line, say), the block
-/// before it is started on a new page instead, so it carries that little
-/// with it (never a rule, or a block apart from its heading), and a few
-/// blocks further back are tried before the first layout is kept. A
-/// layout that needs more pages than the first is never taken.
-fn no_short_last_page(blocks: &[Block], lay: impl Fn(Option<usize>) -> Laid) -> Laid {
-    let first = lay(None);
-    if !short_last_page(&first) {
-        return first;
-    }
-    let last = first.pages.len() - 1;
-    // The last block that starts before the last page.
-    let Some(mut candidate) = first.starts.iter().rposition(|page| *page < last) else {
-        return first;
-    };
-    for _ in 0..3 {
-        // A rule belongs to what follows it, and a heading to what it heads.
-        while candidate > 0
-            && (matches!(blocks[candidate], Block::Rule)
-                || matches!(blocks[candidate - 1], Block::Heading { .. }))
-        {
+/// A layout in which no page that ends a stretch of pages (the last page,
+/// or a page after which a rule starts a new page) holds only a line or
+/// two. When such a page would hold only a little (the "Issued …" line,
+/// say), the block before it is started on a new page instead, so it
+/// carries that little with it (never a rule, or a block apart from its
+/// heading), and a few blocks further back are tried before the layout is
+/// left as it was. Stretches are put right in order, and a layout that
+/// needs more pages is never taken.
+fn no_short_pages(blocks: &[Block], lay: impl Fn(&[usize]) -> Laid) -> Laid {
+    let mut breaks = Vec::new();
+    let mut laid = lay(&breaks);
+    let mut from = 0;
+    while let Some(short) = short_stretch_end(&laid, blocks, from) {
+        from = short + 1;
+        // The last block that starts before the short page.
+        let Some(mut candidate) = laid.starts.iter().rposition(|page| *page < short) else {
+            continue;
+        };
+        for _ in 0..3 {
+            // A rule belongs to what follows it, and a heading to what it heads.
+            while candidate > 0
+                && (matches!(blocks[candidate], Block::Rule)
+                    || matches!(blocks[candidate - 1], Block::Heading { .. }))
+            {
+                candidate -= 1;
+            }
+            let mut tried = breaks.clone();
+            tried.push(candidate);
+            let again = lay(&tried);
+            if again.pages.len() <= laid.pages.len() && !short_page(&again, short) {
+                (breaks, laid) = (tried, again);
+                break;
+            }
+            if candidate == 0 {
+                break;
+            }
             candidate -= 1;
         }
-        let laid = lay(Some(candidate));
-        if laid.pages.len() <= first.pages.len() && !short_last_page(&laid) {
-            return laid;
-        }
-        if candidate == 0 {
-            break;
-        }
-        candidate -= 1;
     }
-    first
+    laid
 }
 
-/// True when a document of more than one page ends with a page that holds
-/// three lines of text or fewer (footers not counted).
-pub fn short_last_page(laid: &Laid) -> bool {
-    laid.pages.len() > 1 && laid.pages.last().is_some_and(|page| text_lines(page) <= 3)
+/// The first page from `from` on that ends a stretch of pages and holds
+/// three lines of text or fewer.
+fn short_stretch_end(laid: &Laid, blocks: &[Block], from: usize) -> Option<usize> {
+    let last = laid.pages.len().checked_sub(1)?;
+    // Pages before one that a rule started.
+    let before_breaks = blocks.windows(2).enumerate().filter_map(|(i, pair)| {
+        let forced = matches!(pair, [Block::Rule, Block::Heading { level: 1 | 2, .. }]);
+        let page = *laid.starts.get(i + 1)?;
+        (forced && page > 0).then(|| page - 1)
+    });
+    let mut ends: Vec<usize> = before_breaks.chain([last]).filter(|p| *p >= from).collect();
+    ends.sort_unstable();
+    ends.into_iter().find(|&page| short_page(laid, page))
+}
+
+/// True when page `page` of a document of more than one page holds three
+/// lines of text or fewer (footers not counted).
+fn short_page(laid: &Laid, page: usize) -> bool {
+    laid.pages.len() > 1 && laid.pages.get(page).is_some_and(|p| text_lines(p) <= 3)
 }
 
 /// How many lines of text a page holds: the distinct baselines of its

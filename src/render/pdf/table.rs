@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use krilla::tagging::{ArtifactType, TableHeaderScope, Tag};
 
 use super::layout::{Content, Draw, Node, Typesetter, lines_draws};
-use crate::document::Span;
+use crate::document::{Span, is_write_in};
 use std::rc::Rc;
 
 use super::text::{Lines, TextStyle};
@@ -38,9 +38,9 @@ impl Typesetter<'_> {
         let mut trs = vec![self.header_row(&header_lines, &widths, x, header_height, true)];
         for row in rows {
             let lines = self.cells(row, &widths, &body);
-            // A blank row is a row to write in: give it room for a pen.
-            let blank = row.iter().all(Vec::is_empty);
-            let height = if blank {
+            // A row to write in gets room for a pen: two lines' height,
+            // about 12 mm in the handbook.
+            let height = if is_write_in(row) {
                 2.0 * body.size * body.leading + 2.0 * PAD
             } else {
                 row_height(&lines)
@@ -61,6 +61,24 @@ impl Typesetter<'_> {
                 }
                 cells.push(Node::Group(Tag::TD.into(), kids));
                 cx += w;
+            }
+            // Lines between the columns keep a name out of the signature.
+            if is_write_in(row) {
+                let dividers = widths[..columns - 1]
+                    .iter()
+                    .scan(x, |at, w| {
+                        *at += w;
+                        Some(*at)
+                    })
+                    .map(|at| Draw::Rect {
+                        x: at - 0.25,
+                        y: top,
+                        w: 0.5,
+                        h: height,
+                        rgb: self.theme.muted,
+                    })
+                    .collect();
+                self.mark(Content::Artifact(ArtifactType::Layout), dividers);
             }
             self.y = top + height;
             self.rule_below(x, width);
