@@ -270,7 +270,7 @@ fn print_csv(rows: &[Row], today: NaiveDate) -> anyhow::Result<()> {
             other.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
         }
         if why.logo {
-            other.push("the logo file changed".to_string());
+            other.push("the logo file or the fonts changed".to_string());
         }
         let keys: Vec<&str> = why.keys.iter().map(|k| k.key.as_str()).collect();
         let joined =

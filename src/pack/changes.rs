@@ -63,7 +63,7 @@ pub struct PracticeChange {
     pub new: bool,
     /// Config keys changed, with the old and new values as text.
     pub keys: Vec<KeyChange>,
-    /// Other inputs that changed: "templates changed", "the logo file changed".
+    /// Other inputs that changed: "templates changed", "the logo file or the fonts changed".
     pub other: Vec<String>,
     /// Per document stem, the reference printed on it.
     #[serde(default)]
@@ -89,7 +89,7 @@ impl PracticeChange {
             other.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
         }
         if why.logo {
-            other.push("the logo file changed".to_string());
+            other.push("the logo file or the fonts changed".to_string());
         }
         if why.is_empty() {
             other.push("files were missing or changed on disk, and were made again".to_string());

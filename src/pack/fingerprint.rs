@@ -131,7 +131,8 @@ pub struct Why {
     /// The policypack version that made the last build, when it was another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
-    /// Nothing above, yet the inputs differ: the logo file's contents.
+    /// Nothing above, yet the inputs differ: the logo file's contents (or
+    /// the fonts, which change only with policypack itself).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub logo: bool,
 }
@@ -194,7 +195,7 @@ impl Why {
             parts.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
         }
         if self.logo {
-            parts.push("the logo file changed".into());
+            parts.push("the logo file or the fonts changed".into());
         }
         parts.join("; ")
     }
