@@ -214,6 +214,9 @@ pub struct StatusArgs {
     /// Exit with code 1 when any practice's review is overdue.
     #[arg(long)]
     pub fail_on_overdue: bool,
+    /// The templates folder the build used (`build --templates`), if any.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
     /// table: to read (the default); csv for a spreadsheet; json, one object per practice (as --message-format json).
     #[arg(long, value_enum)]
     pub format: Option<StatusFormat>,

@@ -10,30 +10,64 @@ use crate::diagnostics::WARNING;
 use crate::pack::changes::{self, ChangeReport};
 
 pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let (reports, warnings) = changes::read_all(&args.out);
+    anyhow::ensure!(
+        args.out.is_dir(),
+        "{} is not a folder; give the output folder of your builds with -o",
+        args.out.display()
+    );
+    let (found, warnings) = changes::find(&args.out);
     for warning in &warnings {
         anstream::eprintln!("{WARNING}warning{WARNING:#}: {warning}");
     }
-    let newest = reports.len().saturating_sub(1);
-    let reports: Vec<ChangeReport> = reports
+    // Chosen by the names, which carry the time, before any is read: one
+    // report in memory at a time.
+    let newest = found.len().saturating_sub(1);
+    let chosen: Vec<changes::Found> = found
         .into_iter()
         .enumerate()
-        .filter(|&(i, _)| args.all || args.since.is_some() || i == newest)
-        .map(|(_, r)| r)
-        .filter(|r| {
-            args.since.is_none_or(|since| {
-                r.built_at
-                    .get(..10)
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    .is_some_and(|day| day >= since)
-            })
+        .filter(|(i, f)| match (args.all, args.since) {
+            (true, _) => true,
+            (false, Some(since)) => f.time.date() >= since,
+            (false, None) => *i == newest,
         })
+        .map(|(_, f)| f)
         .collect();
     let mut stdout = std::io::stdout().lock();
-    match args.format {
-        ReportFormat::Csv => stdout.write_all(&changes::to_csv(&reports)?)?,
-        ReportFormat::Json => {
-            for report in &reports {
+    let mut csv_header = true;
+    if chosen.is_empty() && args.format == ReportFormat::Md {
+        let since = args
+            .since
+            .map(|d| format!(" since {d}"))
+            .unwrap_or_default();
+        writeln!(
+            stdout,
+            "No builds{since} recorded in {}.",
+            args.out.join(changes::FOLDER).display()
+        )?;
+    }
+    for found in chosen {
+        let report = match found.read() {
+            Ok(report) => report,
+            Err(problem) => {
+                anstream::eprintln!(
+                    "{WARNING}warning{WARNING:#}: {} was skipped: {problem}",
+                    found.path.display()
+                );
+                continue;
+            }
+        };
+        match args.format {
+            ReportFormat::Csv => {
+                let mut bytes = changes::to_csv(std::slice::from_ref(&report))?;
+                if !csv_header {
+                    // The header is the first line; later reports add rows only.
+                    let end = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+                    bytes.drain(..end);
+                }
+                csv_header = false;
+                stdout.write_all(&bytes)?;
+            }
+            ReportFormat::Json => {
                 for practice in &report.practices {
                     let mut line = serde_json::to_value(practice)?;
                     line["built_at"] = report.built_at.clone().into();
@@ -41,23 +75,11 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
                     writeln!(stdout, "{line}")?;
                 }
             }
+            ReportFormat::Md => write_markdown(&mut stdout, &report)?,
         }
-        ReportFormat::Md => {
-            if reports.is_empty() {
-                let since = args
-                    .since
-                    .map(|d| format!(" since {d}"))
-                    .unwrap_or_default();
-                writeln!(
-                    stdout,
-                    "No builds{since} recorded in {}.",
-                    args.out.join(changes::FOLDER).display()
-                )?;
-            }
-            for report in &reports {
-                write_markdown(&mut stdout, report)?;
-            }
-        }
+    }
+    if csv_header && args.format == ReportFormat::Csv {
+        stdout.write_all(&changes::to_csv(&[])?)?;
     }
     Ok(Outcome::Success)
 }

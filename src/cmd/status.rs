@@ -14,6 +14,7 @@ use crate::cli::{GlobalArgs, MessageFormat, StatusArgs, StatusFormat};
 use crate::config::Practice;
 use crate::content::context::long_date;
 use crate::content::{self, DocKind, Templates};
+use crate::diagnostics::WARNING;
 use crate::pack::build::Fingerprints;
 use crate::pack::changes::spreadsheet_safe;
 use crate::pack::fingerprint::{self, KeyChange, Recorded, Why};
@@ -96,9 +97,12 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let files = discover::practice_files(&args.paths)?;
-    let (manifest, _) = Manifest::read(&args.out);
+    let (manifest, distrusted) = Manifest::read(&args.out);
+    for warning in &distrusted {
+        anstream::eprintln!("{WARNING}warning{WARNING:#}: {warning}");
+    }
     let mut templates: HashMap<Option<PathBuf>, Templates> = HashMap::new();
-    templates.insert(None, Templates::load(None)?);
+    templates.insert(None, Templates::load(args.templates.as_deref())?);
     let loaded: Vec<(PathBuf, Result<Practice, _>)> = files
         .into_par_iter()
         .map(|path| {
@@ -112,7 +116,12 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     for (_, result) in loaded {
         match result {
             Ok(practice) => {
-                let folder = practice.templates.clone();
+                // `--templates` wins over a config's own, as in `build`.
+                let folder = if args.templates.is_some() {
+                    None
+                } else {
+                    practice.templates.clone()
+                };
                 if let Entry::Vacant(slot) = templates.entry(folder) {
                     // A folder that cannot be loaded leaves the outputs stale.
                     if let Ok(loaded) = Templates::load(slot.key().as_deref()) {
@@ -130,7 +139,12 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let mut rows: Vec<Row> = practices
         .into_par_iter()
         .map(|practice| {
-            let state = match templates.get(&practice.templates) {
+            let folder = if args.templates.is_some() {
+                None
+            } else {
+                practice.templates.clone()
+            };
+            let state = match templates.get(&folder) {
                 Some(templates) => outputs_state(&practice, &manifest, &args.out, templates),
                 None => State::simple(Outputs::Stale),
             };
@@ -209,7 +223,13 @@ fn outputs_state(
         .filter(|f| !f.still_there(&out.join(&f.path)))
         .map(|f| f.path.clone())
         .collect();
-    if entry.fingerprint == fps.practice && missing_files.is_empty() {
+    // A manifest from before references: its files print none, and the
+    // next build makes them again.
+    let unreferenced = entry
+        .documents
+        .keys()
+        .any(|stem| !entry.references.contains_key(stem));
+    if entry.fingerprint == fps.practice && missing_files.is_empty() && !unreferenced {
         return State::simple(Outputs::Current);
     }
     let values = fingerprint::flatten(&config);
@@ -222,16 +242,18 @@ fn outputs_state(
             fingerprint: &fps.practice,
         },
     );
-    // The documents the last build made whose content would now differ.
+    // The documents the last build made that would now say or show
+    // something else: their reference would change.
     let shown = presentation.shown();
     let stale_documents = DocKind::ALL
         .into_iter()
+        .filter(|kind| entry.documents.contains_key(kind.stem()))
         .filter_map(|kind| {
-            let before = entry.documents.get(kind.stem())?;
+            let before = entry.references.get(kind.stem());
             let now = content::render(practice, kind, templates, &shown)
-                .map(|doc| fps.document(&doc))
+                .map(|doc| doc.reference.code().to_string())
                 .ok();
-            (now.as_ref() != Some(before)).then(|| kind.stem().to_string())
+            (now.as_ref() != before).then(|| kind.stem().to_string())
         })
         .collect();
     State {
@@ -356,8 +378,9 @@ fn print_table(rows: &[Row], today: NaiveDate) {
         .filter(|r| r.state.outputs != Outputs::Current)
         .count();
     println!(
-        "{} practices on {}: {overdue} overdue for review, {stale} with outputs to build",
+        "{} practice{} on {}: {overdue} overdue for review, {stale} with outputs to build",
         rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
         long_date(today)
     );
 }

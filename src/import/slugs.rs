@@ -34,7 +34,10 @@ pub fn assign(practices: &[Parts]) -> Vec<String> {
     for p in practices {
         *name_count.entry(p.name.as_str()).or_default() += 1;
     }
-    let shared = |p: &Parts| name_count[p.name.as_str()] > 1;
+    // A name that is the change reports' folder is treated as shared, so
+    // it gets the town or ODS code after it.
+    let shared =
+        |p: &Parts| name_count[p.name.as_str()] > 1 || p.name == crate::pack::changes::FOLDER;
     let unique_names: HashSet<&str> = practices
         .iter()
         .filter(|p| !shared(p))
@@ -92,6 +95,12 @@ mod tests {
             town: (!town.is_empty()).then(|| town.into()),
             ods_code: ods.into(),
         }
+    }
+
+    #[test]
+    fn a_practice_named_changes_gets_its_town() {
+        let slugs = assign(&[parts("changes", "doncaster", "c86023")]);
+        assert_eq!(slugs, ["changes-doncaster"]);
     }
 
     #[test]

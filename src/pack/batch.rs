@@ -246,9 +246,13 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
                     _ => problem,
                 };
                 report.failed.push((practice.path.clone(), vec![problem]));
-                // Some of its files may be new and some old: record none of
-                // them, so the next build makes the practice again whole.
-                manifest.practices.remove(&practice.slug);
+                // Some of its files may be new and some old. Keep what the
+                // last build recorded (its values, so the next build can say
+                // what changed) but no fingerprint, so the next build looks
+                // at every document and remakes whatever is not as recorded.
+                if let Some(entry) = manifest.practices.get_mut(&practice.slug) {
+                    entry.fingerprint.clear();
+                }
             }
         }
     }
@@ -291,28 +295,38 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
         });
     }
 
+    // What this build changed, before the manifest: if the report cannot
+    // be written, the manifest is not either, so the next build finds the
+    // same changes and reports them.
+    let wrote_files = report.done.iter().any(|d| d.built.files_written > 0);
+    let mut report_lost = false;
+    if wrote_files {
+        let changes = ChangeReport::new(chrono::Utc::now(), report.changes.clone());
+        match changes.write(out) {
+            Ok(path) => report.change_report = Some(path),
+            Err(error) => {
+                report_lost = true;
+                report.io_failed = true;
+                report.io_errors.push(format!(
+                    "{error:#}; the change report could not be written, so the manifest was left as it was: the next build will make these practices again and report them"
+                ));
+            }
+        }
+    }
+
     // The manifest records every practice whose files were all written;
     // if even it cannot be written (a full disk), say so and go on to say
     // what was built.
     manifest.tool_version = env!("CARGO_PKG_VERSION").to_string();
     let bytes = manifest.to_bytes()?;
-    let unchanged = crate::input::read_limited(&manifest_path, manifest::MAX_BYTES, "manifest")
-        .is_ok_and(|old| old == bytes);
+    let unchanged = report_lost
+        || crate::input::read_limited(&manifest_path, manifest::MAX_BYTES, "manifest")
+            .is_ok_and(|old| old == bytes);
     if !unchanged && let Err(error) = super::write::atomic(&manifest_path, &bytes) {
         report.io_failed = true;
         report.io_errors.push(format!(
             "{error:#}; the next build will make again whatever this one wrote"
         ));
-    }
-    if !report.changes.is_empty() {
-        let changes = ChangeReport::new(chrono::Utc::now(), report.changes.clone());
-        match changes.write(out) {
-            Ok(path) => report.change_report = Some(path),
-            Err(error) => {
-                report.io_failed = true;
-                report.io_errors.push(format!("{error:#}"));
-            }
-        }
     }
     if let Err(error) = index::write(out, &manifest, &templates[&options.build.templates]) {
         report.io_failed = true;

@@ -121,6 +121,9 @@ pub struct Built {
     /// The documents that now say or show something else: their reference
     /// changed. Printed copies of these are out of date.
     pub changed_documents: Vec<DocKind>,
+    /// Of those, the ones made for the first time (built before with
+    /// `--docs` that left them out): there are no printed copies yet.
+    pub first_documents: Vec<DocKind>,
     /// What differs from the last build: config keys with their old and
     /// new values, templates, the tool, the logo.
     pub why: Why,
@@ -221,6 +224,7 @@ pub fn build_practice(
             entry,
             rewritten: Vec::new(),
             changed_documents: Vec::new(),
+            first_documents: Vec::new(),
             why,
             new: false,
             inputs_changed: false,
@@ -246,6 +250,7 @@ pub fn build_practice(
     let mut outputs: Vec<(Output, String)> = Vec::new();
     let mut rewritten = Vec::new();
     let mut changed_documents = Vec::new();
+    let mut first_documents = Vec::new();
     for &kind in &options.docs {
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
@@ -266,12 +271,22 @@ pub fn build_practice(
         }
         documents.insert(kind.stem().to_string(), doc_fp);
         let code = doc.reference.code().to_string();
-        // What it says changed: its reference did, or (for a manifest from
-        // before references) a config key, the templates or the logo did.
-        let says_otherwise = match previous.map(|p| p.references.get(kind.stem())) {
+        // What it says changed: its reference did; or, for a manifest from
+        // before references, a config key, the templates or the logo did.
+        // A document the last build did not make at all is new.
+        let before = previous.map(|p| (p.references.get(kind.stem()), p.references.is_empty()));
+        let says_otherwise = match before {
             None => true,
-            Some(Some(before)) => *before != code,
-            Some(None) => !why.keys.is_empty() || why.templates || why.logo,
+            Some((Some(before), _)) => *before != code,
+            Some((None, true))
+                if previous.is_some_and(|p| p.documents.contains_key(kind.stem())) =>
+            {
+                !why.keys.is_empty() || why.templates || why.logo
+            }
+            Some((None, _)) => {
+                first_documents.push(kind);
+                true
+            }
         };
         if says_otherwise {
             changed_documents.push(kind);
@@ -352,17 +367,37 @@ pub fn build_practice(
         Some(p) if p.references == references && !p.changed.is_empty() => p.changed.clone(),
         _ => chrono::Utc::now().date_naive().to_string(),
     };
+    // A build of some documents only (`--docs`) vouches for those alone.
+    // If the inputs changed, the others may now be out of date: record no
+    // practice fingerprint (so the next build looks at every document) and
+    // the last values, templates and tool (so it says why).
+    let partial = DocKind::ALL.iter().any(|kind| !options.docs.contains(kind))
+        && previous.is_some_and(|p| p.fingerprint != practice_fp);
+    let (fingerprint_now, values, templates_fp, tool_version) = match previous {
+        Some(p) if partial => (
+            String::new(),
+            p.values.clone(),
+            p.templates.clone(),
+            p.tool_version.clone(),
+        ),
+        _ => (
+            practice_fp,
+            values,
+            templates.fingerprint().to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    };
     let entry = PracticeEntry {
         config: practice.path.display().to_string(),
         name: practice.name().to_string(),
         issued: practice.issued.to_string(),
         review_due: practice.review_due.to_string(),
-        fingerprint: practice_fp,
+        fingerprint: fingerprint_now,
         documents,
         references,
         values,
-        templates: templates.fingerprint().to_string(),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        templates: templates_fp,
+        tool_version,
         changed,
         files: files.into_values().collect(),
     };
@@ -370,6 +405,7 @@ pub fn build_practice(
         entry,
         rewritten,
         changed_documents,
+        first_documents,
         why,
         new: previous.is_none(),
         inputs_changed,

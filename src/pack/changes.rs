@@ -53,6 +53,9 @@ pub struct PracticeChange {
     /// Those of them that now say or show something else (a new reference).
     #[serde(default)]
     pub changed_documents: Vec<String>,
+    /// Those made for the first time (an earlier build left them out).
+    #[serde(default)]
+    pub first_documents: Vec<String>,
     /// The files written, relative to the output folder.
     pub files: Vec<String>,
     /// Printed copies of a patient document (notice, leaflet) are out of date.
@@ -74,13 +77,21 @@ impl PracticeChange {
     /// The row of a practice whose files this build wrote, if it wrote any.
     pub fn of(done: &Done, practice: &Practice) -> Option<PracticeChange> {
         let built = &done.built;
-        if built.written.is_empty() {
+        // Files made again with the same words (a new format, a deleted
+        // file, --force, --zip) give nobody anything to do.
+        if built.written.is_empty() || (!built.why.new && built.changed_documents.is_empty()) {
             return None;
         }
         let why = &built.why;
         let changed = !why.new;
         let patient = |kind: &DocKind| matches!(kind, DocKind::Notice | DocKind::Leaflet);
-        let said = &built.changed_documents;
+        let first = &built.first_documents;
+        let said: Vec<DocKind> = built
+            .changed_documents
+            .iter()
+            .copied()
+            .filter(|k| !first.contains(k))
+            .collect();
         let mut other = Vec::new();
         if why.templates {
             other.push("templates changed".to_string());
@@ -90,9 +101,6 @@ impl PracticeChange {
         }
         if why.logo {
             other.push("the logo file or the fonts changed".to_string());
-        }
-        if why.is_empty() {
-            other.push("files were missing or changed on disk, and were made again".to_string());
         }
         let documents: Vec<String> = built
             .rewritten
@@ -121,7 +129,12 @@ impl PracticeChange {
                 .filter(|(stem, _)| documents.contains(stem))
                 .map(|(stem, reference)| (stem.clone(), reference.clone()))
                 .collect(),
-            changed_documents: said.iter().map(|k| k.stem().to_string()).collect(),
+            changed_documents: built
+                .changed_documents
+                .iter()
+                .map(|k| k.stem().to_string())
+                .collect(),
+            first_documents: first.iter().map(|k| k.stem().to_string()).collect(),
             documents,
             files: built.written.clone(),
         })
@@ -146,28 +159,43 @@ impl PracticeChange {
                 .filter(|t| *t != "staff handbook")
                 .collect()
         };
-        let changed = titles(&self.changed_documents);
+        let again: Vec<String> = self
+            .changed_documents
+            .iter()
+            .filter(|d| !self.first_documents.contains(d))
+            .cloned()
+            .collect();
+        let changed = titles(&again);
         let mut message = if self.new {
             format!(
                 "New: print and display your {}.",
                 and_list(&printed(&self.documents))
             )
         } else if self.reprint {
-            let reprint = printed(&self.changed_documents);
+            let reprint = printed(&again);
             format!(
                 "Please replace your printed {} with the new one{}.",
                 and_list(&reprint),
                 if reprint.len() > 1 { "s" } else { "" }
             )
         } else if changed.is_empty() {
-            "Nothing to reprint: the files were made again and say what they said before."
-                .to_string()
+            String::new()
         } else {
             format!("Updated: {}; nothing to reprint.", and_list(&changed))
         };
+        let first = printed(&self.first_documents);
+        if !self.new && !first.is_empty() {
+            let print = format!("Print and display your new {}.", and_list(&first));
+            message = [message, print].join(" ").trim().to_string();
+        }
         if self.sign_again {
             message.push_str(" Staff should read the new staff handbook and sign its last page.");
-        } else if self.new && self.documents.iter().any(|d| d == DocKind::Handbook.stem()) {
+        } else if (self.new && self.documents.iter().any(|d| d == DocKind::Handbook.stem()))
+            || self
+                .first_documents
+                .iter()
+                .any(|d| d == DocKind::Handbook.stem())
+        {
             message.push_str(" Staff should read the staff handbook and sign its last page.");
         }
         let changes: Vec<String> = self
@@ -183,7 +211,7 @@ impl PracticeChange {
         if !self.new && !changes.is_empty() {
             message.push_str(&format!(" Why: {}.", changes.join("; ")));
         }
-        message
+        message.trim().to_string()
     }
 }
 
@@ -228,23 +256,49 @@ impl ChangeReport {
     }
 }
 
-/// Whether a file name is one a build gives a report: `2026-11-26T10-15-02Z.json`,
-/// or with `-2` after it.
-fn is_report_name(name: &str) -> bool {
-    let Some(stem) = name.strip_suffix(".json") else {
-        return false;
-    };
+/// A report's file name as a build gives it, `2026-11-26T10-15-02Z.json`
+/// or with `-2`, `-3`… after it: its time and its number that second.
+fn report_name(name: &str) -> Option<(chrono::NaiveDateTime, u32)> {
+    let stem = name.strip_suffix(".json")?;
     let (time, n) = match stem.get(20..) {
-        Some(rest) if !rest.is_empty() => (&stem[..20], rest.strip_prefix('-')),
-        _ => (stem, Some("1")),
+        Some(rest) if !rest.is_empty() => (stem.get(..20)?, rest.strip_prefix('-')?),
+        _ => (stem, "1"),
     };
-    n.is_some_and(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
-        && chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H-%M-%SZ").is_ok()
+    if n.is_empty() || n.len() > 6 || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let time = chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H-%M-%SZ").ok()?;
+    Some((time, n.parse().ok()?))
 }
 
-/// Every report in `OUT/changes`, oldest first, and a warning for each
-/// file that could not be read.
-pub fn read_all(out: &Path) -> (Vec<ChangeReport>, Vec<String>) {
+#[cfg(test)]
+fn is_report_name(name: &str) -> bool {
+    report_name(name).is_some()
+}
+
+/// One report on disk, found by its name: read it with [`Found::read`].
+pub struct Found {
+    pub path: PathBuf,
+    /// When the build ran, from the file name (not from the file, which is
+    /// read with distrust).
+    pub time: chrono::NaiveDateTime,
+}
+
+impl Found {
+    /// The report, or why it could not be read. At most 64 MB is read.
+    pub fn read(&self) -> Result<ChangeReport, String> {
+        let bytes = crate::input::read_limited(&self.path, MAX_REPORT_BYTES, "change report")
+            .map_err(|e| e.to_string())?;
+        let mut report: ChangeReport = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        // The time printed is the one in the file's name.
+        report.built_at = self.time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        Ok(report)
+    }
+}
+
+/// The reports in `OUT/changes`, oldest first (in the order the builds
+/// ran), without reading them; and a warning for what could not be listed.
+pub fn find(out: &Path) -> (Vec<Found>, Vec<String>) {
     let folder = out.join(FOLDER);
     let mut warnings = Vec::new();
     let Ok(meta) = std::fs::symlink_metadata(&folder) else {
@@ -252,45 +306,38 @@ pub fn read_all(out: &Path) -> (Vec<ChangeReport>, Vec<String>) {
     };
     if !meta.is_dir() {
         warnings.push(format!(
-            "{} is not a folder, so no change reports were read",
+            "{} is not a folder, so no change reports were read (builds keep their change reports there; move it away)",
             folder.display()
         ));
         return (Vec::new(), warnings);
     }
-    let mut names: Vec<String> = match std::fs::read_dir(&folder) {
+    let mut found: Vec<((chrono::NaiveDateTime, u32), PathBuf)> = match std::fs::read_dir(&folder) {
         Ok(entries) => entries
             .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| is_report_name(name))
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                report_name(&name).map(|key| (key, folder.join(name)))
+            })
             .collect(),
         Err(error) => {
             warnings.push(format!("cannot read {}: {error}", folder.display()));
             return (Vec::new(), warnings);
         }
     };
-    names.sort();
-    if names.len() > MAX_REPORTS {
+    found.sort();
+    if found.len() > MAX_REPORTS {
         warnings.push(format!(
-            "{} holds {} reports; only the newest {MAX_REPORTS} were read",
+            "{} holds {} reports; only the newest {MAX_REPORTS} were listed",
             folder.display(),
-            names.len()
+            found.len()
         ));
-        names.drain(..names.len() - MAX_REPORTS);
+        found.drain(..found.len() - MAX_REPORTS);
     }
-    let mut reports = Vec::new();
-    for name in names {
-        let path = folder.join(&name);
-        let read = crate::input::read_limited(&path, MAX_REPORT_BYTES, "change report")
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                serde_json::from_slice::<ChangeReport>(&bytes).map_err(|e| e.to_string())
-            });
-        match read {
-            Ok(report) => reports.push(report),
-            Err(problem) => warnings.push(format!("{} was skipped: {problem}", path.display())),
-        }
-    }
-    (reports, warnings)
+    let found = found
+        .into_iter()
+        .map(|((time, _), path)| Found { path, time })
+        .collect();
+    (found, warnings)
 }
 
 /// The CSV columns, in order.
@@ -374,6 +421,7 @@ mod tests {
             email: "a@nhs.net".into(),
             documents: vec!["zero-tolerance-notice".into(), "complaints-leaflet".into()],
             changed_documents: vec!["zero-tolerance-notice".into(), "complaints-leaflet".into()],
+            first_documents: vec![],
             files: vec!["a/complaints-leaflet.pdf".into()],
             reprint: true,
             sign_again: false,
@@ -405,6 +453,36 @@ mod tests {
         };
         let csv = String::from_utf8(to_csv(&[report]).unwrap()).unwrap();
         assert!(csv.contains(",\"'=HYPERLINK(\"\"x\"\")\","), "{csv}");
+    }
+
+    #[test]
+    fn reports_of_one_second_sort_in_the_order_they_were_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join(FOLDER);
+        std::fs::create_dir(&folder).unwrap();
+        for name in [
+            "2026-11-26T10-15-02Z-10.json",
+            "2026-11-26T10-15-02Z-2.json",
+            "2026-11-26T10-15-02Z.json",
+            "2026-11-26T09-00-00Z.json",
+        ] {
+            std::fs::write(folder.join(name), "{}").unwrap();
+        }
+        let (found, warnings) = find(dir.path());
+        assert!(warnings.is_empty());
+        let names: Vec<String> = found
+            .iter()
+            .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "2026-11-26T09-00-00Z.json",
+                "2026-11-26T10-15-02Z.json",
+                "2026-11-26T10-15-02Z-2.json",
+                "2026-11-26T10-15-02Z-10.json"
+            ]
+        );
     }
 
     #[test]

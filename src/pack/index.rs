@@ -148,8 +148,9 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
     )
 }
 
-/// The value of `key` that most practices share (the shared defaults'),
-/// if any practice has one; ties go to the value sorted first.
+/// The value of `key` that more than half of all practices share (the
+/// shared defaults'), if there is one: one practice's own colour, or a
+/// folder of practices of several LMCs, names no LMC.
 fn most_common(manifest: &Manifest, key: &str) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for entry in manifest.practices.values() {
@@ -157,10 +158,10 @@ fn most_common(manifest: &Manifest, key: &str) -> Option<String> {
             *counts.entry(value).or_default() += 1;
         }
     }
-    let most = counts.values().copied().max()?;
+    let all = manifest.practices.len();
     counts
         .into_iter()
-        .find(|&(_, n)| n == most)
+        .find(|&(_, n)| n * 2 > all)
         .map(|(value, _)| value.to_string())
 }
 

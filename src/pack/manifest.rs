@@ -195,6 +195,25 @@ impl Manifest {
                 }
                 ok
             });
+            // Keys and values are printed (status, build, change reports):
+            // a config never holds control characters, so one here was put
+            // there to move a terminal's cursor or fake a line.
+            let before = entry.values.len();
+            entry
+                .values
+                .retain(|key, value| !key.chars().chain(value.chars()).any(char::is_control));
+            let dropped = before - entry.values.len();
+            if dropped > 0 {
+                problems.push(format!(
+                    "manifest.json holds {dropped} value(s) for {slug} with control characters, which no config has; they are ignored"
+                ));
+                // What the build compares them with is not known: build again.
+                entry.fingerprint.clear();
+            }
+            if entry.name.chars().any(char::is_control) {
+                entry.name = slug.clone();
+                entry.fingerprint.clear();
+            }
             true
         });
         (self, problems)
