@@ -209,17 +209,18 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
 
     for (practice, result) in results.into_iter().flatten() {
         match result {
-            Ok(built) => {
-                report.warnings.extend(built.warnings.iter().cloned());
-                manifest
-                    .practices
-                    .insert(practice.slug.clone(), built.entry.clone());
-                let done = Done {
+            Ok(mut built) => {
+                report.warnings.append(&mut built.warnings);
+                let mut done = Done {
                     slug: practice.slug.clone(),
                     config: practice.path.clone(),
                     built,
                 };
                 report.changes.extend(PracticeChange::of(&done, practice));
+                // The entry moves into the manifest (one copy of each
+                // practice's values, not two, in a national build).
+                let entry = std::mem::take(&mut done.built.entry);
+                manifest.practices.insert(practice.slug.clone(), entry);
                 report.done.push(done);
             }
             Err(error) if interrupt::requested() && error.to_string() == "interrupted" => {}
@@ -301,8 +302,11 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     let wrote_files = report.done.iter().any(|d| d.built.files_written > 0);
     let mut report_lost = false;
     if wrote_files {
-        let changes = ChangeReport::new(chrono::Utc::now(), report.changes.clone());
-        match changes.write(out) {
+        // Moved in and back out: a national build's rows are tens of MB.
+        let changes = ChangeReport::new(chrono::Utc::now(), std::mem::take(&mut report.changes));
+        let written = changes.write(out);
+        report.changes = changes.practices;
+        match written {
             Ok(path) => report.change_report = Some(path),
             Err(error) => {
                 report_lost = true;

@@ -114,7 +114,8 @@ fn render_document(
 
 /// What building one practice did.
 pub struct Built {
-    /// The manifest entry for the practice after this build.
+    /// The manifest entry for the practice after this build (moved into
+    /// the manifest by the batch, which leaves an empty one here).
     pub entry: PracticeEntry,
     /// The documents rewritten (all of them for a new practice, none if unchanged).
     pub rewritten: Vec<DocKind>,

@@ -247,7 +247,7 @@ impl ChangeReport {
             n += 1;
             name = format!("{stem}-{n}");
         }
-        let json = serde_json::to_vec_pretty(self).context("change report as JSON")?;
+        let json = serde_json::to_vec(self).context("change report as JSON")?;
         let csv = to_csv(std::slice::from_ref(self))?;
         let csv_path = folder.join(format!("{name}.csv"));
         super::write::atomic(&folder.join(format!("{name}.json")), &json)?;
