@@ -1,6 +1,7 @@
 //! The integration tests: one binary, running the real `policypack` binary.
 
 mod a11y;
+mod changes;
 mod cli;
 mod content;
 mod docx;

@@ -1,0 +1,160 @@
+//! Change reports that an LMC can trust: every change reported once, never
+//! lost, and no reprint asked for that is not needed.
+
+use crate::harness::{Sandbox, example};
+
+const SLUG: &str = "ashfield-medical-centre";
+const OLD_PHONE: &str = "01302 123456";
+const NEW_PHONE: &str = "01302 123499";
+
+fn ashfield() -> Sandbox {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    assert!(config.contains(OLD_PHONE), "the example's phone moved");
+    sandbox.write("a/ashfield.toml", &config);
+    sandbox
+}
+
+fn new_phone(sandbox: &Sandbox) {
+    let config = sandbox
+        .read("a/ashfield.toml")
+        .replace(OLD_PHONE, NEW_PHONE);
+    sandbox.write("a/ashfield.toml", &config);
+}
+
+/// The newest report's rows, as JSON.
+fn newest(sandbox: &Sandbox) -> Vec<serde_json::Value> {
+    let run = sandbox.run(&["changes", "--format", "json"]);
+    run.expect_code(0);
+    run.stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_build_of_some_documents_leaves_the_others_stale_until_they_are_built() {
+    let sandbox = ashfield();
+    sandbox
+        .run(&["build", "a", "--formats", "md"])
+        .expect_code(0);
+    new_phone(&sandbox);
+    sandbox
+        .run(&[
+            "build",
+            "a",
+            "--formats",
+            "md",
+            "--docs",
+            "complaints-leaflet",
+        ])
+        .expect_code(0);
+    let status = sandbox.run(&["status", "a", "--format", "json"]);
+    let row: serde_json::Value = serde_json::from_str(status.stdout().trim()).unwrap();
+    assert_eq!(row["outputs"], "stale", "{row}");
+    assert_eq!(row["why"]["keys"][0]["key"], "practice.phone", "{row}");
+
+    let full = sandbox.run(&["build", "a", "--formats", "md"]);
+    full.expect_code(0);
+    assert!(
+        full.stdout().contains(&format!(
+            "{SLUG}: zero-tolerance-notice, staff-handbook — practice.phone (reprint; staff sign again)"
+        )),
+        "{}",
+        full.stdout()
+    );
+    for doc in ["zero-tolerance-notice", "staff-handbook"] {
+        let text = sandbox.read(&format!("out/{SLUG}/{doc}.md"));
+        assert!(
+            !text.contains(OLD_PHONE),
+            "{doc} still prints the old phone"
+        );
+    }
+}
+
+#[test]
+fn a_change_report_that_cannot_be_written_is_made_by_the_next_build() {
+    let sandbox = ashfield();
+    sandbox
+        .run(&["build", "a", "--formats", "md"])
+        .expect_code(0);
+    new_phone(&sandbox);
+    // Something in the way of the report's folder.
+    let changes = sandbox.path().join("out/changes");
+    std::fs::remove_dir_all(&changes).unwrap();
+    std::fs::write(&changes, "in the way").unwrap();
+    let blocked = sandbox.run(&["build", "a", "--formats", "md"]);
+    blocked.expect_code(2);
+    assert!(
+        blocked
+            .stderr()
+            .contains("the change report could not be written"),
+        "{}",
+        blocked.stderr()
+    );
+    std::fs::remove_file(&changes).unwrap();
+    let again = sandbox.run(&["build", "a", "--formats", "md"]);
+    again.expect_code(0);
+    let rows = newest(&sandbox);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["reprint"], true);
+    assert_eq!(rows[0]["keys"][0]["old"], OLD_PHONE);
+    assert_eq!(rows[0]["keys"][0]["new"], NEW_PHONE);
+}
+
+#[test]
+fn files_made_again_with_the_same_words_ask_for_nothing() {
+    let sandbox = ashfield();
+    sandbox
+        .run(&["build", "a", "--formats", "md"])
+        .expect_code(0);
+    std::fs::remove_file(
+        sandbox
+            .path()
+            .join(format!("out/{SLUG}/complaints-leaflet.md")),
+    )
+    .unwrap();
+    for args in [
+        &["build", "a", "--formats", "md"][..],
+        &["build", "a", "--formats", "md", "--force"],
+        &["build", "a", "--formats", "md,html"],
+    ] {
+        let run = sandbox.run(args);
+        run.expect_code(0);
+        assert!(
+            run.stdout().contains("nothing to reprint"),
+            "{}",
+            run.stdout()
+        );
+        assert_eq!(
+            newest(&sandbox),
+            Vec::<serde_json::Value>::new(),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_document_made_for_the_first_time_is_to_print_not_to_reprint() {
+    let sandbox = ashfield();
+    sandbox
+        .run(&[
+            "build",
+            "a",
+            "--formats",
+            "md",
+            "--docs",
+            "complaints-leaflet",
+        ])
+        .expect_code(0);
+    sandbox
+        .run(&["build", "a", "--formats", "md"])
+        .expect_code(0);
+    let rows = newest(&sandbox);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["reprint"], false);
+    assert_eq!(
+        rows[0]["message"],
+        "Print and display your new zero-tolerance notice. Staff should read the staff handbook and sign its last page."
+    );
+}
