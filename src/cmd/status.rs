@@ -284,16 +284,7 @@ fn print_csv(rows: &[Row], today: NaiveDate) -> anyhow::Result<()> {
     ])?;
     for row in rows {
         let why = &row.state.why;
-        let mut other = Vec::new();
-        if why.templates {
-            other.push("templates changed".to_string());
-        }
-        if let Some(old) = &why.tool {
-            other.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
-        }
-        if why.logo {
-            other.push("the logo file or the fonts changed".to_string());
-        }
+        let other = why.others();
         let keys: Vec<&str> = why.keys.iter().map(|k| k.key.as_str()).collect();
         let joined =
             |f: fn(&KeyChange) -> &str| why.keys.iter().map(f).collect::<Vec<_>>().join("; ");

@@ -92,16 +92,7 @@ impl PracticeChange {
             .copied()
             .filter(|k| !first.contains(k))
             .collect();
-        let mut other = Vec::new();
-        if why.templates {
-            other.push("templates changed".to_string());
-        }
-        if let Some(old) = &why.tool {
-            other.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
-        }
-        if why.logo {
-            other.push("the logo file or the fonts changed".to_string());
-        }
+        let other = why.others();
         let documents: Vec<String> = built
             .rewritten
             .iter()

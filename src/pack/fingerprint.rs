@@ -188,16 +188,24 @@ impl Why {
             let keys: Vec<&str> = self.keys.iter().map(|k| k.key.as_str()).collect();
             parts.push(keys.join(", "));
         }
+        parts.extend(self.others());
+        parts.join("; ")
+    }
+
+    /// What changed besides config keys, in words: "templates changed",
+    /// "policypack 0.8.0 → 0.9.0", "the logo file or the fonts changed".
+    pub fn others(&self) -> Vec<String> {
+        let mut others = Vec::new();
         if self.templates {
-            parts.push("templates changed".into());
+            others.push("templates changed".to_string());
         }
         if let Some(old) = &self.tool {
-            parts.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
+            others.push(format!("policypack {old} → {}", env!("CARGO_PKG_VERSION")));
         }
         if self.logo {
-            parts.push("the logo file or the fonts changed".into());
+            others.push("the logo file or the fonts changed".to_string());
         }
-        parts.join("; ")
+        others
     }
 }
 
