@@ -37,7 +37,8 @@ const SEARCH_SCRIPT: &str = r#"
   form.hidden = false;
   form.addEventListener('submit', function (e) { e.preventDefault(); });
   box.addEventListener('input', function () {
-    var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var typed = box.value.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    var words = typed.split(/\s+/).filter(Boolean);
     var shown = 0;
     rows.forEach(function (row) {
       var text = row.getAttribute('data-search');
@@ -98,11 +99,19 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
             let address: Vec<String> =
                 serde_json::from_str(value("practice.address")).unwrap_or_default();
             let town = address.last().cloned().unwrap_or_default();
+            // Also as typed without accents ("ty gwyn" finds "Tŷ Gwyn") and
+            // the postcode without its space ("dn85aa").
+            let plain = crate::config::rules::slugify(&entry.name)
+                .unwrap_or_default()
+                .replace('-', " ");
+            let postcode = value("practice.postcode");
             let search = [
                 entry.name.as_str(),
+                &plain,
                 value("practice.ods_code"),
                 &town,
-                value("practice.postcode"),
+                postcode,
+                &postcode.replace(' ', ""),
             ]
             .join(" ")
             .to_lowercase();

@@ -289,3 +289,35 @@ fn an_lmc_officers_round() {
     dry.expect_code(0);
     assert_eq!(before, snapshot(&sandbox.path().join("doncaster")));
 }
+
+/// The index's search, in Chromium, as people type: without the accent of
+/// "Tŷ", or a postcode without its space.
+#[test]
+fn the_index_search_forgives_accents_and_spaces() {
+    let sandbox = Sandbox::new();
+    let configs = repo().join("practice-configs");
+    sandbox
+        .run(&["build", configs.to_str().unwrap(), "--formats", "md"])
+        .expect_code(0);
+    let index = sandbox.path().join("out/index.html");
+    for (query, name) in [
+        ("ty gwyn", "Meddygfa Tŷ Gwyn"),
+        ("Tŷ Gwyn", "Meddygfa Tŷ Gwyn"),
+        ("dn85aa", "Thorne Moor Surgery"),
+        ("thorne dn8", "Thorne Moor Surgery"),
+    ] {
+        let search = Command::new("node")
+            .arg(repo().join("tests/a11y/search.mjs"))
+            .arg(&index)
+            .arg(query)
+            .arg(name)
+            .output()
+            .expect("node runs (see .ci/run)");
+        assert!(
+            search.status.success(),
+            "{query}: {}{}",
+            String::from_utf8_lossy(&search.stdout),
+            String::from_utf8_lossy(&search.stderr)
+        );
+    }
+}
