@@ -112,7 +112,13 @@ fn write_markdown(out: &mut impl std::io::Write, report: &ChangeReport) -> std::
     writeln!(out)
 }
 
-/// Text for a Markdown table cell: escaped (`|` too), on one line.
+/// Text for a Markdown table cell: escaped (`|` too), on one line, and
+/// without control characters (a report is read back with distrust, and
+/// this goes to a terminal).
 fn cell(text: &str) -> String {
-    markdown_text(&text.replace(['\n', '\r'], " "))
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    markdown_text(&line)
 }
