@@ -94,6 +94,12 @@ fn write_markdown(out: &mut impl std::io::Write, report: &ChangeReport) -> std::
         report.practices.len(),
         if report.practices.len() == 1 { "" } else { "s" },
     )?;
+    if report.practices.is_empty() {
+        return writeln!(
+            out,
+            "Nothing to tell any practice: this build made files again that say what they said before.\n"
+        );
+    }
     writeln!(
         out,
         "| Practice | ODS code | Reprint | What to do, and why |"

@@ -158,3 +158,37 @@ fn a_document_made_for_the_first_time_is_to_print_not_to_reprint() {
         "Print and display your new zero-tolerance notice. Staff should read the staff handbook and sign its last page."
     );
 }
+
+#[test]
+fn status_judges_a_pack_built_with_other_templates_by_those_templates() {
+    let sandbox = ashfield();
+    let templates = sandbox.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let notice = crate::harness::repo().join("policy-templates/zero-tolerance-notice.md");
+    let text = std::fs::read_to_string(notice).unwrap();
+    std::fs::write(
+        templates.join("zero-tolerance-notice.md"),
+        text + "\nOur own closing line.\n",
+    )
+    .unwrap();
+    let dir = templates.to_str().unwrap();
+    sandbox
+        .run(&["build", "a", "--formats", "md", "--templates", dir])
+        .expect_code(0);
+    let with = sandbox.run(&["status", "a", "--templates", dir, "--format", "csv"]);
+    assert!(with.stdout().contains(",current,"), "{}", with.stdout());
+    let without = sandbox.run(&["status", "a", "--format", "csv"]);
+    assert!(
+        without
+            .stdout()
+            .contains(",stale,zero-tolerance-notice,,,,templates changed,"),
+        "{}",
+        without.stdout()
+    );
+    let md = sandbox.run(&["changes"]);
+    assert!(
+        md.stdout().contains("| Ashfield Medical Centre |"),
+        "{}",
+        md.stdout()
+    );
+}
