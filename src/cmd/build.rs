@@ -116,7 +116,7 @@ fn print_practices(report: &Report, global: &GlobalArgs) {
             continue;
         }
         let docs: Vec<&str> = built.rewritten.iter().map(|k| k.stem()).collect();
-        if built.new {
+        if built.why.new {
             println!("{}: built {} (new)", done.slug, docs.join(", "));
         } else if docs.is_empty() && built.zip_written {
             println!("{}: zip written", done.slug);
@@ -169,7 +169,7 @@ fn print_practices(report: &Report, global: &GlobalArgs) {
 /// `6 practices: 2 built, 4 unchanged, 0 failed; 13 files written; 3 warnings`.
 fn print_summary(report: &Report) {
     let rebuilt = report.done.iter().filter(|d| changed(&d.built)).count();
-    let files: usize = report.done.iter().map(|d| d.built.files_written).sum();
+    let files: usize = report.done.iter().map(|d| d.built.written.len()).sum();
     let unchanged = report.done.len() - rebuilt;
     let total = report.done.len() + report.failed.len();
     let (_, warnings) = report::count(&report.warnings);
@@ -195,7 +195,7 @@ fn print_summary(report: &Report) {
 }
 
 fn changed(built: &Built) -> bool {
-    !(built.rewritten.is_empty() && built.files_written == 0)
+    !(built.rewritten.is_empty() && built.written.is_empty())
 }
 
 /// Why a practice's documents were rewritten: the config keys that changed,
@@ -211,9 +211,9 @@ fn cause(built: &Built) -> String {
 fn print_json(report: &Report) {
     for done in &report.done {
         let built = &done.built;
-        let status = if built.new {
+        let status = if built.why.new {
             "new"
-        } else if built.rewritten.is_empty() && built.files_written == 0 {
+        } else if built.rewritten.is_empty() && built.written.is_empty() {
             "unchanged"
         } else {
             "changed"
@@ -228,7 +228,7 @@ fn print_json(report: &Report) {
                 "documents": docs,
                 "changed_keys": built.why.keys.iter().map(|k| &k.key).collect::<Vec<_>>(),
                 "why": built.why,
-                "files_written": built.files_written,
+                "files_written": built.written.len(),
             })
         );
     }

@@ -33,7 +33,11 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
         .map(|(_, f)| f)
         .collect();
     let mut stdout = std::io::stdout().lock();
-    let mut csv_header = true;
+    // Written first, so that no report still gives a CSV with its header.
+    let mut csv = match args.format {
+        ReportFormat::Csv => Some(changes::csv_writer(std::io::stdout())?),
+        _ => None,
+    };
     if chosen.is_empty() && args.format == ReportFormat::Md {
         let since = args
             .since
@@ -56,18 +60,9 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
                 continue;
             }
         };
-        match args.format {
-            ReportFormat::Csv => {
-                let mut bytes = changes::to_csv(std::slice::from_ref(&report))?;
-                if !csv_header {
-                    // The header is the first line; later reports add rows only.
-                    let end = bytes.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
-                    bytes.drain(..end);
-                }
-                csv_header = false;
-                stdout.write_all(&bytes)?;
-            }
-            ReportFormat::Json => {
+        match (&mut csv, args.format) {
+            (Some(csv), _) => changes::write_csv_rows(csv, &report)?,
+            (None, ReportFormat::Json) => {
                 for practice in &report.practices {
                     let mut line = serde_json::to_value(practice)?;
                     line["built_at"] = report.built_at.clone().into();
@@ -75,11 +70,11 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
                     writeln!(stdout, "{line}")?;
                 }
             }
-            ReportFormat::Md => write_markdown(&mut stdout, &report)?,
+            (None, _) => write_markdown(&mut stdout, &report)?,
         }
     }
-    if csv_header && args.format == ReportFormat::Csv {
-        stdout.write_all(&changes::to_csv(&[])?)?;
+    if let Some(mut csv) = csv {
+        csv.flush()?;
     }
     Ok(Outcome::Success)
 }

@@ -299,7 +299,7 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
     // What this build changed, before the manifest: if the report cannot
     // be written, the manifest is not either, so the next build finds the
     // same changes and reports them.
-    let wrote_files = report.done.iter().any(|d| d.built.files_written > 0);
+    let wrote_files = report.done.iter().any(|d| !d.built.written.is_empty());
     let mut report_lost = false;
     if wrote_files {
         // Moved in and back out: a national build's rows are tens of MB.

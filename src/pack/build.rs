@@ -128,15 +128,8 @@ pub struct Built {
     /// What differs from the last build: config keys with their old and
     /// new values, templates, the tool, the logo.
     pub why: Why,
-    /// True when the practice was not in the last build.
-    pub new: bool,
-    /// True when templates, fonts, the logo, the tool or the config changed
-    /// (false when only missing or outdated files were made again).
-    pub inputs_changed: bool,
     pub zip_written: bool,
-    /// Files written, including the zip.
-    pub files_written: usize,
-    /// Their paths, relative to the output folder.
+    /// The files written, including the zip, relative to the output folder.
     pub written: Vec<String>,
     /// What the build found worth saying (a changed document whose
     /// version and issue date did not change).
@@ -227,10 +220,7 @@ pub fn build_practice(
             changed_documents: Vec::new(),
             first_documents: Vec::new(),
             why,
-            new: false,
-            inputs_changed: false,
             zip_written: false,
-            files_written: 0,
             written: Vec::new(),
             warnings: Vec::new(),
         });
@@ -304,7 +294,6 @@ pub fn build_practice(
 
     not_a_link(&folder)?;
     let folder_existed = folder.is_dir();
-    let mut files_written = 0;
     let mut written = Vec::new();
     for (output, doc_fp) in &outputs {
         if super::interrupt::requested() {
@@ -319,7 +308,6 @@ pub fn build_practice(
             }
             return Err(error);
         }
-        files_written += 1;
         let entry = file_entry(out, &output.path, &output.bytes, doc_fp);
         written.push(entry.path.clone());
         files.insert(entry.path.clone(), entry);
@@ -346,11 +334,10 @@ pub fn build_practice(
     let zip_name = format!("{}.zip", practice.slug);
     let mut zip_written = false;
     if options.zip {
-        if files_written > 0 || kept(&zip_name, &practice_fp).is_none() {
+        if !written.is_empty() || kept(&zip_name, &practice_fp).is_none() {
             let members: Vec<&FileEntry> = files.values().filter(|f| f.path != zip_name).collect();
             let bytes = super::zip::practice_zip(out, &members, practice.issued)?;
             super::write::atomic(&zip_path, &bytes)?;
-            files_written += 1;
             zip_written = true;
             written.push(zip_name.clone());
             files.insert(
@@ -358,11 +345,10 @@ pub fn build_practice(
                 file_entry(out, &zip_path, &bytes, &practice_fp),
             );
         }
-    } else if files_written > 0 && files.remove(&zip_name).is_some() {
+    } else if !written.is_empty() && files.remove(&zip_name).is_some() {
         // A zip of the old files would mislead: take it away.
         let _ = std::fs::remove_file(&zip_path);
     }
-    let inputs_changed = previous.is_none_or(|p| p.fingerprint != practice_fp);
     // The day what a document says last changed: its reference changes with it.
     let changed = match previous {
         Some(p) if p.references == references && !p.changed.is_empty() => p.changed.clone(),
@@ -408,10 +394,7 @@ pub fn build_practice(
         changed_documents,
         first_documents,
         why,
-        new: previous.is_none(),
-        inputs_changed,
         zip_written,
-        files_written,
         written,
         warnings,
     })

@@ -239,7 +239,9 @@ impl ChangeReport {
             name = format!("{stem}-{n}");
         }
         let json = serde_json::to_vec(self).context("change report as JSON")?;
-        let csv = to_csv(std::slice::from_ref(self))?;
+        let mut csv = csv_writer(Vec::new())?;
+        write_csv_rows(&mut csv, self)?;
+        let csv = csv.into_inner().context("change report as CSV")?;
         let csv_path = folder.join(format!("{name}.csv"));
         super::write::atomic(&folder.join(format!("{name}.json")), &json)?;
         super::write::atomic(&csv_path, &csv)?;
@@ -350,13 +352,22 @@ const COLUMNS: [&str; 15] = [
     "message",
 ];
 
-/// One row per practice per build. Several values in a cell are joined
+/// A CSV writer that has written the header: one row per practice per
+/// build follows (see [`write_csv_rows`]). Several values in a cell are joined
 /// with "; ", in the same order in `changed_keys`, `old_values` and
 /// `new_values`.
-pub fn to_csv(reports: &[ChangeReport]) -> anyhow::Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+pub fn csv_writer<W: std::io::Write>(out: W) -> csv::Result<csv::Writer<W>> {
+    let mut writer = csv::Writer::from_writer(out);
     writer.write_record(COLUMNS)?;
-    for report in reports {
+    Ok(writer)
+}
+
+/// A report's rows, after the header [`csv_writer`] wrote.
+pub fn write_csv_rows<W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    report: &ChangeReport,
+) -> csv::Result<()> {
+    {
         for p in &report.practices {
             let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
             let joined =
@@ -386,7 +397,7 @@ pub fn to_csv(reports: &[ChangeReport]) -> anyhow::Result<Vec<u8>> {
             writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))?;
         }
     }
-    Ok(writer.into_inner()?)
+    Ok(())
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a
@@ -442,7 +453,9 @@ mod tests {
             tool_version: "0".into(),
             practices: vec![change()],
         };
-        let csv = String::from_utf8(to_csv(&[report]).unwrap()).unwrap();
+        let mut writer = csv_writer(Vec::new()).unwrap();
+        write_csv_rows(&mut writer, &report).unwrap();
+        let csv = String::from_utf8(writer.into_inner().unwrap()).unwrap();
         assert!(csv.contains(",\"'=HYPERLINK(\"\"x\"\")\","), "{csv}");
     }
 

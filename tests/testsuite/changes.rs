@@ -157,6 +157,17 @@ fn a_document_made_for_the_first_time_is_to_print_not_to_reprint() {
         rows[0]["message"],
         "Print and display your new zero-tolerance notice. Staff should read the staff handbook and sign its last page."
     );
+    // Every build as one CSV: one header, then a row from each of the two builds.
+    let all = sandbox.run(&["changes", "--all", "--format", "csv"]);
+    all.expect_code(0);
+    let lines: Vec<String> = all.stdout().lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 3, "{}", all.stdout());
+    assert!(lines[0].starts_with("built_at,slug,"), "{}", all.stdout());
+    assert!(
+        lines[1..].iter().all(|l| l.contains(SLUG)),
+        "{}",
+        all.stdout()
+    );
 }
 
 #[test]
