@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::harness::{Sandbox, repo};
+use crate::harness::{Run, Sandbox, repo};
 
 /// 13 rows: seven practices to write, a closed one, a walk-in centre
 /// (prescribing setting 9), three "High Street Surgery" rows and four bad
@@ -31,6 +31,25 @@ pub fn national_file() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// `import epraccur` of the 40 active Doncaster practices (commissioner
+/// 02X) into `doncaster/`, on its `_lmc.toml`, with `extra` arguments.
+pub fn import_doncaster(sandbox: &Sandbox, extra: &[&str]) -> Run {
+    let csv = national_file();
+    let mut args = vec![
+        "import",
+        "epraccur",
+        csv.to_str().unwrap(),
+        "--into",
+        "doncaster",
+        "--commissioner",
+        "02X",
+        "--extends",
+        "_lmc.toml",
+    ];
+    args.extend_from_slice(extra);
+    sandbox.run(&args)
 }
 
 fn toml_files(sandbox: &Sandbox, dir: &str) -> Vec<String> {
@@ -212,23 +231,7 @@ fn doncaster_imports_checks_skips_and_updates() {
     let lmc =
         std::fs::read_to_string(repo().join("practice-configs/doncaster-lmc/_lmc.toml")).unwrap();
     sandbox.write("doncaster/_lmc.toml", &lmc);
-    let csv = national_file();
-    let csv = csv.to_str().unwrap();
-    let import = |extra: &[&str]| {
-        let mut args = vec![
-            "import",
-            "epraccur",
-            csv,
-            "--into",
-            "doncaster",
-            "--commissioner",
-            "02X",
-            "--extends",
-            "_lmc.toml",
-        ];
-        args.extend_from_slice(extra);
-        sandbox.run(&args)
-    };
+    let import = |extra: &[&str]| import_doncaster(&sandbox, extra);
 
     let run = import(&[]);
     run.expect_code(0);

@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 use crate::harness::{Sandbox, repo};
+use crate::import::import_doncaster;
 use crate::reference::manifest_refs;
 
 const OLD_PHONE: &str = "01302 123400";
@@ -58,21 +59,7 @@ fn an_lmc_officers_round() {
         std::fs::read_to_string(repo().join("practice-configs/doncaster-lmc/_lmc.toml")).unwrap();
     assert!(lmc.contains(OLD_PHONE), "the example LMC's phone moved");
     sandbox.write("doncaster/_lmc.toml", &lmc);
-    let csv = crate::import::national_file();
-    let csv = csv.to_str().unwrap();
-    sandbox
-        .run(&[
-            "import",
-            "epraccur",
-            csv,
-            "--into",
-            "doncaster",
-            "--commissioner",
-            "02X",
-            "--extends",
-            "_lmc.toml",
-        ])
-        .expect_code(0);
+    import_doncaster(&sandbox, &[]).expect_code(0);
 
     // One practice names its complaints lead.
     let mut configs: Vec<_> = std::fs::read_dir(sandbox.path().join("doncaster"))
@@ -273,19 +260,7 @@ fn an_lmc_officers_round() {
 
     // A refresh from ODS, dry: nothing on disk changes.
     let before = snapshot(&sandbox.path().join("doncaster"));
-    let dry = sandbox.run(&[
-        "import",
-        "epraccur",
-        csv,
-        "--into",
-        "doncaster",
-        "--commissioner",
-        "02X",
-        "--extends",
-        "_lmc.toml",
-        "--update",
-        "--dry-run",
-    ]);
+    let dry = import_doncaster(&sandbox, &["--update", "--dry-run"]);
     dry.expect_code(0);
     assert_eq!(before, snapshot(&sandbox.path().join("doncaster")));
 }

@@ -477,18 +477,7 @@ fn doncaster_lmc_end_to_end() {
     let lmc =
         std::fs::read_to_string(repo().join("practice-configs/doncaster-lmc/_lmc.toml")).unwrap();
     sandbox.write("doncaster/_lmc.toml", &lmc);
-    let csv = crate::import::national_file();
-    let import = sandbox.run(&[
-        "import",
-        "epraccur",
-        csv.to_str().unwrap(),
-        "--into",
-        "doncaster",
-        "--commissioner",
-        "02X",
-        "--extends",
-        "_lmc.toml",
-    ]);
+    let import = crate::import::import_doncaster(&sandbox, &[]);
     import.expect_code(0);
     assert!(
         import.stdout().contains("written 40"),
