@@ -15,7 +15,7 @@ use crate::content::Templates;
 use crate::diagnostics::{ERROR, HINT, Severity, SourceFile, WARNING};
 use crate::reply::check::{self, Context, Finding};
 use crate::reply::draft::{self, Decision};
-use crate::reply::rules::Rules;
+use crate::reply::rules::{Escalation, Rules};
 
 /// The most a draft or a review may hold: a review is a few hundred words.
 const MAX_TEXT: u64 = 64 * 1024;
@@ -38,15 +38,13 @@ pub fn check(args: &ReplyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outco
             "the draft and the review cannot both come from standard input; give the review as a file"
         );
     }
-    let review = args
-        .review
-        .as_deref()
-        .map(|p| read_text(p, "review"))
-        .transpose()?;
+    let review = read_review(args.review.as_deref())?;
+    let public = check::public_contacts(templates.nation(practice.nation())?);
     let context = Context {
         practice: &practice,
         review: review.as_deref(),
         reviewer: args.reviewer.as_deref(),
+        public: &public,
     };
     let findings = check::check(&rules, &draft, &context);
     let file = SourceFile {
@@ -75,42 +73,48 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     };
     let templates = templates(args.templates.as_deref(), &practice)?;
     let rules = Rules::load(&templates)?;
-    let review = args
-        .review
-        .as_deref()
-        .map(|p| read_text(p, "review"))
-        .transpose()?;
-    // A review that needs someone told is never answered, whatever --kind says.
+    let review = read_review(args.review.as_deref())?;
+    // A review that needs a person is never answered, whatever --kind says.
     let from_review = review.as_deref().map(|r| draft::decide(&rules, r));
-    let decision = match (&from_review, args.kind) {
-        (Some(escalate @ Decision::Escalate { .. }), _) => escalate,
-        (_, Some(kind)) => &draft::for_kind(&rules, kind),
+    let decision = match (from_review, args.kind) {
+        (Some(held @ Decision::Hold(_)), _) => held,
+        (_, Some(kind)) => draft::for_kind(&rules, kind),
         (Some(suggested), None) => suggested,
         (None, None) => {
             bail!("say what kind of review this is with --kind, or give the review with --review")
         }
     };
     let kind = match decision {
-        Decision::Escalate { kind, tell } => {
-            print_escalation(kind, tell, &practice, global);
+        Decision::Hold(held) => {
+            print_hold(&held, &practice, global);
             return Ok(Outcome::InputProblems);
         }
-        Decision::Reply(kind) => *kind,
+        Decision::Unclear => {
+            print_unclear(global);
+            return Ok(Outcome::InputProblems);
+        }
+        Decision::Reply(kind) => kind,
     };
     let model = templates
         .replies()
         .get(kind)
         .with_context(|| format!("model-replies.toml has no reply of kind \"{kind}\""))?;
-    let reply = model.fill(&crate::content::context::reply_values(&practice, false));
+    let wording = draft::wording(review.as_deref(), model.wordings());
+    let reply = model.fill_wording(
+        &crate::content::context::reply_values(&practice, false),
+        wording,
+    );
     let text = reply.text();
     // Every draft must pass the checker; an edited model reply that does
     // not is reported rather than handed to staff.
     // Checked on its own: words the review happens to share with a model
     // reply are not the reply's fault.
+    let public = check::public_contacts(templates.nation(practice.nation())?);
     let context = Context {
         practice: &practice,
         review: None,
         reviewer: None,
+        public: &public,
     };
     let findings = check::check(&rules, &text, &context);
     if findings.iter().any(|f| f.rule.severity == Severity::Error) {
@@ -120,19 +124,20 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
         };
         print_findings(&findings, &file, &practice, global);
         bail!(
-            "the model reply \"{}\" fails reply check; correct it in model-replies.toml",
-            reply.title
+            "the model reply \"{}\" (wording {}) fails reply check; correct it in model-replies.toml",
+            reply.title,
+            wording + 1
         );
     }
     if global.message_format == MessageFormat::Json {
         println!(
             "{}",
-            json!({ "kind": kind, "title": reply.title, "reply": text })
+            json!({ "kind": kind, "title": reply.title, "wording": wording + 1, "reply": text })
         );
     } else {
         if args.kind.is_none() && !global.quiet {
             anstream::eprintln!(
-                "{HINT}note{HINT:#}: the review reads as {}: drafted reply {}",
+                "{HINT}note{HINT:#}: the review reads as {}: drafted reply {}. A second person reads it before it is posted.",
                 article(kind),
                 reply.title
             );
@@ -142,22 +147,43 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     Ok(Outcome::Success)
 }
 
+/// The review for `reply draft` or `reply check`, when one is given: an
+/// empty one is a mistake (the wrong file, or nothing pasted), not a review.
+fn read_review(path: Option<&Path>) -> anyhow::Result<Option<String>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let review = read_text(path, "review")?;
+    if review.trim().is_empty() {
+        bail!(
+            "the review {} is empty; paste the review into it, or leave out --review",
+            shown_path(path).display()
+        );
+    }
+    Ok(Some(review))
+}
+
 fn article(kind: &str) -> String {
     match kind {
         "positive" => "positive feedback".into(),
         "negative" => "negative feedback".into(),
         "complaint" => "a complaint".into(),
         "question" => "a question".into(),
+        "mixed" => "praise and criticism together".into(),
         other => other.to_string(),
     }
 }
 
-/// Whom to tell instead of replying, with the practice's LMC and defence
-/// organisations when the advice is theirs to give.
-fn print_escalation(kind: &str, tell: &str, practice: &Practice, global: &GlobalArgs) {
+/// Who must read a held review and what to do, most urgent first, with
+/// the practice's LMC and defence organisations where the advice is theirs
+/// to give.
+fn print_hold(held: &[&Escalation], practice: &Practice, global: &GlobalArgs) {
     let c = &practice.config;
     let mut contacts = Vec::new();
-    if kind == "legal" || kind == "threat" || kind == "abusive" {
+    if held
+        .iter()
+        .any(|e| ["legal", "threat", "abusive", "regulator", "press"].contains(&e.kind.as_str()))
+    {
         for contact in c.lmc.iter().chain(&c.defence_organisations) {
             let mut line = contact.name.clone();
             for detail in [&contact.phone, &contact.email].into_iter().flatten() {
@@ -167,26 +193,62 @@ fn print_escalation(kind: &str, tell: &str, practice: &Practice, global: &Global
         }
     }
     if global.message_format == MessageFormat::Json {
+        let hold: Vec<_> = held
+            .iter()
+            .map(|e| {
+                json!({
+                    "kind": e.kind,
+                    "urgency": e.urgency.key(),
+                    "reason": e.reason,
+                    "who": e.who,
+                    "tell": e.tell,
+                })
+            })
+            .collect();
         println!(
             "{}",
-            json!({ "escalate": kind, "tell": tell, "contacts": contacts })
+            json!({ "escalate": held[0].kind, "hold": hold, "contacts": contacts })
         );
         return;
     }
-    let described = match kind {
-        "emergency" => "an emergency",
-        "safeguarding" => "a safeguarding concern",
-        "threat" => "a threat",
-        "legal" => "a legal threat",
-        "abusive" => "abuse",
-        other => other,
-    };
+    let first = held[0];
     anstream::eprintln!(
-        "{WARNING}no reply drafted{WARNING:#}: the review reads as {described}. {tell}"
+        "{WARNING}no reply drafted{WARNING:#}: {} must read this review {}. Do not post a reply.",
+        first.who,
+        first.urgency.key(),
     );
-    for contact in contacts {
-        anstream::eprintln!("  {contact}");
+    for e in held {
+        anstream::eprintln!(
+            "  {WARNING}{}{WARNING:#} ({}): {}",
+            e.urgency.key(),
+            e.reason,
+            e.tell
+        );
     }
+    if !contacts.is_empty() {
+        anstream::eprintln!("  For advice:");
+        for contact in contacts {
+            anstream::eprintln!("    {contact}");
+        }
+    }
+}
+
+/// A review whose words say nothing policypack can go on.
+fn print_unclear(global: &GlobalArgs) {
+    const WHO: &str = "the feedback lead";
+    const TELL: &str = "policypack cannot tell what this review needs. The feedback lead reads it today: if it needs someone told, follow the handbook's section 5; otherwise choose a reply with --kind.";
+    if global.message_format == MessageFormat::Json {
+        println!(
+            "{}",
+            json!({
+                "escalate": "unclear",
+                "hold": [{ "kind": "unclear", "urgency": "today", "reason": "the words do not say what kind of review it is", "who": WHO, "tell": TELL }],
+                "contacts": [],
+            })
+        );
+        return;
+    }
+    anstream::eprintln!("{WARNING}no reply drafted{WARNING:#}: {TELL}");
 }
 
 fn summary(errors: usize, warnings: usize) -> String {

@@ -22,6 +22,21 @@ pub struct Context<'a> {
     pub review: Option<&'a str>,
     /// The reviewer's name as shown on the site.
     pub reviewer: Option<&'a str>,
+    /// Phone numbers and email addresses of the national bodies the
+    /// practice's documents print (the ombudsman, the advocacy service),
+    /// which a reply may give as well as the practice's own.
+    pub public: &'a [String],
+}
+
+/// The phones and emails of the national bodies a nation's documents
+/// print, its ombudsman and advocacy service, for [`Context::public`].
+pub fn public_contacts(nation: &crate::content::nation::NationFacts) -> Vec<String> {
+    [Some(&nation.ombudsman), nation.advocacy.as_ref()]
+        .into_iter()
+        .flatten()
+        .flat_map(|c| [c.phone.clone(), c.email.clone()])
+        .flatten()
+        .collect()
 }
 
 /// One problem in a draft.
@@ -34,7 +49,7 @@ pub struct Finding<'r> {
 
 /// Every finding in `draft`, in order of where it starts.
 pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Finding<'r>> {
-    let own = OwnDetails::of(context.practice);
+    let own = OwnDetails::of(context.practice, context.public);
     let own_spans = own.spans(draft);
     let sentences = sentences(draft);
     let mut findings: Vec<Finding<'r>> = Vec::new();
@@ -49,20 +64,16 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
         }
         let spans = match rule.builtin {
             None => words(rule, rules, draft, &sentences),
-            // A name in the signature is the sign-off's warning, not this error.
-            Some(Builtin::StaffNames) => {
-                let signature = signed_by_person(draft, &own);
-                names(draft, context, &own, &rule.first_names)
-                    .into_iter()
-                    .filter(|n| {
-                        !signature
-                            .as_ref()
-                            .is_some_and(|s| s.start <= n.start && n.end <= s.end)
-                    })
-                    .collect()
-            }
+            // A name in the signature is an error as anywhere else: it
+            // singles out a member of staff. The complaints lead is not.
+            Some(Builtin::StaffNames) => names(draft, context, &own, &rule.first_names),
             Some(Builtin::Identifiers) => identifiers(draft, &own),
-            Some(Builtin::CopiedFromReview) => copied(draft, context.review, rule.words_in_a_row),
+            Some(Builtin::CopiedFromReview) => {
+                let mut spans = copied(draft, context.review, rule.words_in_a_row);
+                spans.extend(review_details(draft, context.review, &own));
+                spans.sort_by_key(|s| s.start);
+                spans
+            }
             Some(Builtin::Thanks) => missing(draft, &THANKS).into_iter().collect(),
             Some(Builtin::PrivateRoute) => {
                 let route = own_spans.iter().any(|(_, route)| *route);
@@ -119,7 +130,7 @@ struct OwnDetails {
 }
 
 impl OwnDetails {
-    fn of(practice: &Practice) -> OwnDetails {
+    fn of(practice: &Practice, public: &[String]) -> OwnDetails {
         let c = &practice.config;
         let mut texts: Vec<(String, bool)> = vec![(c.practice.name.clone(), false)];
         let phones: Vec<&str> = [
@@ -182,12 +193,24 @@ impl OwnDetails {
                 .iter()
                 .copied()
                 .chain(others.iter().filter_map(|c| c.0))
+                .chain(
+                    public
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|p| !p.contains('@')),
+                )
                 .map(digits)
                 .collect(),
             emails: emails
                 .iter()
                 .copied()
                 .chain(others.iter().filter_map(|c| c.1))
+                .chain(
+                    public
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|e| e.contains('@')),
+                )
                 .map(str::to_lowercase)
                 .collect(),
             lead_name: c.complaints.lead_name.clone(),
@@ -249,10 +272,13 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+").expect("valid")
 });
 static THANKS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:thank|thanks|thankyou|grateful|appreciate|appreciated)\b").expect("valid")
+    Regex::new(
+        r"(?i)\b(?:thank|thanks|thankyou|grateful|appreciate|appreciated|sorry|apologi[sz]e)\b",
+    )
+    .expect("valid")
 });
 static TITLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?i:Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Prof|Professor)\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)?)")
+    Regex::new(r"\b(?i:Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Prof|Professor)\.?\s+((?:[A-Z]\.?\s+){0,2}[A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)?)")
         .expect("valid")
 });
 static ROLE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -576,6 +602,84 @@ fn copied(draft: &str, review: Option<&str>, n: usize) -> Vec<Range<usize>> {
     spans
 }
 
+/// Details of the review found again in the draft, in any order: names
+/// and places (words with a capital that do not start a sentence) and
+/// numbers, such as a time or a count of days.
+fn review_details(draft: &str, review: Option<&str>, own: &OwnDetails) -> Vec<Range<usize>> {
+    static CAPITALISED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b[A-Z][a-z'’-]{2,}\b").expect("valid"));
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b\d{1,2}[:.]\d{2}\b|\b\d{2,}\b").expect("valid"));
+    let Some(review) = review else {
+        return Vec::new();
+    };
+    let starts_sentence = |text: &str, at: usize| {
+        text[..at]
+            .trim_end()
+            .chars()
+            .last()
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | '"' | '“' | ':' | '\n'))
+    };
+    let mut details: HashSet<&str> = HashSet::new();
+    for found in CAPITALISED.find_iter(review) {
+        let word = found.as_str();
+        if starts_sentence(review, found.start())
+            || NOT_NAMES.contains(&word)
+            || NOT_DETAILS.contains(&word)
+            || own.signature_words.contains(&word.to_lowercase())
+        {
+            continue;
+        }
+        details.insert(word);
+    }
+    for found in NUMBER.find_iter(review) {
+        details.insert(found.as_str());
+    }
+    let mut spans = Vec::new();
+    for found in CAPITALISED.find_iter(draft).chain(NUMBER.find_iter(draft)) {
+        if details.contains(found.as_str()) {
+            spans.push(found.range());
+        }
+    }
+    spans
+}
+
+/// Capitalised words that are no detail of anyone's.
+const NOT_DETAILS: [&str; 32] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Google",
+    "Facebook",
+    "Care",
+    "Opinion",
+    "Christmas",
+    "Easter",
+    "App",
+    "Covid",
+    "COVID",
+    "English",
+    "Welsh",
+    "Scottish",
+    "Irish",
+    "British",
+];
+
 /// Words too common to tell a review's details.
 const COMMON_WORDS: [&str; 48] = [
     "the", "a", "an", "to", "for", "you", "your", "we", "our", "us", "i", "me", "my", "and", "or",
@@ -628,15 +732,20 @@ fn signed_by_person(draft: &str, own: &OwnDetails) -> Option<Range<usize>> {
         return None;
     }
     let start = draft.rfind(signature).unwrap_or(0);
-    let names_someone = TITLED_NAME.is_match(signature)
-        || own
-            .lead_name
-            .as_deref()
-            .is_some_and(|lead| signature.to_lowercase().contains(&lead.to_lowercase()))
+    // The complaints lead, whose name the practice prints on its notice
+    // and leaflet, may sign; anyone else named is singled out.
+    let lead = own.lead_name.as_deref().unwrap_or("").to_lowercase();
+    let lead_words: HashSet<&str> = lead.split_whitespace().collect();
+    let names_someone = TITLED_NAME
+        .captures_iter(signature)
+        .any(|c| !lead.contains(&c[1].to_lowercase()))
         || signature
             .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
             .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .any(|w| !own.signature_words.contains(&w.to_lowercase()));
+            .any(|w| {
+                let w = w.to_lowercase();
+                !own.signature_words.contains(&w) && !lead_words.contains(w.as_str())
+            });
     names_someone.then(|| start..start + signature.trim_end().len())
 }
 
@@ -684,6 +793,7 @@ mod tests {
             practice: &practice,
             review: Some(review),
             reviewer: Some("Emma Clarke"),
+            public: &[],
         };
         let ok = "Thank you for your feedback, and we are sorry you are unhappy. Please call our Practice Manager on 01302 123457.";
         let cases = [
@@ -728,7 +838,11 @@ mod tests {
                 "Thank you. Sorry you were kept waiting two hours in the corridor with no chair. Please call 01302 123457.",
                 ok,
             ),
-            ("no-thanks", "We are sorry. Please call 01302 123457.", ok),
+            (
+                "no-thanks",
+                "We will look into this. Please call 01302 123457.",
+                "We are sorry to read this. Please call 01302 123457.",
+            ),
             (
                 "no-private-route",
                 "Thank you. We are sorry you are unhappy.",

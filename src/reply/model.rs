@@ -19,6 +19,10 @@ pub struct ModelReply {
     /// The handbook's heading for it.
     pub title: String,
     pub sentences: Vec<Sentence>,
+    /// Other wordings of the same reply, for `reply draft` to vary what it
+    /// posts; the handbook prints `sentences`.
+    #[serde(default)]
+    pub more: Vec<Vec<Sentence>>,
     pub sign_off: String,
     /// A note for staff, printed after it in the handbook.
     pub note: Option<String>,
@@ -87,6 +91,7 @@ impl ModelReplies {
             let all = reply
                 .sentences
                 .iter()
+                .chain(reply.more.iter().flatten())
                 .flat_map(|s| match s {
                     Sentence::One(one) => std::slice::from_ref(one),
                     Sentence::FirstOf(many) => many.as_slice(),
@@ -117,9 +122,23 @@ impl ModelReplies {
 }
 
 impl ModelReply {
+    /// How many wordings it has: `sentences` and each of `more`.
+    pub fn wordings(&self) -> usize {
+        1 + self.more.len()
+    }
+
+    /// The first wording filled in: the handbook's.
     pub fn fill(&self, values: &Values) -> Filled {
-        let body: Vec<String> = self
-            .sentences
+        self.fill_wording(values, 0)
+    }
+
+    /// Wording `index` (0: `sentences`, then each of `more`) filled in.
+    pub fn fill_wording(&self, values: &Values, index: usize) -> Filled {
+        let sentences = match index {
+            0 => &self.sentences,
+            n => self.more.get(n - 1).unwrap_or(&self.sentences),
+        };
+        let body: Vec<String> = sentences
             .iter()
             .filter_map(|sentence| match sentence {
                 Sentence::One(one) => fill(one, values),

@@ -75,8 +75,14 @@ pub struct Source {
 #[serde(deny_unknown_fields)]
 struct EscalateFile {
     kind: String,
+    reason: String,
+    urgency: Urgency,
+    who: String,
     tell: String,
     patterns: Vec<String>,
+    #[serde(default)]
+    with: Vec<String>,
+    sources: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,6 +92,25 @@ struct ClassifyFile {
     question: Vec<String>,
     positive: Vec<String>,
     negative: Vec<String>,
+}
+
+/// How soon a person must read a review that is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Urgency {
+    /// Before anything else: a life or someone's safety may be at risk.
+    Now,
+    /// The same working day.
+    Today,
+}
+
+impl Urgency {
+    pub fn key(self) -> &'static str {
+        match self {
+            Urgency::Now => "now",
+            Urgency::Today => "today",
+        }
+    }
 }
 
 /// One rule, ready to run.
@@ -114,12 +139,31 @@ pub struct Rule {
     pub not_after: Vec<Regex>,
 }
 
-/// A kind of post that needs someone told rather than a reply.
+/// A kind of post that needs a person rather than a drafted reply.
 #[derive(Debug)]
 pub struct Escalation {
+    /// safeguarding, threat, legal, press…: what the post is.
     pub kind: String,
+    /// What in the review holds it, in a few words for staff.
+    pub reason: String,
+    pub urgency: Urgency,
+    /// Who must read it.
+    pub who: String,
+    /// What to do, in a sentence or two.
     pub tell: String,
+    /// Any of these in the review…
     pub patterns: Vec<Regex>,
+    /// …and, when there are any, one of these too.
+    pub with: Vec<Regex>,
+    pub sources: Vec<Source>,
+}
+
+impl Escalation {
+    /// True when the review has this escalation's words.
+    pub fn matches(&self, review: &str) -> bool {
+        self.patterns.iter().any(|p| p.is_match(review))
+            && (self.with.is_empty() || self.with.iter().any(|p| p.is_match(review)))
+    }
 }
 
 /// Words that suggest what kind of review a post is.
@@ -218,17 +262,43 @@ impl Rules {
                 .map(|p| compile(p).with_context(|| format!("{name}: {what}: the pattern {p:?}")))
                 .collect()
         };
-        let escalate = file
+        let mut escalate: Vec<Escalation> = file
             .escalate
             .iter()
             .map(|e| {
+                let what = format!("escalate {}", e.kind);
+                let sources = e
+                    .sources
+                    .iter()
+                    .map(|id| {
+                        file.sources
+                            .iter()
+                            .find(|s| &s.id == id)
+                            .cloned()
+                            .ok_or_else(|| {
+                                anyhow!("{name}: {what}: no [[sources]] entry has id = \"{id}\"")
+                            })
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                if sources.is_empty() {
+                    bail!(
+                        "{name}: {what}: it needs at least one source: the guidance it comes from"
+                    );
+                }
                 Ok(Escalation {
                     kind: e.kind.clone(),
+                    reason: e.reason.clone(),
+                    urgency: e.urgency,
+                    who: e.who.clone(),
                     tell: e.tell.clone(),
-                    patterns: all(&e.patterns, "escalate")?,
+                    patterns: all(&e.patterns, &what)?,
+                    with: all(&e.with, &what)?,
+                    sources,
                 })
             })
             .collect::<anyhow::Result<_>>()?;
+        // Most urgent first; the file's order within each urgency.
+        escalate.sort_by_key(|e| e.urgency);
         let c = &file.classify;
         Ok(Rules {
             general: all(&file.general, "general")?,

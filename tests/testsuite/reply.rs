@@ -104,6 +104,18 @@ fn run_corpus(name: &str) -> ((usize, usize, usize, usize), Vec<String>) {
     ((flagged, unsafe_, false_alarms, safe), wrong)
 }
 
+/// The third corpus, written by a reviewer who had not seen the rules.
+/// Before the rules were changed for it: 55 of 76 unsafe flagged, 6 of 54
+/// safe refused. One label is disputed and left as written: a reply
+/// signed by the complaints lead by name, which the rules allow.
+#[test]
+fn the_third_corpus_is_flagged() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("third-corpus.toml");
+    assert_eq!((unsafe_, safe), (76, 54));
+    assert!(flagged + 1 >= unsafe_, "{}", wrong.join("\n"));
+    assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
@@ -136,8 +148,13 @@ fn the_second_corpus_is_flagged_with_one_known_false_alarm() {
     );
 }
 
-#[test]
-fn reviews_get_the_reply_or_the_escalation_they_need() {
+/// The kinds `reply draft` drafts a reply for; every other kind needs a person.
+const DRAFTED: [&str; 5] = ["positive", "negative", "complaint", "question", "mixed"];
+
+/// Runs `reply draft` on a set of labelled reviews; returns how many got
+/// the kind they should, the reviews that need a person and how many of
+/// those were held (exit 1, no draft), and what went wrong.
+fn run_reviews(name: &str) -> (usize, usize, usize, usize, Vec<String>) {
     #[derive(Deserialize)]
     struct Reviews {
         review: Vec<Review>,
@@ -148,11 +165,12 @@ fn reviews_get_the_reply_or_the_escalation_they_need() {
         text: String,
     }
     let reviews: Reviews = toml::from_str(
-        &std::fs::read_to_string(repo().join("tests/fixtures/replies/reviews.toml")).unwrap(),
+        &std::fs::read_to_string(repo().join("tests/fixtures/replies").join(name)).unwrap(),
     )
     .unwrap();
     let sandbox = Sandbox::new();
     sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let (mut right, mut need, mut held) = (0, 0, 0);
     let mut wrong = Vec::new();
     for review in &reviews.review {
         sandbox.write("review.txt", &review.text);
@@ -171,18 +189,47 @@ fn reviews_get_the_reply_or_the_escalation_they_need() {
             .as_str()
             .or(out["escalate"].as_str())
             .unwrap_or("none");
-        if got != review.want {
+        if got == review.want {
+            right += 1;
+        }
+        if !DRAFTED.contains(&review.want.as_str()) {
+            need += 1;
+            if run.code() == 1 && out["reply"].is_null() {
+                held += 1;
+            } else {
+                wrong.push(format!(
+                    "NOT HELD, want {}, got {got}: {}",
+                    review.want, review.text
+                ));
+            }
+        } else if got != review.want {
             wrong.push(format!("want {}, got {got}: {}", review.want, review.text));
         }
     }
     eprintln!(
-        "reviews: {} of {} right",
-        reviews.review.len() - wrong.len(),
+        "{name}: {right} of {} of the right kind; {held} of {need} that need a person held",
         reviews.review.len()
     );
+    (right, reviews.review.len(), need, held, wrong)
+}
+
+#[test]
+fn reviews_get_the_reply_or_the_escalation_they_need() {
+    let (right, total, need, held, wrong) = run_reviews("reviews.toml");
+    assert_eq!(held, need, "{}", wrong.join("\n"));
     // One known miss: "Not the kind of place that keeps you waiting, five
-    // stars" reads as negative.
-    assert!(wrong.len() <= 1, "{}", wrong.join("\n"));
+    // stars" reads as praise and criticism together.
+    assert!(right + 1 >= total, "{}", wrong.join("\n"));
+}
+
+/// Reviews written by a reviewer who had not seen the rules (see the
+/// file's head): every one that needs a person is held.
+#[test]
+fn the_third_reviews_that_need_a_person_are_all_held() {
+    let (right, total, need, held, wrong) = run_reviews("third-reviews.toml");
+    assert_eq!((total, need), (32, 17));
+    assert_eq!(held, need, "{}", wrong.join("\n"));
+    assert!(right >= 28, "{}", wrong.join("\n"));
 }
 
 #[test]
@@ -232,7 +279,7 @@ fn warnings_for_what_a_reply_should_have() {
     sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
     let cases = [
         (
-            "We are sorry to hear this. Please call 01302 123457.",
+            "We will look into this. Please call 01302 123457.",
             "no-thanks",
         ),
         (
@@ -244,7 +291,7 @@ fn warnings_for_what_a_reply_should_have() {
             "too-long",
         ),
         (
-            "Thank you for your feedback. We are sorry you are unhappy. Please call 01302 123457.\n\nKind regards,\nSarah Collins",
+            "Thank you for your feedback. We are sorry you are unhappy. Please call 01302 123457.\n\nKind regards,\nHollis Grant",
             "signed-by-person",
         ),
     ];
@@ -265,6 +312,21 @@ fn warnings_for_what_a_reply_should_have() {
         &[],
     );
     assert!(findings.is_empty(), "{findings:?}");
+    // So is the complaints lead's, whose name the notice prints: no warning.
+    let (code, findings) = check(
+        &sandbox,
+        "Thank you for your feedback. We are sorry you are unhappy. Please call 01302 123457.\n\nJane Smith, Practice Manager",
+        &[],
+    );
+    assert_eq!((code, findings.len()), (0, 0), "{findings:?}");
+    // A doctor's name in the signature singles them out: an error.
+    let (code, findings) = check(
+        &sandbox,
+        "Thank you for your feedback. We are sorry you are unhappy. Please call 01302 123457. Kind regards, Dr A Patel, Senior Partner",
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(errors(&findings).contains("names-person"), "{findings:?}");
 }
 
 #[test]
@@ -358,27 +420,34 @@ fn the_handbooks_model_replies_pass_for_every_example_practice() {
         )
         .unwrap()
         .markdown;
-        for reply in templates.replies().fill(&values) {
+        let public =
+            policypack::reply::check::public_contacts(templates.nation(practice.nation()).unwrap());
+        for model in &templates.replies().reply {
             assert!(
-                handbook.contains(&format!("### {}", reply.title)),
+                handbook.contains(&format!("### {}", model.title)),
                 "{}",
-                reply.title
+                model.title
             );
-            let context = policypack::reply::check::Context {
-                practice: &practice,
-                review: None,
-                reviewer: None,
-            };
-            let findings = policypack::reply::check::check(&rules, &reply.text(), &context);
-            let ids: Vec<&str> = findings.iter().map(|f| f.rule.id.as_str()).collect();
-            assert!(
-                ids.is_empty(),
-                "{}: {}: {ids:?}\n{}",
-                config.display(),
-                reply.title,
-                reply.text()
-            );
-            checked += 1;
+            for wording in 0..model.wordings() {
+                let reply = model.fill_wording(&values, wording);
+                let context = policypack::reply::check::Context {
+                    practice: &practice,
+                    review: None,
+                    reviewer: None,
+                    public: &public,
+                };
+                let findings = policypack::reply::check::check(&rules, &reply.text(), &context);
+                let ids: Vec<&str> = findings.iter().map(|f| f.rule.id.as_str()).collect();
+                assert!(
+                    ids.is_empty(),
+                    "{}: {} (wording {}): {ids:?}\n{}",
+                    config.display(),
+                    reply.title,
+                    wording + 1,
+                    reply.text()
+                );
+                checked += 1;
+            }
         }
     }
     assert!(checked >= 5 * 5, "{checked} replies checked");
@@ -437,7 +506,19 @@ fn drafts_are_filled_in_pass_the_checker_and_risky_reviews_get_none() {
             "My mum collapsed in reception and nobody called an ambulance",
             "duty doctor",
         ),
-        ("I feel suicidal and nobody will help", "safeguarding lead"),
+        ("I feel suicidal and nobody will help", "duty doctor"),
+        (
+            "My partner never lets me see the doctor on my own",
+            "safeguarding lead",
+        ),
+        (
+            "I'm a reporter at the local paper: can you comment?",
+            "press office",
+        ),
+        (
+            "My dad passed away last week. Thank you to everyone.",
+            "GP partner",
+        ),
         ("I know where you live, watch your back", "police"),
         ("My solicitor will be in touch", "defence organisation"),
         ("Useless idiots on reception", "section 5"),
