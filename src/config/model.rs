@@ -165,6 +165,10 @@ pub struct ComplaintsSection {
     /// The complaints lead's role, such as `Practice Manager`.
     #[schemars(length(min = 2, max = 100))]
     pub lead_role: String,
+    /// The role in Welsh, such as `Rheolwr y Practis`, for the Welsh half of
+    /// the notice in Wales; left out of the Welsh half when not given.
+    #[schemars(length(min = 2, max = 100))]
+    pub lead_role_cy: Option<String>,
     /// Phone number for complaints; the practice phone when left out.
     #[schemars(extend("format" = "uk-phone"))]
     pub phone: Option<String>,
@@ -262,6 +266,10 @@ pub struct PolicySection {
     /// Who approved the policy, such as `Dr A Patel, Senior Partner`.
     #[schemars(length(min = 2, max = 120))]
     pub approved_by: Option<String>,
+    /// The same in Welsh, such as `Dr A Patel, Uwch Bartner`, for the Welsh
+    /// half of the notice in Wales; the Welsh half leaves it out when not given.
+    #[schemars(length(min = 2, max = 120))]
+    pub approved_by_cy: Option<String>,
     /// The policy's version, such as `1.0`.
     #[schemars(length(min = 1, max = 20))]
     pub version: Option<String>,

@@ -60,6 +60,43 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
             .warning(),
         );
     }
+    // The Welsh half of the notice in Wales prints no English role words:
+    // without the Welsh ones it leaves the role out.
+    let wales = matches!(
+        super::find_node(root, "practice.nation").map(|n| &n.value),
+        Some(Value::String(nation)) if nation == "wales"
+    );
+    if wales {
+        for (section, key, english, example, what) in [
+            (
+                "complaints",
+                "complaints.lead_role_cy",
+                "complaints.lead_role",
+                "lead_role_cy = \"Rheolwr y Practis\"",
+                "the Welsh half of the notice will name the complaints lead without a role",
+            ),
+            (
+                "policy",
+                "policy.approved_by_cy",
+                "policy.approved_by",
+                "approved_by_cy = \"Dr A Patel, Uwch Bartner\"",
+                "the Welsh half of the notice will not say who approved it",
+            ),
+        ] {
+            if let Some(table) = table(section)
+                && has(english)
+                && !has(key)
+            {
+                warnings.push(
+                    in_practice_file(table, &chain[0], key, &format!("not set: {what}"))
+                        .with_hint(format!(
+                            "add {example} under [{section}], in Welsh (a health board's translation service can help)"
+                        ))
+                        .warning(),
+                );
+            }
+        }
+    }
     let england = matches!(
         super::find_node(root, "practice.nation").map(|n| &n.value),
         Some(Value::String(nation)) if nation == "england"
@@ -71,7 +108,7 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
                 "not set: England has no national complaints advocacy service, so the leaflet can only say \"ask us how to find a free advocate\"",
             )
             .for_key("advocacy")
-            .with_hint("add [advocacy] with the service your council pays for, e.g. name = \"POhWER\", phone = \"0300 456 2370\"")
+            .with_hint("add [advocacy] with the service your council pays for, with its name, phone and website")
             .warning(),
         );
     }

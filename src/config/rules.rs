@@ -148,13 +148,13 @@ pub fn normalise_postcode(value: &str) -> Result<String, Problem> {
     }
 }
 
-/// The national digits of a UK phone number (`01302123456`), from forms such
-/// as `01302 123456`, `(01302) 123-456` or `+44 (0)1302 123456`.
+/// The national digits of a UK phone number (`01144960456`), from forms such
+/// as `0114 496 0456`, `(01302) 123-456` or `+44 (0)1302 123456`.
 pub fn phone_digits(value: &str) -> Result<String, Problem> {
     let bad = |why: &str| {
         problem(
             format!("\"{value}\" is not a UK phone number: {why}"),
-            "write the number with its area code, e.g. \"01302 123456\", \"0300 456 2370\" or \"+44 1302 123456\"",
+            "write the number with its area code, e.g. \"0114 496 0456\", \"0300 456 2370\" or \"+44 114 496 0456\"",
         )
     };
     let trimmed = value.trim();
@@ -189,7 +189,7 @@ pub fn phone_digits(value: &str) -> Result<String, Problem> {
     Ok(national)
 }
 
-/// `tel:` link for a checked phone number: `tel:+441302123456`.
+/// `tel:` link for a checked phone number: `tel:+441144960456`.
 pub fn tel_uri(value: &str) -> Option<String> {
     phone_digits(value)
         .ok()
@@ -432,7 +432,7 @@ mod tests {
 
     #[test]
     fn accepts_uk_phone_forms() {
-        assert_eq!(phone_digits("01302 123456").unwrap(), "01302123456");
+        assert_eq!(phone_digits("0114 496 0456").unwrap(), "01144960456");
         assert_eq!(phone_digits("(01302) 123-456").unwrap(), "01302123456");
         assert_eq!(phone_digits("+44 (0)1302 123456").unwrap(), "01302123456");
         assert_eq!(phone_digits("+44 300 456 2370").unwrap(), "03004562370");
@@ -443,9 +443,9 @@ mod tests {
     #[test]
     fn rejects_phone_with_wrong_digits_or_letters() {
         assert!(phone_digits("01302 1234").is_err());
-        assert!(phone_digits("01302 1234567").is_err());
+        assert!(phone_digits("0114 496 04567").is_err());
         assert!(phone_digits("1302 123456").is_err());
-        assert!(phone_digits("+44 01302 123456").is_err());
+        assert!(phone_digits("+44 0114 496 0456").is_err());
         assert!(phone_digits("0800 FLOWERS").is_err());
         assert!(phone_digits("+1 212 555 0100").is_err());
     }

@@ -35,6 +35,16 @@ pub fn build(
         ),
         None => format!("the {}", markdown_text(&complaints.lead_role)),
     };
+    // The Welsh half prints no English role words: the Welsh role when
+    // the config gives one, otherwise the name alone, or nothing.
+    let lead_cy = match (&complaints.lead_name, &complaints.lead_role_cy) {
+        (Some(name), Some(role)) => {
+            Some(format!("{}, {}", markdown_text(name), markdown_text(role)))
+        }
+        (Some(name), None) => Some(markdown_text(name)),
+        (None, Some(role)) => Some(markdown_text(role)),
+        (None, None) => None,
+    };
     let acknowledge = complaints
         .acknowledge_working_days
         .or(nation.acknowledge_working_days);
@@ -73,6 +83,7 @@ pub fn build(
             "lead_name": complaints.lead_name.as_deref().map(markdown_text),
             "lead_role": markdown_text(&complaints.lead_role),
             "lead": lead,
+            "lead_cy": lead_cy,
             "phone": markdown_text(complaints_phone),
             "phone_link": phone_link(complaints_phone),
             "email": complaints.email.as_deref().map(markdown_text),
@@ -107,6 +118,7 @@ pub fn build(
             "review_due": long_date(practice.review_due),
             "review_months": c.policy.review_months.unwrap_or(crate::config::DEFAULT_REVIEW_MONTHS),
             "approved_by": c.policy.approved_by.as_deref().map(markdown_text),
+            "approved_by_cy": c.policy.approved_by_cy.as_deref().map(markdown_text),
             "version": c.policy.version.as_deref().map(markdown_text),
         },
         "replies": replies.fill(&reply_values(practice, true)),

@@ -108,7 +108,7 @@ mod tests {
             markdown_text("St John's & Woodlands"),
             "St John's & Woodlands"
         );
-        assert_eq!(markdown_text("01302 123456"), "01302 123456");
+        assert_eq!(markdown_text("0114 496 0456"), "0114 496 0456");
         assert_eq!(
             markdown_text("Dr A Patel, Senior Partner"),
             "Dr A Patel, Senior Partner"

@@ -108,16 +108,21 @@ pub struct Term {
     pub note: Option<String>,
 }
 
-/// The arrangement for a patient removed from the list after violence.
+/// Removal from the list, worded from the nation's own contract rule:
+/// who removes a person after violence, whom the practice tells, and when
+/// it takes effect differ from nation to nation.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Removal {
-    /// For patients, one sentence: how they still get GP care.
+    /// For patients: the notice's list item on removal, after a warning and
+    /// after violence where the practice gave care, and how the person
+    /// still gets GP care. Never immediate removal for words online alone.
     pub notice: String,
-    /// The same sentence in Welsh, for the bilingual notice in Wales.
+    /// The same in Welsh, for the bilingual notice in Wales.
     pub notice_cy: Option<String>,
-    /// For staff: what the practice does and whom it tells.
-    pub handbook: String,
+    /// For staff, one list item each: the rule, whom to tell and when it
+    /// takes effect, and what happens to the person's care.
+    pub handbook: Vec<String>,
 }
 
 /// Criminal offences for messages, in the nation's law.

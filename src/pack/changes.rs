@@ -430,7 +430,7 @@ mod tests {
             new: false,
             keys: vec![KeyChange {
                 key: "lmc.phone".into(),
-                old: "01302 123400".into(),
+                old: "0114 496 0400".into(),
                 new: "01302 123499".into(),
             }],
             other: vec![],
@@ -442,7 +442,7 @@ mod tests {
     fn the_message_says_what_to_reprint_and_why() {
         assert_eq!(
             change().message(),
-            "Please replace your printed zero-tolerance notice and complaints leaflet with the new ones. Why: lmc.phone changed from \"01302 123400\" to \"01302 123499\"."
+            "Please replace your printed zero-tolerance notice and complaints leaflet with the new ones. Why: lmc.phone changed from \"0114 496 0400\" to \"01302 123499\"."
         );
     }
 

@@ -5,6 +5,18 @@ use super::Input;
 
 pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     let doc = input.doc;
+    // A document whose last line prints its reference already (the
+    // notice's "Issued … Ref 3F9A-21C0") needs no second line saying so.
+    let printed = doc.reference.to_string();
+    if doc
+        .markdown
+        .trim_end()
+        .lines()
+        .last()
+        .is_some_and(|l| l.contains(&printed))
+    {
+        return Ok(doc.markdown.clone().into_bytes());
+    }
     let line = input.presentation.reference_line(&doc.reference);
     // The Markdown ends with a line break; a blank line keeps the last
     // line out of a table or list that ends the document.

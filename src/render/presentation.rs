@@ -90,10 +90,10 @@ impl Presentation {
         crate::pack::fingerprint::hash([values.as_slice()])
     }
 
-    /// "Reference: Ref 3F9A-21C0 · issued 1 November 2026 · version 3":
-    /// the last line of the Markdown, as Markdown text.
+    /// "Ref 3F9A-21C0 · issued 1 November 2026 · version 3": the last line
+    /// of the Markdown, as Markdown text.
     pub fn reference_line(&self, reference: &Reference) -> String {
-        let mut line = format!("Reference: {reference} · issued {}", self.policy.issued);
+        let mut line = format!("{reference} · issued {}", self.policy.issued);
         if let Some(version) = &self.policy.version {
             line.push_str(" · version ");
             line.push_str(&markdown_text(version));

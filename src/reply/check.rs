@@ -758,14 +758,14 @@ mod tests {
         assert!(is_nhs_number("943 476 5919"));
         assert!(is_nhs_number("9434765919"));
         assert!(!is_nhs_number("943 476 5918"));
-        assert!(!is_nhs_number("01302 123456"));
+        assert!(!is_nhs_number("0114 496 0456"));
     }
 
     #[test]
     fn phone_digits_read_plus_44_as_zero() {
-        assert_eq!(digits("+44 1302 123456"), "01302123456");
+        assert_eq!(digits("+44 114 496 0456"), "01144960456");
         assert_eq!(digits("+44 (0)1302 123456"), "01302123456");
-        assert_eq!(digits("01302 123 456"), "01302123456");
+        assert_eq!(digits("0114 496 0 456"), "01144960456");
     }
 
     #[test]
@@ -795,53 +795,53 @@ mod tests {
             reviewer: Some("Emma Clarke"),
             public: &[],
         };
-        let ok = "Thank you for your feedback, and we are sorry you are unhappy. Please call our Practice Manager on 01302 123457.";
+        let ok = "Thank you for your feedback, and we are sorry you are unhappy. Please call our Practice Manager on 0114 496 0457.";
         let cases = [
             (
                 "confirms-patient",
-                "Thank you for your visit. Please call 01302 123457.",
+                "Thank you for your visit. Please call 0114 496 0457.",
                 ok,
             ),
             (
                 "clinical-detail",
-                "Thank you. Sorry about the wait for your referral letter to the hospital. Please call 01302 123457.",
-                "Thank you. We offer flu vaccinations every autumn. Please call 01302 123457.",
+                "Thank you. Sorry about the wait for your referral letter to the hospital. Please call 0114 496 0457.",
+                "Thank you. We offer flu vaccinations every autumn. Please call 0114 496 0457.",
             ),
             (
                 "event-time",
-                "Thank you. Sorry about Monday's wait on 3 March. Please call 01302 123457.",
-                "Thank you. We are open from 8am, Monday to Friday. Please call 01302 123457.",
+                "Thank you. Sorry about Monday's wait on 3 March. Please call 0114 496 0457.",
+                "Thank you. We are open from 8am, Monday to Friday. Please call 0114 496 0457.",
             ),
             (
                 "names-person",
-                "Thank you, Emma. Please call 01302 123457.",
-                "Thank you. Please call Jane Smith, our Practice Manager, on 01302 123457.",
+                "Thank you, Emma. Please call 0114 496 0457.",
+                "Thank you. Please call Jane Smith, our Practice Manager, on 0114 496 0457.",
             ),
             (
                 "defensive",
-                "Thank you. That is not true. Please call 01302 123457.",
+                "Thank you. That is not true. Please call 0114 496 0457.",
                 ok,
             ),
             (
                 "promise-or-threat",
-                "Thank you. We guarantee it will be fixed. Please call 01302 123457.",
+                "Thank you. We guarantee it will be fixed. Please call 0114 496 0457.",
                 ok,
             ),
             (
                 "asks-details",
-                "Thank you. Which nurse did you see? Please call 01302 123457.",
+                "Thank you. Which nurse did you see? Please call 0114 496 0457.",
                 ok,
             ),
             ("identifier", "Thank you. Please call 07700 900123.", ok),
             (
                 "repeats-review",
-                "Thank you. Sorry you were kept waiting two hours in the corridor with no chair. Please call 01302 123457.",
+                "Thank you. Sorry you were kept waiting two hours in the corridor with no chair. Please call 0114 496 0457.",
                 ok,
             ),
             (
                 "no-thanks",
-                "We will look into this. Please call 01302 123457.",
-                "We are sorry to read this. Please call 01302 123457.",
+                "We will look into this. Please call 0114 496 0457.",
+                "We are sorry to read this. Please call 0114 496 0457.",
             ),
             (
                 "no-private-route",
@@ -850,12 +850,12 @@ mod tests {
             ),
             (
                 "too-long",
-                "Thank you. One. Two. Three. Four. Five. Please call 01302 123457.",
+                "Thank you. One. Two. Three. Four. Five. Please call 0114 496 0457.",
                 ok,
             ),
             (
                 "signed-by-person",
-                "Thank you. Sorry. Please call 01302 123457.\n\nBest wishes,\nDr Amir Patel",
+                "Thank you. Sorry. Please call 0114 496 0457.\n\nBest wishes,\nDr Amir Patel",
                 ok,
             ),
         ];

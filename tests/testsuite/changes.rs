@@ -4,7 +4,7 @@
 use crate::harness::{Sandbox, example};
 
 const SLUG: &str = "ashfield-medical-centre";
-const OLD_PHONE: &str = "01302 123456";
+const OLD_PHONE: &str = "0114 496 0456";
 const NEW_PHONE: &str = "01302 123499";
 
 fn ashfield() -> Sandbox {

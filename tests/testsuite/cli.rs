@@ -63,7 +63,7 @@ fn new_writes_a_starter_that_checks_once_filled_in() {
     let filled = starter
         .replace("address = []", "address = [\"1 Heol y Frenhines\", \"Caerdydd\"]")
         .replace("postcode = \"\"", "postcode = \"cf11 9aa\"")
-        .replace("phone = \"\"  ", "phone = \"029 2000 1234\"")
+        .replace("phone = \"\"  ", "phone = \"029 2018 0234\"")
         .replace(
             "[commissioner]\nname = \"\"",
             "[commissioner]\nwebsite = \"https://cavuhb.nhs.wales\"\nname = \"Cardiff and Vale University Health Board\"",
@@ -127,7 +127,7 @@ fn check_json_gives_one_object_per_problem() {
     let sandbox = Sandbox::new();
     sandbox.write(
         "bad.toml",
-        &example("ashfield-medical-centre.toml").replace("01302 123457", "123"),
+        &example("ashfield-medical-centre.toml").replace("0114 496 0457", "123"),
     );
     let run = sandbox.run(&["check", "--message-format", "json", "bad.toml"]);
     run.expect_code(1);
@@ -136,7 +136,7 @@ fn check_json_gives_one_object_per_problem() {
     assert_eq!(problem["file"], "bad.toml");
     assert_eq!(problem["key"], "complaints.phone");
     assert_eq!(problem["line"], 18);
-    assert!(problem["hint"].as_str().unwrap().contains("01302 123456"));
+    assert!(problem["hint"].as_str().unwrap().contains("0114 496 0456"));
 }
 
 #[test]
@@ -266,7 +266,7 @@ fn template_override_replaces_one_file_and_raw_html_is_refused() {
     let (text, reference) = notice.split_once("\nReference: Ref ").unwrap();
     assert_eq!(
         text,
-        "# Our own notice\n\nCall [01302 123456](<tel:+441302123456>).\n"
+        "# Our own notice\n\nCall [0114 496 0456](<tel:+441144960456>).\n"
     );
     assert!(
         reference.ends_with(" · issued 1 November 2026 · version 1.0\n"),
@@ -629,7 +629,7 @@ fn schema_accepts_configs_that_extend_and_shared_defaults() {
     let ashfield = example("ashfield-medical-centre.toml");
     sandbox.write(
         "c/no-phone.toml",
-        &ashfield.replace("phone = \"01302 123456\"\n", ""),
+        &ashfield.replace("phone = \"0114 496 0456\"\n", ""),
     );
     sandbox.write(
         "c/unknown-key.toml",

@@ -29,7 +29,7 @@ const NATIONS: [NationCase; 4] = [
         time_limit: "12 months",
         acknowledge: "3 working days",
         commissioner: "NHS South Yorkshire Integrated Care Board",
-        advocacy: &["POhWER", "0300 456 2370"],
+        advocacy: &["POhWER", "0306 999 0370"],
     },
     NationCase {
         slug: "meddygfa-ty-gwyn",
@@ -333,7 +333,7 @@ fn notice_covers_what_the_spec_lists() {
         "Special Allocation Scheme",
         "police",
         "Jane Smith",
-        "01302 123457",
+        "0114 496 0457",
         "complaints.ashfield@nhs.net",
         "www.ashfieldmedical.nhs.uk/complaints",
         "1 November 2026",
@@ -356,7 +356,7 @@ fn handbook_covers_the_nine_points_and_the_practice_details() {
         "Medical Protection",
         "1 November 2027",
         "Ashfield Medical Centre",
-        "01302 123457",
+        "0114 496 0457",
     ] {
         assert!(handbook.contains(fact), "handbook lacks {fact:?}");
     }

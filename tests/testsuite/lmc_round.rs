@@ -12,7 +12,7 @@ use crate::harness::{Sandbox, repo};
 use crate::import::import_doncaster;
 use crate::reference::manifest_refs;
 
-const OLD_PHONE: &str = "01302 123400";
+const OLD_PHONE: &str = "0114 496 0400";
 const NEW_PHONE: &str = "01302 123499";
 
 /// Every file under `dir`, with its bytes and modification time.

@@ -97,7 +97,7 @@ fn rebuilds_only_what_changed_and_names_the_keys() {
     // One practice's complaints phone: its documents that print it, and its zip.
     let ashfield = sandbox
         .read("lmc/ashfield.toml")
-        .replace("01302 123457", "01302 123499");
+        .replace("0114 496 0457", "01302 123499");
     sandbox.write("lmc/ashfield.toml", &ashfield);
     let phone = sandbox.run(&["build", "lmc", "--formats", "md,html", "--zip"]);
     phone.expect_code(0);
@@ -130,7 +130,7 @@ fn rebuilds_only_what_changed_and_names_the_keys() {
     let before = mtimes(&out);
     let lmc = sandbox
         .read("lmc/_lmc.toml")
-        .replace("0114 305 1000", "0114 305 1099");
+        .replace("0114 496 0100", "0114 305 1099");
     sandbox.write("lmc/_lmc.toml", &lmc);
     let shared = sandbox.run(&["build", "lmc", "--formats", "md,html"]);
     shared.expect_code(0);
@@ -440,7 +440,7 @@ fn status_shows_reviews_and_stale_outputs() {
     // A changed config makes that practice's outputs stale.
     let ashfield = sandbox
         .read("lmc/ashfield.toml")
-        .replace("01302 123457", "01302 123499");
+        .replace("0114 496 0457", "01302 123499");
     sandbox.write("lmc/ashfield.toml", &ashfield);
     let json = sandbox.run(&[
         "status",
@@ -547,7 +547,7 @@ fn doncaster_lmc_end_to_end() {
     // The LMC's defaults change: all 40 are rebuilt, naming the key.
     let lmc = sandbox
         .read("doncaster/_lmc.toml")
-        .replace("0300 456 2370", "0300 456 2399");
+        .replace("0306 999 0370", "0300 456 2399");
     sandbox.write("doncaster/_lmc.toml", &lmc);
     let shared = sandbox.run(&["build", "doncaster", "--zip", "--formats", "md,html,pdf"]);
     assert!(
@@ -653,7 +653,7 @@ fn a_changed_document_takes_its_other_editions_away_and_nothing_to_build_is_refu
         .join("out/ashfield-medical-centre/complaints-leaflet.large-print.pdf");
     assert!(large.is_file());
     // The complaints phone changes; this build makes the standard edition only.
-    let changed = example("ashfield-medical-centre.toml").replace("01302 123457", "01302 999999");
+    let changed = example("ashfield-medical-centre.toml").replace("0114 496 0457", "01302 999999");
     sandbox.write("a.toml", &changed);
     sandbox
         .run(&["build", "a.toml", "--formats", "md,pdf", "--zip"])

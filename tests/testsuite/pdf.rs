@@ -366,7 +366,7 @@ fn text_extracts_literally_and_in_reading_order() {
         "St John's & Woodlands *Star* Surgery #1",
         "Zoë O'Brien-Núñez {{ 7*7 }}",
         "<script>alert('x')</script>",
-        "01302 123457",
+        "0114 496 0457",
     ] {
         assert!(
             notice.contains(literal),
@@ -501,7 +501,7 @@ fn qr_code_decodes_to_the_complaints_page() {
 fn links_are_clickable_with_mailto_and_tel() {
     let raw = uncompressed(&pdf("ashfield-medical-centre", "zero-tolerance-notice"));
     for uri in [
-        "/URI (tel:+441302123457)",
+        "/URI (tel:+441144960457)",
         "/URI (mailto:complaints.ashfield@nhs.net)",
         "/URI (https://www.ashfieldmedical.nhs.uk/complaints)",
     ] {
@@ -776,7 +776,7 @@ fn print_shape_variants() -> Vec<(String, String)> {
             .map_or(text.len(), |i| start + header.len() + i + 1);
         format!("{}{}", &text[..start], &text[end..])
     };
-    let extra_org = "[[defence_organisations]]\nname = \"MDDUS\"\nphone = \"0333 043 4444\"\nwebsite = \"https://www.mddus.com\"\n\n[social_media]";
+    let extra_org = "[[defence_organisations]]\nname = \"MDDUS\"\nphone = \"0306 999 0444\"\nwebsite = \"https://www.mddus.com\"\n\n[social_media]";
     let mut variants = vec![
         ("as-is", base.clone()),
         ("no-lmc", cut(&base, "[lmc]")),

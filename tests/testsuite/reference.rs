@@ -170,7 +170,7 @@ fn the_reference_follows_what_is_printed_and_nothing_else() {
     assert_eq!(manifest_refs(&sandbox.path().join("again"), SLUG), first);
 
     // The LMC's phone is printed only in the handbook.
-    edit(&sandbox, "01302 123400", "01302 999999");
+    edit(&sandbox, "0114 496 0400", "01302 999999");
     build_md(&sandbox, &[]).expect_code(0);
     let lmc = manifest_refs(&out, SLUG);
     assert_ne!(lmc["staff-handbook"], first["staff-handbook"]);
@@ -178,7 +178,7 @@ fn the_reference_follows_what_is_printed_and_nothing_else() {
     assert_eq!(lmc["complaints-leaflet"], first["complaints-leaflet"]);
 
     // The complaints phone is printed in all three.
-    edit(&sandbox, "01302 123457", "01302 123999");
+    edit(&sandbox, "0114 496 0457", "01302 123999");
     build_md(&sandbox, &[]).expect_code(0);
     let phone = manifest_refs(&out, SLUG);
     for stem in STEMS {
@@ -209,7 +209,7 @@ fn a_document_that_changes_without_a_new_version_or_date_warns() {
     assert!(!first.stderr().contains(WARNING), "{}", first.stderr());
 
     // A new complaints phone, and the same version and date.
-    edit(&sandbox, "01302 123457", "01302 123999");
+    edit(&sandbox, "0114 496 0457", "01302 123999");
     let run = build_md(&sandbox, &[]);
     run.expect_code(0);
     let stderr = run.stderr();

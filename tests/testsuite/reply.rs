@@ -116,6 +116,21 @@ fn the_third_corpus_is_flagged() {
     assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
 }
 
+/// The fourth corpus, written by another reviewer who had not seen the
+/// rules, and kept out of tuning: measured once, after the rules were
+/// changed for the third. The binary before those changes flagged 46 of
+/// its 66 unsafe drafts and refused 4 of its 62 safe ones; after, 52 and 4.
+/// These are floors, so a change that does worse on replies nobody tuned
+/// to fails here; they are short of the goal (97 % and 2 %), and the
+/// README says so.
+#[test]
+fn the_held_out_fourth_corpus_is_no_worse_than_measured() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("fourth-corpus.toml");
+    assert_eq!((unsafe_, safe), (66, 62));
+    assert!(flagged >= 52, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 4, "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
@@ -222,6 +237,16 @@ fn reviews_get_the_reply_or_the_escalation_they_need() {
     assert!(right + 1 >= total, "{}", wrong.join("\n"));
 }
 
+/// The held-out reviews (see the fourth corpus): 17 of the 18 that need
+/// a person are held; the one missed, a letter with another patient's
+/// results, reads as a question. Before: 3 of 18.
+#[test]
+fn the_held_out_fourth_reviews_are_no_worse_than_measured() {
+    let (_, total, need, held, wrong) = run_reviews("fourth-reviews.toml");
+    assert_eq!((total, need), (33, 18));
+    assert!(held >= 17, "{}", wrong.join("\n"));
+}
+
 /// Reviews written by a reviewer who had not seen the rules (see the
 /// file's head): every one that needs a person is held.
 #[test]
@@ -238,7 +263,7 @@ fn positions_are_right_with_windows_line_ends_and_odd_letters() {
     sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
     let (_, findings) = check(
         &sandbox,
-        "Thank you. We are sorry about the scan\r\nİstanbul. Please call 01302 123457.\r\n",
+        "Thank you. We are sorry about the scan\r\nİstanbul. Please call 0114 496 0457.\r\n",
         &[],
     );
     let scan = findings
@@ -257,7 +282,7 @@ fn positions_are_right_with_windows_line_ends_and_odd_letters() {
     // read for "do not …" fall inside one) are read whole.
     let (code, _) = check(
         &sandbox,
-        "Thank you. ŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵ please send us your date of birth. Call 01302 123457.",
+        "Thank you. ŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵŵ please send us your date of birth. Call 0114 496 0457.",
         &[],
     );
     assert_eq!(code, 1);
@@ -279,7 +304,7 @@ fn warnings_for_what_a_reply_should_have() {
     sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
     let cases = [
         (
-            "We will look into this. Please call 01302 123457.",
+            "We will look into this. Please call 0114 496 0457.",
             "no-thanks",
         ),
         (
@@ -287,11 +312,11 @@ fn warnings_for_what_a_reply_should_have() {
             "no-private-route",
         ),
         (
-            "Thank you. We are sorry. We take feedback seriously. We always try to improve. We would like to hear more. Our team cares. Please call 01302 123457.",
+            "Thank you. We are sorry. We take feedback seriously. We always try to improve. We would like to hear more. Our team cares. Please call 0114 496 0457.",
             "too-long",
         ),
         (
-            "Thank you for your feedback. We are sorry you are unhappy. Please call 01302 123457.\n\nKind regards,\nHollis Grant",
+            "Thank you for your feedback. We are sorry you are unhappy. Please call 0114 496 0457.\n\nKind regards,\nHollis Grant",
             "signed-by-person",
         ),
     ];
@@ -315,14 +340,14 @@ fn warnings_for_what_a_reply_should_have() {
     // So is the complaints lead's, whose name the notice prints: no warning.
     let (code, findings) = check(
         &sandbox,
-        "Thank you for your feedback. We are sorry you are unhappy. Please call 01302 123457.\n\nJane Smith, Practice Manager",
+        "Thank you for your feedback. We are sorry you are unhappy. Please call 0114 496 0457.\n\nJane Smith, Practice Manager",
         &[],
     );
     assert_eq!((code, findings.len()), (0, 0), "{findings:?}");
     // A doctor's name in the signature singles them out: an error.
     let (code, findings) = check(
         &sandbox,
-        "Thank you for your feedback. We are sorry you are unhappy. Please call 01302 123457. Kind regards, Dr A Patel, Senior Partner",
+        "Thank you for your feedback. We are sorry you are unhappy. Please call 0114 496 0457. Kind regards, Dr A Patel, Senior Partner",
         &[],
     );
     assert_eq!(code, 1);
@@ -333,7 +358,7 @@ fn warnings_for_what_a_reply_should_have() {
 fn findings_give_place_rule_why_source_and_hint() {
     let sandbox = Sandbox::new();
     sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
-    let draft = "Thank you for your feedback.\nWe are sorry your appointment ran late. Please call 01302 123457.";
+    let draft = "Thank you for your feedback.\nWe are sorry your appointment ran late. Please call 0114 496 0457.";
     let (code, findings) = check(&sandbox, draft, &[]);
     assert_eq!(code, 1);
     let finding = findings
@@ -477,7 +502,7 @@ fn drafts_are_filled_in_pass_the_checker_and_risky_reviews_get_none() {
         "complaint",
     ]);
     assert!(
-        run.stdout().contains("01302 123457")
+        run.stdout().contains("0114 496 0457")
             && run.stdout().contains("complaints.ashfield@nhs.net")
     );
     // The kind from the review's words.
@@ -579,7 +604,7 @@ fn an_lmc_can_add_a_word_without_a_release() {
         &rules.replacen("\"blood test\",", "\"blood test\", \"phlebotomy\",", 1),
     );
     let draft =
-        "Thank you for your feedback. We are sorry phlebotomy was busy. Please call 01302 123457.";
+        "Thank you for your feedback. We are sorry phlebotomy was busy. Please call 0114 496 0457.";
     let (code, _) = check(&sandbox, draft, &[]);
     assert_eq!(code, 0, "not a built-in word");
     let (code, findings) = check(&sandbox, draft, &["--templates", "t"]);

@@ -141,8 +141,9 @@ impl Typesetter<'_> {
     /// The label is the first of `labels` that fits the room the right
     /// side leaves (as many lines as the bottom margin holds, keeping
     /// 24 pt clear of the paper's edge), or the last one cut short with
-    /// "…": the reference and the page number are never cut.
-    pub fn footers(&mut self, labels: &[String], reference: &str) {
+    /// "…": the reference and the page number are never cut. The first
+    /// `welsh_pages` pages, which hold only Welsh, number as "Tudalen N o M".
+    pub fn footers(&mut self, labels: &[String], reference: &str, welsh_pages: usize) {
         let total = self.pages.len();
         let style = TextStyle {
             size: self.theme.footer,
@@ -159,7 +160,18 @@ impl Typesetter<'_> {
             as usize)
             .max(1);
         // The right side's width, measured with the widest page number.
-        let widest = format!("Page {total} of {total}");
+        let number_of = |page: usize| {
+            if page < welsh_pages {
+                format!("Tudalen {} o {total}", page + 1)
+            } else {
+                format!("Page {} of {total}", page + 1)
+            }
+        };
+        let widest = if welsh_pages > 0 {
+            format!("Tudalen {total} o {total}")
+        } else {
+            format!("Page {total} of {total}")
+        };
         let mut measure = |text: &str| self.ctx.lines(&[plain(text)], &style, None).width();
         let one_line = measure(&format!("{reference} · {widest}"));
         let stacked = measure(reference).max(measure(&widest));
@@ -205,7 +217,7 @@ impl Typesetter<'_> {
         };
         let reference_lines = self.ctx.lines(&[plain(reference)], &style, None);
         for page in 0..total {
-            let number = format!("Page {} of {total}", page + 1);
+            let number = number_of(page);
             let mut draws = vec![Draw::Rect {
                 x,
                 y: top - 6.0,

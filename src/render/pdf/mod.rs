@@ -57,6 +57,11 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
                 .iter()
                 .take_while(|b| matches!(b, Block::Part { .. }))
                 .count();
+            let first_lang = match model.blocks.first() {
+                Some(Block::Part { lang, .. }) => Some(lang.as_str()),
+                _ => None,
+            };
+            let welsh_pages;
             if geo.columns == 2 && parts > 0 && parts < model.blocks.len() {
                 let gutter = 2.0 * geo.margin / 3.0;
                 let width = (geo.content_width() - gutter) / 2.0;
@@ -72,16 +77,24 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
                 if setter.page() == 0 {
                     setter.y = setter.y.max(first_end);
                 }
+                welsh_pages = 0;
             } else {
-                setter.document(
-                    &model.blocks,
-                    geo.margin,
-                    geo.content_width(),
-                    &mut tree,
-                    breaks,
-                );
+                // Parts in another language, then the rest, so the pages
+                // that hold only the other language are known: they are
+                // numbered in it ("Tudalen 1 o 4").
+                let (first, second) = model.blocks.split_at(parts);
+                let (before, after): (Vec<usize>, Vec<usize>) =
+                    breaks.iter().partition(|&&b| b < parts);
+                let after: Vec<usize> = after.iter().map(|b| b - parts).collect();
+                setter.document(first, geo.margin, geo.content_width(), &mut tree, &before);
+                welsh_pages = if parts > 0 && first_lang == Some("cy") {
+                    setter.page()
+                } else {
+                    0
+                };
+                setter.document(second, geo.margin, geo.content_width(), &mut tree, &after);
             }
-            setter.footers(&footer, &reference);
+            setter.footers(&footer, &reference, welsh_pages);
             setter.finish(tree)
         })
     };
