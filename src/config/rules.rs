@@ -154,7 +154,7 @@ pub fn phone_digits(value: &str) -> Result<String, Problem> {
     let bad = |why: &str| {
         problem(
             format!("\"{value}\" is not a UK phone number: {why}"),
-            "write the number with its area code, e.g. \"0114 496 0456\", \"0300 456 2370\" or \"+44 114 496 0456\"",
+            "write the number with its area code, e.g. \"0114 496 0456\", \"0306 999 0370\" or \"+44 114 496 0456\"",
         )
     };
     let trimmed = value.trim();

@@ -174,12 +174,17 @@ const LAW: [LawCase; 4] = [
             "NHS Accessible Information Standard",
             "NHS Profile Manager",
             "non-trivial",
+            "Schedule 3, paragraph 25",
+            "Primary Care Support England",
         ],
         never: &[
             "Scotland) Act",
             "Northern Ireland) 2022",
             "Llais",
             "Business Services Organisation",
+            "and the ICB told",
+            "crime reference number the police gave",
+            "National Services Scotland",
         ],
     },
     LawCase {
@@ -188,11 +193,18 @@ const LAW: [LawCase; 4] = [
             "Defamation Act 2013",
             "Online Safety Act 2023",
             "All-Wales Accessible Communication and Information Standards",
-            "local health board would then arrange their GP care",
+            "ask the health board to remove them straight away",
+            "health board would then arrange their GP care",
+            "Schedule 3, paragraph 30",
+            "crime reference number the police gave",
+            "The removal is not immediate",
             "non-trivial",
         ],
         never: &[
             "Special Allocation Scheme",
+            "Primary Care Support England",
+            "National Services Scotland",
+            "come to meetings with you",
             "NHS Accessible Information Standard",
             "NHS website",
             "Profile Manager",
@@ -206,7 +218,10 @@ const LAW: [LawCase; 4] = [
             "Defamation and Malicious Publication (Scotland) Act 2021",
             "Criminal Justice and Licensing (Scotland) Act 2010",
             "Communications Act 2003",
-            "NHS health board would then arrange their GP care",
+            "health board would then arrange their GP care",
+            "National Services Scotland",
+            "a public authority may not bring defamation proceedings",
+            "can still sue in their own name",
             "Care Opinion",
         ],
         never: &[
@@ -227,8 +242,11 @@ const LAW: [LawCase; 4] = [
             "Business Services Organisation",
             "Care Opinion",
             "non-trivial",
+            "within 30 days of getting that answer",
         ],
         never: &[
+            "Primary Care Support England",
+            "National Services Scotland",
             "Defamation Act 2013",
             "serious harm to someone's reputation",
             "Special Allocation Scheme",
@@ -472,13 +490,30 @@ fn the_notice_in_wales_is_in_welsh_then_english_and_the_rest_in_english() {
     assert!(welsh < english, "Welsh first");
     // The facts in Welsh come from the nation file, and the date in Welsh.
     for welsh in [
-        "Byddai'r bwrdd iechyd lleol",
+        "neu ofyn i'r bwrdd iechyd eu tynnu oddi arni ar unwaith",
         "Ddeddf Diogelwch Ar-lein 2023",
         "Deddf Difenwi 2013",
         "Cyhoeddwyd 15 Hydref 2026",
-        "Rhian Llŵyd",
+        "Rhian Llŵyd, Rheolwr y Practis",
+        "Cymeradwywyd gan: Dr G Evans, Partner yn y practis",
+        "am y postiad",
     ] {
         assert!(notice[..english].contains(welsh), "no {welsh:?}:\n{notice}");
+    }
+    // No English role words, and "post" (mail in Welsh) is never a posting.
+    let welsh_half = &notice[..english];
+    for english_words in ["Practice Manager", "Partner."] {
+        assert!(
+            !welsh_half.contains(english_words),
+            "the Welsh half says {english_words:?}:\n{notice}"
+        );
+    }
+    for (at, _) in welsh_half.match_indices(" post") {
+        let after = welsh_half[at + " post".len()..].chars().next();
+        assert!(
+            after.is_some_and(char::is_alphabetic),
+            "the Welsh half says \"post\" at {at}:\n{notice}"
+        );
     }
     let html = sandbox.read("out/meddygfa-ty-gwyn/zero-tolerance-notice.html");
     let div = html

@@ -124,8 +124,9 @@ fn docx(slug: &str, name: &str) -> PathBuf {
 }
 
 /// The Markdown a Word file was made from (large print: the same text),
-/// without the `.md` file's last line, "Reference: Ref …", which Word
-/// shows in its footer instead.
+/// without the `.md` file's last line, "Ref … · issued …", which Word
+/// shows in its footer instead. A document that prints its reference in
+/// its own last line (the notice) keeps that line, as Word does.
 fn markdown_of(path: &Path) -> String {
     let name = path.file_name().unwrap().to_str().unwrap();
     let stem = name
@@ -133,7 +134,12 @@ fn markdown_of(path: &Path) -> String {
         .trim_end_matches(".large-print");
     let markdown = std::fs::read_to_string(path.with_file_name(format!("{stem}.md"))).unwrap();
     let (text, last) = markdown.trim_end().rsplit_once('\n').unwrap();
-    assert!(last.starts_with("Reference: Ref "), "{last}");
+    if !(last.starts_with("Ref ") && last.contains(" · issued ")) {
+        // A template that prints its reference on its own last line, as the
+        // notice's "Issued … Ref …" does: that line is the document's.
+        assert!(last.contains(" Ref "), "{stem}: {last}");
+        return markdown;
+    }
     format!("{text}\n")
 }
 

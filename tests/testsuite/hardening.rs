@@ -353,7 +353,7 @@ fn characters_the_fonts_cannot_draw_are_found_by_check() {
     run.expect_code(1);
     let stderr = run.stderr();
     assert!(
-        stderr.contains("a.toml:5:8: error: practice.name: contains '😀'"),
+        stderr.contains("a.toml:8:8: error: practice.name: contains '😀'"),
         "{stderr}"
     );
     assert!(

@@ -102,7 +102,7 @@ fn fixture_writes_active_gp_practices_and_reports_bad_rows() {
     assert_eq!(practice["ods_code"].as_str(), Some("C99001"));
     assert_eq!(practice["nation"].as_str(), Some("england"));
     assert_eq!(practice["postcode"].as_str(), Some("DN5 0AA"));
-    assert_eq!(practice["phone"].as_str(), Some("0114 496 0456"));
+    assert_eq!(practice["phone"].as_str(), Some("01302 123456"));
     let address: Vec<&str> = practice["address"]
         .as_array()
         .unwrap()

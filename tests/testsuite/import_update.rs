@@ -82,7 +82,7 @@ fn st_johns_edited(sandbox: &Sandbox, top: &str) -> String {
         ST_JOHNS,
         top,
         &[
-            ("0114 496 0456", "01302 999999"),
+            ("01302 123456", "01302 999999"),
             ("\"St John's Medical Centre\"", "\"St John's Surgery\""),
             ("\"12 High St\"", "\"14 High St\""),
         ],
@@ -178,7 +178,7 @@ fn dry_run_exits_as_the_real_run_in_a_read_only_folder() {
     ] {
         std::fs::create_dir_all(sandbox.path().join(folder)).unwrap();
         if folder == "configs" {
-            edit(&sandbox, ST_JOHNS, "", &[("0114 496 0456", "01302 999999")]);
+            edit(&sandbox, ST_JOHNS, "", &[("01302 123456", "01302 999999")]);
         }
         std::fs::set_permissions(sandbox.path().join(folder), read_only.clone()).unwrap();
         let run = |dry: bool| {
@@ -276,7 +276,7 @@ fn dry_run_changes_nothing_on_disk_and_says_what_the_real_run_does() {
     assert_eq!(real.stdout(), as_real(&dry.stdout()));
     assert!(
         real.stdout()
-            .contains("    practice.phone: \"01302 999999\" → \"0114 496 0456\"\n"),
+            .contains("    practice.phone: \"01302 999999\" → \"01302 123456\"\n"),
         "{}",
         real.stdout()
     );
@@ -310,7 +310,7 @@ fn a_name_or_phone_that_says_something_else_is_reported_not_replaced() {
         ST_JOHNS,
         "",
         &[
-            ("0114 496 0456", "01302 999999"),
+            ("01302 123456", "01302 999999"),
             ("\"St John's Medical Centre\"", "\"St John's Surgery\""),
         ],
     );
@@ -326,7 +326,7 @@ fn a_name_or_phone_that_says_something_else_is_reported_not_replaced() {
          13 | name = \"St John's Surgery\"\n    \
             |        ^^^^^^^^^^^^^^^^^^^\n  \
          hint: if the config is right, add it to keep = [\"practice.name\"] at the top of the file to silence this, or run with --force to take the ODS value\n\n\
-         configs/st-johns-medical-centre.toml:19:9: warning: practice.phone: the config says \"01302 999999\", ODS says \"0114 496 0456\"; not replaced\n \
+         configs/st-johns-medical-centre.toml:19:9: warning: practice.phone: the config says \"01302 999999\", ODS says \"01302 123456\"; not replaced\n \
          19 | phone = \"01302 999999\"\n    \
             |         ^^^^^^^^^^^^^^\n  \
          hint: if the config is right, add it to keep = [\"practice.phone\"] at the top of the file to silence this, or run with --force to take the ODS value\n\n"
@@ -345,14 +345,14 @@ fn a_name_or_phone_that_says_something_else_is_reported_not_replaced() {
         run.stdout(),
         "updated configs/st-johns-medical-centre.toml: practice.name, practice.phone\n    \
          practice.name: \"St John's Surgery\" → \"St John's Medical Centre\"\n    \
-         practice.phone: \"01302 999999\" → \"0114 496 0456\"\n\
+         practice.phone: \"01302 999999\" → \"01302 123456\"\n\
          written 0, skipped 0 (already exist), updated 1, bad rows 0; unchanged 6\n"
     );
     assert_eq!(run.stderr(), "");
     assert_eq!(
         sandbox.read(ST_JOHNS),
         edited
-            .replace("01302 999999", "0114 496 0456")
+            .replace("01302 999999", "01302 123456")
             .replace("\"St John's Surgery\"", "\"St John's Medical Centre\"")
     );
 }
@@ -365,7 +365,7 @@ fn formatting_alone_is_never_a_change() {
         ST_JOHNS,
         "",
         &[
-            ("0114 496 0456", "(01302) 123-456"),
+            ("01302 123456", "(01302) 123-456"),
             (
                 "\"St John's Medical Centre\"",
                 "\"ST. JOHNS  MEDICAL CENTRE\"",
@@ -444,7 +444,7 @@ fn keep_is_never_overwritten_even_with_force() {
         if extra.contains(&"-v") {
             assert!(
                 run.stdout().contains(
-                    "kept configs/st-johns-medical-centre.toml: practice.phone \"01302 999999\" (ODS: \"0114 496 0456\"), as keep asks\n"
+                    "kept configs/st-johns-medical-centre.toml: practice.phone \"01302 999999\" (ODS: \"01302 123456\"), as keep asks\n"
                 ),
                 "{}",
                 run.stdout()
@@ -469,7 +469,7 @@ fn keep_in_shared_defaults_applies_to_the_configs_that_extend_it() {
         "keep = [\"practice.phone\"]\n",
         &[],
     );
-    let st_johns = edit(&sandbox, ST_JOHNS, "", &[("0114 496 0456", "01302 999999")]);
+    let st_johns = edit(&sandbox, ST_JOHNS, "", &[("01302 123456", "01302 999999")]);
     // This practice's own list replaces the shared one, as lists do.
     let leeds = "configs/high-street-surgery-leeds.toml";
     let own = edit(
@@ -594,7 +594,7 @@ fn json_carries_the_same_facts() {
                 "changes": [],
                 "not_replaced": [
                     { "key": "practice.name", "config": "St John's Surgery", "ods": "St John's Medical Centre" },
-                    { "key": "practice.phone", "config": "01302 999999", "ods": "0114 496 0456" },
+                    { "key": "practice.phone", "config": "01302 999999", "ods": "01302 123456" },
                 ],
                 "kept": [
                     {

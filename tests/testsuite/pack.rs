@@ -240,7 +240,7 @@ fn a_broken_config_does_not_stop_the_folder() {
     );
     assert!(
         run.stderr()
-            .contains("thorne-moor-surgery.toml:7:12: error: practice.postcode"),
+            .contains("thorne-moor-surgery.toml:10:12: error: practice.postcode"),
         "{}",
         run.stderr()
     );

@@ -187,7 +187,13 @@ fn manifest_reference(out: &Path, pdf: &Path) -> String {
 fn every_page_prints(pdf: &Path, reference: &str) {
     let texts = page_texts(pdf);
     for (n, text) in texts.iter().enumerate() {
-        let page = format!("Page {} of {}", n + 1, texts.len());
+        // Pages that hold only Welsh number in Welsh.
+        let welsh = format!("Tudalen {} o {}", n + 1, texts.len());
+        let page = if text.contains(&welsh) {
+            welsh
+        } else {
+            format!("Page {} of {}", n + 1, texts.len())
+        };
         let footer: Vec<&str> = text.lines().skip_while(|l| !l.contains(&page)).collect();
         assert!(
             footer.iter().take(2).any(|l| l.contains(reference)),
@@ -203,6 +209,19 @@ fn every_page_of_every_pdf_prints_its_documents_reference() {
     for path in all_pdfs() {
         every_page_prints(&path, &manifest_reference(built(), &path));
     }
+    // The Welsh large-print notice: its Welsh pages say "Tudalen", the
+    // English ones "Page", and no English page says "Tudalen".
+    let texts = page_texts(&built().join("meddygfa-ty-gwyn/zero-tolerance-notice.large-print.pdf"));
+    let total = texts.len();
+    assert!(total >= 2, "{total} pages");
+    assert!(
+        texts[0].contains(&format!("Tudalen 1 o {total}")),
+        "{}",
+        texts[0]
+    );
+    let last = &texts[total - 1];
+    assert!(last.contains(&format!("Page {total} of {total}")), "{last}");
+    assert!(!last.contains("Tudalen"), "{last}");
 }
 
 #[test]

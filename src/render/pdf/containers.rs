@@ -80,7 +80,7 @@ impl Typesetter<'_> {
         let bar = 3.0;
         let gap = 10.0;
         let pad = self.theme.size * 0.4;
-        self.ensure(3.0 * self.theme.size * 1.35);
+        self.ensure(super::layout::QUOTE_LEAD_LINES * self.theme.size * 1.35);
         let start = (self.page(), self.y);
         self.y += pad;
         let mut kids = Vec::new();

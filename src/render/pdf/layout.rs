@@ -505,7 +505,10 @@ impl<'a> Typesetter<'a> {
                 let lines = self.lines(spans, &self.theme.body(), width);
                 lines.lines.iter().take(2).map(|l| l.height).sum()
             }
-            Some(Block::List { .. } | Block::Quote(_)) => 2.0 * line,
+            Some(Block::List { .. }) => 2.0 * line,
+            // What a quote asks of the page before it starts (containers.rs),
+            // or the heading stays behind when the quote moves on.
+            Some(Block::Quote(_)) => QUOTE_LEAD_LINES * line,
             Some(Block::Table { .. }) => 3.0 * line + 12.0,
             Some(Block::Qr { .. }) => 110.0,
             Some(Block::Heading { level, spans, .. }) => {
@@ -573,3 +576,6 @@ pub fn link_alt(url: &str) -> String {
         format!("Open {url}")
     }
 }
+
+/// Lines of a quote that must fit on a page before it starts there.
+pub(super) const QUOTE_LEAD_LINES: f32 = 3.0;
