@@ -89,10 +89,6 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
             print_hold(&held, &practice, global);
             return Ok(Outcome::InputProblems);
         }
-        Decision::Unclear => {
-            print_unclear(global);
-            return Ok(Outcome::InputProblems);
-        }
         Decision::Reply(kind) => kind,
     };
     let model = templates
@@ -231,24 +227,6 @@ fn print_hold(held: &[&Escalation], practice: &Practice, global: &GlobalArgs) {
             anstream::eprintln!("    {contact}");
         }
     }
-}
-
-/// A review whose words say nothing policypack can go on.
-fn print_unclear(global: &GlobalArgs) {
-    const WHO: &str = "the feedback lead";
-    const TELL: &str = "policypack cannot tell what this review needs. The feedback lead reads it today: if it needs someone told, follow the handbook's section 5; otherwise choose a reply with --kind.";
-    if global.message_format == MessageFormat::Json {
-        println!(
-            "{}",
-            json!({
-                "escalate": "unclear",
-                "hold": [{ "kind": "unclear", "urgency": "today", "reason": "the words do not say what kind of review it is", "who": WHO, "tell": TELL }],
-                "contacts": [],
-            })
-        );
-        return;
-    }
-    anstream::eprintln!("{WARNING}no reply drafted{WARNING:#}: {TELL}");
 }
 
 fn summary(errors: usize, warnings: usize) -> String {

@@ -62,11 +62,11 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     }
     // The Welsh half of the notice in Wales prints no English role words:
     // without the Welsh ones it leaves the role out.
-    let wales = matches!(
-        super::find_node(root, "practice.nation").map(|n| &n.value),
-        Some(Value::String(nation)) if nation == "wales"
-    );
-    if wales {
+    let nation = match super::find_node(root, "practice.nation").map(|n| &n.value) {
+        Some(Value::String(nation)) => nation.as_str(),
+        _ => "",
+    };
+    if nation == "wales" {
         for (section, key, english, example, what) in [
             (
                 "complaints",
@@ -97,11 +97,7 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
             }
         }
     }
-    let england = matches!(
-        super::find_node(root, "practice.nation").map(|n| &n.value),
-        Some(Value::String(nation)) if nation == "england"
-    );
-    if england && !has("advocacy") {
+    if nation == "england" && !has("advocacy") {
         warnings.push(
             Diagnostic::file(
                 shared_file,

@@ -87,16 +87,18 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
                 .collect(),
             Some(Builtin::SignOff) => signed_by_person(draft, &own).into_iter().collect(),
         };
-        let mut taken: Vec<Range<usize>> = Vec::new();
+        // In order of where they start, so a stretch already reported is
+        // one that starts before the furthest end so far.
+        let mut spans = spans;
+        spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        let mut reported_to = 0;
         for span in spans {
             // The practice's own details are never a finding, and one rule
             // reports a stretch of text once.
             let is_own = own_spans
                 .iter()
                 .any(|(own, _)| own.start <= span.start && span.end <= own.end);
-            let seen = taken
-                .iter()
-                .any(|t| t.start < span.end && span.start < t.end);
+            let seen = span.start < reported_to;
             let own_matters = !matches!(
                 rule.builtin,
                 Some(Builtin::Thanks | Builtin::PrivateRoute | Builtin::Length | Builtin::SignOff)
@@ -104,7 +106,7 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
             if (is_own && own_matters) || seen {
                 continue;
             }
-            taken.push(span.clone());
+            reported_to = reported_to.max(span.end);
             findings.push(Finding { rule, span });
         }
     }
@@ -425,13 +427,23 @@ fn words(rule: &Rule, rules: &Rules, draft: &str, sentences: &[Range<usize>]) ->
     let mut general_sentence: std::collections::HashMap<usize, bool> =
         std::collections::HashMap::new();
     for matcher in &rule.matchers {
-        for captures in matcher.captures_iter(draft) {
-            let Some(found) = captures.get(1).or_else(|| captures.get(0)) else {
-                continue;
-            };
+        // The next search starts where the words found end, not where the
+        // match does: a word list's pattern takes the character after a
+        // word, which may be the one before the next ("scan x-ray").
+        let mut at = 0;
+        while let Some(captures) = matcher.captures_at(draft, at) {
+            let found = captures
+                .get(1)
+                .unwrap_or_else(|| captures.get(0).expect("a match"));
             if found.is_empty() {
+                // Step one character past it, or stop at the end.
+                match draft[found.start()..].chars().next() {
+                    Some(c) => at = found.start() + c.len_utf8(),
+                    None => break,
+                }
                 continue;
             }
+            at = found.end();
             // "Please do not post your date of birth" asks for nothing.
             let before = &draft[..found.start()];
             let mut from = before.len().saturating_sub(40);
@@ -775,9 +787,8 @@ mod tests {
         assert_eq!(found, ["Thank you.", "We are sorry!", "The team at X"]);
     }
 
-    /// Each rule against one draft it must flag and one it must not.
-    #[test]
-    fn each_rule_flags_its_wording_and_only_that() {
+    /// The example practice and the built-in rules.
+    fn example() -> (Practice, Rules) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let practice =
             crate::config::load(&root.join("practice-configs/ashfield-medical-centre.toml"))
@@ -787,6 +798,13 @@ mod tests {
             "reply-rules.toml",
         )
         .unwrap();
+        (practice, rules)
+    }
+
+    /// Each rule against one draft it must flag and one it must not.
+    #[test]
+    fn each_rule_flags_its_wording_and_only_that() {
+        let (practice, rules) = example();
         let review =
             "The nurse called Tracy kept me waiting two hours in the corridor with no chair.";
         let context = Context {
@@ -877,6 +895,26 @@ mod tests {
             );
         }
         assert_eq!(cases.len(), rules.rules.len(), "every rule has a case");
+    }
+
+    /// A word list is one pattern that takes the character after a word:
+    /// the next word, right after it, is still found.
+    #[test]
+    fn words_side_by_side_are_each_found() {
+        let (practice, rules) = example();
+        let context = Context {
+            practice: &practice,
+            review: None,
+            reviewer: None,
+            public: &[],
+        };
+        let draft = "Sorry about the scan x-ray bloods.";
+        let clinical: Vec<&str> = check(&rules, draft, &context)
+            .iter()
+            .filter(|f| f.rule.id == "clinical-detail")
+            .map(|f| &draft[f.span.clone()])
+            .collect();
+        assert_eq!(clinical, ["scan", "x-ray", "bloods"]);
     }
 
     #[test]

@@ -39,11 +39,9 @@ pub enum Decision<'r> {
     /// Reply with the model reply of this kind.
     Reply(&'static str),
     /// Do not reply: a person must read it, for each of these reasons,
-    /// most urgent first.
+    /// most urgent first (the rules' `unclear` when the words say nothing
+    /// policypack can go on).
     Hold(Vec<&'r Escalation>),
-    /// The words say nothing policypack can go on: a person reads it and
-    /// picks a reply.
-    Unclear,
 }
 
 /// What a review's words say to do: every escalation whose words it has,
@@ -80,7 +78,7 @@ pub fn decide<'r>(rules: &'r Rules, review: &str) -> Decision<'r> {
     } else if positive {
         "positive"
     } else {
-        return Decision::Unclear;
+        return Decision::Hold(vec![&rules.unclear]);
     })
 }
 
@@ -139,7 +137,6 @@ mod tests {
         match decide(rules, review) {
             Decision::Hold(held) => held[0].kind.clone(),
             Decision::Reply(kind) => format!("reply {kind}"),
-            Decision::Unclear => "unclear".into(),
         }
     }
 

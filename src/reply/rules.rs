@@ -19,6 +19,7 @@ struct RulesFile {
     rule: Vec<RuleFile>,
     sources: Vec<Source>,
     escalate: Vec<EscalateFile>,
+    unclear: EscalateFile,
     classify: ClassifyFile,
 }
 
@@ -79,6 +80,7 @@ struct EscalateFile {
     urgency: Urgency,
     who: String,
     tell: String,
+    #[serde(default)]
     patterns: Vec<String>,
     #[serde(default)]
     with: Vec<String>,
@@ -182,6 +184,8 @@ pub struct Rules {
     pub personal: Vec<Regex>,
     pub rules: Vec<Rule>,
     pub escalate: Vec<Escalation>,
+    /// Who reads a review whose words fit no kind of reply.
+    pub unclear: Escalation,
     pub classify: Classify,
 }
 
@@ -201,28 +205,15 @@ impl Rules {
             if !ids.insert(rule.id.clone()) {
                 bail!(at("the id is used twice"));
             }
-            let mut sources = Vec::new();
-            for id in &rule.sources {
-                let source = file.sources.iter().find(|s| &s.id == id).ok_or_else(|| {
-                    anyhow!(at(&format!("no [[sources]] entry has id = \"{id}\"")))
-                })?;
-                sources.push(source.clone());
-            }
-            if sources.is_empty() {
-                bail!(at(
-                    "it needs at least one source: the guidance it comes from"
-                ));
-            }
+            let sources = sourced(&file.sources, &rule.sources, &at(""))?;
             let has_words = !rule.words.is_empty() || !rule.patterns.is_empty();
             if has_words == rule.builtin.is_some() {
                 bail!(at("give it either words and patterns, or a builtin check"));
             }
             let mut matchers = Vec::new();
-            for word in &rule.words {
-                matchers.push(
-                    compile(&word_pattern(word))
-                        .with_context(|| at(&format!("the word \"{word}\"")))?,
-                );
+            if !rule.words.is_empty() {
+                let words: Vec<&str> = rule.words.iter().map(String::as_str).collect();
+                matchers.push(compile(&words_pattern(&words)).with_context(|| at("its words"))?);
             }
             for pattern in &rule.patterns {
                 matchers.push(
@@ -262,41 +253,24 @@ impl Rules {
                 .map(|p| compile(p).with_context(|| format!("{name}: {what}: the pattern {p:?}")))
                 .collect()
         };
+        let escalation = |e: &EscalateFile, what: String| -> anyhow::Result<Escalation> {
+            Ok(Escalation {
+                kind: e.kind.clone(),
+                reason: e.reason.clone(),
+                urgency: e.urgency,
+                who: e.who.clone(),
+                tell: e.tell.clone(),
+                patterns: all(&e.patterns, &what)?,
+                with: all(&e.with, &what)?,
+                sources: sourced(&file.sources, &e.sources, &format!("{name}: {what}: "))?,
+            })
+        };
         let mut escalate: Vec<Escalation> = file
             .escalate
             .iter()
-            .map(|e| {
-                let what = format!("escalate {}", e.kind);
-                let sources = e
-                    .sources
-                    .iter()
-                    .map(|id| {
-                        file.sources
-                            .iter()
-                            .find(|s| &s.id == id)
-                            .cloned()
-                            .ok_or_else(|| {
-                                anyhow!("{name}: {what}: no [[sources]] entry has id = \"{id}\"")
-                            })
-                    })
-                    .collect::<anyhow::Result<Vec<_>>>()?;
-                if sources.is_empty() {
-                    bail!(
-                        "{name}: {what}: it needs at least one source: the guidance it comes from"
-                    );
-                }
-                Ok(Escalation {
-                    kind: e.kind.clone(),
-                    reason: e.reason.clone(),
-                    urgency: e.urgency,
-                    who: e.who.clone(),
-                    tell: e.tell.clone(),
-                    patterns: all(&e.patterns, &what)?,
-                    with: all(&e.with, &what)?,
-                    sources,
-                })
-            })
+            .map(|e| escalation(e, format!("escalate {}", e.kind)))
             .collect::<anyhow::Result<_>>()?;
+        let unclear = escalation(&file.unclear, "unclear".into())?;
         // Most urgent first; the file's order within each urgency.
         escalate.sort_by_key(|e| e.urgency);
         let c = &file.classify;
@@ -305,6 +279,7 @@ impl Rules {
             personal: all(&file.personal, "personal")?,
             rules,
             escalate,
+            unclear,
             classify: Classify {
                 complaint: all(&c.complaint, "classify.complaint")?,
                 question: all(&c.question, "classify.question")?,
@@ -324,6 +299,24 @@ impl Rules {
     }
 }
 
+/// The `[[sources]]` entries with these ids: at least one, each of them
+/// there. `at` starts a problem's message ("reply-rules.toml: rule x: ").
+fn sourced(all: &[Source], ids: &[String], at: &str) -> anyhow::Result<Vec<Source>> {
+    let sources = ids
+        .iter()
+        .map(|id| {
+            all.iter()
+                .find(|s| &s.id == id)
+                .cloned()
+                .ok_or_else(|| anyhow!("{at}no [[sources]] entry has id = \"{id}\""))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if sources.is_empty() {
+        bail!("{at}it needs at least one source: the guidance it comes from");
+    }
+    Ok(sources)
+}
+
 /// Case-insensitive, an apostrophe (straight or curly: TOML's literal
 /// strings cannot hold a straight one) matching either, and a bound on what
 /// a pattern may compile to.
@@ -338,10 +331,26 @@ fn compile(pattern: &str) -> anyhow::Result<Regex> {
 /// A word list entry as a pattern: whole words, the last one with its
 /// common endings ("test" → tests, tested, testing; "study" → studies).
 pub fn word_pattern(entry: &str) -> String {
-    let words: Vec<&str> = entry.split_whitespace().collect();
-    let Some((last, first)) = words.split_last() else {
+    words_pattern(std::slice::from_ref(&entry))
+}
+
+/// A whole word list as one pattern, each entry as [`word_pattern`] reads
+/// it: one regular expression to compile and run, not one per word.
+pub fn words_pattern(entries: &[&str]) -> String {
+    let alternatives: Vec<String> = entries.iter().filter_map(|e| word_forms(e)).collect();
+    if alternatives.is_empty() {
         return "$^".into();
-    };
+    }
+    format!(
+        r"(?:^|[^\w])((?:{}))(?:[^\w]|$)",
+        alternatives.join(")|(?:")
+    )
+}
+
+/// One entry's words, the last with its endings, as a pattern.
+fn word_forms(entry: &str) -> Option<String> {
+    let words: Vec<&str> = entry.split_whitespace().collect();
+    let (last, first) = words.split_last()?;
     let mut forms = vec![last.to_string()];
     let ends = |s: &str| format!("{last}{s}");
     forms.extend(["s", "es", "ed", "d", "ing"].map(ends));
@@ -355,14 +364,13 @@ pub fn word_pattern(entry: &str) -> String {
         forms.push(format!("{stem}ied"));
     }
     let forms: Vec<String> = forms.iter().map(|f| regex::escape(f)).collect();
-    let mut pattern = String::from(r"(?:^|[^\w])(");
+    let mut pattern = String::new();
     for word in first {
         pattern.push_str(&regex::escape(word));
         pattern.push_str(r"[\s-]+");
     }
     pattern.push_str(&format!("(?:{})", forms.join("|")));
-    pattern.push_str(r")(?:[^\w]|$)");
-    pattern
+    Some(pattern)
 }
 
 #[cfg(test)]
@@ -383,6 +391,15 @@ mod tests {
         assert!(!finds("test", "the latest news"));
         assert!(!finds("test", "protest"));
         assert!(!finds("drug", "drugstore"));
+    }
+
+    #[test]
+    fn a_word_list_finds_what_each_of_its_words_finds() {
+        let list = compile(&words_pattern(&["blood test", "scan", "a&e"])).unwrap();
+        for text in ["two blood tests", "the SCANS", "sent to A&E"] {
+            assert!(list.is_match(text), "{text}");
+        }
+        assert!(!list.is_match("a protest about the scanner"));
     }
 
     #[test]
