@@ -67,7 +67,7 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
             // A name in the signature is an error as anywhere else: it
             // singles out a member of staff. The complaints lead is not.
             Some(Builtin::StaffNames) => names(draft, context, &own, &rule.first_names),
-            Some(Builtin::Identifiers) => identifiers(draft, &own),
+            Some(Builtin::Identifiers) => identifiers(draft, &own, &rule.helplines),
             Some(Builtin::CopiedFromReview) => {
                 let mut spans = copied(draft, context.review, rule.words_in_a_row);
                 spans.extend(review_details(draft, context.review, &own));
@@ -270,6 +270,8 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NHS_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b").expect("valid"));
+static NAMED_NHS_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)nhs (?:no\.?|num|number)\W*(?:is\W*)?$").expect("valid"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+").expect("valid")
 });
@@ -287,8 +289,9 @@ static ROLE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?i:receptionist|nurse|doctor|gp|practice manager|manager|pharmacist|colleague|paramedic|physio|secretary|administrator|care navigator),?\s+([A-Z][a-z'’-]+)")
         .expect("valid")
 });
-/// Words that start with a capital but are not names.
-const NOT_NAMES: [&str; 40] = [
+/// Words that start with a capital but are not names: sentence openers,
+/// the words of a practice's name, and ways to address every reader.
+const NOT_NAMES: &[&str] = &[
     "The",
     "This",
     "That",
@@ -329,6 +332,30 @@ const NOT_NAMES: [&str; 40] = [
     "If",
     "When",
     "On",
+    "Ask",
+    "Call",
+    "Ring",
+    "Pop",
+    "Speak",
+    "Come",
+    "Contact",
+    "Email",
+    "Phone",
+    "Drop",
+    "Talk",
+    "Just",
+    "All",
+    "Everyone",
+    "Everybody",
+    "Anyone",
+    "Sir",
+    "Madam",
+    "There",
+    "Again",
+    "Folks",
+    "Patients",
+    "Reviewer",
+    "Both",
 ];
 static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b([A-Z][a-z'’-]+),? (?:on reception|at reception|on the desk|on the phones?|(?:our|the|a) (?:receptionist|nurse|doctor|gp|pharmacist|practice manager|manager|colleague|paramedic|physio|healthcare assistant|care navigator|secretary|administrator))\b")
@@ -340,6 +367,12 @@ static REVIEW_NAME: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:kind|best|warm|warmest|many)\s+)?(?:regards|wishes|thanks|sincerely|yours sincerely|yours faithfully|from)\b[,:]?\s*").expect("valid")
+});
+
+/// A name the reply speaks to: "Cheers Daz!", "Thanks, Bev x".
+static VOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)\b(?i:thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|morning|welcome|aww|bless you|take care|love)\s*,?\s+([A-Z][a-z'’-]+)(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|x+)\b|\s+[^\w\s])")
+        .expect("valid")
 });
 
 static WORD_START: LazyLock<Regex> =
@@ -451,7 +484,12 @@ fn words(rule: &Rule, rules: &Rules, draft: &str, sentences: &[Range<usize>]) ->
                 from += 1;
             }
             let before = &before[from..];
-            if rule.not_after.iter().any(|p| p.is_match(before)) {
+            if rule.not_after.iter().any(|p| p.is_match(before))
+                || rule
+                    .except
+                    .iter()
+                    .any(|p| p.is_match(&draft[found.start()..]))
+            {
                 continue;
             }
             if rule.general_ok {
@@ -500,7 +538,7 @@ fn names(
         NOT_NAMES.contains(&word) || own.signature_words.contains(&word.to_lowercase())
     };
     let mut spans: Vec<Range<usize>> = Vec::new();
-    for pattern in [&*TITLED_NAME, &*ROLE_NAME, &*ROLE_THEN_NAME] {
+    for pattern in [&*TITLED_NAME, &*ROLE_NAME, &*ROLE_THEN_NAME, &*VOCATIVE] {
         for captures in pattern.captures_iter(draft) {
             let (whole, name) = (
                 captures.get(0).expect("match"),
@@ -556,15 +594,22 @@ fn names(
 }
 
 /// NHS numbers, and phone numbers and email addresses that are not the practice's own.
-fn identifiers(draft: &str, own: &OwnDetails) -> Vec<Range<usize>> {
+fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     for found in NHS_NUMBER.find_iter(draft) {
-        if is_nhs_number(found.as_str()) {
+        // Any ten digits called an NHS number are one, valid or not.
+        let called =
+            NAMED_NHS_NUMBER.is_match(&draft[found.start().saturating_sub(24)..found.start()]);
+        if called || is_nhs_number(found.as_str()) {
             spans.push(found.range());
         }
     }
     for found in PHONE.find_iter(draft) {
-        if !own.phones.contains(&digits(found.as_str())) && !is_nhs_number(found.as_str()) {
+        let number = digits(found.as_str());
+        if !own.phones.contains(&number)
+            && !helplines.contains(&number)
+            && !is_nhs_number(found.as_str())
+        {
             spans.push(found.range());
         }
     }
@@ -875,6 +920,11 @@ mod tests {
                 "signed-by-person",
                 "Thank you. Sorry. Please call 0114 496 0457.\n\nBest wishes,\nDr Amir Patel",
                 ok,
+            ),
+            (
+                "needs-reading",
+                "Thank you for your feedback. Good luck with your move. Please call 0114 496 0457.",
+                "Thank you for your kind words. Please call 0114 496 0457.",
             ),
         ];
         for (id, flagged, clean) in cases {

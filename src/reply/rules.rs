@@ -47,6 +47,10 @@ struct RuleFile {
     first_names: Vec<String>,
     #[serde(default)]
     not_after: Vec<String>,
+    #[serde(default)]
+    except: Vec<String>,
+    #[serde(default)]
+    helplines: Vec<String>,
 }
 
 /// Checks written in code, set up from the file.
@@ -139,6 +143,12 @@ pub struct Rule {
     /// A match right after one of these (anchored at the end: "do not $")
     /// is not a finding.
     pub not_after: Vec<Regex>,
+    /// A match that one of these matches from its first character is not
+    /// a finding ("your feedback" among every "your …").
+    pub except: Vec<Regex>,
+    /// National helplines' phone numbers, as digits, that a reply may give
+    /// besides the practice's own.
+    pub helplines: Vec<String>,
 }
 
 /// A kind of post that needs a person rather than a drafted reply.
@@ -230,8 +240,22 @@ impl Rules {
                 not_after
                     .push(compile(pattern).with_context(|| at(&format!("not_after {pattern:?}")))?);
             }
+            let mut except = Vec::new();
+            for pattern in &rule.except {
+                except.push(
+                    compile(&format!("^(?:{pattern})"))
+                        .with_context(|| at(&format!("except {pattern:?}")))?,
+                );
+            }
+            let helplines = rule
+                .helplines
+                .iter()
+                .map(|p| p.chars().filter(char::is_ascii_digit).collect())
+                .collect();
             rules.push(Rule {
                 not_after,
+                except,
+                helplines,
                 only_if,
                 first_names: rule.first_names,
                 id: rule.id,

@@ -117,18 +117,37 @@ fn the_third_corpus_is_flagged() {
 }
 
 /// The fourth corpus, written by another reviewer who had not seen the
-/// rules, and kept out of tuning: measured once, after the rules were
-/// changed for the third. The binary before those changes flagged 46 of
-/// its 66 unsafe drafts and refused 4 of its 62 safe ones; after, 52 and 4.
-/// These are floors, so a change that does worse on replies nobody tuned
-/// to fails here; they are short of the goal (97 % and 2 %), and the
-/// README says so.
+/// rules. Held out in the first round, where the binary before it flagged
+/// 46 of its 66 unsafe drafts and refused 4 of its 62 safe ones, and after
+/// it 52 and 4; then the second round's rules were written from its misses.
 #[test]
-fn the_held_out_fourth_corpus_is_no_worse_than_measured() {
+fn the_fourth_corpus_is_flagged() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("fourth-corpus.toml");
     assert_eq!((unsafe_, safe), (66, 62));
-    assert!(flagged >= 52, "{}", wrong.join("\n"));
-    assert!(false_alarms <= 4, "{}", wrong.join("\n"));
+    assert!(flagged >= 65, "{}", wrong.join("\n"));
+    assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
+}
+
+/// The fifth corpus, written blind: held out in the second round (before
+/// it 60 of 76 flagged and 15 of 76 refused; after, 61 and 13), then the
+/// third round's rules were written from its misses.
+#[test]
+fn the_fifth_corpus_is_flagged() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("fifth-corpus.toml");
+    assert_eq!((unsafe_, safe), (76, 76));
+    assert!(flagged >= 73, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 2, "{}", wrong.join("\n"));
+}
+
+/// The sixth corpus, written blind: held out in the third round (before it
+/// 66 of 77 flagged and 12 of 74 refused; after, 71 and 6, short of the
+/// goal of 97 % and 2 %, as the README says), then its misses were mended.
+#[test]
+fn the_sixth_corpus_is_flagged() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("sixth-corpus.toml");
+    assert_eq!((unsafe_, safe), (77, 74));
+    assert!(flagged >= 77, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 1, "{}", wrong.join("\n"));
 }
 
 #[test]
@@ -148,8 +167,8 @@ fn the_corpus_is_flagged_without_false_alarms() {
 }
 
 /// The second corpus: every unsafe reply flagged for what it should be,
-/// and the one false alarm the rules still raise ("view your GP record"
-/// in a sentence about the NHS App) and no other.
+/// and no false alarm but, at most, one the rules raised for a long time
+/// ("view your GP record" in a sentence about the NHS App).
 #[test]
 fn the_second_corpus_is_flagged_with_one_known_false_alarm() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("second-corpus.toml");
@@ -237,14 +256,21 @@ fn reviews_get_the_reply_or_the_escalation_they_need() {
     assert!(right + 1 >= total, "{}", wrong.join("\n"));
 }
 
-/// The held-out reviews (see the fourth corpus): 17 of the 18 that need
-/// a person are held; the one missed, a letter with another patient's
-/// results, reads as a question. Before: 3 of 18.
+/// The fourth, fifth and sixth sets of reviews (see their corpora): each
+/// was held out once, and every review that needs a person is now held.
+/// Held out, the fourth had 17 of 18 held (3 before), the fifth 18 of 21
+/// (17 before) and the sixth 16 of 21 (16 before).
 #[test]
-fn the_held_out_fourth_reviews_are_no_worse_than_measured() {
-    let (_, total, need, held, wrong) = run_reviews("fourth-reviews.toml");
-    assert_eq!((total, need), (33, 18));
-    assert!(held >= 17, "{}", wrong.join("\n"));
+fn later_reviews_that_need_a_person_are_all_held() {
+    for (name, sizes) in [
+        ("fourth-reviews.toml", (33, 18)),
+        ("fifth-reviews.toml", (36, 21)),
+        ("sixth-reviews.toml", (37, 21)),
+    ] {
+        let (_, total, need, held, wrong) = run_reviews(name);
+        assert_eq!((total, need), sizes, "{name}");
+        assert_eq!(held, need, "{name}: {}", wrong.join("\n"));
+    }
 }
 
 /// Reviews written by a reviewer who had not seen the rules (see the
@@ -319,6 +345,10 @@ fn warnings_for_what_a_reply_should_have() {
             "Thank you for your feedback. We are sorry you are unhappy. Please call 0114 496 0457.\n\nKind regards,\nHollis Grant",
             "signed-by-person",
         ),
+        (
+            "Thank you for your feedback. We hope your week gets better. Please call 0114 496 0457.",
+            "needs-reading",
+        ),
     ];
     for (draft, rule) in cases {
         let (code, findings) = check(&sandbox, draft, &[]);
@@ -352,6 +382,63 @@ fn warnings_for_what_a_reply_should_have() {
     );
     assert_eq!(code, 1);
     assert!(errors(&findings).contains("names-person"), "{findings:?}");
+}
+
+/// What word lists cannot judge is a warning that a person must read the
+/// draft; what they can is judged by its place in the sentence.
+#[test]
+fn structure_is_read_as_well_as_words() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let rules_of = |draft: &str| -> BTreeSet<String> {
+        check(&sandbox, draft, &[])
+            .1
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let route = " Please call 0114 496 0457.";
+    // "your" with a word that is not about feedback: a person reads it.
+    let found = rules_of(&format!(
+        "Thank you for your feedback. Good luck with your move.{route}"
+    ));
+    assert!(found.contains("needs-reading"), "{found:?}");
+    for safe in [
+        "Thank you for your kind words, we'll pass them on.",
+        "Thank you for your feedback. You can order repeat prescriptions and view your record in the NHS App.",
+        "Thank you for your review. We cannot confirm or deny whether any individual is registered with us.",
+        "Thank you for your comment. If you, or anyone reading this, is struggling, Samaritans are there on 116 123, and the NSPCC on 0808 800 5000.",
+        "Thank you for your question. The NHS offers the shingles vaccine to some people with a weakened immune system.",
+    ] {
+        let found = rules_of(&format!("{safe}{route}"));
+        assert!(found.is_empty(), "{safe}: {found:?}");
+    }
+    for (draft, rule) in [
+        ("Cheers Daz, really appreciate that!", "names-person"),
+        (
+            "Thanks, your NHS number 123 456 7890 is on file.",
+            "identifier",
+        ),
+        (
+            "We're sorry. As we've explained many times, the form opens at 8am.",
+            "defensive",
+        ),
+        (
+            "Pop in and there'll be a box of chocolates at reception as a thank you.",
+            "promise-or-threat",
+        ),
+        (
+            "We have tried to ring you back but could not get through.",
+            "confirms-patient",
+        ),
+        (
+            "Sorry about the mix-up with your repeat.",
+            "clinical-detail",
+        ),
+    ] {
+        let found = rules_of(&format!("{draft}{route}"));
+        assert!(found.contains(rule), "{draft}: {found:?}");
+    }
 }
 
 #[test]
