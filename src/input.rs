@@ -52,6 +52,45 @@ pub fn open_regular(path: &Path) -> Result<File, Refused> {
     }
 }
 
+/// `relative`, named by a config in `base`, as a path confined to `base`:
+/// relative, with no `..`, and with no link anywhere along it, so a
+/// member practice's config can name only what lies in its own folder.
+/// The message says what is wrong; the caller adds where.
+pub fn confined(base: &Path, relative: &str) -> Result<std::path::PathBuf, String> {
+    use std::path::Component;
+    let named = Path::new(relative);
+    if relative.trim().is_empty() {
+        return Err("the path is empty".into());
+    }
+    let mut path = base.to_path_buf();
+    for component in named.components() {
+        match component {
+            Component::Normal(part) => {
+                path.push(part);
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(format!(
+                        "{} is a link; policypack does not follow links a config names",
+                        path.display()
+                    ));
+                }
+            }
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
+                return Err(format!(
+                    "{relative:?} reaches outside {}; a config may name only files in its own folder",
+                    if base.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        base
+                    }
+                    .display()
+                ));
+            }
+        }
+    }
+    Ok(path)
+}
+
 /// Reads a regular file of at most `limit` bytes.
 pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
     let file = open_regular(path)?;

@@ -60,6 +60,11 @@ pub fn check(args: &ReplyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outco
         let warnings = findings.len() - errors;
         anstream::eprintln!("{}", summary(errors, warnings));
     }
+    if !global.quiet {
+        // Which rules judged it, so a pass under an LMC's override is seen
+        // to be one.
+        anstream::eprintln!("rules: {}", rules.origin);
+    }
     Ok(if errors > 0 {
         Outcome::InputProblems
     } else {

@@ -288,7 +288,31 @@ fn resolve_path(
     let Value::String(relative) = &node.value else {
         return None;
     };
-    let path = tree::base_dir(&node.origin.file.path).join(relative);
+    let base = tree::base_dir(&node.origin.file.path);
+    let path = match crate::input::confined(&base, relative) {
+        Ok(path) => path,
+        Err(message) => {
+            problems.push(Diagnostic::at(&node.origin, Some(key), message).with_hint(format!(
+                "put the {} in the folder of {} (or a folder inside it) and name it from there, e.g. \"logo.png\"",
+                if folder { "folder" } else { "file" },
+                node.origin.file.path.display()
+            )));
+            return None;
+        }
+    };
+    // Templates change what every document says and what `reply check`
+    // allows: only the LMC officer chooses them.
+    if key == "templates" && !is_shared(&node.origin.file.path) {
+        problems.push(
+            Diagnostic::at(
+                &node.origin,
+                Some(key),
+                "a practice's own config cannot choose templates",
+            )
+            .with_hint("templates are the LMC officer's: set them in a shared _*.toml file the practices extend, or build with --templates"),
+        );
+        return None;
+    }
     let ok = if folder {
         path.is_dir()
     } else {
@@ -310,6 +334,13 @@ fn resolve_path(
         )),
     );
     None
+}
+
+/// A shared defaults file, `_lmc.toml`: the officer's, never a practice's.
+fn is_shared(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('_'))
 }
 
 /// The largest logo file read: a logo prints about 4 cm wide.

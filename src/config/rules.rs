@@ -248,6 +248,18 @@ pub fn check_web_url(value: &str) -> Result<(), Problem> {
             hint,
         ));
     }
+    // A letter from another alphabet that looks like a Latin one sends
+    // every printed link to another host: the name must be written as it
+    // is looked up (punycode, `xn--`, is shown as such).
+    if let Some(host) = url.host_str()
+        && host.split('.').any(|label| label.starts_with("xn--"))
+        && !value.to_ascii_lowercase().contains("xn--")
+    {
+        return Err(problem(
+            format!("\"{value}\" has a letter that is not plain a–z in its website name ({host})"),
+            "retype the website name with the keyboard's own letters; a look-alike letter from another alphabet sends readers to a different site",
+        ));
+    }
     match url.host_str() {
         Some(host) if host.contains('.') || host == "localhost" => Ok(()),
         _ => Err(problem(format!("\"{value}\" has no website name"), hint)),
@@ -470,6 +482,7 @@ mod tests {
     fn web_url_must_be_http_or_https() {
         assert!(check_web_url("https://www.ashfieldmedical.nhs.uk/complaints").is_ok());
         assert!(check_web_url("http://example.org").is_ok());
+        assert!(check_web_url("https://xn--bcher-kva.example").is_ok());
         for bad in [
             "javascript:alert(1)",
             "JavaScript:alert(1)",
@@ -478,6 +491,8 @@ mod tests {
             "www.example.org",
             "https://",
             "https://exa mple.org",
+            // A Cyrillic "а" in "ashfield".
+            "https://www.\u{430}shfieldmedical.nhs.uk",
         ] {
             assert!(check_web_url(bad).is_err(), "{bad}");
         }

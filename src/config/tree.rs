@@ -159,7 +159,15 @@ pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
                     ]);
                 }
                 let base = file.path.parent().unwrap_or(Path::new(""));
-                next = base.join(target);
+                next = match crate::input::confined(base, &target) {
+                    Ok(path) => path,
+                    Err(message) => {
+                        return Err(vec![
+                            Diagnostic::at(&origin, Some("extends"), message)
+                                .with_hint("keep the shared defaults file in the same folder as the configs that extend it, e.g. extends = \"_lmc.toml\""),
+                        ]);
+                    }
+                };
                 extended_from = Some(origin);
             }
         }

@@ -179,6 +179,11 @@ impl Templates {
     }
 
     /// A template file with where it came from, for problems found in it.
+    /// The text of a built-in template, whatever an override holds.
+    pub fn built_in_text(name: &str) -> Option<&'static str> {
+        BUILT_IN.get_file(name).and_then(|f| f.contents_utf8())
+    }
+
     pub fn source(&self, name: &str) -> Option<&Arc<SourceFile>> {
         self.sources.get(name)
     }
@@ -328,6 +333,12 @@ fn walk(
         }
         let path = entry.path();
         let file_type = entry.file_type()?;
+        if file_type.is_symlink() {
+            bail!(
+                "{} is a link; a templates folder must hold its own files, not links to others",
+                path.display()
+            );
+        }
         if file_type.is_dir() {
             if depth + 1 >= MAX_DEPTH {
                 bail!(

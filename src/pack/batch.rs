@@ -117,33 +117,47 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
         .into_iter()
         .map(|(path, result)| (path, result.expect("loaded unless interrupted")));
 
-    let mut practices: Vec<Practice> = Vec::with_capacity(loaded.len());
-    let mut slugs: HashMap<String, PathBuf> = HashMap::new();
+    let mut candidates: Vec<Practice> = Vec::with_capacity(loaded.len());
     for (path, result) in loaded {
         match result {
             Ok(practice) if options.deny_warnings && !practice.warnings.is_empty() => {
                 report.failed.push((path.clone(), practice.warnings));
             }
-            Ok(practice) => match slugs.get(&practice.slug) {
-                Some(first) => {
-                    let problem = Diagnostic::file(
-                        path,
-                        format!(
-                            "slug \"{}\" is also used by {}; both would write to the same folder",
-                            practice.slug,
-                            first.display()
-                        ),
-                    )
-                    .with_hint("give one of them its own slug = \"…\" under [practice]");
-                    report.failed.push((path.clone(), vec![problem]));
-                }
-                None => {
-                    slugs.insert(practice.slug.clone(), path.clone());
-                    report.warnings.extend(practice.warnings.iter().cloned());
-                    practices.push(practice);
-                }
-            },
+            Ok(practice) => candidates.push(practice),
             Err(problems) => report.failed.push((path.clone(), problems)),
+        }
+    }
+    // Two configs with one slug would write to one folder: neither is
+    // built, so one practice can never fill another's folder.
+    let mut by_slug: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for practice in &candidates {
+        by_slug
+            .entry(practice.slug.clone())
+            .or_default()
+            .push(practice.path.clone());
+    }
+    let mut practices: Vec<Practice> = Vec::with_capacity(candidates.len());
+    for practice in candidates {
+        let claimants = &by_slug[&practice.slug];
+        if claimants.len() > 1 {
+            let others: Vec<String> = claimants
+                .iter()
+                .filter(|p| **p != practice.path)
+                .map(|p| p.display().to_string())
+                .collect();
+            let problem = Diagnostic::file(
+                &practice.path,
+                format!(
+                    "slug \"{}\" is also used by {}; both would write to the same folder, so neither is built",
+                    practice.slug,
+                    others.join(", ")
+                ),
+            )
+            .with_hint("give each practice its own slug = \"…\" under [practice]");
+            report.failed.push((practice.path.clone(), vec![problem]));
+        } else {
+            report.warnings.extend(practice.warnings.iter().cloned());
+            practices.push(practice);
         }
     }
 
@@ -180,6 +194,48 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
             .into_iter()
             .map(|message| Diagnostic::file(&manifest_path, message).warning()),
     );
+    // A folder in `out/` belongs to the config that built it: another
+    // config with its slug is refused while that config is still there,
+    // and noted when it has gone (renamed or moved).
+    practices.retain(|practice| {
+        let Some(entry) = manifest.practices.get(&practice.slug) else {
+            return true;
+        };
+        let recorded = Path::new(&entry.config);
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same(recorded, &practice.path) {
+            return true;
+        }
+        if recorded.exists() {
+            let problem = Diagnostic::file(
+                &practice.path,
+                format!(
+                    "slug \"{}\": {} holds the pack of {}, built from {}; this config would replace it",
+                    practice.slug,
+                    out.join(&practice.slug).display(),
+                    entry.name,
+                    entry.config
+                ),
+            )
+            .with_hint("give this practice its own slug = \"…\" under [practice]; if it really replaces that practice, delete or rename that config first");
+            report.failed.push((practice.path.clone(), vec![problem]));
+            return false;
+        }
+        report.warnings.push(
+            Diagnostic::file(
+                &practice.path,
+                format!(
+                    "slug \"{}\" was built from {}, which is gone; it is now built from this config",
+                    practice.slug, entry.config
+                ),
+            )
+            .warning(),
+        );
+        true
+    });
     let bar = if options.progress {
         ProgressBar::new(practices.len() as u64)
     } else {
@@ -270,7 +326,7 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
         .practices
         .iter()
         .filter(|(slug, entry)| {
-            !slugs.contains_key(*slug)
+            !by_slug.contains_key(*slug)
                 && (!Path::new(&entry.config).is_file() || built_configs.contains(&entry.config))
         })
         .map(|(slug, _)| slug.clone())

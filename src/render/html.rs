@@ -21,7 +21,34 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     context.insert("kind", input.doc.kind.stem());
     context.insert("reference", &input.doc.reference.to_string());
     context.insert("body", &body);
-    Ok(input.templates.render("page.html", &context)?.into_bytes())
+    let page = input.templates.render("page.html", &context)?;
+    Ok(with_policy(page)?.into_bytes())
+}
+
+/// The content security policy every page carries: no script, nothing
+/// fetched, images and fonts only from the page itself.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'";
+
+/// `page` with [`CSP`] as the first thing in its head, whatever a
+/// `page.html` override wrote: a policy that comes after a script does not
+/// stop it, and one meta tag cannot loosen another.
+fn with_policy(page: String) -> anyhow::Result<String> {
+    let lower = page.to_ascii_lowercase();
+    let Some(head) = lower.find("<head") else {
+        anyhow::bail!("page.html has no <head>: the page's security policy goes there");
+    };
+    if lower[..head].contains("<script") || lower[..head].contains("<meta") {
+        anyhow::bail!(
+            "page.html has a script or meta tag before <head>; the security policy must come first"
+        );
+    }
+    let Some(end) = lower[head..].find('>').map(|i| head + i + 1) else {
+        anyhow::bail!("page.html's <head> tag is not closed");
+    };
+    let meta = format!("\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">");
+    let mut page = page;
+    page.insert_str(end, &meta);
+    Ok(page)
 }
 
 /// The document as HTML, without the page around it.

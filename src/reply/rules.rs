@@ -14,10 +14,14 @@ use crate::diagnostics::Severity;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
+    #[serde(default)]
     general: Vec<String>,
+    #[serde(default)]
     personal: Vec<String>,
+    #[serde(default)]
     rule: Vec<RuleFile>,
     sources: Vec<Source>,
+    #[serde(default)]
     escalate: Vec<EscalateFile>,
     unclear: EscalateFile,
     classify: ClassifyFile,
@@ -190,6 +194,8 @@ pub struct Classify {
 /// Every rule, compiled.
 #[derive(Debug)]
 pub struct Rules {
+    /// Which rules file this is, for `reply check` to say.
+    pub origin: String,
     pub general: Vec<Regex>,
     pub personal: Vec<Regex>,
     pub rules: Vec<Rule>,
@@ -299,6 +305,7 @@ impl Rules {
         escalate.sort_by_key(|e| e.urgency);
         let c = &file.classify;
         Ok(Rules {
+            origin: name.to_string(),
             general: all(&file.general, "general")?,
             personal: all(&file.personal, "personal")?,
             rules,
@@ -313,13 +320,90 @@ impl Rules {
         })
     }
 
-    /// The rules in the templates (built in, or an LMC's override).
+    /// The rules in the templates: the built-in rules, with an LMC's
+    /// override (a `reply-rules.toml` in `--templates`) laid over them.
     pub fn load(templates: &crate::content::Templates) -> anyhow::Result<Rules> {
         let name = "reply-rules.toml";
+        let built_in_text = crate::content::Templates::built_in_text(name)
+            .ok_or_else(|| anyhow!("the built-in {name} is missing"))?;
+        let built_in = Rules::parse(
+            built_in_text,
+            &format!("policy-templates/{name} (built in)"),
+        )?;
         let file = templates
             .source(name)
             .ok_or_else(|| anyhow!("the template {name} is missing"))?;
-        Rules::parse(&file.text, &file.path.display().to_string())
+        if file.text == built_in_text {
+            return Ok(built_in);
+        }
+        let over = Rules::parse(&file.text, &file.path.display().to_string())?;
+        Ok(built_in.beneath(over))
+    }
+
+    /// These rules with `over` laid on top. An override may add rules,
+    /// words and escalations and change wording, but cannot remove or
+    /// weaken what is built in: a rule it leaves out stays, a rule it
+    /// keeps keeps the built-in words as well as its own and is never less
+    /// severe, and nothing it adds makes a sentence general information,
+    /// a helpline allowed or a match an exception.
+    fn beneath(mut self, over: Rules) -> Rules {
+        self.origin = format!("{}, over the built-in rules", over.origin);
+        let same = |a: &[Regex], b: &Regex| a.iter().any(|r| r.as_str() == b.as_str());
+        let mut added = Vec::new();
+        for rule in over.rules {
+            match self.rules.iter_mut().find(|r| r.id == rule.id) {
+                Some(base) => {
+                    base.message = rule.message;
+                    base.why = rule.why;
+                    base.hint = rule.hint;
+                    base.sources = rule.sources;
+                    base.severity = base.severity.min(rule.severity);
+                    for matcher in rule.matchers {
+                        if !same(&base.matchers, &matcher) {
+                            base.matchers.push(matcher);
+                        }
+                    }
+                    for name in rule.first_names {
+                        if !base.first_names.contains(&name) {
+                            base.first_names.push(name);
+                        }
+                    }
+                }
+                None => added.push(rule),
+            }
+        }
+        self.rules.extend(added);
+        for pattern in over.personal {
+            if !same(&self.personal, &pattern) {
+                self.personal.push(pattern);
+            }
+        }
+        for escalation in over.escalate {
+            match self
+                .escalate
+                .iter_mut()
+                .find(|e| e.kind == escalation.kind && e.reason == escalation.reason)
+            {
+                Some(base) => {
+                    base.who = escalation.who;
+                    base.tell = escalation.tell;
+                    base.sources = escalation.sources;
+                    base.urgency = base.urgency.min(escalation.urgency);
+                    for pattern in escalation.patterns {
+                        if !same(&base.patterns, &pattern) {
+                            base.patterns.push(pattern);
+                        }
+                    }
+                }
+                None => self.escalate.push(escalation),
+            }
+        }
+        self.escalate.sort_by_key(|e| e.urgency);
+        self.unclear.who = over.unclear.who;
+        self.unclear.tell = over.unclear.tell;
+        // Which stock reply a review gets: an escalation is decided first.
+        self.classify = over.classify;
+        self
     }
 }
 

@@ -11,6 +11,7 @@ mod harness;
 pub mod import;
 mod import_update;
 mod lmc_round;
+mod member;
 mod pack;
 mod pdf;
 mod reference;

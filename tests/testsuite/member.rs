@@ -1,0 +1,314 @@
+//! A member practice is not trusted: what its config, and the files it
+//! names, can do to the LMC officer who builds the packs and to the other
+//! practices. The officer's `--templates`, the shared `_*.toml` files and
+//! the command line are trusted; a practice's own config is not.
+
+use std::path::Path;
+
+use crate::harness::{Sandbox, example, repo};
+
+/// The English example with `extra` added at the top (before any table).
+fn config_with(extra: &str) -> String {
+    format!("{extra}\n{}", example("ashfield-medical-centre.toml"))
+}
+
+/// Every byte written under `out`, as one string, to look for a secret.
+fn everything_under(out: &Path) -> String {
+    let mut all = String::new();
+    for entry in walk(out) {
+        all.push_str(&String::from_utf8_lossy(&std::fs::read(entry).unwrap()));
+    }
+    all
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(walk(&path));
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+const SECRET: &str = "OFFICER-SECRET-KEY-3141";
+
+#[test]
+fn a_practice_cannot_choose_templates_that_publish_the_officers_files() {
+    let sandbox = Sandbox::new();
+    sandbox.write("secret.txt", SECRET);
+    // The practice's templates folder holds a link to a file the officer
+    // can read, in place of a template.
+    std::fs::create_dir_all(sandbox.path().join("lmc/mine")).unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.path().join("secret.txt"),
+        sandbox.path().join("lmc/mine/zero-tolerance-notice.md"),
+    )
+    .unwrap();
+    sandbox.write("lmc/a.toml", &config_with("templates = \"mine\""));
+    let run = sandbox.run(&["build", "lmc", "--formats", "md,html", "-o", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("a practice's own config cannot choose templates"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!everything_under(&sandbox.path().join("out")).contains(SECRET));
+
+    // The officer's own templates folder with a link in it is refused too,
+    // naming the link.
+    let run = sandbox.run(&[
+        "build",
+        "lmc/a.toml",
+        "--templates",
+        "lmc/mine",
+        "--formats",
+        "md",
+        "-o",
+        "out2",
+    ]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("is a link"), "{}", run.stderr());
+    assert!(!everything_under(&sandbox.path().join("out2")).contains(SECRET));
+}
+
+#[test]
+fn a_practice_can_name_only_files_in_its_own_folder() {
+    let sandbox = Sandbox::new();
+    let logo = std::fs::read(repo().join("tests/fixtures/valid/longest/logo.png")).unwrap();
+    std::fs::write(sandbox.path().join("officer.png"), &logo).unwrap();
+    std::fs::create_dir_all(sandbox.path().join("lmc")).unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.path().join("officer.png"),
+        sandbox.path().join("lmc/linked.png"),
+    )
+    .unwrap();
+    std::fs::write(sandbox.path().join("lmc/own.png"), &logo).unwrap();
+    sandbox.write("_elsewhere.toml", "[lmc]\nname = \"Somewhere LMC\"\n");
+    let absolute = sandbox.path().join("officer.png");
+    let cases = [
+        ("[branding]\nlogo = \"../officer.png\"", "reaches outside"),
+        (
+            &format!("[branding]\nlogo = \"{}\"", absolute.display()) as &str,
+            "reaches outside",
+        ),
+        ("[branding]\nlogo = \"linked.png\"", "is a link"),
+        ("extends = \"../_elsewhere.toml\"", "reaches outside"),
+        ("extends = \"/etc/passwd.toml\"", "reaches outside"),
+    ];
+    for (extra, message) in cases {
+        let text = if extra.starts_with("[branding]") {
+            example("ashfield-medical-centre.toml").replace("[branding]\n", &format!("{extra}\n"))
+        } else {
+            config_with(extra)
+        };
+        sandbox.write("lmc/a.toml", &text);
+        let run = sandbox.run(&["check", "lmc/a.toml"]);
+        assert_eq!(run.code(), 1, "{extra}: {}", run.stderr());
+        assert!(run.stderr().contains(message), "{extra}: {}", run.stderr());
+    }
+    // Its own logo, in its own folder, is fine.
+    sandbox.write(
+        "lmc/a.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("[branding]\n", "[branding]\nlogo = \"own.png\"\n"),
+    );
+    sandbox.run(&["check", "lmc/a.toml"]).expect_code(0);
+}
+
+#[test]
+fn a_slug_clash_fails_both_configs_and_a_folder_keeps_its_owner() {
+    let sandbox = Sandbox::new();
+    let victim = example("ashfield-medical-centre.toml");
+    let thief = example("ashfield-medical-centre.toml")
+        .replace(
+            "name = \"Ashfield Medical Centre\"",
+            "name = \"Aardvark Surgery\"\nslug = \"ashfield-medical-centre\"",
+        )
+        .replace("0114 496 0456", "0909 879 0000");
+    sandbox.write("lmc/ashfield.toml", &victim);
+    sandbox.write("lmc/aardvark.toml", &thief);
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    for name in ["ashfield.toml", "aardvark.toml"] {
+        assert!(
+            run.stderr()
+                .lines()
+                .any(|l| l.contains(name) && l.contains("neither is built")),
+            "{name}: {}",
+            run.stderr()
+        );
+    }
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+
+    // The victim builds alone; then another folder's config with its slug
+    // cannot take its folder over while the victim's config is there.
+    std::fs::remove_file(sandbox.path().join("lmc/aardvark.toml")).unwrap();
+    sandbox
+        .run(&["build", "lmc", "--formats", "md", "-o", "out"])
+        .expect_code(0);
+    let before = sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md");
+    sandbox.write("other/aardvark.toml", &thief);
+    let run = sandbox.run(&["build", "other", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("would replace it"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md"),
+        before
+    );
+    assert!(!before.contains("0909 879 0000"));
+
+    // A config that moved builds on, with a note.
+    std::fs::rename(
+        sandbox.path().join("lmc/ashfield.toml"),
+        sandbox.path().join("lmc/ashfield-mc.toml"),
+    )
+    .unwrap();
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(0);
+    assert!(run.stderr().contains("which is gone"), "{}", run.stderr());
+}
+
+#[test]
+fn every_page_carries_the_security_policy_first() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    // An override page with no policy and a script in its body.
+    sandbox.write(
+        "t/page.html",
+        "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{{ title }}</title>\n</head>\n<body>\n<script>alert(1)</script>\n{{ body | safe }}\n</body>\n</html>\n",
+    );
+    sandbox
+        .run(&[
+            "build",
+            "a.toml",
+            "--templates",
+            "t",
+            "--formats",
+            "html",
+            "--docs",
+            "notice",
+            "-o",
+            "out",
+        ])
+        .expect_code(0);
+    let page = sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.html");
+    let head = page.find("<head>").unwrap() + "<head>".len();
+    assert!(
+        page[head..].trim_start().starts_with(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
+        ),
+        "{page}"
+    );
+    // A script before the head, where a policy could not reach it, is refused.
+    sandbox.write(
+        "t/page.html",
+        "<!doctype html>\n<script>alert(1)</script>\n<html><head><title>x</title></head><body>{{ body | safe }}</body></html>\n",
+    );
+    let run = sandbox.run(&[
+        "build",
+        "a.toml",
+        "--templates",
+        "t",
+        "--formats",
+        "html",
+        "--docs",
+        "notice",
+        "-o",
+        "out",
+    ]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("before <head>"), "{}", run.stderr());
+}
+
+#[test]
+fn an_override_cannot_switch_the_reply_checker_off() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    // A rules file keeping one harmless rule, no general-information
+    // sentences, and every escalation gone.
+    let built_in =
+        std::fs::read_to_string(repo().join("policy-templates/reply-rules.toml")).unwrap();
+    let sources_at = built_in.find("[[sources]]").unwrap();
+    let escalate_at = built_in.find("[[escalate]]").unwrap();
+    let unclear_at = built_in
+        .find("# A review with none of the words above")
+        .unwrap();
+    let harmless = format!(
+        "general = ['.']\npersonal = []\n\n[[rule]]\nid = \"too-long\"\nseverity = \"warning\"\nmessage = \"long\"\nwhy = \"long\"\nsources = [\"lmc-guidance\"]\nhint = \"shorter\"\nbuiltin = \"length\"\nmax_sentences = 50\n\n{}\n{}",
+        &built_in[sources_at..escalate_at],
+        &built_in[unclear_at..]
+    );
+    sandbox.write("t/reply-rules.toml", &harmless);
+    sandbox.write(
+        "draft.txt",
+        "Thank you Mrs Whitlock. Your blood test results were normal and your NHS number 943 476 5919 is on file. Please call 0114 496 0457.",
+    );
+    let run = sandbox.run(&[
+        "reply",
+        "check",
+        "draft.txt",
+        "--config",
+        "a.toml",
+        "--templates",
+        "t",
+    ]);
+    run.expect_code(1);
+    for rule in ["names-person", "clinical-detail", "identifier"] {
+        assert!(run.stderr().contains(rule), "{rule}: {}", run.stderr());
+    }
+    assert!(
+        run.stderr()
+            .contains("t/reply-rules.toml, over the built-in rules"),
+        "{}",
+        run.stderr()
+    );
+    // Escalations cannot be removed either.
+    sandbox.write("review.txt", "I can't go on, no one would miss me.");
+    let run = sandbox.run(&[
+        "reply",
+        "draft",
+        "--config",
+        "a.toml",
+        "--templates",
+        "t",
+        "--review",
+        "review.txt",
+    ]);
+    run.expect_code(1);
+    // Without an override, the built-in file is named.
+    let run = sandbox.run(&["reply", "check", "draft.txt", "--config", "a.toml"]);
+    assert!(
+        run.stderr().contains("reply-rules.toml (built in)"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_look_alike_letter_in_a_web_address_is_refused() {
+    let sandbox = Sandbox::new();
+    let text = example("ashfield-medical-centre.toml").replace(
+        "website = \"https://southyorkshire.icb.nhs.uk\"",
+        "website = \"https://southyorkshire.\u{456}cb.nhs.uk\"",
+    );
+    assert!(text.contains('\u{456}'));
+    sandbox.write("a.toml", &text);
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("commissioner.website") && run.stderr().contains("not plain a–z"),
+        "{}",
+        run.stderr()
+    );
+}
