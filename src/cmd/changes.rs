@@ -15,14 +15,16 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
         "{} is not a folder; give the output folder of your builds with -o",
         args.out.display()
     );
-    let (found, warnings) = changes::find(&args.out);
+    let (found, mut warnings) = changes::find(&args.out);
+    let (manifest, distrusted) = crate::pack::manifest::Manifest::read(&args.out);
+    warnings.extend(distrusted);
     for warning in &warnings {
         anstream::eprintln!("{WARNING}warning{WARNING:#}: {warning}");
     }
     // Chosen by the names, which carry the time, before any is read: one
     // report in memory at a time.
     let newest = found.len().saturating_sub(1);
-    let chosen: Vec<changes::Found> = found
+    let chosen: Vec<(bool, changes::Found)> = found
         .into_iter()
         .enumerate()
         .filter(|(i, f)| match (args.all, args.since) {
@@ -30,7 +32,7 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
             (false, Some(since)) => f.time.date() >= since,
             (false, None) => *i == newest,
         })
-        .map(|(_, f)| f)
+        .map(|(i, f)| (i == newest, f))
         .collect();
     let mut stdout = std::io::stdout().lock();
     // Written first, so that no report still gives a CSV with its header.
@@ -49,9 +51,18 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
             args.out.join(changes::FOLDER).display()
         )?;
     }
-    for found in chosen {
-        let report = match found.read() {
-            Ok(report) => report,
+    for (is_newest, found) in chosen {
+        let report = match found.read(&manifest, is_newest) {
+            Ok((report, gone)) => {
+                if gone > 0 {
+                    anstream::eprintln!(
+                        "{WARNING}warning{WARNING:#}: {}: {gone} practice{} no longer in the manifest (pruned) left out",
+                        found.path.display(),
+                        if gone == 1 { "" } else { "s" }
+                    );
+                }
+                report
+            }
             Err(problem) => {
                 anstream::eprintln!(
                     "{WARNING}warning{WARNING:#}: {} was skipped: {problem}",

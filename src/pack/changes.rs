@@ -18,6 +18,7 @@ use super::batch::Done;
 use super::fingerprint::KeyChange;
 use crate::config::Practice;
 use crate::content::DocKind;
+use crate::pack::manifest::Manifest;
 
 /// The folder in the output folder; no practice may have it as its slug.
 pub const FOLDER: &str = "changes";
@@ -278,14 +279,77 @@ pub struct Found {
 }
 
 impl Found {
-    /// The report, or why it could not be read. At most 64 MB is read.
-    pub fn read(&self) -> Result<ChangeReport, String> {
+    /// The report, or why it could not be read. At most 64 MB is read,
+    /// and it is checked as the manifest is: its time must be the one in
+    /// its name; each practice's slug one policypack makes, its documents
+    /// known, its files its own, its references well formed; and in the
+    /// `newest` report, each practice's references must be the manifest's
+    /// (no later build has changed them). Practices the manifest no longer
+    /// lists (pruned) are left out; the second value counts them.
+    pub fn read(&self, manifest: &Manifest, newest: bool) -> Result<(ChangeReport, usize), String> {
         let bytes = crate::input::read_limited(&self.path, MAX_REPORT_BYTES, "change report")
             .map_err(|e| e.to_string())?;
         let mut report: ChangeReport = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-        // The time printed is the one in the file's name.
-        report.built_at = self.time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        Ok(report)
+        let named = self.time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        if report.built_at != named {
+            return Err(format!(
+                "it says it was built at {:?}, but its name says {named}",
+                report.built_at.chars().take(40).collect::<String>()
+            ));
+        }
+        for practice in &report.practices {
+            let slug = &practice.slug;
+            let shown: String = slug.chars().take(60).collect();
+            if crate::config::rules::check_slug(slug).is_err() || slug == FOLDER {
+                return Err(format!("it names a practice {shown:?} that no build makes"));
+            }
+            let Some(entry) = manifest.practices.get(slug) else {
+                if newest {
+                    return Err(format!(
+                        "it names {shown}, which the manifest does not list"
+                    ));
+                }
+                continue;
+            };
+            let known = |stem: &str| DocKind::ALL.iter().any(|k| k.stem() == stem);
+            let documents = practice.documents.iter().chain(&practice.changed_documents);
+            if let Some(stem) = documents.clone().find(|d| !known(d)) {
+                return Err(format!(
+                    "it names a document {:?} for {shown}",
+                    stem.chars().take(40).collect::<String>()
+                ));
+            }
+            let own = |file: &str| {
+                file == format!("{slug}.zip")
+                    || file
+                        .strip_prefix(&format!("{slug}/"))
+                        .and_then(|rest| rest.split_once('.'))
+                        .is_some_and(|(stem, _)| !stem.contains('/') && known(stem))
+            };
+            if let Some(file) = practice.files.iter().find(|f| !own(f)) {
+                return Err(format!(
+                    "it lists a file {:?} that is not {shown}'s",
+                    file.chars().take(60).collect::<String>()
+                ));
+            }
+            for (stem, code) in &practice.references {
+                if !known(stem) || crate::content::reference::Reference::parse(code).is_none() {
+                    return Err(format!("it gives {shown} a reference that is not one"));
+                }
+                if newest && entry.references.get(stem) != Some(code) {
+                    return Err(format!(
+                        "it gives {shown}'s {stem} the reference {code}, but the manifest says {}",
+                        entry.references.get(stem).map_or("none", String::as_str)
+                    ));
+                }
+            }
+        }
+        let before = report.practices.len();
+        report
+            .practices
+            .retain(|p| manifest.practices.contains_key(&p.slug));
+        let gone = before - report.practices.len();
+        Ok((report, gone))
     }
 }
 
@@ -317,6 +381,18 @@ pub fn find(out: &Path) -> (Vec<Found>, Vec<String>) {
             return (Vec::new(), warnings);
         }
     };
+    // A build cannot have run in the future: such a file was put there.
+    let now = Utc::now().naive_utc() + chrono::Duration::minutes(5);
+    found.retain(|((time, _), path)| {
+        let future = *time > now;
+        if future {
+            warnings.push(format!(
+                "{} is dated in the future, so it is not a build's report; it was skipped",
+                path.display()
+            ));
+        }
+        !future
+    });
     found.sort();
     if found.len() > MAX_REPORTS {
         warnings.push(format!(

@@ -5,7 +5,10 @@
 //! stopped at any stage, including while it waits for another build's lock.
 //! Every file is written to a temporary file and renamed, so stopping
 //! between files leaves each output either as it was or complete. A second
-//! Ctrl-C ends the process at once; the files are still whole.
+//! Ctrl-C or SIGTERM ends the process at once, and so does the first if the
+//! build has not stopped within [`GRACE`] (a template that renders for
+//! ever): the files are still whole, and the next build sweeps any
+//! temporary file left.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -26,10 +29,35 @@ fn flags() -> &'static Flags {
         // If a handler cannot be set, the signal simply ends the process as usual.
         let _ = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, flags.int.clone());
         let _ = signal_hook::flag::register(SIGINT, flags.int.clone());
+        let _ = signal_hook::flag::register_conditional_shutdown(SIGTERM, 143, flags.term.clone());
         let _ = signal_hook::flag::register(SIGTERM, flags.term.clone());
+        let (int, term) = (flags.int.clone(), flags.term.clone());
+        // The watchdog: a stop that is asked for happens, even while a
+        // template is rendering.
+        let _ = std::thread::Builder::new()
+            .name("policypack-stop".into())
+            .spawn(move || {
+                while !int.load(Ordering::SeqCst) && !term.load(Ordering::SeqCst) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                std::thread::sleep(GRACE);
+                let code = if term.load(Ordering::SeqCst) {
+                    143
+                } else {
+                    130
+                };
+                eprintln!(
+                    "policypack: still busy {} s after being asked to stop; stopping now",
+                    GRACE.as_secs()
+                );
+                std::process::exit(code);
+            });
         flags
     })
 }
+
+/// How long a build may take to stop after Ctrl-C or SIGTERM.
+pub const GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Catches Ctrl-C and SIGTERM from now on.
 pub fn install() {

@@ -756,3 +756,42 @@ fn an_endless_csv_line_and_a_png_without_its_header_are_refused() {
         run.stderr()
     );
 }
+
+/// A template that renders for ever (loops within loops over the letters
+/// of the practice's name) still stops on SIGTERM, within the grace
+/// period, with SIGTERM's exit code.
+#[test]
+fn sigterm_stops_a_build_stuck_in_a_template() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let letters = "practice.name | split(pat=\"\")";
+    let mut template = String::new();
+    for level in 0..7 {
+        template.push_str(&format!("{{% for l{level} in {letters} %}}"));
+    }
+    for _ in 0..7 {
+        template.push_str("{% endfor %}");
+    }
+    sandbox.write("t/zero-tolerance-notice.md", &template);
+    let child = spawn(
+        &sandbox,
+        &[
+            "build",
+            "a.toml",
+            "--templates",
+            "t",
+            "--docs",
+            "notice",
+            "--formats",
+            "md",
+            "-o",
+            "out",
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = finish(child, Duration::from_secs(30));
+    assert_eq!(code, 143, "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(20), "{stderr}");
+}

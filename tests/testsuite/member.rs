@@ -312,3 +312,81 @@ fn a_look_alike_letter_in_a_web_address_is_refused() {
         run.stderr()
     );
 }
+
+/// Reports planted in `out/changes/` are read with distrust: one dated in
+/// the future is skipped; one whose slug no build makes, or whose
+/// references are not the manifest's, is refused; the real one is shown.
+#[test]
+fn a_forged_change_report_is_not_shown() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a/ashfield.toml", &example("ashfield-medical-centre.toml"));
+    sandbox
+        .run(&["build", "a", "--formats", "md", "-o", "out"])
+        .expect_code(0);
+    let real = walk(&sandbox.path().join("out/changes"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let text = std::fs::read_to_string(&real).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let forge = |name: &str, built_at: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut forged = report.clone();
+        forged["built_at"] = built_at.into();
+        edit(&mut forged["practices"][0]);
+        std::fs::write(
+            sandbox.path().join("out/changes").join(name),
+            serde_json::to_string(&forged).unwrap(),
+        )
+        .unwrap();
+    };
+    let premium = |p: &mut serde_json::Value| {
+        p["keys"] = serde_json::json!([{"key": "ombudsman.phone", "old": "0345 015 4033", "new": "0909 879 0000"}]);
+    };
+    forge("2099-01-01T00-00-00Z.json", "2099-01-01T00:00:00Z", &|p| {
+        premium(p);
+        p["slug"] = "../../etc".into();
+    });
+    let shows_real = |run: &crate::harness::Run| {
+        assert!(!run.stdout().contains("0909 879 0000"), "{}", run.stdout());
+        assert!(run.stdout().contains("Ashfield"), "{}", run.stdout());
+    };
+    let run = sandbox.run(&["changes", "-o", "out", "--format", "csv"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains("dated in the future"),
+        "{}",
+        run.stderr()
+    );
+    shows_real(&run);
+    // Newer than the real one (the same second, a later number), but
+    // naming a slug no build makes…
+    let stem = real.file_stem().unwrap().to_str().unwrap().to_string();
+    let built_at = report["built_at"].as_str().unwrap().to_string();
+    forge(&format!("{stem}-2.json"), &built_at, &|p| {
+        premium(p);
+        p["slug"] = "../../etc".into();
+    });
+    let run = sandbox.run(&["changes", "-o", "out", "--all", "--format", "csv"]);
+    assert!(run.stderr().contains("no build makes"), "{}", run.stderr());
+    shows_real(&run);
+    // …or the real slug with references the manifest does not hold.
+    forge(&format!("{stem}-3.json"), &built_at, &|p| {
+        premium(p);
+        p["references"]["zero-tolerance-notice"] = "AAAA-BBBB".into();
+    });
+    let run = sandbox.run(&["changes", "-o", "out", "--all", "--format", "csv"]);
+    assert!(
+        run.stderr().contains("but the manifest says"),
+        "{}",
+        run.stderr()
+    );
+    shows_real(&run);
+    // A report whose time is not its name's is refused too.
+    forge(&format!("{stem}-4.json"), "2026-01-01T00:00:00Z", &|_| {});
+    let run = sandbox.run(&["changes", "-o", "out", "--all", "--format", "csv"]);
+    assert!(
+        run.stderr().contains("but its name says"),
+        "{}",
+        run.stderr()
+    );
+}
