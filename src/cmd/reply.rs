@@ -257,13 +257,23 @@ fn print_findings(
     global: &GlobalArgs,
 ) {
     let values = crate::content::context::reply_values(practice, false);
+    let mut shown = 0;
     for finding in findings {
         let hint = crate::reply::model::fill_text(&finding.rule.hint, &values);
         if global.message_format == MessageFormat::Json {
             println!("{}", finding_json(finding, file, &hint));
         } else if !(global.quiet && finding.rule.severity == Severity::Warning) {
-            anstream::eprintln!("{}\n", render(finding, file, &hint));
+            shown += 1;
+            if shown <= MAX_SHOWN {
+                anstream::eprintln!("{}\n", render(finding, file, &hint));
+            }
         }
+    }
+    if shown > MAX_SHOWN {
+        anstream::eprintln!(
+            "… and {} more findings; --message-format json lists every one\n",
+            shown - MAX_SHOWN
+        );
     }
 }
 
@@ -315,6 +325,13 @@ fn sources(finding: &Finding<'_>) -> String {
 
 /// `error[rule]: message`, where, the line with the words underlined, why
 /// and a hint, coloured as cargo colours its messages.
+/// How much of a long line is shown before and after a finding's start.
+const WINDOW_BEFORE: usize = 40;
+const WINDOW_AFTER: usize = 80;
+
+/// The most findings printed for a person to read; JSON has every one.
+const MAX_SHOWN: usize = 50;
+
 fn render(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> String {
     let rule = finding.rule;
     let (label, style) = match rule.severity {
@@ -325,10 +342,24 @@ fn render(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> String {
     let (_, end) = file.line_col(last_on_line(file, finding));
     let text = file.text.lines().nth(line - 1).unwrap_or("");
     let width = line.to_string().len();
-    let shown: String = text
+    // A window of the line around the finding, not the whole of a long one.
+    let chars: Vec<char> = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
+    let from = (column - 1).saturating_sub(WINDOW_BEFORE);
+    let to = chars.len().min(column - 1 + WINDOW_AFTER);
+    let mut shown: String = if from > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    shown.extend(&chars[from.min(to)..to]);
+    if to < chars.len() {
+        shown.push('…');
+    }
+    let column_shown = column - from + usize::from(from > 0);
+    let end = end.min(to + 1) - from + usize::from(from > 0);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -339,8 +370,8 @@ fn render(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> String {
         file.path.display(),
         "",
         "",
-        " ".repeat(column - 1),
-        "^".repeat(end.saturating_sub(column).max(1)),
+        " ".repeat(column_shown - 1),
+        "^".repeat(end.saturating_sub(column_shown).max(1)),
     );
     let _ = write!(out, "\n {:>width$} = why: {}", "", rule.why);
     let _ = write!(out, "\n {:>width$} = source: {}", "", sources(finding));

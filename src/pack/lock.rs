@@ -6,6 +6,10 @@
 //! when the process ends, however it ends) and holds it until its manifest
 //! and index are written. A second build waits, saying so, or with
 //! `--no-wait` stops at once. Waiting can be interrupted with Ctrl-C.
+//!
+//! The folder itself is locked too: a lock file deleted while a build
+//! holds it would let a second build create a new one and run beside the
+//! first, but a folder with files in it cannot be deleted.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
@@ -20,6 +24,7 @@ pub const FILE_NAME: &str = ".policypack.lock";
 /// Held while the build runs; the lock goes when it is dropped.
 pub struct OutputLock {
     _file: File,
+    _folder: File,
 }
 
 /// What came of asking for the lock.
@@ -49,29 +54,51 @@ pub fn acquire(out: &Path, wait: bool) -> anyhow::Result<Acquired> {
         "the lock file {} is not a regular file; remove it and build again",
         path.display()
     );
+    let folder = File::open(out)
+        .with_context(|| format!("cannot open the output folder {}", out.display()))?;
     let mut told = false;
+    for (held, what) in [(&file, path.as_path()), (&folder, out)] {
+        if !wait_for(held, what, out, wait, &mut told)? {
+            return Ok(Acquired::Interrupted);
+        }
+    }
+    Ok(Acquired::Locked(OutputLock {
+        _file: file,
+        _folder: folder,
+    }))
+}
+
+/// Locks `held` (the file or folder at `what`), waiting while another build
+/// holds it unless `wait` is false; false when Ctrl-C or SIGTERM came first.
+fn wait_for(
+    held: &File,
+    what: &Path,
+    out: &Path,
+    wait: bool,
+    told: &mut bool,
+) -> anyhow::Result<bool> {
     loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(Acquired::Locked(OutputLock { _file: file })),
+        match held.try_lock() {
+            Ok(()) => return Ok(true),
             Err(TryLockError::WouldBlock) if !wait => anyhow::bail!(
                 "another policypack build is writing to {}; try again when it has finished, or leave out --no-wait to wait for it",
                 out.display()
             ),
             Err(TryLockError::WouldBlock) => {
-                if !told {
+                if !*told {
                     eprintln!(
                         "waiting for another policypack build in {} to finish …",
                         out.display()
                     );
-                    told = true;
+                    *told = true;
                 }
                 if interrupt::requested() {
-                    return Ok(Acquired::Interrupted);
+                    return Ok(false);
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
             Err(TryLockError::Error(error)) => {
-                return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+                return Err(error).with_context(|| format!("cannot lock {}", what.display()));
             }
         }
     }

@@ -546,7 +546,13 @@ fn names(
             );
             let first = name.as_str().split_whitespace().next().unwrap_or("");
             if !is_lead(name.as_str()) && !not_a_name(first) {
-                spans.push(whole.range());
+                // "Cheers Daz!": the name, not the greeting around it.
+                let vocative = std::ptr::eq(pattern, &*VOCATIVE);
+                spans.push(if vocative {
+                    name.range()
+                } else {
+                    whole.range()
+                });
             }
         }
     }

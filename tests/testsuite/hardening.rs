@@ -795,3 +795,62 @@ fn sigterm_stops_a_build_stuck_in_a_template() {
     assert_eq!(code, 143, "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(20), "{stderr}");
 }
+
+/// Deleting the lock file while a build holds the lock does not let a
+/// second build run beside it: the output folder is locked too.
+#[test]
+fn a_deleted_lock_file_does_not_let_a_second_build_in() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a/a.toml", &example("ashfield-medical-centre.toml"));
+    std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
+    // What a running build holds: the lock file and the folder.
+    let _file = hold_lock(sandbox.path());
+    let folder = std::fs::File::open(sandbox.path().join("out")).unwrap();
+    folder.lock().unwrap();
+    std::fs::remove_file(sandbox.path().join("out/.policypack.lock")).unwrap();
+    let run = sandbox.run(&["build", "a", "--formats", "md", "--no-wait"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("another policypack build"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+}
+
+/// A 60 KB draft on one line with thousands of findings: a person is shown
+/// a window of the line for each of the first fifty, and a count of the rest.
+#[test]
+fn a_long_draft_shows_windows_and_a_count() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let words = [
+        "sorry",
+        "the",
+        "rash",
+        "Tuesday",
+        "voucher",
+        "nurse",
+        "appointment",
+    ];
+    let draft: Vec<&str> = (0..9000)
+        .map(|i| words[(i * 7 + i / 3) % words.len()])
+        .collect();
+    sandbox.write("draft.txt", &draft.join(" "));
+    let run = sandbox.run(&["reply", "check", "draft.txt", "--config", "a.toml"]);
+    run.expect_code(1);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("more findings; --message-format json lists every one"),
+        "{}",
+        &stderr[..2000.min(stderr.len())]
+    );
+    assert!(stderr.len() < 64 * 1024, "{} bytes", stderr.len());
+    // The quoted line and its underline: a window, not the whole line.
+    assert!(
+        stderr
+            .lines()
+            .filter(|l| l.contains(" | "))
+            .all(|l| l.chars().count() < 200)
+    );
+}
