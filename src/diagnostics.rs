@@ -24,21 +24,45 @@ pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
+    /// Where each line starts, worked out once: a file with thousands of
+    /// problems would otherwise be scanned from the top for each.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> SourceFile {
+        SourceFile {
+            path,
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&start| start <= offset);
+        let line_start = starts[line - 1];
+        let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
 
     fn line_text(&self, line: usize) -> &str {
-        self.text.lines().nth(line - 1).unwrap_or("")
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line - 1) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
+        self.text[start..end].trim_end_matches('\r')
     }
 }
 
@@ -230,10 +254,7 @@ mod tests {
     use super::*;
 
     fn source(text: &str) -> Arc<SourceFile> {
-        Arc::new(SourceFile {
-            path: "p.toml".into(),
-            text: text.into(),
-        })
+        Arc::new(SourceFile::new("p.toml".into(), text.into()))
     }
 
     #[test]

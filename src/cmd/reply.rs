@@ -47,10 +47,7 @@ pub fn check(args: &ReplyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outco
         public: &public,
     };
     let findings = check::check(&rules, &draft, &context);
-    let file = SourceFile {
-        path: shown_path(&args.draft),
-        text: draft,
-    };
+    let file = SourceFile::new(shown_path(&args.draft), draft);
     print_findings(&findings, &file, &practice, global);
     let errors = findings
         .iter()
@@ -119,10 +116,10 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     };
     let findings = check::check(&rules, &text, &context);
     if findings.iter().any(|f| f.rule.severity == Severity::Error) {
-        let file = SourceFile {
-            path: PathBuf::from(format!("model reply \"{}\"", reply.title)),
+        let file = SourceFile::new(
+            PathBuf::from(format!("model reply \"{}\"", reply.title)),
             text,
-        };
+        );
         print_findings(&findings, &file, &practice, global);
         bail!(
             "the model reply \"{}\" (wording {}) fails reply check; correct it in model-replies.toml",

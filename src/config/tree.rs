@@ -232,10 +232,7 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
             "start from `policypack new FILE`, which writes a commented config",
         ));
     }
-    Ok(SourceFile {
-        path: path.to_path_buf(),
-        text,
-    })
+    Ok(SourceFile::new(path.to_path_buf(), text))
 }
 
 /// The part of an I/O error a user can act on.

@@ -70,10 +70,7 @@ impl Templates {
         let sources = files
             .iter()
             .map(|(name, text)| {
-                let file = SourceFile {
-                    path: paths[name].clone(),
-                    text: text.clone(),
-                };
+                let file = SourceFile::new(paths[name].clone(), text.clone());
                 (name.clone(), Arc::new(file))
             })
             .collect();

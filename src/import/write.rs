@@ -101,10 +101,7 @@ pub fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Res
             return Ok(report);
         }
     };
-    let source = Arc::new(SourceFile {
-        path: path.to_path_buf(),
-        text,
-    });
+    let source = Arc::new(SourceFile::new(path.to_path_buf(), text));
     let at = |refusal: Refusal| {
         let message = format!("not updated: {}", refusal.message);
         let mut diagnostic = match refusal.span {

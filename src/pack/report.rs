@@ -8,8 +8,13 @@ use crate::diagnostics::{Diagnostic, Severity};
 /// Prints problems to stderr (or JSON lines to stdout), each once: a
 /// shared file's problem reached through many practices is one problem.
 /// Warnings are left out with `--quiet`, unless they count as errors.
+/// The most problems shown for a person to read per call (one config, or
+/// one build's); JSON has every one.
+const MAX_SHOWN: usize = 100;
+
 pub fn problems<'a>(problems: impl IntoIterator<Item = &'a Diagnostic>, global: &GlobalArgs) {
     let mut seen = HashSet::new();
+    let mut hidden = 0;
     for problem in problems {
         if problem.is_warning() && global.quiet && !global.deny_warnings {
             continue;
@@ -29,12 +34,18 @@ pub fn problems<'a>(problems: impl IntoIterator<Item = &'a Diagnostic>, global: 
             problem
         };
         match global.message_format {
+            MessageFormat::Human if seen.len() > MAX_SHOWN => hidden += 1,
             MessageFormat::Human => anstream::eprintln!("{}\n", problem.render()),
             MessageFormat::Json => println!(
                 "{}",
                 serde_json::to_string(&problem.to_json()).expect("JSON")
             ),
         }
+    }
+    if hidden > 0 {
+        anstream::eprintln!(
+            "… and {hidden} more problems like these; --message-format json lists every one\n"
+        );
     }
 }
 

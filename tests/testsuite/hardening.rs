@@ -854,3 +854,39 @@ fn a_long_draft_shows_windows_and_a_count() {
             .all(|l| l.chars().count() < 200)
     );
 }
+
+/// 20,000 unknown keys: each is found (JSON has every one), a person is
+/// shown the first hundred and a count; where each is in the file is found
+/// from an index of line starts, not by reading the file from the top for
+/// each (which took 93 s).
+#[test]
+fn thousands_of_unknown_keys_are_counted_not_all_shown() {
+    let sandbox = Sandbox::new();
+    let keys: String = (0..20_000)
+        .map(|i| format!("unknown_key_{i} = 1\n"))
+        .collect();
+    let config = example("ashfield-medical-centre.toml").replacen(
+        "[practice]\n",
+        &format!("[practice]\n{keys}"),
+        1,
+    );
+    sandbox.write("a.toml", &config);
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("and 19900 more problems like these"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(500)..]
+    );
+    let stdout = sandbox
+        .run(&["check", "a.toml", "--message-format", "json"])
+        .stdout();
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.contains("unknown_key_"))
+            .count(),
+        20_000
+    );
+}
