@@ -26,6 +26,23 @@ impl std::error::Error for Refused {}
 /// Opens `path` only if it is a regular file (following links), without
 /// blocking on a FIFO even if one is swapped in after the check.
 pub fn open_regular(path: &Path) -> Result<File, Refused> {
+    open_file(path, true)
+}
+
+/// Opens a regular file that is not a link: for what a member practice
+/// names (its config, what it extends, its logo), so a link planted in
+/// the shared folder never reads the officer's files.
+pub fn open_own(path: &Path) -> Result<File, Refused> {
+    open_file(path, false)
+}
+
+fn open_file(path: &Path, follow: bool) -> Result<File, Refused> {
+    if !follow && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Refused(format!(
+            "{} is a link; policypack reads a practice's files only from the files themselves",
+            path.display()
+        )));
+    }
     let meta = std::fs::metadata(path)
         .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
     if !meta.is_file() {
@@ -40,7 +57,8 @@ pub fn open_regular(path: &Path) -> Result<File, Refused> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
-        options.custom_flags(libc::O_NONBLOCK);
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(libc::O_NONBLOCK | nofollow);
     }
     let file = options
         .open(path)
@@ -93,7 +111,15 @@ pub fn confined(base: &Path, relative: &str) -> Result<std::path::PathBuf, Strin
 
 /// Reads a regular file of at most `limit` bytes.
 pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-    let file = open_regular(path)?;
+    read_from(open_regular(path)?, path, limit, what)
+}
+
+/// [`read_limited`] for a file a member practice names: never a link.
+pub fn read_own(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+    read_from(open_own(path)?, path, limit, what)
+}
+
+fn read_from(file: File, path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)

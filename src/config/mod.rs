@@ -313,6 +313,20 @@ fn resolve_path(
         );
         return None;
     }
+    if key == "templates" && !only_yours(&node.origin.file.path) {
+        problems.push(
+            Diagnostic::at(
+                &node.origin,
+                Some(key),
+                format!(
+                    "{} may be changed by someone other than you, so it cannot choose templates",
+                    node.origin.file.path.display()
+                ),
+            )
+            .with_hint("make the shared file yours and writable only by you (chmod go-w), or build with --templates"),
+        );
+        return None;
+    }
     let ok = if folder {
         path.is_dir()
     } else {
@@ -343,6 +357,25 @@ fn is_shared(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('_'))
 }
 
+/// True when `path` belongs to whoever runs policypack (or to root) and
+/// nobody else may write to it: a name starting with `_` alone does not
+/// make a file the officer's on a folder the practices can write to.
+fn only_yours(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        std::fs::symlink_metadata(path)
+            .is_ok_and(|m| (m.uid() == me || m.uid() == 0) && m.mode() & 0o022 == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
+}
+
 /// The largest logo file read: a logo prints about 4 cm wide.
 pub const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
 /// The most pixels a logo may have on a side; decoding a larger one could
@@ -363,12 +396,11 @@ pub fn read_logo(path: &Path) -> Result<Vec<u8>, LogoProblem> {
         "resize it to at most {MAX_LOGO_SIDE} pixels a side and {} MB (a logo prints about 4 cm wide, so 1,000 pixels is plenty)",
         MAX_LOGO_BYTES / 1024 / 1024
     );
-    let bytes = crate::input::read_limited(path, MAX_LOGO_BYTES, "logo").map_err(|refused| {
-        LogoProblem {
+    let bytes =
+        crate::input::read_own(path, MAX_LOGO_BYTES, "logo").map_err(|refused| LogoProblem {
             message: refused.0,
             hint: resize.clone(),
-        }
-    })?;
+        })?;
     // A PNG's first chunk must be its header, which holds the size.
     let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR");
     let jpeg = bytes.starts_with(&[0xff, 0xd8, 0xff]);

@@ -248,6 +248,23 @@ pub fn check_web_url(value: &str) -> Result<(), Problem> {
             hint,
         ));
     }
+    // "https://www.nhs.uk@evil.example" goes to evil.example.
+    if !url.username().is_empty() || url.password().is_some() || value.contains('\\') {
+        return Err(problem(
+            format!(
+                "\"{value}\" has a name and @ before its website name, so it goes somewhere else"
+            ),
+            hint,
+        ));
+    }
+    if url.host_str().is_some_and(|h| h.contains('%'))
+        || value.split('/').nth(2).is_some_and(|h| h.contains('%'))
+    {
+        return Err(problem(
+            format!("\"{value}\" has % codes in its website name"),
+            hint,
+        ));
+    }
     // A letter from another alphabet that looks like a Latin one sends
     // every printed link to another host: the name must be written as it
     // is looked up (punycode, `xn--`, is shown as such).
@@ -493,6 +510,9 @@ mod tests {
             "https://exa mple.org",
             // A Cyrillic "а" in "ashfield".
             "https://www.\u{430}shfieldmedical.nhs.uk",
+            "https://www.nhs.uk@evil.example/complaints",
+            "https://evil.example\\@nhs.uk/",
+            "https://evil%2eexample/",
         ] {
             assert!(check_web_url(bad).is_err(), "{bad}");
         }

@@ -200,7 +200,7 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
             None => Diagnostic::file(path, message).with_hint(hint),
         })
     };
-    let bytes = crate::input::read_limited(path, crate::input::MAX_TEXT_BYTES, "config")
+    let bytes = crate::input::read_own(path, crate::input::MAX_TEXT_BYTES, "config")
         .map_err(|refused| {
             fail(
                 refused.0,

@@ -10,7 +10,9 @@ pub fn markdown_text(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
-        let at_start = out.is_empty();
+        // At the start, spaces and tabs before it included: Markdown
+        // allows up to three before a heading or list marker.
+        let at_start = out.chars().all(|c| c == ' ' || c == '\t');
         let escape = match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => true,
             // Only `&name;` or `&#…;` is an entity; a lone & reads fine.
@@ -31,7 +33,8 @@ pub fn markdown_text(value: &str) -> String {
 
 /// True when everything written so far is digits, so `1.` would start a list.
 fn at_start_after_digits(out: &str) -> bool {
-    !out.is_empty() && out.chars().all(|c| c.is_ascii_digit())
+    let digits = out.trim_start_matches([' ', '\t']);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A link destination in angle brackets, for checked http(s), mailto: and tel: URLs.

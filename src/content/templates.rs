@@ -5,9 +5,9 @@
 //! it; a folder given with `--templates` (or `templates =` in a config)
 //! replaces any file of the same relative path and may add partials.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use anyhow::{Context as _, anyhow, bail};
 use include_dir::{Dir, include_dir};
@@ -105,6 +105,7 @@ impl Templates {
         }
         tera.build_inheritance_chains().map_err(syntax)?;
         tera.check_macro_files().map_err(syntax)?;
+        refuse_recursive_macros(&files)?;
 
         let mut nations = HashMap::new();
         for nation in Nation::ALL {
@@ -280,6 +281,95 @@ fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// Refuses a macro that calls itself, directly or through other macros:
+/// Tera has no depth limit, and the stack overflow would end the whole
+/// build, every practice's, with nothing recorded.
+fn refuse_recursive_macros(files: &[(String, String)]) -> anyhow::Result<()> {
+    use regex::Regex;
+    static DEFINE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\{%-?\s*macro\s+(\w+)\s*\(").expect("valid"));
+    static END: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\{%-?\s*endmacro\b").expect("valid"));
+    static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"\{%-?\s*import\s+["']([^"']+)["']\s+as\s+(\w+)"#).expect("valid")
+    });
+    static CALL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(\w+)::(\w+)\s*\(").expect("valid"));
+    type Macro = (String, String);
+    let mut calls: HashMap<Macro, Vec<Macro>> = HashMap::new();
+    for (file, text) in files {
+        if !(file.ends_with(".md") || file.ends_with(".html")) {
+            continue;
+        }
+        let imports: HashMap<&str, &str> = IMPORT
+            .captures_iter(text)
+            .map(|c| {
+                (
+                    c.get(2).expect("group").as_str(),
+                    c.get(1).expect("group").as_str(),
+                )
+            })
+            .collect();
+        for definition in DEFINE.captures_iter(text) {
+            let whole = definition.get(0).expect("match");
+            let body_end = END
+                .find_at(text, whole.end())
+                .map_or(text.len(), |m| m.start());
+            let called = CALL
+                .captures_iter(&text[whole.end()..body_end])
+                .filter_map(|c| {
+                    let target = match &c[1] {
+                        "self" => file.as_str(),
+                        namespace => imports.get(namespace).copied()?,
+                    };
+                    Some((target.to_string(), c[2].to_string()))
+                })
+                .collect();
+            calls.insert((file.clone(), definition[1].to_string()), called);
+        }
+    }
+    // A depth-first walk; a macro met again on the path is a cycle.
+    fn walk(
+        at: &Macro,
+        calls: &HashMap<Macro, Vec<Macro>>,
+        path: &mut Vec<Macro>,
+        done: &mut HashSet<Macro>,
+    ) -> Option<Vec<Macro>> {
+        if let Some(start) = path.iter().position(|m| m == at) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(at.clone());
+            return Some(cycle);
+        }
+        if done.contains(at) {
+            return None;
+        }
+        path.push(at.clone());
+        for next in calls.get(at).into_iter().flatten() {
+            if let Some(cycle) = walk(next, calls, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(at.clone());
+        None
+    }
+    let mut done = HashSet::new();
+    let mut names: Vec<&Macro> = calls.keys().collect();
+    names.sort();
+    for start in names {
+        if let Some(cycle) = walk(start, &calls, &mut Vec::new(), &mut done) {
+            let chain: Vec<String> = cycle.iter().map(|(_, name)| name.clone()).collect();
+            bail!(
+                "{}: the macro {} calls itself ({}); a template cannot recurse, since a build would crash with no depth limit",
+                cycle[0].0,
+                cycle[0].1,
+                chain.join(" → ")
+            );
+        }
+    }
+    Ok(())
 }
 
 fn collect_built_in(dir: &Dir<'_>, files: &mut Vec<(String, String)>) {

@@ -195,7 +195,11 @@ fn date_words(iso: &str) -> String {
 pub fn write(out: &Path, manifest: &Manifest, templates: &Templates) -> anyhow::Result<bool> {
     let html = render(manifest, templates)?;
     let path = out.join(FILE_NAME);
-    if std::fs::read(&path).is_ok_and(|old| old == html.as_bytes()) {
+    // Only a regular file no larger than the new index is read back: one
+    // planted in its place (a FIFO, a link to /dev/zero) is replaced unread.
+    let same = crate::input::read_own(&path, html.len() as u64, "index")
+        .is_ok_and(|old| old == html.as_bytes());
+    if same {
         return Ok(false);
     }
     super::write::atomic(&path, html.as_bytes())?;

@@ -51,6 +51,7 @@ pub struct Finding<'r> {
 pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Finding<'r>> {
     let own = OwnDetails::of(context.practice, context.public);
     let own_spans = own.spans(draft);
+    let own_details_people = own.people.clone();
     let sentences = sentences(draft);
     let mut findings: Vec<Finding<'r>> = Vec::new();
     for rule in &rules.rules {
@@ -95,9 +96,15 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
         for span in spans {
             // The practice's own details are never a finding, and one rule
             // reports a stretch of text once.
-            let is_own = own_spans
-                .iter()
-                .any(|(own, _)| own.start <= span.start && span.end <= own.end);
+            let word_rule = matches!(
+                rule.builtin,
+                None | Some(Builtin::Identifiers | Builtin::CopiedFromReview)
+            );
+            let is_own = own_spans.iter().any(|(own, _)| {
+                own.start <= span.start
+                    && span.end <= own.end
+                    && !(word_rule && own_person(&own_details_people, &draft[own.clone()]))
+            });
             let seen = span.start < reported_to;
             let own_matters = !matches!(
                 rule.builtin,
@@ -120,6 +127,10 @@ struct OwnDetails {
     /// Lower-case text that is the practice's own, and whether it is a
     /// private route (a phone, an email, the complaints lead).
     texts: Vec<(String, bool)>,
+    /// The complaints lead's name and role: a private route, and never a
+    /// name finding, but no shelter for what a rule's words find ("lead
+    /// role" set to a sentence about someone's test results).
+    people: Vec<String>,
     /// Phone numbers as digits (`+44` read as `0`): the practice's, and
     /// the bodies' its documents name (commissioner, advocacy, LMC,
     /// defence organisations), which a reply may also give.
@@ -174,10 +185,15 @@ impl OwnDetails {
             texts.push((url.clone(), true));
             texts.push((bare.to_string(), true));
         }
-        if let Some(name) = &c.complaints.lead_name {
-            texts.push((name.clone(), true));
-        }
-        texts.push((c.complaints.lead_role.clone(), true));
+        let people: Vec<String> = c
+            .complaints
+            .lead_name
+            .iter()
+            .chain([&c.complaints.lead_role])
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| t.to_lowercase())
+            .collect();
+        texts.extend(people.iter().map(|p| (p.clone(), true)));
         let signature_words = [c.practice.name.as_str(), c.complaints.lead_role.as_str()]
             .iter()
             .flat_map(|t| t.split(|ch: char| !ch.is_alphanumeric()))
@@ -186,6 +202,7 @@ impl OwnDetails {
             .map(str::to_lowercase)
             .collect();
         OwnDetails {
+            people,
             texts: texts
                 .into_iter()
                 .filter(|(t, _)| !t.trim().is_empty())
@@ -237,6 +254,11 @@ impl OwnDetails {
         }
         spans
     }
+}
+
+/// Whether `text` is the complaints lead's name or role.
+fn own_person(people: &[String], text: &str) -> bool {
+    people.iter().any(|p| p.eq_ignore_ascii_case(text))
 }
 
 /// Words a signature may hold without naming anyone.

@@ -345,7 +345,8 @@ impl Rules {
     /// weaken what is built in: a rule it leaves out stays, a rule it
     /// keeps keeps the built-in words as well as its own and is never less
     /// severe, and nothing it adds makes a sentence general information,
-    /// a helpline allowed or a match an exception.
+    /// a helpline allowed or a match an exception; which stock reply a
+    /// review gets (`[classify]`) stays the built-in choice.
     fn beneath(mut self, over: Rules) -> Rules {
         self.origin = format!("{}, over the built-in rules", over.origin);
         let same = |a: &[Regex], b: &Regex| a.iter().any(|r| r.as_str() == b.as_str());
@@ -401,8 +402,9 @@ impl Rules {
         self.escalate.sort_by_key(|e| e.urgency);
         self.unclear.who = over.unclear.who;
         self.unclear.tell = over.unclear.tell;
-        // Which stock reply a review gets: an escalation is decided first.
-        self.classify = over.classify;
+        // Which stock reply a review gets, if any, stays the built-in
+        // choice: a wider list would draft for a review now held as unclear.
+        drop(over.classify);
         self
     }
 }

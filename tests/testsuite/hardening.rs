@@ -890,3 +890,42 @@ fn thousands_of_unknown_keys_are_counted_not_all_shown() {
         20_000
     );
 }
+
+/// A macro that calls itself (directly, or through another in an imported
+/// file) is refused when the templates load, naming it: Tera has no depth
+/// limit, and the stack overflow would end the whole build.
+#[test]
+fn a_recursive_macro_is_refused_not_a_crash() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a/a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox.write(
+        "t/zero-tolerance-notice.md",
+        "{% macro boom(n) %}{{ self::boom(n=n) }}{% endmacro boom %}{{ self::boom(n=1) }}\n",
+    );
+    sandbox.write(
+        "u/macros.md",
+        "{% import \"zero-tolerance-notice.md\" as notice %}{% macro ping() %}{{ notice::pong() }}{% endmacro ping %}",
+    );
+    sandbox.write(
+        "u/zero-tolerance-notice.md",
+        "{% import \"macros.md\" as m %}{% macro pong() %}{{ m::ping() }}{% endmacro pong %}{{ self::pong() }}\n",
+    );
+    for (folder, name) in [("t", "boom"), ("u", "p")] {
+        let run = sandbox.run(&[
+            "build",
+            "a",
+            "--templates",
+            folder,
+            "--formats",
+            "md",
+            "-o",
+            "out",
+        ]);
+        run.expect_code(2);
+        assert!(
+            run.stderr().contains("calls itself") && run.stderr().contains(name),
+            "{folder}: {}",
+            run.stderr()
+        );
+    }
+}

@@ -390,3 +390,110 @@ fn a_forged_change_report_is_not_shown() {
         run.stderr()
     );
 }
+
+/// The complaints lead's name and role are a private route and never a
+/// name finding, but shelter nothing else: a role set to a sentence about
+/// test results, or a name holding an NHS number, is still found.
+#[test]
+fn config_values_do_not_shelter_a_draft() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml")
+        .replace(
+            "lead_name = \"Jane Smith\"",
+            "lead_name = \"Mrs Jane Smith, NHS number 943 476 5919\"",
+        )
+        .replace(
+            "lead_role = \"Practice Manager\"",
+            "lead_role = \"We checked and your blood test results from Tuesday were normal\"",
+        );
+    sandbox.write("a.toml", &config);
+    sandbox.write(
+        "draft.txt",
+        "Thank you for your feedback. We checked and your blood test results from Tuesday were normal, Mrs Jane Smith, NHS number 943 476 5919. Please call 0114 496 0457.",
+    );
+    let run = sandbox.run(&["reply", "check", "draft.txt", "--config", "a.toml"]);
+    run.expect_code(1);
+    for rule in ["confirms-patient", "clinical-detail", "identifier"] {
+        assert!(run.stderr().contains(rule), "{rule}: {}", run.stderr());
+    }
+}
+
+/// A config file found in a folder that is a link to a file outside it is
+/// refused unread, and so is a logo that is a link.
+#[test]
+fn a_linked_config_or_logo_is_not_read() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "private.toml",
+        &example("ashfield-medical-centre.toml").replace(
+            "approved_by = \"Dr A Patel, Senior Partner\"",
+            &format!("approved_by = \"{SECRET}\""),
+        ),
+    );
+    sandbox.write("secret.txt", SECRET);
+    std::fs::create_dir_all(sandbox.path().join("lmc")).unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.path().join("private.toml"),
+        sandbox.path().join("lmc/mine.toml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.path().join("secret.txt"),
+        sandbox.path().join("lmc/zz.toml"),
+    )
+    .unwrap();
+    let run = sandbox.run(&["build", "lmc", "--formats", "md,html", "-o", "out"]);
+    assert_ne!(run.code(), 0);
+    assert!(run.stderr().contains("is a link"), "{}", run.stderr());
+    assert!(!run.stderr().contains(SECRET), "{}", run.stderr());
+    assert!(!everything_under(&sandbox.path().join("out")).contains(SECRET));
+}
+
+/// A value with spaces before a Markdown marker stays text.
+#[test]
+fn leading_spaces_do_not_make_a_value_markup() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml")
+        .replace("\"12 High Street\"", "\"   # Evil heading\"");
+    sandbox.write("a.toml", &config);
+    sandbox
+        .run(&[
+            "build",
+            "a.toml",
+            "--formats",
+            "html",
+            "--docs",
+            "leaflet",
+            "-o",
+            "out",
+        ])
+        .expect_code(0);
+    let page = sandbox.read("out/ashfield-medical-centre/complaints-leaflet.html");
+    assert!(
+        !page.contains("<h1 id=\"evil-heading"),
+        "a heading from an address"
+    );
+    assert!(page.contains("# Evil heading"));
+}
+
+/// A shared file that others may change cannot choose templates: a name
+/// starting with `_` alone does not make a file the officer's.
+#[test]
+fn a_shared_file_others_can_write_cannot_choose_templates() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::new();
+    sandbox.write("lmc/t/zero-tolerance-notice.md", "Ours.\n");
+    let shared = sandbox.write("lmc/_mine.toml", "templates = \"t\"\n");
+    sandbox.write("lmc/a.toml", &config_with("extends = \"_mine.toml\""));
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let run = sandbox.run(&["check", "lmc/a.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("may be changed by someone other than you"),
+        "{}",
+        run.stderr()
+    );
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+    sandbox.run(&["check", "lmc/a.toml"]).expect_code(0);
+}
