@@ -132,5 +132,5 @@ fn cell(text: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    markdown_text(&line)
+    markdown_text(&crate::pack::discover::printable(&line))
 }

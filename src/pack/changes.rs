@@ -480,6 +480,12 @@ pub fn write_csv_rows<W: std::io::Write>(
 /// tab or carriage return first) gets a `'` in front, which spreadsheets
 /// show as text. A config value is text, never code.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    // A report is read back with distrust: no control character or
+    // direction override reaches a terminal or a spreadsheet.
+    let printable = super::discover::printable(cell);
+    if printable != cell {
+        return spreadsheet_safe(&printable).into_owned().into();
+    }
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}").into()
     } else {

@@ -8,15 +8,32 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-/// The practice configs named by `paths`, sorted within each folder.
+/// The practice configs named by `paths`, sorted within each folder, and
+/// what was passed over on the way, to warn of: a subfolder that cannot be
+/// read, a name with control characters. One practice's folder never
+/// stops the others' being found.
 pub fn practice_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let (files, skipped) = practice_files_noting(paths)?;
+    for warning in skipped {
+        anstream::eprintln!(
+            "{}warning{:#}: {warning}",
+            crate::diagnostics::WARNING,
+            crate::diagnostics::WARNING
+        );
+    }
+    Ok(files)
+}
+
+/// [`practice_files`], with what was passed over returned, not printed.
+pub fn practice_files_noting(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, Vec<String>)> {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     for path in paths {
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
             let before = files.len();
-            walk(path, &mut files)
+            walk(path, &mut files, &mut skipped, true)
                 .with_context(|| format!("cannot read the folder {}", path.display()))?;
             files[before..].sort();
             if files.len() == before {
@@ -29,18 +46,64 @@ pub fn practice_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             files.push(path.clone());
         }
     }
-    Ok(files)
+    Ok((files, skipped))
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
+/// A file name as it may be printed: control characters (which could
+/// clear a terminal or fake a line) and direction overrides as `?`.
+pub fn printable(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_control()
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+            {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<String>,
+    top: bool,
+) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        // The folder named on the command line must be readable; a
+        // subfolder that is not is passed over, with a warning.
+        Err(error) if !top => {
+            skipped.push(format!(
+                "{} was passed over: {}",
+                printable(&dir.display().to_string()),
+                crate::input::reason(&error)
+            ));
+            return Ok(());
+        }
+        Err(error) => return Err(error),
+    };
+    for entry in entries {
         let entry = entry?;
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if entry.file_type()?.is_dir() {
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if name != printable(&name) {
+            skipped.push(format!(
+                "{} was passed over: its name has control characters",
+                printable(&path.display().to_string())
+            ));
+            continue;
+        }
+        if file_type.is_dir() {
             if !name.starts_with('.') {
-                walk(&path, files)?;
+                walk(&path, files, skipped, false)?;
             }
         } else if name.ends_with(".toml") && !name.starts_with('_') && !name.starts_with('.') {
             files.push(path);

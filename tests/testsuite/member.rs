@@ -497,3 +497,43 @@ fn a_shared_file_others_can_write_cannot_choose_templates() {
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
     sandbox.run(&["check", "lmc/a.toml"]).expect_code(0);
 }
+
+/// One practice's files cannot stop the others being found, nor write to
+/// the officer's terminal: a subfolder that cannot be read, a file name
+/// with control characters, a planted FIFO index.
+#[test]
+fn one_practices_folder_does_not_stop_the_build() {
+    let sandbox = Sandbox::new();
+    sandbox.write("lmc/a.toml", &example("ashfield-medical-centre.toml"));
+    // A path too long to read, made of long folder names.
+    let mut deep = sandbox.path().join("lmc");
+    for i in 0..18 {
+        deep = deep.join(format!("{i}{}", "x".repeat(248)));
+    }
+    let made = std::fs::create_dir_all(&deep).is_ok();
+    sandbox.write(
+        "lmc/x\u{1b}[2J\u{1b}[1;32mALL GOOD\u{1b}[0m\nok: 3 practices built.toml",
+        &example("ashfield-medical-centre.toml"),
+    );
+    std::fs::create_dir_all(sandbox.path().join("out")).unwrap();
+    let fifo =
+        std::ffi::CString::new(sandbox.path().join("out/index.html").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(0);
+    assert!(!run.stderr().contains('\u{1b}'), "{:?}", run.stderr());
+    assert!(
+        run.stderr().contains("control characters"),
+        "{}",
+        run.stderr()
+    );
+    if made {
+        assert!(run.stderr().contains("was passed over"), "{}", run.stderr());
+    }
+    assert!(
+        sandbox
+            .path()
+            .join("out/ashfield-medical-centre/zero-tolerance-notice.md")
+            .exists()
+    );
+}
