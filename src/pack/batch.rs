@@ -88,10 +88,14 @@ pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> 
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
-    pool.install(|| build_all(&files, options))
+    pool.install(|| build_all(&files, paths, options))
 }
 
-fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> {
+fn build_all(
+    files: &[PathBuf],
+    paths: &[PathBuf],
+    options: &BatchOptions,
+) -> anyhow::Result<Report> {
     let out = &options.build.out;
     let mut report = Report::default();
     // The default templates are parsed while the configs load.
@@ -322,12 +326,33 @@ fn build_all(files: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report
         .iter()
         .map(|p| p.path.display().to_string())
         .collect();
+    // A recorded config that is not a practice's (a shared `_*.toml`, or a
+    // file in a folder being built that is not one of its configs) marks an
+    // entry planted in the manifest: it is gone too.
+    let canonical = |p: &Path| p.canonicalize().ok();
+    let discovered: HashSet<PathBuf> = files.iter().filter_map(|f| canonical(f)).collect();
+    let folders: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|p| canonical(p))
+        .collect();
+    let not_a_practice = |config: &str| {
+        let path = Path::new(config);
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name.starts_with('_')
+            || !name.ends_with(".toml")
+            || canonical(path).is_some_and(|c| {
+                folders.iter().any(|f| c.starts_with(f)) && !discovered.contains(&c)
+            })
+    };
     let gone: Vec<String> = manifest
         .practices
         .iter()
         .filter(|(slug, entry)| {
             !by_slug.contains_key(*slug)
-                && (!Path::new(&entry.config).is_file() || built_configs.contains(&entry.config))
+                && (!Path::new(&entry.config).is_file()
+                    || built_configs.contains(&entry.config)
+                    || not_a_practice(&entry.config))
         })
         .map(|(slug, _)| slug.clone())
         .collect();

@@ -537,3 +537,32 @@ fn one_practices_folder_does_not_stop_the_build() {
             .exists()
     );
 }
+
+/// A practice planted in the manifest with a shared file as its config is
+/// gone: `--prune` removes it, and the index no longer lists it.
+#[test]
+fn a_practice_planted_in_the_manifest_is_pruned() {
+    let sandbox = Sandbox::new();
+    sandbox.write("lmc/a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox.write("lmc/_lmc.toml", "[lmc]\nname = \"Doncaster LMC\"\n");
+    sandbox
+        .run(&["build", "lmc", "--formats", "html", "-o", "out"])
+        .expect_code(0);
+    let path = sandbox.path().join("out/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut planted = manifest["practices"]["ashfield-medical-centre"].clone();
+    planted["config"] = "lmc/_lmc.toml".into();
+    planted["name"] = "URGENT: all patients must re-register".into();
+    manifest["practices"]["urgent-recall"] = planted;
+    std::fs::write(&path, serde_json::to_string(&manifest).unwrap()).unwrap();
+    sandbox.write(
+        "out/urgent-recall/zero-tolerance-notice.html",
+        "<script>alert(1)</script>",
+    );
+    sandbox
+        .run(&["build", "lmc", "--formats", "html", "-o", "out", "--prune"])
+        .expect_code(0);
+    assert!(!sandbox.read("out/index.html").contains("URGENT"));
+    assert!(!sandbox.read("out/manifest.json").contains("urgent-recall"));
+}
