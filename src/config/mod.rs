@@ -377,7 +377,10 @@ fn only_yours(path: &Path) -> bool {
 }
 
 /// The largest logo file read: a logo prints about 4 cm wide.
-pub const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
+/// 2 MB keeps a page with the logo written into it (a third larger, as
+/// base64) inside the largest page a template may render, so a logo
+/// `check` passes is one `build` can use.
+pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
 /// The most pixels a logo may have on a side; decoding a larger one could
 /// take gigabytes on every core.
 pub const MAX_LOGO_SIDE: usize = 4_000;
