@@ -26,20 +26,33 @@ impl std::error::Error for Refused {}
 /// Opens `path` only if it is a regular file (following links), without
 /// blocking on a FIFO even if one is swapped in after the check.
 pub fn open_regular(path: &Path) -> Result<File, Refused> {
-    open_file(path, true)
+    open_file(path, true, true)
 }
 
 /// Opens a regular file that is not a link: for what a member practice
 /// names (its config, what it extends, its logo), so a link planted in
 /// the shared folder never reads the officer's files.
 pub fn open_own(path: &Path) -> Result<File, Refused> {
-    open_file(path, false)
+    open_file(path, false, false)
 }
 
-fn open_file(path: &Path, follow: bool) -> Result<File, Refused> {
+fn open_file(path: &Path, follow: bool, hard_links: bool) -> Result<File, Refused> {
     if !follow && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(Refused(format!(
             "{} is a link; policypack reads a practice's files only from the files themselves",
+            path.display()
+        )));
+    }
+    // A hard link is another name for a file that may be the officer's.
+    #[cfg(unix)]
+    if !hard_links
+        && std::fs::symlink_metadata(path).is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt as _;
+            m.is_file() && m.nlink() > 1
+        })
+    {
+        return Err(Refused(format!(
+            "{} has other names (hard links); copy the file instead of linking it",
             path.display()
         )));
     }
@@ -114,9 +127,16 @@ pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refu
     read_from(open_regular(path)?, path, limit, what)
 }
 
-/// [`read_limited`] for a file a member practice names: never a link.
+/// [`read_limited`] for a file a member practice names: never a link,
+/// and never a file with other names (hard links).
 pub fn read_own(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
     read_from(open_own(path)?, path, limit, what)
+}
+
+/// [`read_limited`] for a file policypack wrote under `out/`: never read
+/// through a link planted in its place.
+pub fn read_written(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+    read_from(open_file(path, false, true)?, path, limit, what)
 }
 
 fn read_from(file: File, path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {

@@ -78,17 +78,28 @@ pub fn check_kept_key(value: &str) -> Result<KeptKey, Problem> {
     ))
 }
 
-/// Rejects control characters and the invisible bidirectional overrides
-/// that can make text read differently from what it says.
+/// Rejects control characters, the invisible bidirectional overrides that
+/// can make text read differently from what it says, and the zero-width
+/// characters that make two names that look the same differ.
 pub fn check_plain_text(value: &str) -> Result<(), Problem> {
     match value.chars().find(|c| {
         c.is_control()
             || ('\u{202a}'..='\u{202e}').contains(c)
             || ('\u{2066}'..='\u{2069}').contains(c)
+            || ('\u{200b}'..='\u{200f}').contains(c)
+            || matches!(c, '\u{2060}' | '\u{feff}')
     }) {
         None => Ok(()),
         Some(c) => Err(problem(
-            format!("contains the control character U+{:04X}", c as u32),
+            format!(
+                "contains the {} character U+{:04X}",
+                if c.is_control() {
+                    "control"
+                } else {
+                    "invisible"
+                },
+                c as u32
+            ),
             match c {
                 '\n' | '\r' => {
                     "write each line as its own list item, e.g. address = [\"line 1\", \"line 2\"]"
@@ -561,5 +572,7 @@ mod tests {
         assert!(check_plain_text("a\nb").is_err());
         assert!(check_plain_text("a\u{7}b").is_err());
         assert!(check_plain_text("a\u{202e}b").is_err());
+        assert!(check_plain_text("Thorne\u{200b} Moor").is_err());
+        assert!(check_plain_text("\u{feff}Thorne").is_err());
     }
 }

@@ -197,7 +197,7 @@ pub fn write(out: &Path, manifest: &Manifest, templates: &Templates) -> anyhow::
     let path = out.join(FILE_NAME);
     // Only a regular file no larger than the new index is read back: one
     // planted in its place (a FIFO, a link to /dev/zero) is replaced unread.
-    let same = crate::input::read_own(&path, html.len() as u64, "index")
+    let same = crate::input::read_written(&path, html.len() as u64, "index")
         .is_ok_and(|old| old == html.as_bytes());
     if same {
         return Ok(false);

@@ -49,7 +49,7 @@ pub fn practice_zip(
             "{} changed while the zip was made; build again",
             file.path
         );
-        let bytes = crate::input::read_own(&path, file.bytes, "document")
+        let bytes = crate::input::read_written(&path, file.bytes, "document")
             .with_context(|| format!("cannot read {}", file.path))?;
         zip.start_file(file.path.clone(), options)?;
         zip.write_all(&bytes)?;

@@ -90,6 +90,11 @@ fn a_practice_can_name_only_files_in_its_own_folder() {
     )
     .unwrap();
     std::fs::write(sandbox.path().join("lmc/own.png"), &logo).unwrap();
+    std::fs::hard_link(
+        sandbox.path().join("officer.png"),
+        sandbox.path().join("lmc/hard.png"),
+    )
+    .unwrap();
     sandbox.write("_elsewhere.toml", "[lmc]\nname = \"Somewhere LMC\"\n");
     let absolute = sandbox.path().join("officer.png");
     let cases = [
@@ -99,6 +104,7 @@ fn a_practice_can_name_only_files_in_its_own_folder() {
             "reaches outside",
         ),
         ("[branding]\nlogo = \"linked.png\"", "is a link"),
+        ("[branding]\nlogo = \"hard.png\"", "has other names"),
         ("extends = \"../_elsewhere.toml\"", "reaches outside"),
         ("extends = \"/etc/passwd.toml\"", "reaches outside"),
     ];
