@@ -93,10 +93,10 @@ pub fn check_plain_text(value: &str) -> Result<(), Problem> {
         Some(c) => Err(problem(
             format!(
                 "contains the {} character U+{:04X}",
-                if c.is_control() {
-                    "control"
-                } else {
+                if ('\u{200b}'..='\u{200f}').contains(&c) || matches!(c, '\u{2060}' | '\u{feff}') {
                     "invisible"
+                } else {
+                    "control"
                 },
                 c as u32
             ),
