@@ -19,7 +19,7 @@ pub struct ConfigFile {
     /// Shared defaults this file builds on, such as an LMC's `_lmc.toml`; a path relative to this file. Tables merge key by key, this file wins, arrays are replaced.
     #[schemars(extend("format" = "relative-path"))]
     pub extends: Option<String>,
-    /// A folder of templates that override the built-in ones file by file; a path relative to this file.
+    /// A folder of templates that override the built-in ones file by file; a path relative to this file. Only a shared `_*.toml` file that only you can change may set it, never a practice's own config.
     #[schemars(extend("format" = "relative-path"))]
     pub templates: Option<String>,
     /// `[practice]` keys that `policypack import epraccur --update` must never change, such as `["practice.phone"]`; any of practice.name, practice.address, practice.postcode, practice.phone. Merged like any list: one written here replaces one in the file this extends.
