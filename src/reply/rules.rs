@@ -349,7 +349,6 @@ impl Rules {
     /// review gets (`[classify]`) stays the built-in choice.
     fn beneath(mut self, over: Rules) -> Rules {
         self.origin = format!("{}, over the built-in rules", over.origin);
-        let same = |a: &[Regex], b: &Regex| a.iter().any(|r| r.as_str() == b.as_str());
         let mut added = Vec::new();
         for rule in over.rules {
             match self.rules.iter_mut().find(|r| r.id == rule.id) {
@@ -359,11 +358,7 @@ impl Rules {
                     base.hint = rule.hint;
                     base.sources = rule.sources;
                     base.severity = base.severity.min(rule.severity);
-                    for matcher in rule.matchers {
-                        if !same(&base.matchers, &matcher) {
-                            base.matchers.push(matcher);
-                        }
-                    }
+                    add_new(&mut base.matchers, rule.matchers);
                     for name in rule.first_names {
                         if !base.first_names.contains(&name) {
                             base.first_names.push(name);
@@ -374,11 +369,7 @@ impl Rules {
             }
         }
         self.rules.extend(added);
-        for pattern in over.personal {
-            if !same(&self.personal, &pattern) {
-                self.personal.push(pattern);
-            }
-        }
+        add_new(&mut self.personal, over.personal);
         for escalation in over.escalate {
             match self
                 .escalate
@@ -390,11 +381,7 @@ impl Rules {
                     base.tell = escalation.tell;
                     base.sources = escalation.sources;
                     base.urgency = base.urgency.min(escalation.urgency);
-                    for pattern in escalation.patterns {
-                        if !same(&base.patterns, &pattern) {
-                            base.patterns.push(pattern);
-                        }
-                    }
+                    add_new(&mut base.patterns, escalation.patterns);
                 }
                 None => self.escalate.push(escalation),
             }
@@ -406,6 +393,16 @@ impl Rules {
         // choice: a wider list would draft for a review now held as unclear.
         drop(over.classify);
         self
+    }
+}
+
+/// Adds to `to` the patterns of `from` it does not already have, so an
+/// override that copies the whole built-in file compiles nothing twice.
+fn add_new(to: &mut Vec<Regex>, from: Vec<Regex>) {
+    for pattern in from {
+        if !to.iter().any(|r| r.as_str() == pattern.as_str()) {
+            to.push(pattern);
+        }
     }
 }
 
