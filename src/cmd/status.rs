@@ -234,12 +234,14 @@ fn outputs_state(
     }
     let values = fingerprint::flatten(&config);
     let why = Why::between(
-        Some(&entry.recorded()),
+        Some(&entry.recorded(&manifest.template_sets)),
         &Recorded {
             values: &values,
             templates: templates.fingerprint(),
             tool_version: env!("CARGO_PKG_VERSION"),
             fingerprint: &fps.practice,
+            set: Some(templates.set()),
+            nation: practice.nation().key(),
         },
     );
     // The documents the last build made that would now say or show
@@ -285,9 +287,10 @@ fn print_csv(rows: &[Row], today: NaiveDate) -> anyhow::Result<()> {
     for row in rows {
         let why = &row.state.why;
         let other = why.others();
-        let keys: Vec<&str> = why.keys.iter().map(|k| k.key.as_str()).collect();
+        let changes = fingerprint::keys_and_facts(&why.keys, &why.facts);
+        let keys: Vec<&str> = changes.iter().map(|k| k.key.as_str()).collect();
         let joined =
-            |f: fn(&KeyChange) -> &str| why.keys.iter().map(f).collect::<Vec<_>>().join("; ");
+            |f: fn(&KeyChange) -> &str| changes.iter().map(f).collect::<Vec<_>>().join("; ");
         let days = if row.overdue {
             (today - row.practice.review_due).num_days().to_string()
         } else {

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use super::nation::NationFacts;
+use crate::pack::fingerprint::TemplateSet;
 use crate::config::Nation;
 use crate::diagnostics::{Diagnostic, Origin, SourceFile};
 use crate::reply::model::ModelReplies;
@@ -38,6 +39,8 @@ pub struct Templates {
     replies: ModelReplies,
     /// Hash of every template and facts file: outputs change when it does.
     fingerprint: String,
+    /// What the fingerprint stands for, to name what changed.
+    set: TemplateSet,
 }
 
 impl Templates {
@@ -151,12 +154,20 @@ impl Templates {
                 .iter()
                 .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
         );
+        let set = TemplateSet::of(
+            files.iter().map(|(name, text)| (name.as_str(), text.as_str())),
+            nations.iter().map(|(nation, facts)| {
+                let value = serde_json::to_value(facts).unwrap_or_default();
+                (nation.key(), value)
+            }),
+        );
         Ok(Templates {
             tera,
             sources,
             nations,
             replies,
             fingerprint,
+            set,
         })
     }
 
@@ -193,6 +204,11 @@ impl Templates {
 
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// Each file's hash and each nation's facts: what the fingerprint covers.
+    pub fn set(&self) -> &TemplateSet {
+        &self.set
     }
 
     /// Renders a template, with Tera's whole cause chain in the error.

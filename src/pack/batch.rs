@@ -259,6 +259,7 @@ fn build_all(
                 practice,
                 &templates[&folder_of(practice)],
                 manifest.practices.get(&practice.slug),
+                &manifest.template_sets,
                 &options.build,
             );
             bar.inc(1);
@@ -403,6 +404,7 @@ fn build_all(
     // if even it cannot be written (a full disk), say so and go on to say
     // what was built.
     manifest.tool_version = env!("CARGO_PKG_VERSION").to_string();
+    manifest.keep_sets(templates.values().map(|t| (t.fingerprint(), t.set())));
     let bytes = manifest.to_bytes()?;
     let unchanged = report_lost
         || crate::input::read_limited(&manifest_path, manifest::MAX_BYTES, "manifest")

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-use super::fingerprint::{self, Recorded, Why};
+use super::fingerprint::{self, Recorded, TemplateSet, Why};
 use super::manifest::{FileEntry, PracticeEntry};
 use crate::config::Practice;
 use crate::content::context::long_date;
@@ -158,6 +158,7 @@ pub fn build_practice(
     practice: &Practice,
     templates: &Templates,
     previous: Option<&PracticeEntry>,
+    sets: &BTreeMap<String, TemplateSet>,
     options: &BuildOptions,
 ) -> anyhow::Result<Built> {
     let presentation = Presentation::of(practice)?;
@@ -187,12 +188,14 @@ pub fn build_practice(
             .cloned()
     };
     let why = Why::between(
-        previous.map(PracticeEntry::recorded).as_ref(),
+        previous.map(|p| p.recorded(sets)).as_ref(),
         &Recorded {
             values: &values,
             templates: templates.fingerprint(),
             tool_version: env!("CARGO_PKG_VERSION"),
             fingerprint: &practice_fp,
+            set: Some(templates.set()),
+            nation: practice.nation().key(),
         },
     );
 

@@ -67,7 +67,12 @@ pub struct PracticeChange {
     pub new: bool,
     /// Config keys changed, with the old and new values as text.
     pub keys: Vec<KeyChange>,
-    /// Other inputs that changed: "templates changed", "the logo file or the fonts changed".
+    /// Facts of the practice's nation that changed (in the officer's
+    /// templates), with the old and new values as text.
+    #[serde(default)]
+    pub facts: Vec<KeyChange>,
+    /// Other inputs that changed: "template complaints-leaflet.md
+    /// changed", "the logo file or the fonts changed".
     pub other: Vec<String>,
     /// Per document stem, the reference printed on it.
     #[serde(default)]
@@ -113,6 +118,7 @@ impl PracticeChange {
             sign_again: changed && said.contains(&DocKind::Handbook),
             new: why.new,
             keys: why.keys.clone(),
+            facts: why.facts.clone(),
             other,
             references: built
                 .entry
@@ -190,14 +196,16 @@ impl PracticeChange {
         {
             message.push_str(" Staff should read the staff handbook and sign its last page.");
         }
+        let said = |name: String, k: &KeyChange| match (k.old.is_empty(), k.new.is_empty()) {
+            (true, _) => format!("{name} is now \"{}\"", k.new),
+            (_, true) => format!("{name} (\"{}\") was removed", k.old),
+            _ => format!("{name} changed from \"{}\" to \"{}\"", k.old, k.new),
+        };
         let changes: Vec<String> = self
             .keys
             .iter()
-            .map(|k| match (k.old.is_empty(), k.new.is_empty()) {
-                (true, _) => format!("{} is now \"{}\"", k.key, k.new),
-                (_, true) => format!("{} (\"{}\") was removed", k.key, k.old),
-                _ => format!("{} changed from \"{}\" to \"{}\"", k.key, k.old, k.new),
-            })
+            .map(|k| said(k.key.clone(), k))
+            .chain(self.facts.iter().map(|k| said(format!("the fact {}", k.key), k)))
             .chain(self.other.iter().cloned())
             .collect();
         if !self.new && !changes.is_empty() {
@@ -446,8 +454,9 @@ pub fn write_csv_rows<W: std::io::Write>(
     {
         for p in &report.practices {
             let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+            let keys = super::fingerprint::keys_and_facts(&p.keys, &p.facts);
             let joined =
-                |f: fn(&KeyChange) -> &str| p.keys.iter().map(f).collect::<Vec<_>>().join("; ");
+                |f: fn(&KeyChange) -> &str| keys.iter().map(f).collect::<Vec<_>>().join("; ");
             let references: Vec<String> = p
                 .references
                 .iter()

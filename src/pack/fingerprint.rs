@@ -115,6 +115,18 @@ pub fn key_changes(
         .collect()
 }
 
+/// Config keys and then facts, in one list for the key columns of a CSV:
+/// a fact is named "fact ombudsman.phone".
+pub fn keys_and_facts(keys: &[KeyChange], facts: &[KeyChange]) -> Vec<KeyChange> {
+    keys.iter()
+        .cloned()
+        .chain(facts.iter().map(|k| KeyChange {
+            key: format!("fact {}", k.key),
+            ..k.clone()
+        }))
+        .collect()
+}
+
 /// Why a practice's outputs are not what its inputs now give: what the
 /// last build recorded against what there is today.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +140,13 @@ pub struct Why {
     /// The templates or nation facts changed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub templates: bool,
+    /// The facts of the practice's nation that changed, with their values
+    /// before and after (when the last build recorded them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<KeyChange>,
+    /// The template files whose wording changed: "complaints-leaflet.md".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wording: Vec<String>,
     /// The policypack version that made the last build, when it was another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
@@ -143,6 +162,75 @@ pub struct Recorded<'a> {
     pub templates: &'a str,
     pub tool_version: &'a str,
     pub fingerprint: &'a str,
+    /// The template files and nation facts behind `templates`, when known.
+    pub set: Option<&'a TemplateSet>,
+    /// The practice's nation, whose facts it prints.
+    pub nation: &'a str,
+}
+
+/// What a templates fingerprint stands for, so a change can be named: each
+/// template file's hash, and each nation's facts as `key = value`. Kept in
+/// the manifest once per fingerprint in use.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSet {
+    /// By file name relative to the templates folder (`nations/wales.toml`),
+    /// a short hash of its text.
+    pub files: BTreeMap<String, String>,
+    /// By nation key, the facts of its nation file (sources and the
+    /// examples for `policypack new` left out: neither is printed).
+    pub facts: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl TemplateSet {
+    /// The set of some template files and nation facts.
+    pub fn of<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+        facts: impl IntoIterator<Item = (&'a str, Value)>,
+    ) -> TemplateSet {
+        TemplateSet {
+            files: files
+                .into_iter()
+                .map(|(name, text)| {
+                    let mut short = hash([text.as_bytes()]);
+                    short.truncate(16);
+                    (name.to_string(), short)
+                })
+                .collect(),
+            facts: facts
+                .into_iter()
+                .map(|(nation, mut value)| {
+                    if let Value::Object(map) = &mut value {
+                        map.remove("sources");
+                        map.remove("example");
+                    }
+                    (nation.to_string(), flatten(&value))
+                })
+                .collect(),
+        }
+    }
+
+    /// The facts of `nation` that changed, and the template files whose
+    /// text changed (the nation's own file only when none of its facts
+    /// did, so a source's new date or a comment is still named).
+    fn changes(&self, now: &TemplateSet, nation: &str) -> (Vec<KeyChange>, Vec<String>) {
+        let empty = BTreeMap::new();
+        let facts = key_changes(
+            self.facts.get(nation).unwrap_or(&empty),
+            now.facts.get(nation).unwrap_or(&empty),
+        );
+        let own = format!("nations/{nation}.toml");
+        let wording = self
+            .files
+            .keys()
+            .chain(now.files.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .filter(|name| self.files.get(*name) != now.files.get(*name))
+            .filter(|name| **name != own || facts.is_empty())
+            .cloned()
+            .collect();
+        (facts, wording)
+    }
 }
 
 impl Why {
@@ -157,6 +245,14 @@ impl Why {
         let keys = key_changes(before.values, now.values);
         // A manifest from before these were recorded says nothing of them.
         let templates = !before.templates.is_empty() && before.templates != now.templates;
+        // Named only when both builds recorded what their templates held,
+        // and for one nation: a practice that moved nation says so by its key.
+        let (facts, wording) = match (before.set, now.set) {
+            (Some(old), Some(new)) if templates && before.nation == now.nation => {
+                old.changes(new, now.nation)
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
         let tool = (!before.tool_version.is_empty() && before.tool_version != now.tool_version)
             .then(|| before.tool_version.to_string());
         let logo = keys.is_empty()
@@ -167,6 +263,8 @@ impl Why {
             new: false,
             keys,
             templates,
+            facts,
+            wording,
             tool,
             logo,
         }
@@ -177,7 +275,8 @@ impl Why {
         *self == Why::default()
     }
 
-    /// In a few words: "commissioner.phone, policy.version",
+    /// In a few words: "commissioner.phone, policy.version", "fact
+    /// ombudsman.phone", "template complaints-leaflet.md changed",
     /// "templates changed", "policypack 0.8.0 → 0.9.0".
     pub fn summary(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
@@ -188,15 +287,22 @@ impl Why {
             let keys: Vec<&str> = self.keys.iter().map(|k| k.key.as_str()).collect();
             parts.push(keys.join(", "));
         }
+        if !self.facts.is_empty() {
+            let facts: Vec<String> = self.facts.iter().map(|f| format!("fact {}", f.key)).collect();
+            parts.push(facts.join(", "));
+        }
         parts.extend(self.others());
         parts.join("; ")
     }
 
-    /// What changed besides config keys, in words: "templates changed",
+    /// What changed besides config keys and facts, in words: "template
+    /// complaints-leaflet.md changed", "templates
+    /// changed" (when the last build did not record what they held),
     /// "policypack 0.8.0 → 0.9.0", "the logo file or the fonts changed".
     pub fn others(&self) -> Vec<String> {
         let mut others = Vec::new();
-        if self.templates {
+        others.extend(self.wording.iter().map(|name| format!("template {name} changed")));
+        if self.templates && self.facts.is_empty() && self.wording.is_empty() {
             others.push("templates changed".to_string());
         }
         if let Some(old) = &self.tool {

@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
+use super::fingerprint::TemplateSet;
 use crate::content::{DocKind, Reference};
 use crate::render::{EditionName, Format};
 use clap::ValueEnum as _;
@@ -40,6 +41,11 @@ pub struct Manifest {
     pub tool_version: String,
     /// By slug.
     pub practices: BTreeMap<String, PracticeEntry>,
+    /// By templates fingerprint, what the templates held: the next build
+    /// names the facts and files that changed. Only the fingerprints some
+    /// practice was built with are kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub template_sets: BTreeMap<String, TemplateSet>,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -73,13 +79,22 @@ pub struct PracticeEntry {
 }
 
 impl PracticeEntry {
-    /// What the last build was made from, to compare with today's inputs.
-    pub fn recorded(&self) -> super::fingerprint::Recorded<'_> {
+    /// What the last build was made from, to compare with today's inputs;
+    /// `sets` are the manifest's [`Manifest::template_sets`].
+    pub fn recorded<'a>(
+        &'a self,
+        sets: &'a BTreeMap<String, TemplateSet>,
+    ) -> super::fingerprint::Recorded<'a> {
         super::fingerprint::Recorded {
             values: &self.values,
             templates: &self.templates,
             tool_version: &self.tool_version,
             fingerprint: &self.fingerprint,
+            set: sets.get(&self.templates),
+            nation: self
+                .values
+                .get("practice.nation")
+                .map_or("", String::as_str),
         }
     }
 }
@@ -216,7 +231,38 @@ impl Manifest {
             }
             true
         });
+        // Facts are printed in change reports, so a set with a control
+        // character was not written by policypack: without it the next
+        // build says only "templates changed".
+        let before = self.template_sets.len();
+        self.template_sets.retain(|fingerprint, set| {
+            let texts = std::iter::once(fingerprint)
+                .chain(set.files.iter().flat_map(|(k, v)| [k, v]))
+                .chain(set.facts.iter().flat_map(|(nation, facts)| {
+                    std::iter::once(nation).chain(facts.iter().flat_map(|(k, v)| [k, v]))
+                }));
+            !texts.into_iter().any(|t| t.chars().any(char::is_control))
+        });
+        if self.template_sets.len() < before {
+            problems.push(format!(
+                "manifest.json holds {} record(s) of templates with control characters, which no template file name or fact has; they are ignored",
+                before - self.template_sets.len()
+            ));
+        }
         (self, problems)
+    }
+
+    /// Records what `templates` held under its fingerprint, and forgets
+    /// the sets no practice was built with.
+    pub fn keep_sets<'a>(&mut self, in_use: impl IntoIterator<Item = (&'a str, &'a TemplateSet)>) {
+        for (fingerprint, set) in in_use {
+            self.template_sets
+                .entry(fingerprint.to_string())
+                .or_insert_with(|| set.clone());
+        }
+        let used: std::collections::HashSet<&str> =
+            self.practices.values().map(|p| p.templates.as_str()).collect();
+        self.template_sets.retain(|fingerprint, _| used.contains(fingerprint.as_str()));
     }
 
     pub fn to_bytes(&self) -> anyhow::Result<Vec<u8>> {

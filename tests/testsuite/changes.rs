@@ -192,7 +192,7 @@ fn status_judges_a_pack_built_with_other_templates_by_those_templates() {
     assert!(
         without
             .stdout()
-            .contains(",stale,zero-tolerance-notice,,,,templates changed,"),
+            .contains(",stale,zero-tolerance-notice,,,,template zero-tolerance-notice.md changed,"),
         "{}",
         without.stdout()
     );
@@ -202,4 +202,69 @@ fn status_judges_a_pack_built_with_other_templates_by_those_templates() {
         "{}",
         md.stdout()
     );
+}
+
+#[test]
+fn a_changed_fact_or_template_is_named_with_its_values() {
+    let sandbox = ashfield();
+    let templates = sandbox.path().join("templates");
+    std::fs::create_dir_all(templates.join("nations")).unwrap();
+    let built_in = crate::harness::repo().join("policy-templates");
+    let facts = std::fs::read_to_string(built_in.join("nations/england.toml")).unwrap();
+    let england = templates.join("nations/england.toml");
+    std::fs::write(&england, &facts).unwrap();
+    let dir = templates.to_str().unwrap();
+    let build = || sandbox.run(&["build", "a", "--formats", "md", "--templates", dir]);
+    build().expect_code(0);
+
+    // The ombudsman on a premium-rate number: the build line, the report
+    // and its message name the fact and both values.
+    let ombudsman = "phone = \"0345 015 4033\"";
+    assert!(facts.contains(ombudsman), "the ombudsman's number moved");
+    std::fs::write(
+        &england,
+        facts.replacen(ombudsman, "phone = \"0906 123 4567\"", 1),
+    )
+    .unwrap();
+    let run = build();
+    run.expect_code(0);
+    assert!(run.stdout().contains("fact ombudsman.phone"), "{}", run.stdout());
+    assert!(!run.stdout().contains("templates changed"), "{}", run.stdout());
+    let rows = newest(&sandbox);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["reprint"], true);
+    assert_eq!(
+        rows[0]["facts"],
+        serde_json::json!([{ "key": "ombudsman.phone", "old": "0345 015 4033", "new": "0906 123 4567" }])
+    );
+    assert_eq!(rows[0]["other"], serde_json::json!([]));
+    let message = rows[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "Why: the fact ombudsman.phone changed from \"0345 015 4033\" to \"0906 123 4567\"."
+        ),
+        "{message}"
+    );
+    let csv = sandbox.run(&["changes", "--format", "csv"]);
+    assert!(
+        csv.stdout().contains(",fact ombudsman.phone,0345 015 4033,0906 123 4567,"),
+        "{}",
+        csv.stdout()
+    );
+
+    // New wording: the file is named, not "templates changed".
+    let leaflet = std::fs::read_to_string(built_in.join("complaints-leaflet.md")).unwrap();
+    std::fs::write(
+        templates.join("complaints-leaflet.md"),
+        leaflet + "\nOur own closing line.\n",
+    )
+    .unwrap();
+    build().expect_code(0);
+    let rows = newest(&sandbox);
+    assert_eq!(rows[0]["facts"], serde_json::json!([]));
+    assert_eq!(
+        rows[0]["other"],
+        serde_json::json!(["template complaints-leaflet.md changed"])
+    );
+    assert_eq!(rows[0]["changed_documents"], serde_json::json!(["complaints-leaflet"]));
 }
