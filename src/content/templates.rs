@@ -15,9 +15,9 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use super::nation::NationFacts;
-use crate::pack::fingerprint::TemplateSet;
 use crate::config::Nation;
 use crate::diagnostics::{Diagnostic, Origin, SourceFile};
+use crate::pack::fingerprint::TemplateSet;
 use crate::reply::model::ModelReplies;
 
 static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
@@ -155,7 +155,9 @@ impl Templates {
                 .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
         );
         let set = TemplateSet::of(
-            files.iter().map(|(name, text)| (name.as_str(), text.as_str())),
+            files
+                .iter()
+                .map(|(name, text)| (name.as_str(), text.as_str())),
             nations.iter().map(|(nation, facts)| {
                 let value = serde_json::to_value(facts).unwrap_or_default();
                 (nation.key(), value)

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use super::build::{BuildOptions, Built, DeniedWarnings, build_practice};
 use super::changes::{ChangeReport, PracticeChange};
 use super::manifest::{self, Manifest};
+use super::write::Folder;
 use super::{discover, index, interrupt, lock};
 use crate::config::Practice;
 use crate::content::Templates;
@@ -70,8 +71,7 @@ pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> 
     interrupt::install();
     let out = &options.build.out;
     let files = discover::practice_files(paths)?;
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    let out_folder = Folder::out(out)?;
     // Held until the manifest and index are written; only then is it safe
     // to sweep temporary files, which no other build can be writing now.
     let _lock = match lock::acquire(out, options.wait)? {
@@ -83,7 +83,7 @@ pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> 
             });
         }
     };
-    remove_leftover_temp_files(out);
+    remove_leftover_temp_files(&out_folder);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
@@ -97,6 +97,7 @@ fn build_all(
     options: &BatchOptions,
 ) -> anyhow::Result<Report> {
     let out = &options.build.out;
+    let out_folder = Folder::out(out)?;
     let mut report = Report::default();
     // The default templates are parsed while the configs load.
     let (loaded, default_templates) = rayon::join(
@@ -361,7 +362,7 @@ fn build_all(
         let entry = manifest.practices[&slug].clone();
         let mut deleted = false;
         if options.prune && !report.interrupted {
-            match prune(out, &slug, &entry) {
+            match prune(&out_folder, &slug, &entry) {
                 Ok(()) => {
                     manifest.practices.remove(&slug);
                     deleted = true;
@@ -386,7 +387,7 @@ fn build_all(
     if wrote_files {
         // Moved in and back out: a national build's rows are tens of MB.
         let changes = ChangeReport::new(chrono::Utc::now(), std::mem::take(&mut report.changes));
-        let written = changes.write(out);
+        let written = changes.write(&out_folder);
         report.changes = changes.practices;
         match written {
             Ok(path) => report.change_report = Some(path),
@@ -407,15 +408,16 @@ fn build_all(
     manifest.keep_sets(templates.values().map(|t| (t.fingerprint(), t.set())));
     let bytes = manifest.to_bytes()?;
     let unchanged = report_lost
-        || crate::input::read_limited(&manifest_path, manifest::MAX_BYTES, "manifest")
+        || out_folder
+            .read(manifest::FILE_NAME, manifest::MAX_BYTES, "manifest")
             .is_ok_and(|old| old == bytes);
-    if !unchanged && let Err(error) = super::write::atomic(&manifest_path, &bytes) {
+    if !unchanged && let Err(error) = out_folder.write(manifest::FILE_NAME, &bytes) {
         report.io_failed = true;
         report.io_errors.push(format!(
             "{error:#}; the next build will make again whatever this one wrote"
         ));
     }
-    if let Err(error) = index::write(out, &manifest, &templates[&options.build.templates]) {
+    if let Err(error) = index::write(&out_folder, &manifest, &templates[&options.build.templates]) {
         report.io_failed = true;
         report.io_errors.push(format!("{error:#}"));
     }
@@ -427,38 +429,37 @@ fn build_all(
 /// here nothing is followed out of `out`: a practice folder that is a link
 /// is left alone, and a file that is a link is removed as a link, never its
 /// target.
-fn prune(out: &Path, slug: &str, entry: &manifest::PracticeEntry) -> Result<(), String> {
-    let folder = out.join(slug);
-    super::build::not_a_link(&folder).map_err(|e| format!("not pruned: {e}"))?;
+fn prune(out: &Folder, slug: &str, entry: &manifest::PracticeEntry) -> Result<(), String> {
+    let folder = out
+        .existing(slug)
+        .map_err(|e| format!("not pruned: {e:#}"))?;
     for file in &entry.files {
         debug_assert!(manifest::is_output_of(slug, &file.path));
-        let path = out.join(&file.path);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() || m.file_type().is_symlink())
-        {
-            let _ = std::fs::remove_file(&path);
+        match file.path.split_once('/') {
+            Some((_, name)) => folder.remove(name),
+            None => out.remove(&file.path),
         }
     }
-    let _ = std::fs::remove_dir(&folder);
+    out.remove_empty(slug);
     Ok(())
 }
 
 /// Temporary files left by a build that was killed outright (`kill -9`).
-fn remove_leftover_temp_files(out: &Path) {
+fn remove_leftover_temp_files(out: &Folder) {
     let is_temp = |name: &str| name.starts_with(".policypack-") && name.ends_with(".tmp");
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
+    for (name, is_folder) in out.names() {
         // A link to a folder elsewhere is not followed.
-        if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            for inner in std::fs::read_dir(&path).into_iter().flatten().flatten() {
-                if is_temp(&inner.file_name().to_string_lossy()) {
-                    let _ = std::fs::remove_file(inner.path());
+        if is_folder {
+            let Ok(folder) = out.existing(&name) else {
+                continue;
+            };
+            for (inner, _) in folder.names() {
+                if is_temp(&inner) {
+                    folder.remove(&inner);
                 }
             }
-        } else if is_temp(&entry.file_name().to_string_lossy()) {
-            let _ = std::fs::remove_file(path);
+        } else if is_temp(&name) {
+            out.remove(&name);
         }
     }
 }

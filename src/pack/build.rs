@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::fingerprint::{self, Recorded, TemplateSet, Why};
 use super::manifest::{FileEntry, PracticeEntry};
+use super::write::Folder;
 use crate::config::Practice;
 use crate::content::context::long_date;
 use crate::content::{self, DocKind, Document, Templates};
@@ -55,6 +56,16 @@ impl BuildOptions {
 pub struct Output {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+}
+
+impl Output {
+    /// The file's name in the practice's folder.
+    pub fn name(&self) -> &str {
+        self.path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .expect("outputs are named by policypack")
+    }
 }
 
 /// Renders every requested output of one practice, in memory.
@@ -167,8 +178,33 @@ pub fn build_practice(
     let fps = Fingerprints::of(templates, &presentation, &config);
     let practice_fp = fps.practice.clone();
     let out = &options.out;
-    let folder = out.join(&practice.slug);
-    let zip_path = out.join(format!("{}.zip", practice.slug));
+    // Every read and write below goes through these handles, never a path
+    // from the root (see `write::Folder`). The practice's folder is opened
+    // once it is needed.
+    let out_folder = Folder::out(out)?;
+    let zip_name = format!("{}.zip", practice.slug);
+    let practice_folder = std::cell::OnceCell::new();
+    let open_practice = |create: bool| -> anyhow::Result<Option<&Folder>> {
+        if let Some(folder) = practice_folder.get() {
+            return Ok(Some(folder));
+        }
+        let folder = if create {
+            out_folder.sub(&practice.slug)?
+        } else {
+            match out_folder.existing(&practice.slug) {
+                Ok(folder) => folder,
+                Err(_) => return Ok(None),
+            }
+        };
+        Ok(Some(practice_folder.get_or_init(|| folder)))
+    };
+    // A file's metadata, if it is a regular file where this build writes.
+    let metadata = |path: &str| -> Option<std::fs::Metadata> {
+        match path.split_once('/') {
+            Some((_, name)) => open_practice(false).ok()??.file_metadata(name),
+            None => out_folder.file_metadata(path),
+        }
+    };
     let path_of = |kind: DocKind, edition: &Edition, format: Format| {
         format!("{}/{}", practice.slug, format.file_name(kind, edition))
     };
@@ -184,7 +220,7 @@ pub fn build_practice(
             })
             // A regular file, not a link planted in its place (a kept file
             // is read back into the zip), as big and as old as recorded.
-            .filter(|f| f.still_there(&out.join(&f.path)))
+            .filter(|f| metadata(&f.path).is_some_and(|meta| f.is(&meta)))
             .cloned()
     };
     let why = Why::between(
@@ -259,7 +295,13 @@ pub fn build_practice(
             .collect();
         if !missing.is_empty() {
             rewritten.push(kind);
-            for output in render_document(&doc, &presentation, templates, &folder, &missing)? {
+            for output in render_document(
+                &doc,
+                &presentation,
+                templates,
+                &out.join(&practice.slug),
+                &missing,
+            )? {
                 outputs.push((output, doc_fp.clone()));
             }
         }
@@ -295,23 +337,25 @@ pub fn build_practice(
         return Err(DeniedWarnings(warnings).into());
     }
 
-    not_a_link(&folder)?;
-    let folder_existed = folder.is_dir();
+    let folder_existed = open_practice(false)?.is_some();
+    let folder = open_practice(true)?.expect("made above");
     let mut written = Vec::new();
     for (output, doc_fp) in &outputs {
         if super::interrupt::requested() {
             anyhow::bail!("interrupted");
         }
-        if let Err(error) = super::write::atomic(&output.path, &output.bytes) {
+        let name = output.name();
+        if let Err(error) = folder.write(name, &output.bytes) {
             // A folder this build made holds only what it wrote, and none of
             // it is recorded: take it away rather than leave half a
             // practice (and, on a full disk, free the room for the manifest).
             if !folder_existed {
-                let _ = std::fs::remove_dir_all(&folder);
+                out_folder.remove_folder(&practice.slug);
             }
             return Err(error);
         }
-        let entry = file_entry(out, &output.path, &output.bytes, doc_fp);
+        let path = format!("{}/{name}", practice.slug);
+        let entry = file_entry(path, folder.file_metadata(name), &output.bytes, doc_fp);
         written.push(entry.path.clone());
         files.insert(entry.path.clone(), entry);
     }
@@ -328,29 +372,31 @@ pub fn build_practice(
                     .get(&path)
                     .is_some_and(|f| current.is_some_and(|fp| *fp != f.fingerprint));
                 if stale {
-                    let _ = std::fs::remove_file(out.join(&path));
+                    folder.remove(format.file_name(kind, edition.edition()).as_str());
                     files.remove(&path);
                 }
             }
         }
     }
-    let zip_name = format!("{}.zip", practice.slug);
     let mut zip_written = false;
     if options.zip {
         if !written.is_empty() || kept(&zip_name, &practice_fp).is_none() {
             let members: Vec<&FileEntry> = files.values().filter(|f| f.path != zip_name).collect();
-            let bytes = super::zip::practice_zip(out, &members, practice.issued)?;
-            super::write::atomic(&zip_path, &bytes)?;
+            let bytes = super::zip::practice_zip(folder, &members, practice.issued)?;
+            out_folder.write(&zip_name, &bytes)?;
             zip_written = true;
             written.push(zip_name.clone());
-            files.insert(
+            let entry = file_entry(
                 zip_name.clone(),
-                file_entry(out, &zip_path, &bytes, &practice_fp),
+                out_folder.file_metadata(&zip_name),
+                &bytes,
+                &practice_fp,
             );
+            files.insert(zip_name.clone(), entry);
         }
     } else if !written.is_empty() && files.remove(&zip_name).is_some() {
         // A zip of the old files would mislead: take it away.
-        let _ = std::fs::remove_file(&zip_path);
+        out_folder.remove(&zip_name);
     }
     // The day what a document says last changed: its reference changes with it.
     let changed = match previous {
@@ -497,32 +543,17 @@ impl Fingerprints {
     }
 }
 
-fn file_entry(out: &Path, path: &Path, bytes: &[u8], fingerprint: &str) -> FileEntry {
-    let relative = path.strip_prefix(out).unwrap_or(path);
+fn file_entry(
+    path: String,
+    meta: Option<std::fs::Metadata>,
+    bytes: &[u8],
+    fingerprint: &str,
+) -> FileEntry {
     FileEntry {
-        path: relative.to_string_lossy().replace('\\', "/"),
+        path,
         sha256: fingerprint::hex(&Sha256::digest(bytes)),
         bytes: bytes.len() as u64,
         fingerprint: fingerprint.to_string(),
-        modified: std::fs::symlink_metadata(path)
-            .ok()
-            .and_then(|meta| super::manifest::modified_nanos(&meta)),
-    }
-}
-
-/// Refuses a practice folder that is a symbolic link: whoever can write to
-/// the output folder could point it anywhere, and policypack writes only
-/// inside the output folder.
-pub fn not_a_link(folder: &Path) -> anyhow::Result<()> {
-    match std::fs::symlink_metadata(folder) {
-        Ok(meta) if meta.file_type().is_symlink() => anyhow::bail!(
-            "{} is a link to somewhere else; policypack writes only inside the output folder. Remove the link and build again",
-            folder.display()
-        ),
-        Ok(meta) if !meta.is_dir() => anyhow::bail!(
-            "{} is not a folder; move it away and build again",
-            folder.display()
-        ),
-        _ => Ok(()),
+        modified: meta.and_then(|meta| super::manifest::modified_nanos(&meta)),
     }
 }

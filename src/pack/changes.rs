@@ -19,6 +19,7 @@ use super::fingerprint::KeyChange;
 use crate::config::Practice;
 use crate::content::DocKind;
 use crate::pack::manifest::Manifest;
+use crate::pack::write::Folder;
 
 /// The folder in the output folder; no practice may have it as its slug.
 pub const FOLDER: &str = "changes";
@@ -205,7 +206,11 @@ impl PracticeChange {
             .keys
             .iter()
             .map(|k| said(k.key.clone(), k))
-            .chain(self.facts.iter().map(|k| said(format!("the fact {}", k.key), k)))
+            .chain(
+                self.facts
+                    .iter()
+                    .map(|k| said(format!("the fact {}", k.key), k)),
+            )
             .chain(self.other.iter().cloned())
             .collect();
         if !self.new && !changes.is_empty() {
@@ -235,15 +240,12 @@ impl ChangeReport {
 
     /// Writes `OUT/changes/<time>.json` and `.csv`, each whole or not at
     /// all. Returns the CSV's path. Two builds in one second get `-2`, `-3`…
-    pub fn write(&self, out: &Path) -> anyhow::Result<PathBuf> {
-        let folder = out.join(FOLDER);
-        super::build::not_a_link(&folder)?;
+    pub fn write(&self, out: &Folder) -> anyhow::Result<PathBuf> {
+        let folder = out.sub(FOLDER)?;
         let stem = self.built_at.replace(':', "-");
         let mut name = stem.clone();
         let mut n = 1;
-        while folder.join(format!("{name}.json")).exists()
-            || folder.join(format!("{name}.csv")).exists()
-        {
+        while folder.has(&format!("{name}.json")) || folder.has(&format!("{name}.csv")) {
             n += 1;
             name = format!("{stem}-{n}");
         }
@@ -251,10 +253,9 @@ impl ChangeReport {
         let mut csv = csv_writer(Vec::new())?;
         write_csv_rows(&mut csv, self)?;
         let csv = csv.into_inner().context("change report as CSV")?;
-        let csv_path = folder.join(format!("{name}.csv"));
-        super::write::atomic(&folder.join(format!("{name}.json")), &json)?;
-        super::write::atomic(&csv_path, &csv)?;
-        Ok(csv_path)
+        folder.write(&format!("{name}.json"), &json)?;
+        folder.write(&format!("{name}.csv"), &csv)?;
+        Ok(folder.path().join(format!("{name}.csv")))
     }
 }
 
@@ -524,6 +525,7 @@ mod tests {
                 old: "0114 496 0400".into(),
                 new: "01302 123499".into(),
             }],
+            facts: vec![],
             other: vec![],
             references: BTreeMap::new(),
         }

@@ -288,7 +288,11 @@ impl Why {
             parts.push(keys.join(", "));
         }
         if !self.facts.is_empty() {
-            let facts: Vec<String> = self.facts.iter().map(|f| format!("fact {}", f.key)).collect();
+            let facts: Vec<String> = self
+                .facts
+                .iter()
+                .map(|f| format!("fact {}", f.key))
+                .collect();
             parts.push(facts.join(", "));
         }
         parts.extend(self.others());
@@ -301,7 +305,11 @@ impl Why {
     /// "policypack 0.8.0 → 0.9.0", "the logo file or the fonts changed".
     pub fn others(&self) -> Vec<String> {
         let mut others = Vec::new();
-        others.extend(self.wording.iter().map(|name| format!("template {name} changed")));
+        others.extend(
+            self.wording
+                .iter()
+                .map(|name| format!("template {name} changed")),
+        );
         if self.templates && self.facts.is_empty() && self.wording.is_empty() {
             others.push("templates changed".to_string());
         }
@@ -356,12 +364,16 @@ mod tests {
             templates: "t1",
             tool_version: "0.0.1",
             fingerprint: "f1",
+            set: None,
+            nation: "england",
         };
         let now = Recorded {
             values: &after,
             templates: "t2",
             tool_version: env!("CARGO_PKG_VERSION"),
             fingerprint: "f2",
+            set: None,
+            nation: "england",
         };
         let why = Why::between(Some(&old), &now);
         assert_eq!(
@@ -403,6 +415,45 @@ mod tests {
         assert!(only_logo.logo && only_logo.keys.is_empty(), "{only_logo:?}");
         assert!(Why::between(Some(&same), &same).is_empty());
         assert!(Why::between(None, &same).new);
+    }
+
+    #[test]
+    fn a_template_set_names_the_facts_and_files_that_changed() {
+        let facts =
+            |phone: &str| json!({ "ombudsman": { "phone": phone }, "sources": [{ "title": "x" }] });
+        let old = TemplateSet::of(
+            [
+                ("leaflet.md", "a"),
+                ("nations/england.toml", "1"),
+                ("nations/wales.toml", "w"),
+            ],
+            [("england", facts("0345")), ("wales", facts("0300"))],
+        );
+        let new = TemplateSet::of(
+            [
+                ("leaflet.md", "b"),
+                ("nations/england.toml", "2"),
+                ("nations/wales.toml", "w2"),
+            ],
+            [("england", facts("0906")), ("wales", facts("0300"))],
+        );
+        let (facts_changed, wording) = old.changes(&new, "england");
+        assert_eq!(
+            facts_changed,
+            [KeyChange {
+                key: "ombudsman.phone".into(),
+                old: "0345".into(),
+                new: "0906".into()
+            }]
+        );
+        // The nation's own file is named by its facts; another nation's by name.
+        assert_eq!(wording, ["leaflet.md", "nations/wales.toml"]);
+        let (none, wales_wording) = old.changes(&new, "wales");
+        assert!(none.is_empty());
+        assert_eq!(
+            wales_wording,
+            ["leaflet.md", "nations/england.toml", "nations/wales.toml"]
+        );
     }
 
     #[test]

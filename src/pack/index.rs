@@ -2,12 +2,12 @@
 //! files and its review date, as one accessible page.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use serde_json::json;
 use sha2::Digest as _;
 
 use super::manifest::Manifest;
+use super::write::Folder;
 use crate::content::context::long_date;
 use crate::content::{DocKind, Templates};
 use crate::render::{EditionName, Format};
@@ -192,17 +192,17 @@ fn date_words(iso: &str) -> String {
 }
 
 /// Writes the index unless it is already as it would be.
-pub fn write(out: &Path, manifest: &Manifest, templates: &Templates) -> anyhow::Result<bool> {
+pub fn write(out: &Folder, manifest: &Manifest, templates: &Templates) -> anyhow::Result<bool> {
     let html = render(manifest, templates)?;
-    let path = out.join(FILE_NAME);
     // Only a regular file no larger than the new index is read back: one
     // planted in its place (a FIFO, a link to /dev/zero) is replaced unread.
-    let same = crate::input::read_written(&path, html.len() as u64, "index")
+    let same = out
+        .read(FILE_NAME, html.len() as u64, "index")
         .is_ok_and(|old| old == html.as_bytes());
     if same {
         return Ok(false);
     }
-    super::write::atomic(&path, html.as_bytes())?;
+    out.write(FILE_NAME, html.as_bytes())?;
     Ok(true)
 }
 

@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use super::fingerprint::TemplateSet;
+use super::write::Folder;
 use crate::content::{DocKind, Reference};
 use crate::render::{EditionName, Format};
 use clap::ValueEnum as _;
@@ -138,13 +139,17 @@ impl FileEntry {
     /// True when the file at `path` is a regular file (not a link planted
     /// in its place) of the size and time this entry recorded.
     pub fn still_there(&self, path: &Path) -> bool {
-        std::fs::symlink_metadata(path).is_ok_and(|meta| {
-            meta.is_file()
-                && meta.len() == self.bytes
-                && self
-                    .modified
-                    .is_none_or(|m| modified_nanos(&meta) == Some(m))
-        })
+        std::fs::symlink_metadata(path).is_ok_and(|meta| self.is(&meta))
+    }
+
+    /// True when `meta` is of a regular file of the size and time this
+    /// entry recorded.
+    pub fn is(&self, meta: &std::fs::Metadata) -> bool {
+        meta.is_file()
+            && meta.len() == self.bytes
+            && self
+                .modified
+                .is_none_or(|m| modified_nanos(meta) == Some(m))
     }
 }
 
@@ -163,12 +168,16 @@ impl Manifest {
     /// `<slug>.zip`). So `--prune` can never be pointed outside `out`.
     pub fn read(out: &Path) -> (Manifest, Vec<String>) {
         let path = out.join(FILE_NAME);
-        if std::fs::symlink_metadata(&path).is_err() {
+        let Ok(folder) = Folder::open(out) else {
+            return (Manifest::default(), Vec::new());
+        };
+        if !folder.has(FILE_NAME) {
             return (Manifest::default(), Vec::new());
         }
-        // A regular file only, opened without blocking (a FIFO here would
-        // otherwise hang the build while it holds the lock), and bounded.
-        let bytes = match crate::input::read_limited(&path, MAX_BYTES, "manifest") {
+        // A regular file only, not a link, opened without blocking (a FIFO
+        // here would otherwise hang the build while it holds the lock), and
+        // bounded.
+        let bytes = match folder.read(FILE_NAME, MAX_BYTES, "manifest") {
             Ok(bytes) => bytes,
             Err(refused) => {
                 return (
@@ -260,9 +269,13 @@ impl Manifest {
                 .entry(fingerprint.to_string())
                 .or_insert_with(|| set.clone());
         }
-        let used: std::collections::HashSet<&str> =
-            self.practices.values().map(|p| p.templates.as_str()).collect();
-        self.template_sets.retain(|fingerprint, _| used.contains(fingerprint.as_str()));
+        let used: std::collections::HashSet<&str> = self
+            .practices
+            .values()
+            .map(|p| p.templates.as_str())
+            .collect();
+        self.template_sets
+            .retain(|fingerprint, _| used.contains(fingerprint.as_str()));
     }
 
     pub fn to_bytes(&self) -> anyhow::Result<Vec<u8>> {

@@ -9,10 +9,16 @@
 //! would cost more than the build; a power cut mid-build is repaired by
 //! building again.
 
-use std::io::Write as _;
-use std::path::Path;
+use std::io::{self, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context as _;
+use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
+use cap_std::ambient_authority;
+use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt as _};
+
+use crate::input::{Refused, reason};
 
 pub fn atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -36,4 +42,214 @@ pub fn atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     temp.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
+}
+
+/// A folder under `out/`, held open by handle. Every name in it is looked
+/// up by the kernel from the handle, one name at a time (`openat`,
+/// `renameat`), and a link in a folder's or file's place is refused or
+/// replaced, never followed. So a practice folder swapped for a link to
+/// somewhere else between policypack's check and its write cannot take the
+/// write (or a zip's read) outside the output folder.
+pub struct Folder {
+    dir: Dir,
+    path: PathBuf,
+}
+
+/// Numbers the temporary files of one process.
+static TEMP: AtomicU64 = AtomicU64::new(0);
+
+impl Folder {
+    /// The output folder the officer named, made if missing. It may be a
+    /// link itself: the command line is trusted, what is inside is not.
+    pub fn out(out: &Path) -> anyhow::Result<Folder> {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+        Folder::open(out)
+            .with_context(|| format!("cannot open the output folder {}", out.display()))
+    }
+
+    /// The output folder the officer named, if it is there.
+    pub fn open(out: &Path) -> io::Result<Folder> {
+        let dir = Dir::open_ambient_dir(out, ambient_authority())?;
+        Ok(Folder {
+            dir,
+            path: out.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True when something (a file, a folder, a link) is called `name` here.
+    pub fn has(&self, name: &str) -> bool {
+        self.dir.symlink_metadata(name).is_ok()
+    }
+
+    /// The folder `name` (one name, no `/`) in this one, made if missing.
+    /// A link or a file in its place is refused.
+    pub fn sub(&self, name: &str) -> anyhow::Result<Folder> {
+        let path = self.path.join(name);
+        match self.dir.create_dir(name) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot create the folder {}", path.display()));
+            }
+        }
+        self.existing(name)
+    }
+
+    /// The folder `name` in this one, if it is there and is a folder, not
+    /// a link to one.
+    pub fn existing(&self, name: &str) -> anyhow::Result<Folder> {
+        let path = self.path.join(name);
+        match self.dir.symlink_metadata(name) {
+            Ok(meta) if meta.file_type().is_symlink() => anyhow::bail!(
+                "{} is a link to somewhere else; policypack writes only inside the output folder. Remove the link and build again",
+                path.display()
+            ),
+            Ok(meta) if !meta.is_dir() => anyhow::bail!(
+                "{} is not a folder; move it away and build again",
+                path.display()
+            ),
+            _ => {}
+        }
+        // Opened without following a link, so one put there since the
+        // check above is refused too.
+        let dir = self
+            .dir
+            .open_dir_nofollow(name)
+            .with_context(|| format!("cannot open the folder {}", path.display()))?;
+        Ok(Folder { dir, path })
+    }
+
+    /// Writes the file `name` whole or not at all: a temporary file in
+    /// this folder, renamed over `name` (a link there is replaced, not
+    /// followed). Readable as the user's umask allows, like any file a
+    /// program writes.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.path.join(name);
+        let mut options = OpenOptions::new();
+        // 0666 less the umask (0644 under the usual 022), as `cp` would.
+        options.write(true).create_new(true).mode(0o666);
+        let (temp, mut file) = loop {
+            let temp = format!(
+                ".policypack-{}-{}.tmp",
+                std::process::id(),
+                TEMP.fetch_add(1, Ordering::Relaxed)
+            );
+            match self.dir.open_with(&temp, &options) {
+                Ok(file) => break (temp, file),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(e)
+                        .with_context(|| format!("cannot write in {}", self.path.display()));
+                }
+            }
+        };
+        let written = file
+            .write_all(bytes)
+            .with_context(|| format!("cannot write {}", path.display()))
+            .and_then(|()| {
+                drop(file);
+                self.dir
+                    .rename(&temp, &self.dir, name)
+                    .with_context(|| format!("cannot replace {}", path.display()))
+            });
+        if written.is_err() {
+            let _ = self.dir.remove_file(&temp);
+        }
+        written
+    }
+
+    /// Reads the regular file `name`, of at most `limit` bytes, never
+    /// through a link.
+    pub fn read(&self, name: &str, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+        let path = self.path.join(name);
+        let file = self
+            .open_file(name)
+            .map_err(|e| Refused(format!("cannot read {}: {e}", path.display())))?;
+        let mut bytes = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+        if bytes.len() as u64 > limit {
+            return Err(Refused(format!(
+                "{} is larger than {} KB, more than any {what} needs",
+                path.display(),
+                limit / 1024
+            )));
+        }
+        Ok(bytes)
+    }
+
+    /// The regular file `name` opened for reading, not through a link and
+    /// without waiting on a named pipe.
+    fn open_file(&self, name: &str) -> Result<std::fs::File, String> {
+        let mut options = OpenOptions::new();
+        options
+            .read(true)
+            .follow(FollowSymlinks::No)
+            .custom_flags(libc::O_NONBLOCK);
+        let file = self
+            .dir
+            .open_with(name, &options)
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::ELOOP) => "it is a link".to_string(),
+                _ => reason(&e),
+            })?
+            .into_std();
+        let meta = file.metadata().map_err(|e| reason(&e))?;
+        if !meta.is_file() {
+            return Err("it is not a regular file".to_string());
+        }
+        Ok(file)
+    }
+
+    /// The file `name`'s metadata, if it is a regular file (not a link).
+    pub fn file_metadata(&self, name: &str) -> Option<std::fs::Metadata> {
+        let meta = self.dir.symlink_metadata(name).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        self.open_file(name).ok()?.metadata().ok()
+    }
+
+    /// Removes the file (or link) `name`, if there is one.
+    pub fn remove(&self, name: &str) {
+        let _ = self.dir.remove_file_or_symlink(name);
+    }
+
+    /// Removes the folder `name` and everything in it; a link is removed
+    /// as a link.
+    pub fn remove_folder(&self, name: &str) {
+        match self.dir.symlink_metadata(name) {
+            Ok(meta) if meta.is_dir() => {
+                let _ = self.dir.remove_dir_all(name);
+            }
+            Ok(_) => self.remove(name),
+            Err(_) => {}
+        }
+    }
+
+    /// Removes the folder `name` if it is empty.
+    pub fn remove_empty(&self, name: &str) {
+        let _ = self.dir.remove_dir(name);
+    }
+
+    /// The names in this folder, with whether each is a folder (not a link).
+    pub fn names(&self) -> Vec<(String, bool)> {
+        let Ok(entries) = self.dir.entries() else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .map(|e| {
+                let folder = e.file_type().is_ok_and(|t| t.is_dir());
+                (e.file_name().to_string_lossy().into_owned(), folder)
+            })
+            .collect()
+    }
 }

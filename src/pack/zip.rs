@@ -3,7 +3,6 @@
 //! the same files make the same zip.
 
 use std::io::{Cursor, Write as _};
-use std::path::Path;
 
 use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate};
@@ -11,6 +10,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::manifest::FileEntry;
+use super::write::Folder;
 
 /// How every member of a zip policypack writes is stored: deflated, dated
 /// `date` (never the clock) and readable by all, so the bytes depend on
@@ -22,8 +22,9 @@ pub fn member_options(date: DateTime) -> SimpleFileOptions {
         .unix_permissions(0o644)
 }
 
+/// The zip of a practice's files, read from its folder `folder`.
 pub fn practice_zip(
-    out: &Path,
+    folder: &Folder,
     files: &[&FileEntry],
     issued: NaiveDate,
 ) -> anyhow::Result<Vec<u8>> {
@@ -43,13 +44,16 @@ pub fn practice_zip(
     for file in files {
         // Only the regular file this build recorded, never a link, and no
         // more than its recorded size.
-        let path = out.join(&file.path);
+        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
         anyhow::ensure!(
-            file.still_there(&path),
+            folder
+                .file_metadata(name)
+                .is_some_and(|meta| file.is(&meta)),
             "{} changed while the zip was made; build again",
             file.path
         );
-        let bytes = crate::input::read_written(&path, file.bytes, "document")
+        let bytes = folder
+            .read(name, file.bytes, "document")
             .with_context(|| format!("cannot read {}", file.path))?;
         zip.start_file(file.path.clone(), options)?;
         zip.write_all(&bytes)?;

@@ -228,8 +228,16 @@ fn a_changed_fact_or_template_is_named_with_its_values() {
     .unwrap();
     let run = build();
     run.expect_code(0);
-    assert!(run.stdout().contains("fact ombudsman.phone"), "{}", run.stdout());
-    assert!(!run.stdout().contains("templates changed"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("fact ombudsman.phone"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        !run.stdout().contains("templates changed"),
+        "{}",
+        run.stdout()
+    );
     let rows = newest(&sandbox);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["reprint"], true);
@@ -247,7 +255,8 @@ fn a_changed_fact_or_template_is_named_with_its_values() {
     );
     let csv = sandbox.run(&["changes", "--format", "csv"]);
     assert!(
-        csv.stdout().contains(",fact ombudsman.phone,0345 015 4033,0906 123 4567,"),
+        csv.stdout()
+            .contains(",fact ombudsman.phone,0345 015 4033,0906 123 4567,"),
         "{}",
         csv.stdout()
     );
@@ -266,5 +275,8 @@ fn a_changed_fact_or_template_is_named_with_its_values() {
         rows[0]["other"],
         serde_json::json!(["template complaints-leaflet.md changed"])
     );
-    assert_eq!(rows[0]["changed_documents"], serde_json::json!(["complaints-leaflet"]));
+    assert_eq!(
+        rows[0]["changed_documents"],
+        serde_json::json!(["complaints-leaflet"])
+    );
 }

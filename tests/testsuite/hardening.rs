@@ -933,3 +933,71 @@ fn a_recursive_macro_is_refused_not_a_crash() {
         );
     }
 }
+
+#[test]
+fn a_practice_folder_swapped_for_a_link_mid_build_never_takes_a_write_outside() {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt as _;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md"])
+        .expect_code(0);
+    let elsewhere = sandbox.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let out = sandbox.path().join("out");
+    let link = out.join("swap");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    // The practice's folder and a link to elsewhere change places, atomically,
+    // as fast as one core can, while builds write and zip the practice.
+    let path = |p: &std::path::Path| CString::new(p.as_os_str().as_bytes()).unwrap();
+    let (folder, link) = (path(&out.join("ashfield-medical-centre")), path(&link));
+    let stop = Arc::new(AtomicBool::new(false));
+    let swapper = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut swaps = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let done = unsafe {
+                    libc::renameat2(
+                        libc::AT_FDCWD,
+                        folder.as_ptr(),
+                        libc::AT_FDCWD,
+                        link.as_ptr(),
+                        libc::RENAME_EXCHANGE,
+                    )
+                };
+                assert_eq!(done, 0, "the swap failed");
+                swaps += 1;
+            }
+            swaps
+        })
+    };
+    for _ in 0..12 {
+        let child = spawn(
+            &sandbox,
+            &[
+                "build",
+                "a.toml",
+                "--formats",
+                "md,html",
+                "--zip",
+                "--force",
+            ],
+        );
+        let (code, _, err) = finish(child, Duration::from_secs(60));
+        // A build that met the link says so and fails; one that did not succeeds.
+        assert!(code == 0 || code == 1 || code == 2, "exit {code}: {err}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(swapper.join().unwrap() > 1000, "the folder hardly moved");
+    let written: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().flatten().collect();
+    assert!(
+        written.is_empty(),
+        "a build wrote outside the output folder: {:?}",
+        written.iter().map(|e| e.file_name()).collect::<Vec<_>>()
+    );
+}
