@@ -12,6 +12,7 @@ use crate::Outcome;
 use crate::cli::{GlobalArgs, MessageFormat, ReplyCheckArgs, ReplyDraftArgs};
 use crate::config::Practice;
 use crate::content::Templates;
+use crate::content::templates::Trust;
 use crate::diagnostics::{ERROR, HINT, Severity, SourceFile, WARNING};
 use crate::reply::check::{self, Context, Finding};
 use crate::reply::draft::{self, Decision};
@@ -391,8 +392,12 @@ fn load_practice(path: &Path, global: &GlobalArgs) -> Option<Practice> {
     }
 }
 
+/// `--templates`, or else those the practice's shared file chooses.
 fn templates(option: Option<&Path>, practice: &Practice) -> anyhow::Result<Templates> {
-    Templates::load(option.or(practice.templates.as_deref()))
+    match option {
+        Some(folder) => Templates::load(Some(folder)),
+        None => Templates::load_as(practice.templates.as_deref(), Trust::Shared),
+    }
 }
 
 /// A draft or review: a file, or `-` for standard input; bounded, UTF-8.

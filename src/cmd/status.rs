@@ -13,6 +13,7 @@ use crate::Outcome;
 use crate::cli::{GlobalArgs, MessageFormat, StatusArgs, StatusFormat};
 use crate::config::Practice;
 use crate::content::context::long_date;
+use crate::content::templates::Trust;
 use crate::content::{self, DocKind, Templates};
 use crate::diagnostics::WARNING;
 use crate::pack::build::Fingerprints;
@@ -124,7 +125,8 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 };
                 if let Entry::Vacant(slot) = templates.entry(folder) {
                     // A folder that cannot be loaded leaves the outputs stale.
-                    if let Ok(loaded) = Templates::load(slot.key().as_deref()) {
+                    let loaded = Templates::load_as(slot.key().as_deref(), Trust::Shared);
+                    if let Ok(loaded) = loaded {
                         slot.insert(loaded);
                     }
                 }

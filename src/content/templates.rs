@@ -10,8 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use anyhow::{Context as _, anyhow, bail};
+use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
+use cap_std::fs::{Dir as Handle, MetadataExt as _, OpenOptions, OpenOptionsExt as _};
 use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
+use std::io::Read as _;
 use tera::Tera;
 
 use super::nation::NationFacts;
@@ -44,8 +47,14 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// The built-in templates, with the files of `overrides` (if any) replacing them.
+    /// The built-in templates, with the files of `overrides` (if any,
+    /// chosen on the command line) replacing them.
     pub fn load(overrides: Option<&Path>) -> anyhow::Result<Templates> {
+        Templates::load_as(overrides, Trust::Officer)
+    }
+
+    /// [`Templates::load`] for a folder `trust` says who chose.
+    pub fn load_as(overrides: Option<&Path>, trust: Trust) -> anyhow::Result<Templates> {
         let mut files: Vec<(String, String)> = Vec::new();
         collect_built_in(&BUILT_IN, &mut files);
         let mut paths: HashMap<String, PathBuf> = files
@@ -59,7 +68,7 @@ impl Templates {
             .collect();
         if let Some(dir) = overrides {
             let mut extra = Vec::new();
-            collect_dir(dir, dir, &mut extra)
+            collect_dir(dir, trust, &mut extra)
                 .with_context(|| format!("cannot read the templates folder {}", dir.display()))?;
             for (name, text) in extra {
                 paths.insert(name.clone(), dir.join(&name));
@@ -412,22 +421,95 @@ const MAX_ENTRIES: usize = 2_000;
 /// The most all templates of a folder may hold together (ours: 150 KB).
 const MAX_TOTAL_BYTES: usize = 8 * 1024 * 1024;
 
-/// The `.md`, `.html` and `.toml` files below `root`. Links to folders are
-/// not followed (so a link loop cannot make the walk endless), only regular
-/// files are read, each of at most [`crate::input::MAX_TEXT_BYTES`].
-fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> anyhow::Result<()> {
+/// Who may have written a templates folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Named on the command line (`--templates`): the officer chose it.
+    Officer,
+    /// Named by a shared `_*.toml` in a folder member practices may write
+    /// to: the folder, every folder in it and every file must belong to
+    /// whoever runs policypack (or root) and be writable by nobody else,
+    /// or a practice could swap in its own templates.
+    Shared,
+}
+
+/// The `.md`, `.html` and `.toml` files below `root`. The folder is opened
+/// once and walked by handle; no link is followed (so a link loop cannot
+/// make the walk endless, and nothing is swapped in between a check and a
+/// read), only regular files are read, each of at most
+/// [`crate::input::MAX_TEXT_BYTES`].
+fn collect_dir(root: &Path, trust: Trust, files: &mut Vec<(String, String)>) -> anyhow::Result<()> {
+    let handle = open_no_link(root)?;
+    let meta = handle.metadata()?;
+    check_owner(root, Owner::of(&meta), trust)?;
+    let dir = Handle::from_std_file(handle);
     let mut seen = 0;
-    walk(root, dir, 0, &mut seen, files)
+    walk(root, &dir, Path::new(""), trust, &mut seen, files)
+}
+
+/// A folder opened without following a link in its place.
+fn open_no_link(path: &Path) -> anyhow::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => anyhow!(
+                "{} is a link; a templates folder must be the folder itself, not a link to one",
+                path.display()
+            ),
+            _ => anyhow!("{}: {}", path.display(), crate::input::reason(&e)),
+        })
+}
+
+/// Who owns a file, and its permission bits.
+struct Owner {
+    uid: u32,
+    mode: u32,
+}
+
+impl Owner {
+    fn of(meta: &std::fs::Metadata) -> Owner {
+        use std::os::unix::fs::MetadataExt as _;
+        Owner {
+            uid: meta.uid(),
+            mode: meta.mode(),
+        }
+    }
+}
+
+/// For [`Trust::Shared`], refuses what another user owns or may change.
+fn check_owner(path: &Path, meta: Owner, trust: Trust) -> anyhow::Result<()> {
+    if trust == Trust::Officer {
+        return Ok(());
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid != me && meta.uid != 0 {
+        bail!(
+            "{} belongs to another user; templates a shared file chooses must be yours (or root's), or a member practice could change them. Use --templates, or copy the folder",
+            path.display()
+        );
+    }
+    if meta.mode & 0o022 != 0 {
+        bail!(
+            "{} may be changed by someone other than you; templates a shared file chooses must be writable by you alone (chmod go-w)",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 fn walk(
     root: &Path,
-    dir: &Path,
-    depth: usize,
+    dir: &Handle,
+    below: &Path,
+    trust: Trust,
     seen: &mut usize,
     files: &mut Vec<(String, String)>,
 ) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
+    for entry in dir.entries()? {
         let entry = entry?;
         *seen += 1;
         if *seen > MAX_ENTRIES {
@@ -436,7 +518,9 @@ fn walk(
                 root.display()
             );
         }
-        let path = entry.path();
+        let file_name = entry.file_name();
+        let relative = below.join(&file_name);
+        let path = root.join(&relative);
         let file_type = entry.file_type()?;
         if file_type.is_symlink() {
             bail!(
@@ -445,23 +529,54 @@ fn walk(
             );
         }
         if file_type.is_dir() {
-            if depth + 1 >= MAX_DEPTH {
+            if below.components().count() + 1 >= MAX_DEPTH {
                 bail!(
                     "{} is more than {MAX_DEPTH} folders deep; a templates folder mirrors policy-templates/",
                     path.display()
                 );
             }
-            walk(root, &path, depth + 1, seen, files)?;
+            let sub = dir
+                .open_dir_nofollow(&file_name)
+                .map_err(|e| anyhow!("{}: {}", path.display(), crate::input::reason(&e)))?;
+            let meta = sub.dir_metadata()?;
+            let owner = Owner {
+                uid: meta.uid(),
+                mode: meta.mode(),
+            };
+            check_owner(&path, owner, trust)?;
+            walk(root, &sub, &relative, trust, seen, files)?;
         } else if path
             .extension()
             .is_some_and(|e| e == "md" || e == "html" || e == "toml")
         {
-            let name = path
-                .strip_prefix(root)?
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes =
-                crate::input::read_limited(&path, crate::input::MAX_TEXT_BYTES, "template")?;
+            let name = relative.to_string_lossy().replace('\\', "/");
+            let mut options = OpenOptions::new();
+            options
+                .read(true)
+                .follow(FollowSymlinks::No)
+                .custom_flags(libc::O_NONBLOCK);
+            let file = dir
+                .open_with(&file_name, &options)
+                .map_err(|e| anyhow!("{}: {}", path.display(), crate::input::reason(&e)))?
+                .into_std();
+            let meta = file.metadata()?;
+            if !meta.is_file() {
+                bail!(
+                    "{} is not a regular file; a templates folder holds text files",
+                    path.display()
+                );
+            }
+            check_owner(&path, Owner::of(&meta), trust)?;
+            let mut bytes = Vec::new();
+            file.take(crate::input::MAX_TEXT_BYTES + 1)
+                .read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > crate::input::MAX_TEXT_BYTES {
+                bail!(
+                    "{} is larger than {} KB, more than any template needs",
+                    path.display(),
+                    crate::input::MAX_TEXT_BYTES / 1024
+                );
+            }
             let total: usize = files.iter().map(|(_, t)| t.len()).sum::<usize>() + bytes.len();
             if total > MAX_TOTAL_BYTES {
                 bail!(

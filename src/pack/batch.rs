@@ -19,7 +19,7 @@ use super::write::Folder;
 use super::{discover, index, interrupt, lock};
 use crate::config::Practice;
 use crate::content::Templates;
-use crate::content::templates::TemplateProblem;
+use crate::content::templates::{TemplateProblem, Trust};
 use crate::diagnostics::Diagnostic;
 
 pub struct BatchOptions {
@@ -179,7 +179,8 @@ fn build_all(
     for practice in &practices {
         let folder = folder_of(practice);
         if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(folder.clone()) {
-            match Templates::load(folder.as_deref()) {
+            // `--templates` is loaded above: this folder is a shared file's.
+            match Templates::load_as(folder.as_deref(), Trust::Shared) {
                 Ok(loaded) => {
                     slot.insert(loaded);
                 }

@@ -572,3 +572,69 @@ fn a_practice_planted_in_the_manifest_is_pruned() {
     assert!(!sandbox.read("out/index.html").contains("URGENT"));
     assert!(!sandbox.read("out/manifest.json").contains("urgent-recall"));
 }
+
+/// The templates a trusted shared file chooses are the officer's only if
+/// every folder and file in them is: a practice that can write to them, or
+/// swap the folder for its own or for a link, would otherwise choose them.
+#[test]
+fn templates_a_shared_file_chooses_must_be_the_officers_alone() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::new();
+    let notice = sandbox.write("lmc/t/zero-tolerance-notice.md", "Ours.\n");
+    sandbox.write("lmc/_mine.toml", "templates = \"t\"\n");
+    sandbox.write("lmc/a.toml", &config_with("extends = \"_mine.toml\""));
+    let folder = sandbox.path().join("lmc/t");
+    let build = || sandbox.run(&["build", "lmc/a.toml", "--formats", "md", "-o", "out"]);
+    let refused = |what: &str| {
+        let run = build();
+        run.expect_code(1);
+        assert!(run.stderr().contains(what), "{}", run.stderr());
+        assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+    };
+    let mode = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+
+    mode(&notice, 0o666);
+    refused("zero-tolerance-notice.md may be changed by someone other than you");
+    mode(&notice, 0o644);
+    mode(&folder, 0o777);
+    refused("lmc/t may be changed by someone other than you");
+    mode(&folder, 0o755);
+    // The folder swapped for a link to another folder of templates.
+    std::fs::rename(&folder, sandbox.path().join("lmc/elsewhere")).unwrap();
+    std::os::unix::fs::symlink("elsewhere", &folder).unwrap();
+    refused("lmc/t is a link");
+    std::fs::remove_file(&folder).unwrap();
+    std::fs::rename(sandbox.path().join("lmc/elsewhere"), &folder).unwrap();
+    // A file another user owns (only root can make one here).
+    if unsafe { libc::geteuid() } == 0 {
+        let path = std::ffi::CString::new(notice.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::chown(path.as_ptr(), 65534, 65534) }, 0);
+        refused("belongs to another user");
+        assert_eq!(unsafe { libc::chown(path.as_ptr(), 0, 0) }, 0);
+    }
+    // `reply check` takes the same templates, and refuses them the same way.
+    mode(&notice, 0o666);
+    let draft = sandbox.write("draft.txt", "Thank you for your feedback.\n");
+    let reply = sandbox.run(&[
+        "reply",
+        "check",
+        draft.to_str().unwrap(),
+        "--config",
+        "lmc/a.toml",
+    ]);
+    assert_ne!(reply.code(), 0);
+    assert!(
+        reply.stderr().contains("someone other than you"),
+        "{}",
+        reply.stderr()
+    );
+    mode(&notice, 0o644);
+    build().expect_code(0);
+    assert!(
+        sandbox
+            .read("out/ashfield-medical-centre/zero-tolerance-notice.md")
+            .contains("Ours.")
+    );
+}
