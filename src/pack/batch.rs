@@ -327,7 +327,7 @@ fn build_all(
     // config now builds under another slug.
     let built_configs: HashSet<String> = practices
         .iter()
-        .map(|p| p.path.display().to_string())
+        .map(|p| super::build::recorded_config(&p.path))
         .collect();
     // A recorded config that is not a practice's (a shared `_*.toml`, or a
     // file in a folder being built that is not one of its configs) marks an

@@ -252,7 +252,7 @@ pub fn build_practice(
         && (!options.zip || kept(&format!("{}.zip", practice.slug), &practice_fp).is_some());
     if everything_kept {
         let mut entry = previous.expect("checked above").clone();
-        entry.config = practice.path.display().to_string();
+        entry.config = recorded_config(&practice.path);
         return Ok(Built {
             entry,
             rewritten: Vec::new(),
@@ -424,7 +424,7 @@ pub fn build_practice(
         ),
     };
     let entry = PracticeEntry {
-        config: practice.path.display().to_string(),
+        config: recorded_config(&practice.path),
         name: practice.name().to_string(),
         issued: practice.issued.to_string(),
         review_due: practice.review_due.to_string(),
@@ -541,6 +541,16 @@ impl Fingerprints {
             doc.markdown.as_bytes(),
         ])
     }
+}
+
+/// A config's path as the manifest records it: absolute, so whether it
+/// still exists does not depend on the folder a later build is run from.
+pub fn recorded_config(path: &Path) -> String {
+    path.canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn file_entry(

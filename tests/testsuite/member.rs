@@ -173,6 +173,19 @@ fn a_slug_clash_fails_both_configs_and_a_folder_keeps_its_owner() {
         before
     );
     assert!(!before.contains("0909 879 0000"));
+    // Nor from another working folder, where the recorded config's path
+    // would not be found if it were kept as typed.
+    std::fs::create_dir(sandbox.path().join("elsewhere")).unwrap();
+    let output = sandbox
+        .shell("cd elsewhere && \"$POLICYPACK\" build ../other --formats md -o ../out")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("would replace it"));
+    assert_eq!(
+        sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md"),
+        before
+    );
 
     // A config that moved builds on, with a note.
     std::fs::rename(
