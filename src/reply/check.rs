@@ -237,6 +237,28 @@ impl OwnDetails {
         }
     }
 
+    /// True when `name` is the complaints lead's: the lead's name or a run
+    /// of its words ("Jane Smith" of "Dr Jane Smith"), or its first or last
+    /// word alone ("Jane", "Smith"). Other names made of its words ("Jane
+    /// Doe", or "Tom Jones" of a lead called "Sarah Tom Daz Jones") are
+    /// other people.
+    fn is_lead(&self, name: &str) -> bool {
+        let words = |text: &str| -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .filter(|w| !TITLES.contains(&w.trim_end_matches('.')))
+                .collect()
+        };
+        let lead = words(self.lead_name.as_deref().unwrap_or(""));
+        let name = words(name);
+        match name.as_slice() {
+            [] => false,
+            [one] => lead.first() == Some(one) || lead.last() == Some(one),
+            _ => lead.windows(name.len()).any(|run| run == name.as_slice()),
+        }
+    }
+
     /// Where the practice's own details stand in `draft`, in any case.
     fn spans(&self, draft: &str) -> Vec<(Range<usize>, bool)> {
         let mut spans = Vec::new();
@@ -290,8 +312,12 @@ const SIGNATURE_WORDS: [&str; 22] = [
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\(0|\b0)\d(?:[\s)-]{0,2}\d){8,9}\b").expect("valid")
 });
-static NHS_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b").expect("valid"));
+/// Ten digits however they are grouped: "943 476 5919", "943.476.5919",
+/// "94347 65919", "9 4 3 4 7 6 5 9 1 9", in any script's digits. The
+/// count of ten is checked on each match ([`nhs_digits`]).
+static NHS_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:\d(?: \d){9}|\d{2,10}(?:[ .\-/]\d{2,8}){0,4})\b").expect("valid")
+});
 static NAMED_NHS_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)nhs (?:no\.?|num|number)\W*(?:is\W*)?$").expect("valid"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -397,6 +423,25 @@ static VOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
+/// Titles before a name, in lower case.
+const TITLES: [&str; 12] = [
+    "dr",
+    "doctor",
+    "nurse",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "sister",
+    "matron",
+    "prof",
+    "professor",
+];
+/// A capitalised word straight after another: a surname after a first name.
+static FOLLOWING_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ ([A-Z][a-z'’-]+)\b").expect("valid"));
+
 static WORD_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b[A-Z][a-z'’-]+\b").expect("valid"));
 
@@ -421,13 +466,32 @@ fn digits(phone: &str) -> String {
     }
 }
 
+/// The first digit of each block of ten in Unicode's decimal digits that
+/// a draft might use instead of 0–9: ASCII, Arabic-Indic, extended
+/// Arabic-Indic, Devanagari, Bengali, Gurmukhi, Gujarati and full-width.
+const ZEROS: [u32; 8] = [0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xFF10];
+
+/// A decimal digit's value, in any of the scripts of [`ZEROS`].
+fn digit_value(c: char) -> Option<u32> {
+    let code = c as u32;
+    ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&code))
+        .map(|zero| code - zero)
+}
+
+/// The digits of `text` when there are exactly ten, as an NHS number has.
+fn nhs_digits(text: &str) -> Option<Vec<u32>> {
+    let digits: Vec<u32> = text.chars().filter_map(digit_value).collect();
+    (digits.len() == 10).then_some(digits)
+}
+
 /// True for a 10-digit NHS number whose last digit is its Modulus 11 check
 /// digit (NHS Data Dictionary: weights 10 to 2; 11 → 0; 10 → never issued).
 pub fn is_nhs_number(text: &str) -> bool {
-    let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() != 10 {
+    let Some(digits) = nhs_digits(text) else {
         return false;
-    }
+    };
     let sum: u32 = digits[..9]
         .iter()
         .zip((2..=10).rev())
@@ -554,8 +618,7 @@ fn names(
     own: &OwnDetails,
     first_names: &[String],
 ) -> Vec<Range<usize>> {
-    let lead = own.lead_name.as_deref().unwrap_or("").to_lowercase();
-    let is_lead = |name: &str| !lead.is_empty() && lead.contains(&name.to_lowercase());
+    let is_lead = |name: &str| own.is_lead(name);
     let not_a_name = |word: &str| {
         NOT_NAMES.contains(&word) || own.signature_words.contains(&word.to_lowercase())
     };
@@ -578,10 +641,24 @@ fn names(
             }
         }
     }
-    // Common first names on their own ("Sarah has been spoken to").
+    // Common first names ("Sarah has been spoken to").
+    // The lead's own first or last name starts a name too: with another
+    // surname after it ("Jane Doe") it is someone else.
     for word in WORD_START.find_iter(draft) {
-        if first_names.iter().any(|n| n == word.as_str()) && !is_lead(word.as_str()) {
-            spans.push(word.range());
+        if !first_names.iter().any(|n| n == word.as_str()) && !is_lead(word.as_str()) {
+            continue;
+        }
+        // With the surname after it, the whole name is the lead's or not.
+        let surname = FOLLOWING_WORD
+            .captures(&draft[word.end()..])
+            .map(|c| c.get(1).expect("group"))
+            .filter(|s| !not_a_name(s.as_str()));
+        let name = match surname {
+            Some(surname) => &draft[word.start()..word.end() + surname.end()],
+            None => word.as_str(),
+        };
+        if !is_lead(name) {
+            spans.push(word.start()..word.start() + name.len());
         }
     }
     let mut wanted: Vec<String> = Vec::new();
@@ -626,8 +703,11 @@ fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range
     let mut spans = Vec::new();
     for found in NHS_NUMBER.find_iter(draft) {
         // Any ten digits called an NHS number are one, valid or not.
-        let called =
-            NAMED_NHS_NUMBER.is_match(&draft[found.start().saturating_sub(24)..found.start()]);
+        if nhs_digits(found.as_str()).is_none() {
+            continue;
+        }
+        let before = draft.floor_char_boundary(found.start().saturating_sub(24));
+        let called = NAMED_NHS_NUMBER.is_match(&draft[before..found.start()]);
         if called || is_nhs_number(found.as_str()) {
             spans.push(found.range());
         }
@@ -819,18 +899,15 @@ fn signed_by_person(draft: &str, own: &OwnDetails) -> Option<Range<usize>> {
     let start = draft.rfind(signature).unwrap_or(0);
     // The complaints lead, whose name the practice prints on its notice
     // and leaflet, may sign; anyone else named is singled out.
-    let lead = own.lead_name.as_deref().unwrap_or("").to_lowercase();
-    let lead_words: HashSet<&str> = lead.split_whitespace().collect();
+    let named: Vec<&str> = signature
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter(|w| !own.signature_words.contains(&w.to_lowercase()))
+        .collect();
     let names_someone = TITLED_NAME
         .captures_iter(signature)
-        .any(|c| !lead.contains(&c[1].to_lowercase()))
-        || signature
-            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .any(|w| {
-                let w = w.to_lowercase();
-                !own.signature_words.contains(&w) && !lead_words.contains(w.as_str())
-            });
+        .any(|c| !own.is_lead(&c[1]))
+        || (!named.is_empty() && !own.is_lead(&named.join(" ")));
     names_someone.then(|| start..start + signature.trim_end().len())
 }
 
@@ -841,6 +918,7 @@ mod tests {
     #[test]
     fn nhs_numbers_are_checked_with_their_modulus_11_digit() {
         assert!(is_nhs_number("943 476 5919"));
+        assert!(is_nhs_number("９４３４７６５９１９"));
         assert!(is_nhs_number("9434765919"));
         assert!(!is_nhs_number("943 476 5918"));
         assert!(!is_nhs_number("0114 496 0456"));

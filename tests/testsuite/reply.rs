@@ -718,3 +718,79 @@ fn an_lmc_can_add_a_word_without_a_release() {
         run.stderr()
     );
 }
+
+/// Ways around the identifier and name rules that a member practice (or a
+/// hurried writer) might find: an NHS number grouped or written in other
+/// digits, and a name built from the complaints lead's words.
+#[test]
+fn nhs_numbers_however_grouped_and_names_from_the_leads_words_are_found() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    assert!(
+        config.contains("lead_name = \"Jane Smith\""),
+        "the example's lead moved"
+    );
+    sandbox.write("a.toml", &config);
+    for number in [
+        "943.476.5919",
+        "943 4765 919",
+        "94347 65919",
+        "943/476/5919",
+        "9 4 3 4 7 6 5 9 1 9",
+        "９４３４７６５９１９",
+        "943-476-5919",
+    ] {
+        let draft = format!("Thank you for your feedback. Your reference is {number}.");
+        let (code, findings) = check(&sandbox, &draft, &[]);
+        assert_eq!(code, 1, "{number}: {findings:?}");
+        assert!(
+            errors(&findings).contains("identifier"),
+            "{number}: {findings:?}"
+        );
+    }
+    // Ten digits that are not an NHS number, and dates and counts, pass.
+    let (code, findings) = check(
+        &sandbox,
+        "Thank you for your feedback. Our 2024/2025 survey had 120 replies; we are open 8 till 6.",
+        &[],
+    );
+    assert_eq!(code, 0, "{findings:?}");
+
+    for (draft, named) in [
+        (
+            "Thank you for your feedback. We have spoken to Jane Doe about this.",
+            true,
+        ),
+        (
+            "Thank you for your feedback. Jane Smith will call you.",
+            false,
+        ),
+        (
+            "Thank you for your feedback. Jane will call you to talk it through.",
+            false,
+        ),
+    ] {
+        let (_, findings) = check(&sandbox, draft, &[]);
+        assert_eq!(
+            errors(&findings).contains("names-person"),
+            named,
+            "{draft}: {findings:?}"
+        );
+    }
+    // A lead with many names shelters only its own name.
+    sandbox.write(
+        "a.toml",
+        &config.replace(
+            "lead_name = \"Jane Smith\"",
+            "lead_name = \"Sarah Tom Daz Mohammed Olivia Doe Jones\"",
+        ),
+    );
+    for draft in [
+        "Thank you for your feedback. Sarah Doe will call you.",
+        "Hi Tom Jones, thank you for your feedback.",
+        "Thank you for your feedback. Mohammed Jones has been told.",
+    ] {
+        let (code, findings) = check(&sandbox, draft, &[]);
+        assert_eq!(code, 1, "{draft}: {findings:?}");
+    }
+}
