@@ -706,7 +706,10 @@ fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range
         if nhs_digits(found.as_str()).is_none() {
             continue;
         }
-        let before = draft.floor_char_boundary(found.start().saturating_sub(24));
+        let mut before = found.start().saturating_sub(24);
+        while !draft.is_char_boundary(before) {
+            before -= 1;
+        }
         let called = NAMED_NHS_NUMBER.is_match(&draft[before..found.start()]);
         if called || is_nhs_number(found.as_str()) {
             spans.push(found.range());
