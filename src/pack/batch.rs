@@ -195,6 +195,26 @@ fn build_all(
 
     let (mut manifest, distrusted) = Manifest::read(out);
     let manifest_path = out.join(manifest::FILE_NAME);
+    if manifest.reports.is_none() {
+        // A manifest from before reports were recorded: the reports already
+        // there that pass `changes`'s checks are taken as this folder's.
+        let (found, _) = super::changes::find(out);
+        let newest = found.len().saturating_sub(1);
+        let mut reports = std::collections::BTreeMap::new();
+        for (i, found) in found.iter().enumerate() {
+            if found.read(&manifest, i == newest).is_ok()
+                && let Some(name) = found.path.file_name().and_then(|n| n.to_str())
+                && let Ok(bytes) = crate::input::read_written(
+                    &found.path,
+                    super::changes::MAX_REPORT_BYTES,
+                    "change report",
+                )
+            {
+                reports.insert(name.to_string(), super::changes::digest(&bytes));
+            }
+        }
+        manifest.reports = Some(reports);
+    }
     report.warnings.extend(
         distrusted
             .into_iter()
@@ -391,7 +411,10 @@ fn build_all(
         let written = changes.write(&out_folder);
         report.changes = changes.practices;
         match written {
-            Ok(path) => report.change_report = Some(path),
+            Ok(written) => {
+                manifest.record_report(written.name, written.sha256);
+                report.change_report = Some(written.csv);
+            }
             Err(error) => {
                 report_lost = true;
                 report.io_failed = true;

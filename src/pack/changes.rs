@@ -26,7 +26,7 @@ pub const FOLDER: &str = "changes";
 
 /// The most one report may hold when read back: a national build's report
 /// is about 10 MB.
-const MAX_REPORT_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_REPORT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most reports read back: years of daily builds.
 const MAX_REPORTS: usize = 10_000;
@@ -240,7 +240,7 @@ impl ChangeReport {
 
     /// Writes `OUT/changes/<time>.json` and `.csv`, each whole or not at
     /// all. Returns the CSV's path. Two builds in one second get `-2`, `-3`…
-    pub fn write(&self, out: &Folder) -> anyhow::Result<PathBuf> {
+    pub fn write(&self, out: &Folder) -> anyhow::Result<Written> {
         let folder = out.sub(FOLDER)?;
         let stem = self.built_at.replace(':', "-");
         let mut name = stem.clone();
@@ -253,10 +253,36 @@ impl ChangeReport {
         let mut csv = csv_writer(Vec::new())?;
         write_csv_rows(&mut csv, self)?;
         let csv = csv.into_inner().context("change report as CSV")?;
-        folder.write(&format!("{name}.json"), &json)?;
+        let json_name = format!("{name}.json");
+        folder.write(&json_name, &json)?;
         folder.write(&format!("{name}.csv"), &csv)?;
-        Ok(folder.path().join(format!("{name}.csv")))
+        Ok(Written {
+            csv: folder.path().join(format!("{name}.csv")),
+            sha256: digest(&json),
+            name: json_name,
+        })
     }
+}
+
+/// A report a build wrote.
+pub struct Written {
+    /// The CSV, for the officer.
+    pub csv: PathBuf,
+    /// The JSON's file name in `OUT/changes`, and its SHA-256, which the
+    /// manifest records so that `changes` shows only what builds wrote.
+    pub name: String,
+    pub sha256: String,
+}
+
+/// A report's SHA-256, as the manifest records it.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    super::fingerprint::hex(&sha2::Sha256::digest(bytes))
+}
+
+/// True for a name a build gives a report's JSON.
+pub fn is_report(name: &str) -> bool {
+    report_name(name).is_some()
 }
 
 /// A report's file name as a build gives it, `2026-11-26T10-15-02Z.json`
@@ -272,11 +298,6 @@ fn report_name(name: &str) -> Option<(chrono::NaiveDateTime, u32)> {
     }
     let time = chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H-%M-%SZ").ok()?;
     Some((time, n.parse().ok()?))
-}
-
-#[cfg(test)]
-fn is_report_name(name: &str) -> bool {
-    report_name(name).is_some()
 }
 
 /// One report on disk, found by its name: read it with [`Found::read`].
@@ -296,8 +317,9 @@ impl Found {
     /// (no later build has changed them). Practices the manifest no longer
     /// lists (pruned) are left out; the second value counts them.
     pub fn read(&self, manifest: &Manifest, newest: bool) -> Result<(ChangeReport, usize), String> {
-        let bytes = crate::input::read_limited(&self.path, MAX_REPORT_BYTES, "change report")
+        let bytes = crate::input::read_written(&self.path, MAX_REPORT_BYTES, "change report")
             .map_err(|e| e.to_string())?;
+        let sha = digest(&bytes);
         let mut report: ChangeReport = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
         let named = self.time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         if report.built_at != named {
@@ -358,6 +380,22 @@ impl Found {
             .practices
             .retain(|p| manifest.practices.contains_key(&p.slug));
         let gone = before - report.practices.len();
+        // A manifest that records the reports its builds wrote vouches for
+        // those alone, byte for byte: a report planted in the folder (one
+        // dated last week, say, that no check above can fault), or one
+        // changed since, is not shown.
+        if let Some(recorded) = &manifest.reports {
+            let name = self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match recorded.get(&name) {
+                Some(recorded) if *recorded == sha => {}
+                Some(_) => return Err("it was changed after the build wrote it".into()),
+                None => return Err("no build recorded in the manifest wrote it".into()),
+            }
+        }
         Ok((report, gone))
     }
 }
@@ -584,11 +622,11 @@ mod tests {
 
     #[test]
     fn report_names_are_checked() {
-        assert!(is_report_name("2026-11-26T10-15-02Z.json"));
-        assert!(is_report_name("2026-11-26T10-15-02Z-2.json"));
-        assert!(!is_report_name("2026-11-26T10-15-02Z.csv"));
-        assert!(!is_report_name("../manifest.json"));
-        assert!(!is_report_name("2026-11-26T10-15-02Z-.json"));
-        assert!(!is_report_name("2026-13-26T10-15-02Z.json"));
+        assert!(is_report("2026-11-26T10-15-02Z.json"));
+        assert!(is_report("2026-11-26T10-15-02Z-2.json"));
+        assert!(!is_report("2026-11-26T10-15-02Z.csv"));
+        assert!(!is_report("../manifest.json"));
+        assert!(!is_report("2026-11-26T10-15-02Z-.json"));
+        assert!(!is_report("2026-13-26T10-15-02Z.json"));
     }
 }

@@ -86,9 +86,12 @@ fn wait_for(
             ),
             Err(TryLockError::WouldBlock) => {
                 if !*told {
+                    // Anyone on this machine who can read the folder can
+                    // hold a lock on it, so say how to see who does.
                     eprintln!(
-                        "waiting for another policypack build in {} to finish …",
-                        out.display()
+                        "waiting for another policypack build in {} to finish … (`fuser -v {}` shows who holds the lock)",
+                        out.display(),
+                        what.display()
                     );
                     *told = true;
                 }

@@ -47,7 +47,15 @@ pub struct Manifest {
     /// practice was built with are kept.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub template_sets: BTreeMap<String, TemplateSet>,
+    /// The change reports builds wrote (`OUT/changes/<name>.json`), by
+    /// name, with their SHA-256: `changes` shows only these. None in a
+    /// manifest from before reports were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports: Option<BTreeMap<String, String>>,
 }
+
+/// The most reports a manifest records: years of daily builds.
+pub const MAX_REPORTS: usize = 10_000;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct PracticeEntry {
@@ -258,7 +266,31 @@ impl Manifest {
                 before - self.template_sets.len()
             ));
         }
+        if let Some(reports) = &mut self.reports {
+            let before = reports.len();
+            reports.retain(|name, sha| {
+                super::changes::is_report(name)
+                    && sha.len() == 64
+                    && sha.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+            if reports.len() < before {
+                problems.push(format!(
+                    "manifest.json records {} change report(s) under names or checksums policypack does not write; they are ignored",
+                    before - reports.len()
+                ));
+            }
+        }
         (self, problems)
+    }
+
+    /// Records a report a build wrote, keeping the newest
+    /// [`MAX_REPORTS`].
+    pub fn record_report(&mut self, name: String, sha256: String) {
+        let reports = self.reports.get_or_insert_with(BTreeMap::new);
+        reports.insert(name, sha256);
+        while reports.len() > MAX_REPORTS {
+            reports.pop_first();
+        }
     }
 
     /// Records what `templates` held under its fingerprint, and forgets

@@ -408,6 +408,65 @@ fn a_forged_change_report_is_not_shown() {
         "{}",
         run.stderr()
     );
+    // Backdated, well formed, with made-up references and another email:
+    // no check of its own can fault it, but no build the manifest records
+    // wrote it.
+    forge("2026-01-05T09-00-00Z.json", "2026-01-05T09:00:00Z", &|p| {
+        premium(p);
+        p["email"] = "attacker@evil.example".into();
+        p["references"]["zero-tolerance-notice"] = "AAAA-BBBB".into();
+    });
+    let run = sandbox.run(&[
+        "changes",
+        "-o",
+        "out",
+        "--since",
+        "2026-01-01",
+        "--format",
+        "csv",
+    ]);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .contains("no build recorded in the manifest wrote it"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!run.stdout().contains("evil.example"), "{}", run.stdout());
+    shows_real(&run);
+    // The real report edited after the build: not shown either.
+    std::fs::write(&real, text.replace("Ashfield", "Ashfie1d")).unwrap();
+    let run = sandbox.run(&["changes", "-o", "out", "--all", "--format", "csv"]);
+    assert!(
+        run.stderr().contains("changed after the build wrote it"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!run.stdout().contains("Ashfie1d"), "{}", run.stdout());
+    std::fs::write(&real, &text).unwrap();
+
+    // A manifest from before reports were recorded: the next build takes
+    // the reports that pass the checks as the folder's, and no others.
+    // (Forgeries that pass every check would be taken too: the upgrade
+    // trusts what the old checks trusted.)
+    for forged in [
+        "2026-01-05T09-00-00Z.json".to_string(),
+        format!("{stem}-3.json"),
+    ] {
+        std::fs::remove_file(sandbox.path().join("out/changes").join(forged)).unwrap();
+    }
+    let manifest_path = sandbox.path().join("out/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    manifest.as_object_mut().unwrap().remove("reports");
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    sandbox
+        .run(&["build", "a", "--formats", "md", "-o", "out"])
+        .expect_code(0);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let recorded: Vec<&String> = manifest["reports"].as_object().unwrap().keys().collect();
+    assert_eq!(recorded, [&format!("{stem}.json")], "{manifest}");
 }
 
 /// The complaints lead's name and role are a private route and never a
