@@ -82,6 +82,7 @@ pub fn check_kept_key(value: &str) -> Result<KeptKey, Problem> {
 /// can make text read differently from what it says, and the zero-width
 /// characters that make two names that look the same differ.
 pub fn check_plain_text(value: &str) -> Result<(), Problem> {
+    check_mixed_scripts(value)?;
     match value.chars().find(|c| {
         c.is_control()
             || ('\u{202a}'..='\u{202e}').contains(c)
@@ -109,6 +110,40 @@ pub fn check_plain_text(value: &str) -> Result<(), Problem> {
             },
         )),
     }
+}
+
+/// The script of a letter that can pass for a Latin one: Cyrillic "о"
+/// and Greek "ο" look like "o".
+fn look_alike_script(c: char) -> Option<&'static str> {
+    match c {
+        '\u{0370}'..='\u{03ff}' | '\u{1f00}'..='\u{1fff}' => Some("Greek"),
+        '\u{0400}'..='\u{052f}' | '\u{1c80}'..='\u{1c8f}' => Some("Cyrillic"),
+        _ => None,
+    }
+}
+
+/// Refuses a word that mixes Latin letters with Cyrillic or Greek ones:
+/// "Thorne Mоor" with a Cyrillic "о" looks like another practice's name
+/// but is not, in print, on the index and to a search.
+fn check_mixed_scripts(value: &str) -> Result<(), Problem> {
+    for word in value.split(|c: char| !c.is_alphabetic()) {
+        let latin = word
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() || ('\u{00c0}'..='\u{024f}').contains(&c));
+        let other = word
+            .chars()
+            .find_map(|c| look_alike_script(c).map(|script| (c, script)));
+        if let (true, Some((c, script))) = (latin, other) {
+            return Err(problem(
+                format!(
+                    "the word \"{word}\" mixes Latin letters with the {script} letter U+{:04X}, which looks like a Latin one",
+                    c as u32
+                ),
+                "retype the word on an English (or Welsh) keyboard",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `dn50aa` → `DN5 0AA`. Accepts the shapes of UK postcodes, and GIR 0AA.

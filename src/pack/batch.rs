@@ -141,6 +141,44 @@ fn build_all(
             .or_default()
             .push(practice.path.clone());
     }
+    // An ODS code belongs to one practice: a second config with it is a
+    // copy, or a practice posing as another (its name made to look the
+    // same). Both are built, so no practice can stop another's build, but
+    // the officer is told.
+    let mut by_code: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for practice in &candidates {
+        if let Some(code) = &practice.config.practice.ods_code {
+            by_code
+                .entry(code.to_ascii_uppercase())
+                .or_default()
+                .push(practice.path.clone());
+        }
+    }
+    for practice in &candidates {
+        let Some(code) = &practice.config.practice.ods_code else {
+            continue;
+        };
+        let others: Vec<String> = by_code[&code.to_ascii_uppercase()]
+            .iter()
+            .filter(|p| **p != practice.path)
+            .map(|p| p.display().to_string())
+            .collect();
+        if !others.is_empty() {
+            report.warnings.push(
+                Diagnostic::file(
+                    &practice.path,
+                    format!(
+                        "ODS code {code} is also used by {}; an ODS code belongs to one practice",
+                        others.join(", ")
+                    ),
+                )
+                .with_hint(
+                    "check which config is the practice's own, and remove or correct the other",
+                )
+                .warning(),
+            );
+        }
+    }
     let mut practices: Vec<Practice> = Vec::with_capacity(candidates.len());
     for practice in candidates {
         let claimants = &by_slug[&practice.slug];

@@ -319,7 +319,9 @@ fn a_look_alike_letter_in_a_web_address_is_refused() {
     let sandbox = Sandbox::new();
     let text = example("ashfield-medical-centre.toml").replace(
         "website = \"https://southyorkshire.icb.nhs.uk\"",
-        "website = \"https://southyorkshire.\u{456}cb.nhs.uk\"",
+        // A label all in Cyrillic ("іс"): no word mixes scripts, but the
+        // host is not plain a–z. ("іcb" is refused as a mixed word.)
+        "website = \"https://southyorkshire.\u{456}\u{441}.nhs.uk\"",
     );
     assert!(text.contains('\u{456}'));
     sandbox.write("a.toml", &text);
@@ -330,6 +332,47 @@ fn a_look_alike_letter_in_a_web_address_is_refused() {
         "{}",
         run.stderr()
     );
+}
+
+/// A practice posing as another: a name with a Cyrillic "о" is refused;
+/// another practice's ODS code under a new slug is built, with a warning
+/// on both configs.
+#[test]
+fn a_look_alike_name_is_refused_and_a_shared_ods_code_is_named() {
+    let sandbox = Sandbox::new();
+    let victim = example("ashfield-medical-centre.toml");
+    let look_alike = victim.replace(
+        "name = \"Ashfield Medical Centre\"",
+        "name = \"Ashfield Medical Centr\u{435}\"\nslug = \"ashfield-mc\"",
+    );
+    sandbox.write("lmc/ashfield.toml", &victim);
+    sandbox.write("lmc/copy.toml", &look_alike);
+    let run = sandbox.run(&["check", "lmc/copy.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("practice.name") && run.stderr().contains("Cyrillic letter U+0435"),
+        "{}",
+        run.stderr()
+    );
+    // Welsh letters are Latin.
+    sandbox.write(
+        "lmc/copy.toml",
+        &victim.replace(
+            "name = \"Ashfield Medical Centre\"",
+            "name = \"Meddygfa Tŷ Ŵyn\"\nslug = \"ashfield-mc\"",
+        ),
+    );
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(0);
+    for config in ["ashfield.toml", "copy.toml"] {
+        assert!(
+            run.stderr()
+                .lines()
+                .any(|l| l.contains(config) && l.contains("ODS code C86099 is also used by")),
+            "{config}: {}",
+            run.stderr()
+        );
+    }
 }
 
 /// Reports planted in `out/changes/` are read with distrust: one dated in
