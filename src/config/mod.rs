@@ -401,8 +401,12 @@ pub fn read_logo(path: &Path) -> Result<Vec<u8>, LogoProblem> {
     );
     let bytes =
         crate::input::read_own(path, MAX_LOGO_BYTES, "logo").map_err(|refused| LogoProblem {
+            hint: if refused.0.contains("larger than") {
+                resize.clone()
+            } else {
+                "name the logo file itself, in the practice's folder: not a link or another name for a file".into()
+            },
             message: refused.0,
-            hint: resize.clone(),
         })?;
     // A PNG's first chunk must be its header, which holds the size.
     let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR");
@@ -420,11 +424,18 @@ pub fn read_logo(path: &Path) -> Result<Vec<u8>, LogoProblem> {
         ),
         hint: "export it again from your image editor as PNG or JPEG".into(),
     })?;
-    if size.width > MAX_LOGO_SIDE
-        || size.height > MAX_LOGO_SIDE
-        || size.width == 0
-        || size.height == 0
-    {
+    if size.width == 0 || size.height == 0 {
+        return Err(LogoProblem {
+            message: format!(
+                "{} is {} × {} pixels: an image with nothing in it",
+                path.display(),
+                size.width,
+                size.height
+            ),
+            hint: "export the logo again from your image editor".into(),
+        });
+    }
+    if size.width > MAX_LOGO_SIDE || size.height > MAX_LOGO_SIDE {
         return Err(LogoProblem {
             message: format!(
                 "{} is {} × {} pixels, too large to print as a logo",
@@ -435,5 +446,21 @@ pub fn read_logo(path: &Path) -> Result<Vec<u8>, LogoProblem> {
             hint: resize,
         });
     }
+    // The PDF decodes a PNG, so its picture data must be whole and valid
+    // (checksums, a palette where one is needed): read row by row, which
+    // holds one row in memory, not the picture.
+    if png && let Err(error) = png_decodes(&bytes) {
+        return Err(LogoProblem {
+            message: format!("{} is a damaged PNG image ({error})", path.display()),
+            hint: "export it again from your image editor as PNG or JPEG".into(),
+        });
+    }
     Ok(bytes)
+}
+
+/// Decodes every row of a PNG, keeping none.
+fn png_decodes(bytes: &[u8]) -> Result<(), png::DecodingError> {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info()?;
+    while reader.next_row()?.is_some() {}
+    Ok(())
 }

@@ -202,10 +202,12 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
     };
     let bytes = crate::input::read_own(path, crate::input::MAX_TEXT_BYTES, "config")
         .map_err(|refused| {
-            fail(
-                refused.0,
-                "check the path; `extends` is relative to the file that names it, and must name a config file",
-            )
+            let hint = if extended_from.is_some() {
+                "check the path; `extends` is relative to the file that names it, and must name a config file"
+            } else {
+                "give the path of a practice's config file itself, not a link to one or another name for it"
+            };
+            fail(refused.0, hint)
         })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();

@@ -346,6 +346,74 @@ fn logos_too_large_to_print_are_refused_by_check() {
     }
 }
 
+/// A logo `check` passes is one every format can use: a PNG whose picture
+/// data is damaged failed only the PDF, as "a fault in policypack".
+#[test]
+fn a_damaged_or_empty_logo_is_refused_by_check_with_the_right_hint() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &with_logo("logo.png"));
+    let good = std::fs::read(repo().join("tests/fixtures/valid/longest/logo.png")).unwrap();
+    // Flip bytes inside the first picture-data chunk, and mend its checksum
+    // so that only the compressed data is wrong.
+    let at = good.windows(4).position(|w| w == b"IDAT").unwrap();
+    let length = u32::from_be_bytes(good[at - 4..at].try_into().unwrap()) as usize;
+    let mut damaged = good.clone();
+    for byte in &mut damaged[at + 14..at + 4 + length.min(60)] {
+        *byte ^= 0x5a;
+    }
+    let crc = crc32(&damaged[at..at + 4 + length]);
+    damaged[at + 4 + length..at + 8 + length].copy_from_slice(&crc.to_be_bytes());
+    std::fs::write(sandbox.path().join("logo.png"), &damaged).unwrap();
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("branding.logo") && run.stderr().contains("damaged PNG"),
+        "{}",
+        run.stderr()
+    );
+    let run = sandbox.run(&["build", "a.toml", "--formats", "pdf"]);
+    run.expect_code(1);
+    assert!(
+        !run.stderr().contains("fault in policypack"),
+        "{}",
+        run.stderr()
+    );
+
+    std::fs::write(sandbox.path().join("logo.png"), png_header(0, 0)).unwrap();
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("nothing in it"), "{}", run.stderr());
+    assert!(!run.stderr().contains("too large"), "{}", run.stderr());
+
+    // A hard link is refused with a hint about links, not about size.
+    std::fs::write(sandbox.path().join("logo.png"), &good).unwrap();
+    std::fs::hard_link(
+        sandbox.path().join("logo.png"),
+        sandbox.path().join("other.png"),
+    )
+    .unwrap();
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("hard links"), "{}", run.stderr());
+    assert!(!run.stderr().contains("resize"), "{}", run.stderr());
+}
+
+/// CRC-32 as PNG chunks use it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 #[test]
 fn characters_the_fonts_cannot_draw_are_found_by_check() {
     let sandbox = Sandbox::new();
