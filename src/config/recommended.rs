@@ -142,7 +142,57 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     if let Some(advocacy) = table("advocacy") {
         no_contact(advocacy, "advocacy", &mut warnings);
     }
+    for key in [
+        "practice.phone",
+        "complaints.phone",
+        "commissioner.phone",
+        "advocacy.phone",
+        "lmc.phone",
+    ] {
+        if let Some(
+            node @ Node {
+                value: Value::String(phone),
+                ..
+            },
+        ) = super::find_node(root, key)
+            && let Some(kind) = costly_number(phone)
+        {
+            warnings.push(
+                Diagnostic::at(
+                    &node.origin,
+                    Some(key),
+                    format!("{phone} is {kind}: calls to it cost far more than an ordinary call, and the documents print it for patients"),
+                )
+                .with_hint("give a number starting 01, 02, 03 or 080 (free), or the practice's ordinary line")
+                .warning(),
+            );
+        }
+    }
     warnings
+}
+
+/// What kind of costly number `phone` is, if it is one: 09 numbers are
+/// premium rate; 070 numbers look like mobiles but are personal numbers,
+/// and can cost more; 0871–0873 carry a service charge. (PhonepayPlus,
+/// "Premium rate number guide", phonepayplus.org.uk, checked 2026-12-06.)
+fn costly_number(phone: &str) -> Option<&'static str> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let digits = match digits.strip_prefix("44") {
+        Some(rest) if phone.trim_start().starts_with('+') => format!("0{rest}"),
+        _ => digits,
+    };
+    if digits.starts_with("09") {
+        Some("a premium-rate number")
+    } else if digits.starts_with("070") {
+        Some("a personal number (070), not a mobile")
+    } else if ["0871", "0872", "0873"]
+        .iter()
+        .any(|p| digits.starts_with(p))
+    {
+        Some("a number with a service charge (0871–0873)")
+    } else {
+        None
+    }
 }
 
 /// A contact with only a name prints "No contact details are held here".

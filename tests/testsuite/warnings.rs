@@ -237,3 +237,42 @@ fn build_prints_its_summary_after_the_problems() {
         "{text}"
     );
 }
+
+/// A premium-rate or personal number for patients to call is printed on
+/// the poster and leaflet: `check` warns at the key, and `--deny-warnings`
+/// refuses to build it.
+#[test]
+fn a_costly_number_for_patients_warns() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    for (number, kind) in [
+        ("09061 234567", "premium-rate"),
+        ("07011 234567", "personal number (070)"),
+        ("+44 871 234 5678", "service charge"),
+    ] {
+        sandbox.write(
+            "a.toml",
+            &config.replacen(
+                "phone = \"0114 496 0456\"",
+                &format!("phone = \"{number}\""),
+                1,
+            ),
+        );
+        let run = sandbox.run(&["check", "a.toml"]);
+        run.expect_code(0);
+        assert!(
+            run.stderr().contains("warning: practice.phone") && run.stderr().contains(kind),
+            "{number}: {}",
+            run.stderr()
+        );
+        sandbox
+            .run(&["build", "a.toml", "--formats", "md", "--deny-warnings"])
+            .expect_code(1);
+    }
+    sandbox.write("a.toml", &config);
+    let run = sandbox.run(&["check", "a.toml"]);
+    assert!(!run.stderr().contains("cost far more"), "{}", run.stderr());
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md", "--deny-warnings"])
+        .expect_code(0);
+}
