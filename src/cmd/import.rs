@@ -61,13 +61,20 @@ pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Out
         }
     }
     let csv = args.csv.display().to_string();
-    for bad in &report.bad_rows {
+    for bad in &report.bad_rows.rows {
         let message = format!("row skipped: {}", bad.reason);
         if json {
             print_json_problem(Severity::Error, &csv, Some(bad.line), &message, None);
         } else {
             anstream::eprintln!("{csv}:{}: {ERROR}error{ERROR:#}: {message}", bad.line);
         }
+    }
+    let unshown = report.bad_rows.total - report.bad_rows.rows.len();
+    if unshown > 0 && !json {
+        anstream::eprintln!(
+            "{csv}: … and {unshown} more bad rows (the first {} are shown)",
+            report.bad_rows.rows.len()
+        );
     }
     for file in &report.files {
         if json {
@@ -85,7 +92,7 @@ pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Out
     let warned = missing_extends.is_some() || report.left(Left::Differs) > 0;
     let denied = global.deny_warnings && warned;
     Ok(
-        if report.bad_rows.is_empty() && report.count(Action::Failed) == 0 && !denied {
+        if report.bad_rows.total == 0 && report.count(Action::Failed) == 0 && !denied {
             Outcome::Success
         } else {
             Outcome::InputProblems
@@ -153,7 +160,7 @@ fn summary(report: &Report, update: bool, dry_run: bool) -> String {
         report.count(Action::Written),
         report.count(Action::Skipped),
         report.count(Action::Updated),
-        report.bad_rows.len(),
+        report.bad_rows.total,
     );
     if update {
         summary += &format!("; unchanged {}", report.count(Action::Unchanged));
@@ -212,7 +219,7 @@ fn print_json_summary(report: &Report, dry_run: bool) {
                 "updated": report.count(Action::Updated),
                 "unchanged": report.count(Action::Unchanged),
                 "not_updated": report.count(Action::Failed),
-                "bad_rows": report.bad_rows.len(),
+                "bad_rows": report.bad_rows.total,
                 "not_replaced": report.left(Left::Differs),
                 "kept": report.left(Left::Kept),
             }

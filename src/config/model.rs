@@ -35,8 +35,10 @@ pub struct ConfigFile {
     pub advocacy: Option<Contact>,
     /// The Local Medical Committee, for staff support.
     pub lmc: Option<Contact>,
-    /// Medical defence organisations the practice's clinicians belong to.
+    /// Medical defence organisations the practice's clinicians belong to
+    /// (at most 6: the UK has three large ones).
     #[serde(default)]
+    #[schemars(length(max = 6))]
     pub defence_organisations: Vec<Contact>,
     /// Who watches the practice's online feedback, and how fast replies go out.
     pub social_media: SocialMediaSection,

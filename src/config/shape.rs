@@ -227,7 +227,11 @@ impl<'s> Walk<'s> {
                 node,
                 path,
                 format!("allows at most {max} items, found {count}"),
-                "join or drop some lines",
+                if matches!(node.value, Value::Array(ref items) if items.iter().any(|i| matches!(i.value, Value::Table(_)))) {
+                    "keep the ones the practice uses and remove the others"
+                } else {
+                    "join or drop some lines"
+                },
             );
         }
         if let Some(item_schema) = schema.get("items") {

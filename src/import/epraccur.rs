@@ -70,13 +70,43 @@ pub struct BadRow {
     pub reason: String,
 }
 
+/// The most bad rows kept with their reasons; the rest are counted. A
+/// file of two million bad rows held them all (383 MB).
+pub const MAX_BAD_ROWS_KEPT: usize = 1_000;
+
+/// Rows not imported: the first [`MAX_BAD_ROWS_KEPT`] by line, and how
+/// many in all.
+#[derive(Debug, Default)]
+pub struct BadRows {
+    /// Sorted by line.
+    pub rows: Vec<BadRow>,
+    pub total: usize,
+}
+
+impl BadRows {
+    fn push(&mut self, row: BadRow) {
+        self.total += 1;
+        if self.rows.len() < MAX_BAD_ROWS_KEPT {
+            self.rows.push(row);
+        }
+    }
+
+    /// Both passes' rows: the first kept of each, by line, hold the first
+    /// of all.
+    fn merge(&mut self, other: BadRows) {
+        self.total += other.total;
+        self.rows.extend(other.rows);
+        self.rows.sort_by_key(|b| b.line);
+        self.rows.truncate(MAX_BAD_ROWS_KEPT);
+    }
+}
+
 /// Everything an import did.
 #[derive(Debug, Default)]
 pub struct Report {
     /// One entry per imported practice, in the order of the CSV file.
     pub files: Vec<FileReport>,
-    /// Sorted by line.
-    pub bad_rows: Vec<BadRow>,
+    pub bad_rows: BadRows,
 }
 
 impl Report {
@@ -178,8 +208,8 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
     let mut code_lines: HashMap<String, u64> = HashMap::new();
     let mut batch: Vec<Practice> = Vec::new();
     let mut failed: Option<anyhow::Error> = None;
-    let mut ignored = Vec::new();
-    let mut bad_rows = Vec::new();
+    let mut ignored = BadRows::default();
+    let mut bad_rows = BadRows::default();
     let mut files = Vec::new();
     each_row(options.csv, &mut ignored, |record, row| {
         if !selected.contains(&record) || failed.is_some() {
@@ -222,8 +252,7 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
         could_write_in(options.into)?;
     }
     report.files = files;
-    report.bad_rows.extend(bad_rows);
-    report.bad_rows.sort_by_key(|b| b.line);
+    report.bad_rows.merge(bad_rows);
     Ok(report)
 }
 
@@ -274,7 +303,7 @@ fn claim(taken: &mut HashMap<String, u64>, key: &str, line: u64) -> Option<u64> 
 /// dropped, bad ones reported.
 fn each_row(
     csv_path: &Path,
-    bad: &mut Vec<BadRow>,
+    bad: &mut BadRows,
     mut each: impl FnMut(u64, &Row),
 ) -> anyhow::Result<()> {
     let file = crate::input::open_regular(csv_path)?;

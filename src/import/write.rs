@@ -151,7 +151,14 @@ pub fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Res
     if let Some(text) = &update.text
         && !options.dry_run
     {
-        crate::pack::write::atomic(path, text.as_bytes())?;
+        // One file that cannot be written does not stop the others.
+        let written = std::fs::symlink_metadata(path)
+            .map_err(anyhow::Error::from)
+            .and_then(|old| crate::pack::write::atomic_replacing(path, text.as_bytes(), &old));
+        if let Err(error) = written {
+            report.problems.push(not_updated(format!("{error:#}")));
+            return Ok(report);
+        }
     }
     report.action = if update.text.is_some() {
         Action::Updated

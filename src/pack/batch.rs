@@ -281,7 +281,7 @@ fn build_all(
                     practice.slug,
                     out.join(&practice.slug).display(),
                     entry.name,
-                    entry.config
+                    super::build::shown_config(&entry.config)
                 ),
             )
             .with_hint("give this practice its own slug = \"…\" under [practice]; if it really replaces that practice, delete or rename that config first");
@@ -293,7 +293,8 @@ fn build_all(
                 &practice.path,
                 format!(
                     "slug \"{}\" was built from {}, which is gone; it is now built from this config",
-                    practice.slug, entry.config
+                    practice.slug,
+                    super::build::shown_config(&entry.config)
                 ),
             )
             .warning(),
@@ -433,7 +434,7 @@ fn build_all(
         }
         report.gone.push(Gone {
             slug,
-            config: entry.config,
+            config: super::build::shown_config(&entry.config),
             deleted,
         });
     }

@@ -553,6 +553,19 @@ pub fn recorded_config(path: &Path) -> String {
         .to_string()
 }
 
+/// A recorded config's path as a person reads it: relative to the current
+/// folder when it is below it.
+pub fn shown_config(recorded: &str) -> String {
+    let path = Path::new(recorded);
+    std::env::current_dir()
+        .ok()
+        .and_then(|here| here.canonicalize().ok())
+        .and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
 fn file_entry(
     path: String,
     meta: Option<std::fs::Metadata>,

@@ -1,8 +1,6 @@
 //! `OUT/index.html`: every practice in the manifest, with links to its
 //! files and its review date, as one accessible page.
 
-use std::collections::BTreeMap;
-
 use serde_json::json;
 use sha2::Digest as _;
 
@@ -132,8 +130,8 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
         .iter()
         .map(|k| json!({ "title": k.title() }))
         .collect();
-    let lmc = most_common(manifest, "lmc.name");
-    let accent = most_common(manifest, "branding.accent_colour")
+    let lmc = shared_by_all(manifest, "lmc.name");
+    let accent = shared_by_all(manifest, "branding.accent_colour")
         .filter(|c| crate::config::rules::check_accent_colour(c).is_ok())
         .map(|c| c.to_ascii_lowercase())
         .unwrap_or_else(|| DEFAULT_ACCENT.to_string());
@@ -157,21 +155,20 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
     )
 }
 
-/// The value of `key` that more than half of all practices share (the
-/// shared defaults'), if there is one: one practice's own colour, or a
-/// folder of practices of several LMCs, names no LMC.
-fn most_common(manifest: &Manifest, key: &str) -> Option<String> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for entry in manifest.practices.values() {
-        if let Some(value) = entry.values.get(key).filter(|v| !v.trim().is_empty()) {
-            *counts.entry(value).or_default() += 1;
-        }
-    }
-    let all = manifest.practices.len();
-    counts
-        .into_iter()
-        .find(|&(_, n)| n * 2 > all)
-        .map(|(value, _)| value.to_string())
+/// The value of `key` that every practice shares (the shared defaults'),
+/// if there is one. Not the most common: practices that set their own
+/// could then choose the name and colour every other practice's index
+/// shows. One practice's own colour, or a folder of several LMCs, names
+/// no LMC and keeps the default colour.
+fn shared_by_all(manifest: &Manifest, key: &str) -> Option<String> {
+    let mut values = manifest
+        .practices
+        .values()
+        .map(|entry| entry.values.get(key).filter(|v| !v.trim().is_empty()));
+    let first = values.next()??;
+    values
+        .all(|value| value == Some(first))
+        .then(|| first.to_string())
 }
 
 /// A file path as a relative link, each segment percent-encoded.
@@ -251,5 +248,28 @@ mod tests {
         }
         let html = render(&manifest, &templates).unwrap();
         assert!(html.len() > 4 * 1024 * 1024, "{} bytes", html.len());
+    }
+
+    /// Two practices of three setting their own LMC name and colour do not
+    /// choose what the third's index shows.
+    #[test]
+    fn the_lmc_is_named_only_when_every_practice_shares_it() {
+        let practice = |lmc: &str| PracticeEntry {
+            values: [("lmc.name".to_string(), lmc.to_string())].into(),
+            ..PracticeEntry::default()
+        };
+        let mut manifest = Manifest::default();
+        for (slug, lmc) in [("a", "Doncaster LMC"), ("b", "Doncaster LMC")] {
+            manifest.practices.insert(slug.into(), practice(lmc));
+        }
+        assert_eq!(
+            shared_by_all(&manifest, "lmc.name").as_deref(),
+            Some("Doncaster LMC")
+        );
+        manifest.practices.insert("c".into(), practice("Evil LMC"));
+        manifest.practices.insert("d".into(), practice("Evil LMC"));
+        manifest.practices.insert("e".into(), practice("Evil LMC"));
+        assert_eq!(shared_by_all(&manifest, "lmc.name"), None);
+        assert_eq!(shared_by_all(&manifest, "branding.accent_colour"), None);
     }
 }

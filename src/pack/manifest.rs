@@ -161,8 +161,12 @@ impl FileEntry {
     }
 }
 
-/// The largest manifest read back: a national build's is about 60 MB.
-pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
+/// The largest manifest read back: a national build's (6,830 practices) is
+/// about 25 MB. Parsing costs about twenty times the file's size at worst,
+/// so this keeps a planted manifest under about 1.3 GB.
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// The most practices a manifest lists: the UK has about 7,500.
+pub const MAX_PRACTICES: usize = 20_000;
 
 impl Manifest {
     /// The manifest in `out`, or an empty one if there is none (or it is
@@ -195,6 +199,14 @@ impl Manifest {
             }
         };
         match serde_json::from_slice::<Manifest>(&bytes) {
+            Ok(manifest) if manifest.practices.len() > MAX_PRACTICES => (
+                Manifest::default(),
+                vec![format!(
+                    "{} lists {} practices, more than the UK has; everything is rebuilt",
+                    path.display(),
+                    manifest.practices.len()
+                )],
+            ),
             Ok(manifest) => manifest.sanitised(),
             Err(_) => (
                 Manifest::default(),
@@ -311,7 +323,9 @@ impl Manifest {
     }
 
     pub fn to_bytes(&self) -> anyhow::Result<Vec<u8>> {
-        let mut bytes = serde_json::to_vec_pretty(self).context("manifest as JSON")?;
+        // Compact: a quarter smaller than pretty-printed, for the reader
+        // and the disk; `jq .` shows it laid out.
+        let mut bytes = serde_json::to_vec(self).context("manifest as JSON")?;
         bytes.push(b'\n');
         Ok(bytes)
     }

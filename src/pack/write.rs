@@ -21,6 +21,17 @@ use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt as _};
 use crate::input::{Refused, reason};
 
 pub fn atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    atomic_as(path, bytes, None)
+}
+
+/// [`atomic`] for a file that replaces `old`: the new file keeps the old
+/// one's permissions, and (when root runs policypack) its owner, so a
+/// config another user keeps private stays theirs and private.
+pub fn atomic_replacing(path: &Path, bytes: &[u8], old: &std::fs::Metadata) -> anyhow::Result<()> {
+    atomic_as(path, bytes, Some(old))
+}
+
+fn atomic_as(path: &Path, bytes: &[u8], old: Option<&std::fs::Metadata>) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the folder {}", dir.display()))?;
@@ -39,6 +50,18 @@ pub fn atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     temp.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    #[cfg(unix)]
+    if let Some(old) = old {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        let file = temp.as_file();
+        file.set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
+            .with_context(|| format!("cannot keep the permissions of {}", path.display()))?;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()))
+                .with_context(|| format!("cannot keep the owner of {}", path.display()))?;
+        }
+    }
     temp.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())

@@ -576,6 +576,34 @@ fn ods_row(code: &str, name: &str, commissioner: &str) -> String {
     )
 }
 
+/// Bad rows are counted, and only the first thousand kept and shown: a
+/// file of two million bad rows held every one (383 MB).
+#[test]
+fn thousands_of_bad_ods_rows_are_counted_not_all_kept() {
+    let sandbox = Sandbox::new();
+    let mut csv = ods_row("A00001", "GOOD SURGERY", "00K");
+    for _ in 0..1_500 {
+        csv.push_str("\"too\",\"few\",\"columns\"\r\n");
+    }
+    sandbox.write("bad.csv", &csv);
+    let run = sandbox.run(&["import", "epraccur", "bad.csv", "--into", "c"]);
+    run.expect_code(1);
+    let shown = run.stderr().matches("row skipped").count();
+    assert_eq!(
+        shown,
+        1_000,
+        "{}",
+        run.stderr().lines().last().unwrap_or("")
+    );
+    assert!(
+        run.stderr().contains("… and 500 more bad rows"),
+        "{}",
+        run.stderr().lines().last().unwrap_or("")
+    );
+    assert!(run.stdout().contains("bad rows 1500"), "{}", run.stdout());
+    assert!(sandbox.path().join("c/good-surgery.toml").is_file());
+}
+
 #[test]
 fn import_refuses_rows_check_would_refuse_and_streams_big_files() {
     let sandbox = Sandbox::new();

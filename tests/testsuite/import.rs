@@ -274,8 +274,31 @@ fn doncaster_imports_checks_skips_and_updates() {
         .replace("01302 710326", "01302 999999")
         .replace("\"Station Road\"", "\"Old Station Road\"");
     sandbox.write(file, &edited);
+    // A practice's private config stays private, and (when root imports)
+    // stays the practice's.
+    let path = sandbox.path().join(file);
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+    }
     let run = import(&["--update"]);
     run.expect_code(0);
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(
+            meta.mode() & 0o777,
+            0o600,
+            "the update widened the permissions"
+        );
+        if root {
+            assert_eq!(meta.uid(), 65534, "the update took the practice's file");
+        }
+    }
     assert_eq!(
         run.stdout(),
         "updated doncaster/the-mayflower-medical-practice.toml: practice.address\n    \
