@@ -101,11 +101,35 @@ fn walk(
             ));
             continue;
         }
+        let shown = || printable(&path.display().to_string());
+        let toml = name.to_ascii_lowercase().ends_with(".toml");
         if file_type.is_dir() {
+            // Hidden folders (`.git`) hold no practices.
             if !name.starts_with('.') {
                 walk(&path, files, skipped, false)?;
             }
-        } else if name.ends_with(".toml") && !name.starts_with('_') && !name.starts_with('.') {
+        } else if file_type.is_symlink() && !name.starts_with('.') {
+            // Not followed: a link could lead anywhere, or round in a loop.
+            // Said, so that a practice left out is not a surprise.
+            if toml || std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                skipped.push(format!(
+                    "{} was passed over: it is a link (copy or move the practice's config here instead)",
+                    shown()
+                ));
+            }
+        } else if name.starts_with('_') || !toml {
+            // Shared defaults, reached through `extends`, and other files.
+        } else if name.starts_with('.') {
+            skipped.push(format!(
+                "{} was passed over: its name starts with a dot, so it is hidden",
+                shown()
+            ));
+        } else if !name.ends_with(".toml") {
+            skipped.push(format!(
+                "{} was passed over: rename it to end in .toml, in lower case, to build it",
+                shown()
+            ));
+        } else {
             files.push(path);
         }
     }
@@ -135,6 +159,34 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["a.toml", "b.toml", "sub/c.toml"]);
+    }
+
+    #[test]
+    fn what_a_folder_passes_over_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.toml", "B.TOML", ".hidden.toml", "_lmc.toml", "notes.txt"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("c.toml"), "").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("linked")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path().join("c.toml"), dir.path().join("c.toml"))
+            .unwrap();
+        let (found, skipped) = practice_files_noting(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(found, [dir.path().join("a.toml")]);
+        let said = |name: &str, why: &str| {
+            skipped
+                .iter()
+                .any(|s| s.contains(&format!("{name} was passed over: {why}")))
+        };
+        assert!(said("B.TOML", "rename it to end in .toml"), "{skipped:?}");
+        assert!(
+            said(".hidden.toml", "its name starts with a dot"),
+            "{skipped:?}"
+        );
+        assert!(said("linked", "it is a link"), "{skipped:?}");
+        assert!(said("c.toml", "it is a link"), "{skipped:?}");
+        assert_eq!(skipped.len(), 4, "{skipped:?}");
     }
 
     #[test]
