@@ -439,6 +439,32 @@ fn build_all(
         });
     }
 
+    // Practice outputs no manifest entry accounts for (left by a build
+    // whose manifest was lost or distrusted): `--prune` cannot know them,
+    // so the officer is told.
+    for (name, is_folder) in out_folder.names() {
+        let slug = if is_folder {
+            Some(name.as_str())
+        } else {
+            name.strip_suffix(".zip")
+        };
+        if let Some(slug) = slug
+            && slug != super::changes::FOLDER
+            && crate::config::rules::check_slug(slug).is_ok()
+            && !manifest.practices.contains_key(slug)
+            && !by_slug.contains_key(slug)
+        {
+            report.warnings.push(
+                Diagnostic::file(
+                    &out.join(&name),
+                    "no build recorded this (its manifest entry was lost), so it may be out of date",
+                )
+                .with_hint("delete it if that practice is no longer built; build its config to bring it up to date")
+                .warning(),
+            );
+        }
+    }
+
     // What this build changed, before the manifest: if the report cannot
     // be written, the manifest is not either, so the next build finds the
     // same changes and reports them.

@@ -753,3 +753,40 @@ fn templates_a_shared_file_chooses_must_be_the_officers_alone() {
             .contains("Ours.")
     );
 }
+
+/// Outputs no manifest entry accounts for (the manifest was lost or
+/// distrusted, and that practice is no longer built) are named, since
+/// `--prune` cannot know them.
+#[test]
+fn outputs_no_build_recorded_are_named() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a/ashfield.toml", &example("ashfield-medical-centre.toml"));
+    sandbox
+        .run(&["build", "a", "--formats", "md", "--zip", "-o", "out"])
+        .expect_code(0);
+    std::fs::write(sandbox.path().join("out/manifest.json"), "not a manifest").unwrap();
+    let other = example("ashfield-medical-centre.toml").replace(
+        "name = \"Ashfield Medical Centre\"",
+        "name = \"Thorne Surgery\"\nslug = \"thorne-surgery\"",
+    );
+    sandbox.write("b/thorne.toml", &other);
+    let run = sandbox.run(&["build", "b", "--formats", "md", "-o", "out"]);
+    run.expect_code(0);
+    for name in [
+        "out/ashfield-medical-centre:",
+        "out/ashfield-medical-centre.zip:",
+    ] {
+        assert!(
+            run.stderr()
+                .lines()
+                .any(|l| l.starts_with(name) && l.contains("no build recorded this")),
+            "{name}: {}",
+            run.stderr()
+        );
+    }
+    assert!(
+        !run.stderr().contains("out/thorne-surgery:"),
+        "{}",
+        run.stderr()
+    );
+}
