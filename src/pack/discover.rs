@@ -32,14 +32,22 @@ pub fn practice_files_noting(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>,
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
-            let before = files.len();
+            let before = (files.len(), skipped.len());
             walk(path, &mut files, &mut skipped, true)
                 .with_context(|| format!("cannot read the folder {}", path.display()))?;
-            files[before..].sort();
-            if files.len() == before {
+            files[before.0..].sort();
+            if files.len() == before.0 {
+                // What was passed over may be why: say it here, as the
+                // warnings are not printed when nothing is built.
+                let passed = &skipped[before.1..];
                 bail!(
-                    "{} holds no practice configs (*.toml files not starting with _)",
-                    path.display()
+                    "{} holds no practice configs (*.toml files not starting with _){}",
+                    path.display(),
+                    if passed.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {}", passed.join("; "))
+                    }
                 );
             }
         } else {
