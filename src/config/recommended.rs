@@ -142,28 +142,44 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     if let Some(advocacy) = table("advocacy") {
         no_contact(advocacy, "advocacy", &mut warnings);
     }
-    for key in [
+    // Every number the documents print for patients or staff to call.
+    let mut phones: Vec<(String, &Node)> = [
         "practice.phone",
         "complaints.phone",
         "commissioner.phone",
         "advocacy.phone",
         "lmc.phone",
-    ] {
-        if let Some(
-            node @ Node {
-                value: Value::String(phone),
-                ..
-            },
-        ) = super::find_node(root, key)
+    ]
+    .into_iter()
+    .filter_map(|key| super::find_node(root, key).map(|node| (key.to_string(), node)))
+    .collect();
+    if let Some(Node {
+        value: Value::Array(items),
+        ..
+    }) = super::find_node(root, "defence_organisations")
+    {
+        for (i, item) in items.iter().enumerate() {
+            if let Value::Table(table) = &item.value
+                && let Some(entry) = table.get("phone")
+            {
+                phones.push((
+                    format!("defence_organisations[{}].phone", i + 1),
+                    &entry.node,
+                ));
+            }
+        }
+    }
+    for (key, node) in phones {
+        if let Value::String(phone) = &node.value
             && let Some(kind) = costly_number(phone)
         {
             warnings.push(
                 Diagnostic::at(
                     &node.origin,
-                    Some(key),
-                    format!("{phone} is {kind}: calls to it cost far more than an ordinary call, and the documents print it for patients"),
+                    Some(&key),
+                    format!("{phone} is {kind}: calls to it cost far more than an ordinary call, and the documents print it"),
                 )
-                .with_hint("give a number starting 01, 02, 03 or 080 (free), or the practice's ordinary line")
+                .with_hint("give a number starting 01, 02, 03 or 080 (free), or the ordinary line")
                 .warning(),
             );
         }
@@ -177,8 +193,11 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
 /// "Premium rate number guide", phonepayplus.org.uk, checked 2026-12-06.)
 fn costly_number(phone: &str) -> Option<&'static str> {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    // +44 90…, +44 (0)90…: the 0 after +44 is not dialled from abroad.
     let digits = match digits.strip_prefix("44") {
-        Some(rest) if phone.trim_start().starts_with('+') => format!("0{rest}"),
+        Some(rest) if phone.trim_start().starts_with('+') => {
+            format!("0{}", rest.strip_prefix('0').unwrap_or(rest))
+        }
         _ => digits,
     };
     if digits.starts_with("09") {

@@ -249,6 +249,7 @@ fn a_costly_number_for_patients_warns() {
         ("09061 234567", "premium-rate"),
         ("07011 234567", "personal number (070)"),
         ("+44 871 234 5678", "service charge"),
+        ("+44 (0)906 123 4567", "premium-rate"),
     ] {
         sandbox.write(
             "a.toml",
@@ -269,6 +270,22 @@ fn a_costly_number_for_patients_warns() {
             .run(&["build", "a.toml", "--formats", "md", "--deny-warnings"])
             .expect_code(1);
     }
+    // A defence organisation's number is printed for staff: the same.
+    assert!(
+        config.contains("phone = \"0800 716 646\""),
+        "the MDU's number moved"
+    );
+    sandbox.write(
+        "a.toml",
+        &config.replace("phone = \"0800 716 646\"", "phone = \"0909 876 5432\""),
+    );
+    let run = sandbox.run(&["check", "a.toml"]);
+    assert!(
+        run.stderr()
+            .contains("warning: defence_organisations[1].phone"),
+        "{}",
+        run.stderr()
+    );
     sandbox.write("a.toml", &config);
     let run = sandbox.run(&["check", "a.toml"]);
     assert!(!run.stderr().contains("cost far more"), "{}", run.stderr());
