@@ -100,11 +100,16 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
                 rule.builtin,
                 None | Some(Builtin::Identifiers | Builtin::CopiedFromReview)
             );
-            let is_own = own_spans.iter().any(|(own, _)| {
-                own.start <= span.start
-                    && span.end <= own.end
-                    && !(word_rule && own_person(&own_details_people, &draft[own.clone()]))
-            });
+            // An NHS number is never the practice's own, even when a
+            // config gives a phone number with the same digits.
+            let nhs =
+                rule.builtin == Some(Builtin::Identifiers) && nhs_number_at(draft, span.clone());
+            let is_own = !nhs
+                && own_spans.iter().any(|(own, _)| {
+                    own.start <= span.start
+                        && span.end <= own.end
+                        && !(word_rule && own_person(&own_details_people, &draft[own.clone()]))
+                });
             let seen = span.start < reported_to;
             let own_matters = !matches!(
                 rule.builtin,
@@ -257,6 +262,16 @@ impl OwnDetails {
             [one] => lead.first() == Some(one) || lead.last() == Some(one),
             _ => lead.windows(name.len()).any(|run| run == name.as_slice()),
         }
+    }
+
+    /// True when `word` is one of the words of the lead's name.
+    fn is_lead_word(&self, word: &str) -> bool {
+        let word = word.to_lowercase();
+        self.lead_name
+            .as_deref()
+            .unwrap_or("")
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
+            .any(|w| w.to_lowercase() == word && !TITLES.contains(&word.as_str()))
     }
 
     /// Where the practice's own details stand in `draft`, in any case.
@@ -641,24 +656,26 @@ fn names(
             }
         }
     }
-    // Common first names ("Sarah has been spoken to").
-    // The lead's own first or last name starts a name too: with another
-    // surname after it ("Jane Doe") it is someone else.
+    // Common first names ("Sarah has been spoken to"), and any word of the
+    // lead's name: with the capitalised words after it, the whole name is
+    // the lead's or someone else's ("Jane Doe", "Mary Ann Williams").
     for word in WORD_START.find_iter(draft) {
-        if !first_names.iter().any(|n| n == word.as_str()) && !is_lead(word.as_str()) {
+        if !first_names.iter().any(|n| n == word.as_str()) && !own.is_lead_word(word.as_str()) {
             continue;
         }
-        // With the surname after it, the whole name is the lead's or not.
-        let surname = FOLLOWING_WORD
-            .captures(&draft[word.end()..])
-            .map(|c| c.get(1).expect("group"))
-            .filter(|s| !not_a_name(s.as_str()));
-        let name = match surname {
-            Some(surname) => &draft[word.start()..word.end() + surname.end()],
-            None => word.as_str(),
-        };
-        if !is_lead(name) {
-            spans.push(word.start()..word.start() + name.len());
+        let mut end = word.end();
+        for _ in 0..3 {
+            match FOLLOWING_WORD
+                .captures(&draft[end..])
+                .map(|c| c.get(1).expect("group"))
+                .filter(|s| !not_a_name(s.as_str()))
+            {
+                Some(next) => end += next.end(),
+                None => break,
+            }
+        }
+        if !is_lead(&draft[word.start()..end]) {
+            spans.push(word.start()..end);
         }
     }
     let mut wanted: Vec<String> = Vec::new();
@@ -698,20 +715,26 @@ fn names(
     spans
 }
 
+/// True when `draft[range]` is an NHS number: ten digits with a valid
+/// check digit, or any ten digits called an NHS number.
+fn nhs_number_at(draft: &str, range: Range<usize>) -> bool {
+    let text = &draft[range.clone()];
+    if nhs_digits(text).is_none() {
+        return false;
+    }
+    let mut before = range.start.saturating_sub(24);
+    while !draft.is_char_boundary(before) {
+        before -= 1;
+    }
+    is_nhs_number(text) || NAMED_NHS_NUMBER.is_match(&draft[before..range.start])
+}
+
 /// NHS numbers, and phone numbers and email addresses that are not the practice's own.
 fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     for found in NHS_NUMBER.find_iter(draft) {
         // Any ten digits called an NHS number are one, valid or not.
-        if nhs_digits(found.as_str()).is_none() {
-            continue;
-        }
-        let mut before = found.start().saturating_sub(24);
-        while !draft.is_char_boundary(before) {
-            before -= 1;
-        }
-        let called = NAMED_NHS_NUMBER.is_match(&draft[before..found.start()]);
-        if called || is_nhs_number(found.as_str()) {
+        if nhs_number_at(draft, found.range()) {
             spans.push(found.range());
         }
     }

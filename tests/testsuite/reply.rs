@@ -777,6 +777,51 @@ fn nhs_numbers_however_grouped_and_names_from_the_leads_words_are_found() {
             "{draft}: {findings:?}"
         );
     }
+    // A config phone number with an NHS number's digits does not shelter it.
+    let advocacy = config.find("[advocacy]").unwrap();
+    let phone = advocacy + config[advocacy..].find("phone = ").unwrap();
+    let end = phone + config[phone..].find('\n').unwrap();
+    sandbox.write(
+        "a.toml",
+        &format!(
+            "{}phone = \"0163290008\"{}",
+            &config[..phone],
+            &config[end..]
+        ),
+    );
+    let (code, findings) = check(
+        &sandbox,
+        "Thank you for your feedback. Please call 0114 496 0456. NHS no. 016-329-0008",
+        &[],
+    );
+    assert_eq!(code, 1, "{findings:?}");
+    assert!(errors(&findings).contains("identifier"), "{findings:?}");
+    // A lead whose name has more words shelters runs of them only.
+    sandbox.write(
+        "a.toml",
+        &config.replace(
+            "lead_name = \"Jane Smith\"",
+            "lead_name = \"Mary Jane Smith Brown\"",
+        ),
+    );
+    for (draft, named) in [
+        (
+            "Thank you for your feedback Jane Brown, please call us.",
+            true,
+        ),
+        (
+            "Thank you for your feedback. Mary Jane Smith Brown will call you.",
+            false,
+        ),
+        ("Thank you for your feedback. Mary will call you.", false),
+    ] {
+        let (_, findings) = check(&sandbox, draft, &[]);
+        assert_eq!(
+            errors(&findings).contains("names-person"),
+            named,
+            "{draft}: {findings:?}"
+        );
+    }
     // A lead with many names shelters only its own name.
     sandbox.write(
         "a.toml",
@@ -789,6 +834,7 @@ fn nhs_numbers_however_grouped_and_names_from_the_leads_words_are_found() {
         "Thank you for your feedback. Sarah Doe will call you.",
         "Hi Tom Jones, thank you for your feedback.",
         "Thank you for your feedback. Mohammed Jones has been told.",
+        "Thank you for your feedback. Tom Daz Jones has been told.",
     ] {
         let (code, findings) = check(&sandbox, draft, &[]);
         assert_eq!(code, 1, "{draft}: {findings:?}");
