@@ -577,6 +577,7 @@ fn file_entry(
         sha256: fingerprint::hex(&Sha256::digest(bytes)),
         bytes: bytes.len() as u64,
         fingerprint: fingerprint.to_string(),
-        modified: meta.and_then(|meta| super::manifest::modified_nanos(&meta)),
+        modified: meta.as_ref().and_then(super::manifest::modified_nanos),
+        changed: meta.as_ref().and_then(super::manifest::changed_nanos),
     }
 }

@@ -227,6 +227,7 @@ mod tests {
                         bytes: 1,
                         fingerprint: String::new(),
                         modified: None,
+                        changed: None,
                     })
                 })
                 .collect();

@@ -121,6 +121,19 @@ pub struct FileEntry {
     /// record it, say) and is made again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<u64>,
+    /// When the file's inode last changed, in nanoseconds since 1970: no
+    /// one but the kernel can set it, so a file copied or written over and
+    /// given the recorded size and time still differs here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<u64>,
+}
+
+/// When a file's inode last changed (its ctime), in nanoseconds since 1970.
+pub fn changed_nanos(meta: &std::fs::Metadata) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt as _;
+    let seconds = u64::try_from(meta.ctime()).ok()?;
+    let nanos = u64::try_from(meta.ctime_nsec()).ok()?;
+    seconds.checked_mul(1_000_000_000)?.checked_add(nanos)
 }
 
 /// A file's modification time in nanoseconds since 1970, if it has one.
@@ -158,6 +171,7 @@ impl FileEntry {
             && self
                 .modified
                 .is_none_or(|m| modified_nanos(meta) == Some(m))
+            && self.changed.is_none_or(|c| changed_nanos(meta) == Some(c))
     }
 }
 

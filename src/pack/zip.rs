@@ -9,6 +9,8 @@ use chrono::{Datelike, NaiveDate};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use sha2::Digest as _;
+
 use super::manifest::FileEntry;
 use super::write::Folder;
 
@@ -55,6 +57,12 @@ pub fn practice_zip(
         let bytes = folder
             .read(name, file.bytes, "document")
             .with_context(|| format!("cannot read {}", file.path))?;
+        // And the very bytes the build wrote.
+        anyhow::ensure!(
+            super::fingerprint::hex(&sha2::Sha256::digest(&bytes)) == file.sha256,
+            "{} is not the file the build wrote; build again with --force",
+            file.path
+        );
         zip.start_file(file.path.clone(), options)?;
         zip.write_all(&bytes)?;
     }

@@ -1097,3 +1097,57 @@ fn a_practice_folder_swapped_for_a_link_mid_build_never_takes_a_write_outside() 
         written.iter().map(|e| e.file_name()).collect::<Vec<_>>()
     );
 }
+
+/// A practice's folder replaced by a copy with one file forged (same size,
+/// same modification time) is not taken for the build's own: the file is
+/// made again, and the zip holds what the build wrote.
+#[test]
+fn a_forged_copy_with_the_recorded_size_and_time_is_made_again() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md", "--zip"])
+        .expect_code(0);
+    let out = sandbox.path().join("out");
+    let folder = out.join("ashfield-medical-centre");
+    let notice = folder.join("zero-tolerance-notice.md");
+    let real = std::fs::read_to_string(&notice).unwrap();
+    assert!(real.contains("Ashfield"), "the example's name moved");
+    let time = std::fs::metadata(&notice).unwrap().modified().unwrap();
+    // The folder moved away, a copy put in its place, one number changed
+    // for another of the same length, and the time put back.
+    std::fs::rename(&folder, out.join(".hidden")).unwrap();
+    std::fs::create_dir(&folder).unwrap();
+    for entry in std::fs::read_dir(out.join(".hidden")).unwrap() {
+        let entry = entry.unwrap();
+        let copy = folder.join(entry.file_name());
+        std::fs::copy(entry.path(), &copy).unwrap();
+        let modified = std::fs::metadata(entry.path()).unwrap().modified().unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&copy)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+    }
+    std::fs::write(&notice, real.replace("Ashfield", "Ashfie1d")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&notice)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+    std::fs::remove_file(out.join("ashfield-medical-centre.zip")).unwrap();
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md", "--zip"])
+        .expect_code(0);
+    assert_eq!(std::fs::read_to_string(&notice).unwrap(), real);
+    let file = std::fs::File::open(out.join("ashfield-medical-centre.zip")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut member = String::new();
+    zip.by_name("ashfield-medical-centre/zero-tolerance-notice.md")
+        .unwrap()
+        .read_to_string(&mut member)
+        .unwrap();
+    assert!(!member.contains("Ashfie1d"), "the zip holds the forgery");
+}
