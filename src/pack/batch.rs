@@ -132,8 +132,36 @@ fn build_all(
             Err(problems) => report.failed.push((path.clone(), problems)),
         }
     }
+    let (mut manifest, distrusted) = Manifest::read(out);
+    let manifest_path = out.join(manifest::FILE_NAME);
+    if manifest.reports.is_none() {
+        // A manifest from before reports were recorded: the reports already
+        // there that pass `changes`'s checks are taken as this folder's.
+        let (found, _) = super::changes::find(out);
+        let newest = found.len().saturating_sub(1);
+        let mut reports = std::collections::BTreeMap::new();
+        for (i, found) in found.iter().enumerate() {
+            if found.read(&manifest, i == newest).is_ok()
+                && let Some(name) = found.path.file_name().and_then(|n| n.to_str())
+                && let Ok(bytes) = crate::input::read_written(
+                    &found.path,
+                    super::changes::MAX_REPORT_BYTES,
+                    "change report",
+                )
+            {
+                reports.insert(name.to_string(), super::changes::digest(&bytes));
+            }
+        }
+        manifest.reports = Some(reports);
+    }
+    report.warnings.extend(
+        distrusted
+            .into_iter()
+            .map(|message| Diagnostic::file(&manifest_path, message).warning()),
+    );
     // Two configs with one slug would write to one folder: neither is
-    // built, so one practice can never fill another's folder.
+    // built (unless one of them built that folder, which it keeps), so one
+    // practice can never fill another's folder, nor stop its owner.
     let mut by_slug: HashMap<String, Vec<PathBuf>> = HashMap::new();
     for practice in &candidates {
         by_slug
@@ -182,7 +210,17 @@ fn build_all(
     let mut practices: Vec<Practice> = Vec::with_capacity(candidates.len());
     for practice in candidates {
         let claimants = &by_slug[&practice.slug];
-        if claimants.len() > 1 {
+        let owner = manifest
+            .practices
+            .get(&practice.slug)
+            .map(|entry| entry.config.as_str())
+            .filter(|owner| {
+                claimants
+                    .iter()
+                    .any(|p| super::build::recorded_config(p) == *owner)
+            });
+        let is_owner = owner == Some(super::build::recorded_config(&practice.path).as_str());
+        if claimants.len() > 1 && !is_owner {
             let others: Vec<String> = claimants
                 .iter()
                 .filter(|p| **p != practice.path)
@@ -190,11 +228,19 @@ fn build_all(
                 .collect();
             let problem = Diagnostic::file(
                 &practice.path,
-                format!(
-                    "slug \"{}\" is also used by {}; both would write to the same folder, so neither is built",
-                    practice.slug,
-                    others.join(", ")
-                ),
+                match owner {
+                    Some(_) => format!(
+                        "slug \"{}\" is also used by {}, which built {}; this config would replace it, so it is not built",
+                        practice.slug,
+                        others.join(", "),
+                        out.join(&practice.slug).display()
+                    ),
+                    None => format!(
+                        "slug \"{}\" is also used by {}; both would write to the same folder, so neither is built",
+                        practice.slug,
+                        others.join(", ")
+                    ),
+                },
             )
             .with_hint("give each practice its own slug = \"…\" under [practice]");
             report.failed.push((practice.path.clone(), vec![problem]));
@@ -231,33 +277,10 @@ fn build_all(
     }
     practices.retain(|p| templates.contains_key(&folder_of(p)));
 
-    let (mut manifest, distrusted) = Manifest::read(out);
-    let manifest_path = out.join(manifest::FILE_NAME);
-    if manifest.reports.is_none() {
-        // A manifest from before reports were recorded: the reports already
-        // there that pass `changes`'s checks are taken as this folder's.
-        let (found, _) = super::changes::find(out);
-        let newest = found.len().saturating_sub(1);
-        let mut reports = std::collections::BTreeMap::new();
-        for (i, found) in found.iter().enumerate() {
-            if found.read(&manifest, i == newest).is_ok()
-                && let Some(name) = found.path.file_name().and_then(|n| n.to_str())
-                && let Ok(bytes) = crate::input::read_written(
-                    &found.path,
-                    super::changes::MAX_REPORT_BYTES,
-                    "change report",
-                )
-            {
-                reports.insert(name.to_string(), super::changes::digest(&bytes));
-            }
-        }
-        manifest.reports = Some(reports);
-    }
-    report.warnings.extend(
-        distrusted
-            .into_iter()
-            .map(|message| Diagnostic::file(&manifest_path, message).warning()),
-    );
+    let configs_in_build: HashMap<String, String> = practices
+        .iter()
+        .map(|p| (super::build::recorded_config(&p.path), p.slug.clone()))
+        .collect();
     // A folder in `out/` belongs to the config that built it: another
     // config with its slug is refused while that config is still there,
     // and noted when it has gone (renamed or moved).
@@ -273,7 +296,11 @@ fn build_all(
         if same(recorded, &practice.path) {
             return true;
         }
-        if recorded.exists() {
+        // The recorded config builds another slug now: it let the folder go.
+        let moved_on = configs_in_build
+            .get(&entry.config)
+            .is_some_and(|slug| *slug != practice.slug);
+        if recorded.exists() && !moved_on {
             let problem = Diagnostic::file(
                 &practice.path,
                 format!(
@@ -288,11 +315,38 @@ fn build_all(
             report.failed.push((practice.path.clone(), vec![problem]));
             return false;
         }
+        // A config that is gone may have been renamed, or hidden for one
+        // build by a practice taking its folder over: the officer says
+        // which, with --prune (which lets what is gone go), and the
+        // practice's ODS code must be the one recorded.
+        let recorded_code = entry.values.get("practice.ods_code");
+        let code = practice.config.practice.ods_code.as_ref();
+        if !moved_on && (!options.prune || (recorded_code.is_some() && recorded_code != code)) {
+            let problem = Diagnostic::file(
+                &practice.path,
+                format!(
+                    "slug \"{}\": {} holds the pack of {}, built from {}, which is gone; this config is not built into it{}",
+                    practice.slug,
+                    out.join(&practice.slug).display(),
+                    entry.name,
+                    super::build::shown_config(&entry.config),
+                    match recorded_code {
+                        Some(recorded) if recorded_code != code => {
+                            format!(" (that practice's ODS code was {recorded})")
+                        }
+                        _ => String::new(),
+                    }
+                ),
+            )
+            .with_hint("if that config was renamed to this one, build with --prune to move the pack to it; otherwise give this practice its own slug");
+            report.failed.push((practice.path.clone(), vec![problem]));
+            return false;
+        }
         report.warnings.push(
             Diagnostic::file(
                 &practice.path,
                 format!(
-                    "slug \"{}\" was built from {}, which is gone; it is now built from this config",
+                    "slug \"{}\" was built from {}, which is gone or builds another slug now; it is now built from this config",
                     practice.slug,
                     super::build::shown_config(&entry.config)
                 ),

@@ -187,13 +187,68 @@ fn a_slug_clash_fails_both_configs_and_a_folder_keeps_its_owner() {
         before
     );
 
-    // A config that moved builds on, with a note.
+    // The thief in the victim's own folder: the victim, which built the
+    // folder, builds on; only the thief fails.
+    sandbox.write("lmc/aardvark.toml", &thief);
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .lines()
+            .any(|l| l.contains("aardvark.toml") && l.contains("which built")),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stdout().contains("1 unchanged"), "{}", run.stdout());
+    std::fs::remove_file(sandbox.path().join("lmc/aardvark.toml")).unwrap();
+
+    // The victim's config hidden for one build (renamed as a shared file),
+    // and the thief, with the victim's name, claims the folder: refused.
+    std::fs::rename(
+        sandbox.path().join("lmc/ashfield.toml"),
+        sandbox.path().join("lmc/_ashfield.toml"),
+    )
+    .unwrap();
+    sandbox.write("lmc/aardvark.toml", &thief);
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("which is gone"), "{}", run.stderr());
+    // Even with --prune, another ODS code cannot take it.
+    let other_code = thief.replace("C86099", "C86666");
+    sandbox.write("lmc/aardvark.toml", &other_code);
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out", "--prune"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("ODS code was C86099"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md"),
+        before
+    );
+    std::fs::remove_file(sandbox.path().join("lmc/aardvark.toml")).unwrap();
+    std::fs::rename(
+        sandbox.path().join("lmc/_ashfield.toml"),
+        sandbox.path().join("lmc/ashfield.toml"),
+    )
+    .unwrap();
+
+    // A config really renamed: refused until the officer says so with
+    // --prune, then built on, with a note.
     std::fs::rename(
         sandbox.path().join("lmc/ashfield.toml"),
         sandbox.path().join("lmc/ashfield-mc.toml"),
     )
     .unwrap();
     let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("build with --prune"),
+        "{}",
+        run.stderr()
+    );
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out", "--prune"]);
     run.expect_code(0);
     assert!(run.stderr().contains("which is gone"), "{}", run.stderr());
 }
