@@ -133,6 +133,20 @@ pub fn read_own(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused>
     read_from(open_own(path)?, path, limit, what)
 }
 
+/// [`read_own`], with the metadata of the very file read (its owner and
+/// permissions, say), not of whatever the path names a moment later.
+pub fn read_own_with_metadata(
+    path: &Path,
+    limit: u64,
+    what: &str,
+) -> Result<(Vec<u8>, std::fs::Metadata), Refused> {
+    let file = open_own(path)?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    Ok((read_from(file, path, limit, what)?, meta))
+}
+
 /// [`read_limited`] for a file policypack wrote under `out/`: never read
 /// through a link planted in its place.
 pub fn read_written(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {

@@ -357,21 +357,38 @@ fn is_shared(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('_'))
 }
 
-/// True when `path` belongs to whoever runs policypack (or to root) and
-/// nobody else may write to it: a name starting with `_` alone does not
-/// make a file the officer's on a folder the practices can write to.
+/// True when the shared file at `path` is the officer's (see [`officers`]).
 fn only_yours(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| officers(path, &meta))
+}
+
+/// True when a shared file (`_lmc.toml`), whose values and templates every
+/// practice extending it takes, is the officer's: nobody but its owner may
+/// write to it, and its owner is whoever runs policypack, root, or the
+/// owner of its folder when nobody else may write there (so a practice
+/// manager checking a config against the LMC's own folder is not refused).
+/// A name starting with `_` alone proves nothing on a folder the
+/// practices can write to.
+pub fn officers(path: &Path, meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
         // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
-        std::fs::symlink_metadata(path)
-            .is_ok_and(|m| (m.uid() == me || m.uid() == 0) && m.mode() & 0o022 == 0)
+        let folder_owner = || {
+            let folder = tree::base_dir(path);
+            let folder = if folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                folder.as_path()
+            };
+            std::fs::metadata(folder).is_ok_and(|f| f.uid() == meta.uid() && f.mode() & 0o022 == 0)
+        };
+        meta.mode() & 0o022 == 0 && (meta.uid() == me || meta.uid() == 0 || folder_owner())
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = (path, meta);
         true
     }
 }

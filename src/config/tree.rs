@@ -200,8 +200,12 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
             None => Diagnostic::file(path, message).with_hint(hint),
         })
     };
-    let bytes = crate::input::read_own(path, crate::input::MAX_TEXT_BYTES, "config")
-        .map_err(|refused| {
+    let (bytes, meta) = crate::input::read_own_with_metadata(
+        path,
+        crate::input::MAX_TEXT_BYTES,
+        "config",
+    )
+    .map_err(|refused| {
             let hint = if extended_from.is_some() {
                 "check the path; `extends` is relative to the file that names it, and must name a config file"
             } else {
@@ -209,6 +213,17 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
             };
             fail(refused.0, hint)
         })?;
+    // A shared file sets values for every practice that extends it: in a
+    // folder practices can write to, one could swap in its own.
+    if extended_from.is_some() && !super::officers(path, &meta) {
+        return Err(fail(
+            format!(
+                "{} may be changed by someone other than you, or belongs to another user, so the practices that extend it cannot trust it",
+                path.display()
+            ),
+            "make the shared file yours and writable only by you (chmod go-w), in a folder practices cannot replace it in",
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset]

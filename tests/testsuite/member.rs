@@ -845,3 +845,50 @@ fn outputs_no_build_recorded_are_named() {
         run.stderr()
     );
 }
+
+/// A shared file sets values for every practice that extends it, so a
+/// practice that swaps in its own (the folder lets it), or one it can
+/// write to, is refused: no practice sets another's LMC phone number.
+#[test]
+fn a_shared_file_a_practice_could_replace_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    let start = config.find("[lmc]").unwrap();
+    let end = start + config[start..].find("\n[").unwrap() + 1;
+    let lmc = &config[start..end];
+    let practice = format!(
+        "extends = \"_lmc.toml\"\n{}{}",
+        &config[..start],
+        &config[end..]
+    );
+    let shared = sandbox.write("lmc/_lmc.toml", lmc);
+    sandbox.write("lmc/a.toml", &practice);
+    sandbox.run(&["check", "lmc/a.toml"]).expect_code(0);
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("extends") && run.stderr().contains("cannot trust it"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // Swapped for one another user owns (only root can make one here).
+    if unsafe { libc::geteuid() } == 0 {
+        std::os::unix::fs::chown(&shared, Some(65534), Some(65534)).unwrap();
+        std::fs::set_permissions(
+            sandbox.path().join("lmc"),
+            std::fs::Permissions::from_mode(0o777),
+        )
+        .unwrap();
+        let run = sandbox.run(&["check", "lmc/a.toml"]);
+        run.expect_code(1);
+        assert!(run.stderr().contains("cannot trust it"), "{}", run.stderr());
+        std::os::unix::fs::chown(&shared, Some(0), Some(0)).unwrap();
+    }
+    sandbox
+        .run(&["build", "lmc", "--formats", "md", "-o", "out"])
+        .expect_code(0);
+}
