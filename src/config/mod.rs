@@ -46,6 +46,9 @@ pub struct Practice {
     pub templates: Option<PathBuf>,
     /// `branding.logo` resolved against the file that set it.
     pub logo: Option<PathBuf>,
+    /// The owner of the file that named the logo: the logo must be one
+    /// they can read, or the build would publish a file they cannot.
+    pub logo_reader: Option<u32>,
     /// Recommended keys that are missing: the documents build, but print
     /// placeholder text or less than they could.
     pub warnings: Vec<Diagnostic>,
@@ -123,6 +126,7 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
         accent_colour,
         templates: resolved.templates,
         logo: resolved.logo,
+        logo_reader: resolved.logo_reader,
         warnings,
         config,
     })
@@ -134,6 +138,7 @@ struct Resolved {
     issued: Option<NaiveDate>,
     templates: Option<PathBuf>,
     logo: Option<PathBuf>,
+    logo_reader: Option<u32>,
 }
 
 /// Checks that need more than one value, or the file system. They read the
@@ -192,10 +197,16 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
             .and_then(|node| resolve_path(node, "templates", true, problems)),
         logo: find("branding.logo")
             .and_then(|node| resolve_path(node, "branding.logo", false, problems)),
+        logo_reader: find("branding.logo").and_then(|node| {
+            use std::os::unix::fs::MetadataExt as _;
+            std::fs::metadata(&node.origin.file.path)
+                .ok()
+                .map(|meta| meta.uid())
+        }),
         issued: None,
     };
     if let (Some(logo), Some(node)) = (&resolved.logo, find("branding.logo"))
-        && let Err(LogoProblem { message, hint }) = read_logo(logo)
+        && let Err(LogoProblem { message, hint }) = read_logo(logo, resolved.logo_reader)
     {
         problems.push(Diagnostic::at(&node.origin, Some("branding.logo"), message).with_hint(hint));
     }
@@ -411,13 +422,13 @@ pub struct LogoProblem {
 /// Reads a logo, checking from its header alone, before anything decodes
 /// it, that it is a PNG or JPEG no larger than [`MAX_LOGO_BYTES`] and
 /// [`MAX_LOGO_SIDE`] pixels a side. Used by `check` and again by `build`.
-pub fn read_logo(path: &Path) -> Result<Vec<u8>, LogoProblem> {
+pub fn read_logo(path: &Path, reader: Option<u32>) -> Result<Vec<u8>, LogoProblem> {
     let resize = format!(
         "resize it to at most {MAX_LOGO_SIDE} pixels a side and {} MB (a logo prints about 4 cm wide, so 1,000 pixels is plenty)",
         MAX_LOGO_BYTES / 1024 / 1024
     );
-    let bytes =
-        crate::input::read_own(path, MAX_LOGO_BYTES, "logo").map_err(|refused| LogoProblem {
+    let (bytes, meta) = crate::input::read_own_with_metadata(path, MAX_LOGO_BYTES, "logo")
+        .map_err(|refused| LogoProblem {
             hint: if refused.0.contains("larger than") {
                 resize.clone()
             } else {
@@ -425,6 +436,26 @@ pub fn read_logo(path: &Path) -> Result<Vec<u8>, LogoProblem> {
             },
             message: refused.0,
         })?;
+    // The documents publish the logo: it must be a file whoever named it
+    // could read already, or a practice could publish one of the officer's
+    // private files by naming it.
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if let Some(reader) = reader
+            && meta.uid() != reader
+            && meta.mode() & 0o004 == 0
+        {
+            return Err(LogoProblem {
+                message: format!(
+                    "{} belongs to another user and is not readable by everyone, so the config that names it could not read it",
+                    path.display()
+                ),
+                hint:
+                    "use a logo file the practice itself can read (its own, or one anyone may read)"
+                        .into(),
+            });
+        }
+    }
     // A PNG's first chunk must be its header, which holds the size.
     let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR");
     let jpeg = bytes.starts_with(&[0xff, 0xd8, 0xff]);

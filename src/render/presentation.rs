@@ -54,7 +54,11 @@ impl Presentation {
         let c = &practice.config;
         Ok(Presentation {
             accent: practice.accent_colour.clone(),
-            logo: practice.logo.as_deref().map(Logo::read).transpose()?,
+            logo: practice
+                .logo
+                .as_deref()
+                .map(|path| Logo::read(path, practice.logo_reader))
+                .transpose()?,
             practice: PracticeFacts {
                 name: c.practice.name.clone(),
                 phone: c.practice.phone.clone(),
@@ -133,9 +137,9 @@ pub struct Logo {
 }
 
 impl Logo {
-    fn read(path: &Path) -> anyhow::Result<Logo> {
+    fn read(path: &Path, reader: Option<u32>) -> anyhow::Result<Logo> {
         // Checked again here: the file may have changed since it was checked.
-        let bytes = crate::config::read_logo(path)
+        let bytes = crate::config::read_logo(path, reader)
             .map_err(|problem| anyhow::anyhow!("{}; {}", problem.message, problem.hint))?;
         let png = bytes.starts_with(b"\x89PNG");
         let image = if png {

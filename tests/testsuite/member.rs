@@ -892,3 +892,42 @@ fn a_shared_file_a_practice_could_replace_is_refused() {
         .run(&["build", "lmc", "--formats", "md", "-o", "out"])
         .expect_code(0);
 }
+
+/// A practice cannot publish a file it could not read itself by naming it
+/// as its logo: the officer's private image in the shared folder.
+#[test]
+fn a_logo_the_practice_could_not_read_is_refused() {
+    if unsafe { libc::geteuid() } != 0 {
+        return; // Only root can make a file another user owns.
+    }
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::new();
+    let logo = std::fs::read(crate::harness::repo().join("tests/fixtures/valid/longest/logo.png"))
+        .unwrap();
+    std::fs::write(sandbox.path().join("private.png"), &logo).unwrap();
+    std::fs::set_permissions(
+        sandbox.path().join("private.png"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    let config = sandbox.write(
+        "a.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("[branding]\n", "[branding]\nlogo = \"private.png\"\n"),
+    );
+    std::os::unix::fs::chown(&config, Some(65534), Some(65534)).unwrap();
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("branding.logo") && run.stderr().contains("could not read it"),
+        "{}",
+        run.stderr()
+    );
+    // Readable by everyone, it was public already.
+    std::fs::set_permissions(
+        sandbox.path().join("private.png"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    sandbox.run(&["check", "a.toml"]).expect_code(0);
+}
