@@ -323,8 +323,26 @@ pub fn check_web_url(value: &str) -> Result<(), Problem> {
             "retype the website name with the keyboard's own letters; a look-alike letter from another alphabet sends readers to a different site",
         ));
     }
-    match url.host_str() {
-        Some(host) if host.contains('.') || host == "localhost" => Ok(()),
+    match url.host() {
+        // A name ending in letters, as every website's does: not a number
+        // a browser reads as an address (`https://3232235777/`,
+        // `https://0x7f000001`), which nobody could check by reading it.
+        Some(url::Host::Domain(host))
+            if host.contains('.')
+                && host
+                    .trim_end_matches('.')
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|tld| {
+                        tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+                    }) =>
+        {
+            Ok(())
+        }
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => Err(problem(
+            format!("\"{value}\" is a computer's number, not a website name"),
+            hint,
+        )),
         _ => Err(problem(format!("\"{value}\" has no website name"), hint)),
     }
 }
@@ -559,6 +577,12 @@ mod tests {
             "https://www.nhs.uk@evil.example/complaints",
             "https://evil.example\\@nhs.uk/",
             "https://evil%2eexample/",
+            // Numbers a browser reads as addresses.
+            "https://3232235777/",
+            "https://0x7f000001",
+            "https://192.168.1.1/complaints",
+            "https://[::1]/",
+            "https://localhost/",
         ] {
             assert!(check_web_url(bad).is_err(), "{bad}");
         }
