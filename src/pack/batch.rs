@@ -174,12 +174,46 @@ fn build_all(
     // same). Both are built, so no practice can stop another's build, but
     // the officer is told.
     let mut by_code: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    let name_key = |name: &str| {
+        name.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     for practice in &candidates {
         if let Some(code) = &practice.config.practice.ods_code {
             by_code
                 .entry(code.to_ascii_uppercase())
                 .or_default()
                 .push(practice.path.clone());
+        }
+        by_name
+            .entry(name_key(practice.name()))
+            .or_default()
+            .push(practice.path.clone());
+    }
+    // Two practices of one name in one pack: the index and the reprint
+    // round could not tell them apart, and one may pose as the other.
+    for practice in &candidates {
+        let others: Vec<String> = by_name[&name_key(practice.name())]
+            .iter()
+            .filter(|p| **p != practice.path)
+            .map(|p| p.display().to_string())
+            .collect();
+        if !others.is_empty() {
+            report.warnings.push(
+                Diagnostic::file(
+                    &practice.path,
+                    format!(
+                        "the practice name \"{}\" is also used by {}",
+                        practice.name(),
+                        others.join(", ")
+                    ),
+                )
+                .with_hint("add the town to the name of one, e.g. \"The Surgery, Bentley\"; or remove the config that is not the practice's own")
+                .warning(),
+            );
         }
     }
     for practice in &candidates {

@@ -428,6 +428,26 @@ fn a_look_alike_name_is_refused_and_a_shared_ods_code_is_named() {
             run.stderr()
         );
     }
+    // The same name under another slug, without an ODS code: named too.
+    sandbox.write(
+        "lmc/copy.toml",
+        &victim
+            .replace("slug = ", "# slug = ")
+            .replace("ods_code = \"C86099\"\n", "")
+            .replace(
+                "name = \"Ashfield Medical Centre\"",
+                "name = \"Ashfield  Medical Centre\"\nslug = \"ashfield-mc\"",
+            ),
+    );
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().lines().any(|l| l.contains("copy.toml")
+            && l.contains("is also used by")
+            && l.contains("practice name")),
+        "{}",
+        run.stderr()
+    );
 }
 
 /// Reports planted in `out/changes/` are read with distrust: one dated in
