@@ -588,11 +588,30 @@ fn build_all(
         || out_folder
             .read(manifest::FILE_NAME, manifest::MAX_BYTES, "manifest")
             .is_ok_and(|old| old == bytes);
-    if !unchanged && let Err(error) = out_folder.write(manifest::FILE_NAME, &bytes) {
-        report.io_failed = true;
-        report.io_errors.push(format!(
-            "{error:#}; the next build will make again whatever this one wrote"
-        ));
+    let published = if unchanged {
+        Ok(())
+    } else {
+        out_folder.write(manifest::FILE_NAME, &bytes)
+    };
+    match published {
+        Err(error) => {
+            report.io_failed = true;
+            report.io_errors.push(format!(
+                "{error:#}; the next build will make again whatever this one wrote"
+            ));
+        }
+        // And the officer's own record, outside `out/`.
+        Ok(()) if !report_lost => {
+            let recorded = super::record::read(out).is_some_and(|(_, old)| old == bytes);
+            if !recorded && let Err(error) = super::record::write(out, &bytes) {
+                report.warnings.push(
+                    Diagnostic::file(&manifest_path, format!("{error:#}"))
+                        .with_hint("without it, the next build trusts out/manifest.json as far as its checks go")
+                        .warning(),
+                );
+            }
+        }
+        Ok(()) => {}
     }
     if let Err(error) = index::write(&out_folder, &manifest, &templates[&options.build.templates]) {
         report.io_failed = true;

@@ -193,6 +193,24 @@ impl Manifest {
     /// that practice's own outputs (`<slug>/<stem>.<format>` or
     /// `<slug>.zip`). So `--prune` can never be pointed outside `out`.
     pub fn read(out: &Path) -> (Manifest, Vec<String>) {
+        // The officer's own record, outside `out/`, wins over the copy in
+        // it, which anyone who can write there could have changed.
+        if let Some((record, bytes)) = super::record::read(out) {
+            let mut notes = Vec::new();
+            let published = Folder::open(out)
+                .ok()
+                .and_then(|folder| folder.read(FILE_NAME, MAX_BYTES, "manifest").ok());
+            if published.as_deref() != Some(bytes.as_slice()) {
+                notes.push(format!(
+                    "{} is not as your last build here left it (another build, or someone, changed it); your own record of that build, {}, is used",
+                    out.join(FILE_NAME).display(),
+                    record.display()
+                ));
+            }
+            let (manifest, mut problems) = Manifest::parse(&bytes, &record);
+            notes.append(&mut problems);
+            return (manifest, notes);
+        }
         let path = out.join(FILE_NAME);
         let Ok(folder) = Folder::open(out) else {
             return (Manifest::default(), Vec::new());
@@ -212,7 +230,12 @@ impl Manifest {
                 );
             }
         };
-        match serde_json::from_slice::<Manifest>(&bytes) {
+        Manifest::parse(&bytes, &path)
+    }
+
+    /// A manifest's bytes, read with distrust; `path` names them in messages.
+    fn parse(bytes: &[u8], path: &Path) -> (Manifest, Vec<String>) {
+        match serde_json::from_slice::<Manifest>(bytes) {
             Ok(manifest) if manifest.practices.len() > MAX_PRACTICES => (
                 Manifest::default(),
                 vec![format!(

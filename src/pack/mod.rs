@@ -9,6 +9,7 @@ pub mod index;
 pub mod interrupt;
 pub mod lock;
 pub mod manifest;
+pub mod record;
 pub mod report;
 pub mod write;
 pub mod zip;

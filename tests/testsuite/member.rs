@@ -951,3 +951,56 @@ fn a_logo_the_practice_could_not_read_is_refused() {
     .unwrap();
     sandbox.run(&["check", "a.toml"]).expect_code(0);
 }
+
+/// A forged `out/manifest.json` (naming the thief's config as a folder's
+/// owner, vouching for a forged report) is not believed: the officer's own
+/// record of the last build, kept outside `out/`, is used.
+#[test]
+fn a_forged_manifest_is_not_believed_over_the_officers_record() {
+    let sandbox = Sandbox::new();
+    let home = sandbox.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let env = [("HOME", home.to_str().unwrap())];
+    let victim = example("ashfield-medical-centre.toml");
+    let thief = victim
+        .replace(
+            "name = \"Ashfield Medical Centre\"",
+            "name = \"Aardvark Surgery\"\nslug = \"ashfield-medical-centre\"",
+        )
+        .replace("0114 496 0456", "0909 879 0000");
+    sandbox.write("lmc/ashfield.toml", &victim);
+    sandbox
+        .run_with_env(&["build", "lmc", "--formats", "md", "-o", "out"], &env)
+        .expect_code(0);
+    let before = sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md");
+    let record = walk(&home.join(".local/state/policypack/manifests"));
+    assert_eq!(record.len(), 1, "{record:?}");
+
+    // The thief's config recorded as the folder's owner, and a forged
+    // report vouched for.
+    sandbox.write("other/aardvark.toml", &thief);
+    let thief_path = sandbox
+        .path()
+        .join("other/aardvark.toml")
+        .canonicalize()
+        .unwrap();
+    let manifest_path = sandbox.path().join("out/manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    manifest["practices"]["ashfield-medical-centre"]["config"] =
+        thief_path.to_str().unwrap().into();
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+
+    let run = sandbox.run_with_env(&["build", "other", "--formats", "md", "-o", "out"], &env);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("would replace it"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("your own record"), "{}", run.stderr());
+    assert_eq!(
+        sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md"),
+        before
+    );
+}
