@@ -175,15 +175,15 @@ impl Diagnostic {
             Severity::Warning => ("warning", WARNING),
         };
         let mut out = String::new();
-        let _ = write!(out, "{}", self.path.display());
+        let _ = write!(out, "{}", terminal_safe(&self.path.display().to_string()));
         if let Some((line, col)) = self.line_col() {
             let _ = write!(out, ":{line}:{col}");
         }
         let _ = write!(out, ": {style}{label}{style:#}: ");
         if let Some(key) = &self.key {
-            let _ = write!(out, "{key}: ");
+            let _ = write!(out, "{}: ", terminal_safe(key));
         }
-        out.push_str(&self.message);
+        out.push_str(&terminal_safe(&self.message));
         if let (Some(origin), Some((line, col))) = (&self.origin, self.line_col()) {
             let text = origin.file.line_text(line);
             let width = line.to_string().len();
@@ -194,7 +194,7 @@ impl Diagnostic {
                 .max(1);
             let shown: String = text
                 .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
+                .map(|c| if is_unsafe(c) { ' ' } else { c })
                 .collect();
             let _ = write!(
                 out,
@@ -205,7 +205,7 @@ impl Diagnostic {
             );
         }
         if let Some(hint) = &self.hint {
-            let _ = write!(out, "\n  {HINT}hint{HINT:#}: {hint}");
+            let _ = write!(out, "\n  {HINT}hint{HINT:#}: {}", terminal_safe(hint));
         }
         out
     }
@@ -222,6 +222,28 @@ impl Diagnostic {
             hint: self.hint.as_deref(),
         }
     }
+}
+
+/// True for a character that would act on a terminal rather than show:
+/// C0 and C1 controls (escape sequences that move the cursor, erase lines,
+/// hide text or set the clipboard) and direction overrides.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `text` as it may be printed to a terminal: every character of
+/// [`is_unsafe`] but a line break shown as `?`. Keys, paths and values
+/// from a config reach messages, and a config is a member practice's.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| if c != '\n' && is_unsafe(c) { '?' } else { c })
+        .collect::<String>()
+        .into()
 }
 
 /// The JSON form of a [`Diagnostic`], one object per problem.
@@ -264,6 +286,28 @@ mod tests {
         assert_eq!(file.line_col(offset), (1, 3));
         let offset = file.text.rfind('"').unwrap();
         assert_eq!(file.line_col(offset), (2, 10));
+    }
+
+    #[test]
+    fn escapes_from_a_config_never_reach_the_terminal() {
+        let file = source("\"\u{1b}[2K\u{9b}31m\" = 1\n");
+        let origin = Origin { file, span: 0..3 };
+        let text = Diagnostic::at(
+            &origin,
+            Some("\u{1b}[2K\u{9b}31m"),
+            "file not found: \u{1b}]52;c;x\u{7}.png",
+        )
+        .with_hint("\u{202e}gnp")
+        .render();
+        let plain = anstream::adapter::strip_str(&text).to_string();
+        assert!(
+            !plain.chars().any(|c| c != '\n' && is_unsafe(c)),
+            "{plain:?}"
+        );
+        assert!(
+            plain.contains("?[2K?31m: file not found: ?]52;c;x?.png"),
+            "{plain:?}"
+        );
     }
 
     #[test]
