@@ -88,13 +88,13 @@ pub fn check_plain_text(value: &str) -> Result<(), Problem> {
             || ('\u{202a}'..='\u{202e}').contains(c)
             || ('\u{2066}'..='\u{2069}').contains(c)
             || ('\u{200b}'..='\u{200f}').contains(c)
-            || matches!(c, '\u{2060}' | '\u{feff}')
+            || is_invisible(*c)
     }) {
         None => Ok(()),
         Some(c) => Err(problem(
             format!(
                 "contains the {} character U+{:04X}",
-                if ('\u{200b}'..='\u{200f}').contains(&c) || matches!(c, '\u{2060}' | '\u{feff}') {
+                if ('\u{200b}'..='\u{200f}').contains(&c) || is_invisible(c) {
                     "invisible"
                 } else {
                     "control"
@@ -112,12 +112,33 @@ pub fn check_plain_text(value: &str) -> Result<(), Problem> {
     }
 }
 
+/// Characters that show nothing (or nothing in most fonts) yet make two
+/// names that look the same differ: the soft hyphen, the combining
+/// grapheme joiner, word joiners and invisible operators, the byte order
+/// mark, and Hangul fillers.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{061c}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180e}'
+            | '\u{2060}'..='\u{2064}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}'
+    ) || ('\u{200b}'..='\u{200f}').contains(&c)
+}
+
 /// The script of a letter that can pass for a Latin one: Cyrillic "о"
 /// and Greek "ο" look like "o".
 fn look_alike_script(c: char) -> Option<&'static str> {
     match c {
         '\u{0370}'..='\u{03ff}' | '\u{1f00}'..='\u{1fff}' => Some("Greek"),
         '\u{0400}'..='\u{052f}' | '\u{1c80}'..='\u{1c8f}' => Some("Cyrillic"),
+        // Phonetic letters: "ɡ" (U+0261) is not "g".
+        '\u{0250}'..='\u{02af}' | '\u{1d00}'..='\u{1dbf}' => Some("phonetic"),
         _ => None,
     }
 }

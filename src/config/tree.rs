@@ -213,6 +213,21 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
             };
             fail(refused.0, hint)
         })?;
+    // What a config extends is published in its documents: it must be a
+    // file whoever wrote that config could read already.
+    if let Some(origin) = extended_from {
+        use std::os::unix::fs::MetadataExt as _;
+        let reader = std::fs::metadata(&origin.file.path).map(|m| m.uid()).ok();
+        if reader.is_some_and(|uid| uid != meta.uid()) && meta.mode() & 0o004 == 0 {
+            return Err(fail(
+                format!(
+                    "{} belongs to another user and is not readable by everyone, so the config that extends it could not read it",
+                    path.display()
+                ),
+                "extend the LMC's shared file, which everyone may read",
+            ));
+        }
+    }
     // A shared file sets values for every practice that extends it: in a
     // folder practices can write to, one could swap in its own.
     if extended_from.is_some() && !super::officers(path, &meta) {

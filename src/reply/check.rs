@@ -47,8 +47,51 @@ pub struct Finding<'r> {
     pub span: Range<usize>,
 }
 
-/// Every finding in `draft`, in order of where it starts.
+/// Every finding in `draft`, in order of where it starts. Characters that
+/// show nothing (a zero-width space, a soft hyphen) are read as absent, so
+/// "943\u{200b}476\u{200b}5919" is the NHS number a reader sees; each
+/// finding's span is in `draft` as given.
 pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Finding<'r>> {
+    if !draft.chars().any(crate::config::rules::is_invisible) {
+        return check_visible(rules, draft, context);
+    }
+    // Where each byte of the visible text came from, and one past the end.
+    let mut visible = String::with_capacity(draft.len());
+    let mut from: Vec<usize> = Vec::with_capacity(draft.len() + 1);
+    for (at, c) in draft.char_indices() {
+        if !crate::config::rules::is_invisible(c) {
+            visible.push(c);
+            from.extend((0..c.len_utf8()).map(|i| at + i));
+        }
+    }
+    from.push(draft.len());
+    let review = context.review.map(|r| {
+        r.chars()
+            .filter(|c| !crate::config::rules::is_invisible(*c))
+            .collect::<String>()
+    });
+    let context = Context {
+        review: review.as_deref(),
+        ..*context
+    };
+    check_visible(rules, &visible, &context)
+        .into_iter()
+        .map(|finding| {
+            let start = from[finding.span.start];
+            let end = if finding.span.is_empty() {
+                start
+            } else {
+                from[finding.span.end - 1] + 1
+            };
+            Finding {
+                span: start..end,
+                ..finding
+            }
+        })
+        .collect()
+}
+
+fn check_visible<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Finding<'r>> {
     let own = OwnDetails::of(context.practice, context.public);
     let own_spans = own.spans(draft);
     let own_details_people = own.people.clone();

@@ -409,6 +409,26 @@ fn a_look_alike_name_is_refused_and_a_shared_ods_code_is_named() {
         "{}",
         run.stderr()
     );
+    // Nor a phonetic "ɡ", nor a soft hyphen, which shows nothing.
+    for name in [
+        "Ashfield Medical Centr\u{0261}",
+        "Ashfield Medical Centre\u{ad}",
+    ] {
+        sandbox.write(
+            "lmc/copy.toml",
+            &victim.replace(
+                "name = \"Ashfield Medical Centre\"",
+                &format!("name = \"{name}\"\nslug = \"ashfield-mc\""),
+            ),
+        );
+        let run = sandbox.run(&["check", "lmc/copy.toml"]);
+        run.expect_code(1);
+        assert!(
+            run.stderr().contains("practice.name"),
+            "{name}: {}",
+            run.stderr()
+        );
+    }
     // Welsh letters are Latin.
     sandbox.write(
         "lmc/copy.toml",
@@ -943,6 +963,33 @@ fn a_logo_the_practice_could_not_read_is_refused() {
         "{}",
         run.stderr()
     );
+    // Nor by extending it: a shared file only the officer may read.
+    std::fs::write(
+        sandbox.path().join("_private.toml"),
+        "[lmc]\nname = \"PRIVATE NOTE\"\nphone = \"0114 496 0400\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        sandbox.path().join("_private.toml"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    sandbox.write(
+        "b.toml",
+        &format!(
+            "extends = \"_private.toml\"\n{}",
+            example("ashfield-medical-centre.toml")
+        ),
+    );
+    std::os::unix::fs::chown(sandbox.path().join("b.toml"), Some(65534), Some(65534)).unwrap();
+    let run = sandbox.run(&["build", "b.toml", "--formats", "md", "-o", "out-b"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("could not read it"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!everything_under(&sandbox.path().join("out-b")).contains("PRIVATE NOTE"));
     // Readable by everyone, it was public already.
     std::fs::set_permissions(
         sandbox.path().join("private.png"),

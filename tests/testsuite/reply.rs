@@ -777,6 +777,16 @@ fn nhs_numbers_however_grouped_and_names_from_the_leads_words_are_found() {
             "{draft}: {findings:?}"
         );
     }
+    // Characters that show nothing hide nothing from the checker.
+    let (code, findings) = check(
+        &sandbox,
+        "Thank you for your feedback. NHS number 943\u{200b}476\u{ad}5919. Your appoint\u{2060}ment with diab\u{feff}etes.",
+        &[],
+    );
+    assert_eq!(code, 1, "{findings:?}");
+    for rule in ["identifier", "confirms-patient", "clinical-detail"] {
+        assert!(errors(&findings).contains(rule), "{rule}: {findings:?}");
+    }
     // A config phone number with an NHS number's digits does not shelter it.
     let advocacy = config.find("[advocacy]").unwrap();
     let phone = advocacy + config[advocacy..].find("phone = ").unwrap();
