@@ -74,7 +74,7 @@ fn schema() -> &'static serde_json::Value {
 /// keeps its warnings in [`Practice::warnings`].
 pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
     let merged = tree::load(path)?;
-    let mut problems = shape::check(&merged.root, schema());
+    let mut problems = shape::check(&merged.root, schema(), &merged.chain[0]);
     let resolved = check_across_keys(&merged.root, &mut problems);
     check_drawable(&merged.root, "", &mut problems);
     let warnings = recommended::check(&merged.root, &merged.chain);

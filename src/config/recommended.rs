@@ -239,7 +239,7 @@ fn no_contact(node: &Node, key: &str, warnings: &mut Vec<Diagnostic>) {
 /// in the practice's own file (at its first key there, if a shared file
 /// opened the table), or else at the practice's file as a whole, never at a
 /// shared file.
-fn in_practice_file(
+pub(crate) fn in_practice_file(
     table: &Node,
     practice: &Arc<SourceFile>,
     key: &str,

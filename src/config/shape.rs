@@ -8,11 +8,13 @@
 //! `policypack schema` prints, generated from [`super::model`], so the rules
 //! are written once.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value as Json};
 
 use super::rules::{self, Problem};
 use super::tree::{Node, Table, Value};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, SourceFile, did_you_mean};
 
 /// The schema of [`super::model::ConfigFile`] as JSON.
 pub fn config_schema() -> Json {
@@ -20,17 +22,21 @@ pub fn config_schema() -> Json {
 }
 
 /// Every problem in `root` against `schema`.
-pub fn check(root: &Node, schema: &Json) -> Vec<Diagnostic> {
+pub fn check(root: &Node, schema: &Json, practice: &Arc<SourceFile>) -> Vec<Diagnostic> {
     let mut walk = Walk {
         top_level: Some(schema),
         defs: schema.get("$defs").and_then(Json::as_object),
         problems: Vec::new(),
+        practice,
     };
     walk.node(root, schema, "");
     walk.problems
 }
 
 struct Walk<'s> {
+    /// The practice's own file: a key it must set is reported there, not
+    /// at a shared file that opened the table.
+    practice: &'s Arc<SourceFile>,
     top_level: Option<&'s Json>,
     defs: Option<&'s Map<String, Json>>,
     problems: Vec<Diagnostic>,
@@ -201,6 +207,14 @@ impl<'s> Walk<'s> {
                         .to_string(),
                 )
             };
+            if path == "practice" || path.starts_with("complaints") || path.starts_with("policy") {
+                // The practice's own keys: say so in its own file.
+                self.problems.push(
+                    super::recommended::in_practice_file(node, self.practice, &full, &message)
+                        .with_hint(hint),
+                );
+                continue;
+            }
             self.report(node, &full, message, hint);
         }
     }

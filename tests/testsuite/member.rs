@@ -1051,3 +1051,27 @@ fn a_forged_manifest_is_not_believed_over_the_officers_record() {
         before
     );
 }
+
+/// A practice's own missing key is its problem: it is reported in its own
+/// file, not at the LMC's shared file that opened the table.
+#[test]
+fn a_practices_missing_key_is_reported_in_its_own_file() {
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    sandbox.write("lmc/_lmc.toml", "[practice]\nnation = \"england\"\n");
+    let own = config.replace("nation = \"england\"\n", "").replace(
+        "address = [\"12 High Street\", \"Bentley\", \"Doncaster\"]\n",
+        "",
+    );
+    assert_ne!(own, config, "the example's address moved");
+    sandbox.write("lmc/a.toml", &format!("extends = \"_lmc.toml\"\n{own}"));
+    let run = sandbox.run(&["check", "lmc/a.toml"]);
+    run.expect_code(1);
+    let line = run
+        .stderr()
+        .lines()
+        .find(|l| l.contains("practice.address"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.starts_with("lmc/a.toml"), "{}", run.stderr());
+}
