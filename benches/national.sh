@@ -19,7 +19,8 @@ typst=$PWD/target/typst/bin/typst
 cargo build --release -q
 bin=$PWD/target/release/policypack
 rm -rf "$work" && mkdir -p "$work"
-cp practice-configs/doncaster-lmc/_lmc.toml "$work/_lmc.toml"
+mkdir -p "$work/configs"
+cp practice-configs/doncaster-lmc/_lmc.toml "$work/configs/_lmc.toml"
 
 # GNU time, as: wall user sys peak-KB
 measure() { /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@"; cat "$work/time"; }
@@ -27,7 +28,7 @@ measure() { /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@"; cat "$work/time
 "$bin" build practice-configs/ashfield-medical-centre.toml -o "$work/typst" -q --docs staff-handbook --formats md
 python3 benches/typst/md2typ.py < "$work/typst/ashfield-medical-centre/staff-handbook.md" > "$work/handbook.typ"
 
-read -r iw iu is im < <(measure "$bin" import epraccur "$csv" --into "$work/configs" --extends ../_lmc.toml -q)
+read -r iw iu is im < <(measure "$bin" import epraccur "$csv" --into "$work/configs" --extends _lmc.toml -q)
 cd "$work"
 read -r bw bu bs bm < <(measure "$bin" build configs -o out -q)
 read -r nw nu ns nm < <(measure "$bin" build configs -o out -q)

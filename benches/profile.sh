@@ -16,9 +16,10 @@ work=$(realpath -m target/bench-profile)
 cargo build --release -q
 bin=$PWD/target/release/policypack
 rm -rf "$work" && mkdir -p "$work/all" "$work/configs"
-cp practice-configs/doncaster-lmc/_lmc.toml "$work/_lmc.toml"
-"$bin" import epraccur "$csv" --into "$work/all" --extends ../_lmc.toml -q
-find "$work/all" -name '*.toml' | sort | sed -n "1,${count}p" | xargs cp -t "$work/configs"
+cp practice-configs/doncaster-lmc/_lmc.toml "$work/all/_lmc.toml"
+"$bin" import epraccur "$csv" --into "$work/all" --extends _lmc.toml -q
+cp "$work/all/_lmc.toml" "$work/configs/"
+find "$work/all" -name '[!_]*.toml' | sort | sed -n "1,${count}p" | xargs cp -t "$work/configs"
 
 cd "$work"
 perf record -q -F 5000 -o perf.data "$bin" build configs -o out -q -j 1 2>/dev/null

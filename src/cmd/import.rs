@@ -17,6 +17,16 @@ use crate::import::write::{Action, FileReport};
 use crate::pack::report;
 
 pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    // A config may extend only a file in its own folder (see `check`): a
+    // path that reaches outside would write configs none of which builds.
+    if let Some(extends) = &args.extends
+        && let Err(reason) = crate::input::confined(&args.into, extends)
+    {
+        anyhow::bail!(
+            "--extends {extends}: {reason}; put the shared file in {} and give its name alone, e.g. --extends _lmc.toml",
+            args.into.display()
+        );
+    }
     let report = epraccur::import(&Options {
         csv: &args.csv,
         into: &args.into,

@@ -176,7 +176,7 @@ impl FileEntry {
 }
 
 /// The largest manifest read back: a national build's (6,830 practices) is
-/// about 25 MB. Parsing costs about twenty times the file's size at worst,
+/// about 33 MB. Parsing costs about twenty times the file's size at worst,
 /// so this keeps a planted manifest under about 1.3 GB.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// The most practices a manifest lists: the UK has about 7,500.

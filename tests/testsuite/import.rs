@@ -330,3 +330,28 @@ fn doncaster_imports_checks_skips_and_updates() {
     );
     sandbox.run(&["check", file]).expect_code(0);
 }
+
+/// `--extends` names a file in the folder imported into: one that reaches
+/// outside it would write configs none of which builds.
+#[test]
+fn extends_that_reaches_outside_the_folder_is_refused() {
+    let sandbox = Sandbox::new();
+    sandbox.write("_lmc.toml", "");
+    let csv = repo().join("tests/fixtures/ods/epraccur-small.csv");
+    let run = sandbox.run(&[
+        "import",
+        "epraccur",
+        csv.to_str().unwrap(),
+        "--into",
+        "configs",
+        "--extends",
+        "../_lmc.toml",
+    ]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("--extends _lmc.toml"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!sandbox.path().join("configs").exists());
+}
