@@ -153,7 +153,8 @@ pub fn read_written(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refu
     read_from(open_file(path, false, true)?, path, limit, what)
 }
 
-fn read_from(file: File, path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
+/// Reads an open file of at most `limit` bytes; `path` names it in messages.
+pub fn read_from(file: File, path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)

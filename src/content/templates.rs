@@ -14,7 +14,6 @@ use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
 use cap_std::fs::{Dir as Handle, MetadataExt as _, OpenOptions, OpenOptionsExt as _};
 use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
-use std::io::Read as _;
 use tera::Tera;
 
 use super::nation::NationFacts;
@@ -567,16 +566,8 @@ fn walk(
                 );
             }
             check_owner(&path, Owner::of(&meta), trust)?;
-            let mut bytes = Vec::new();
-            file.take(crate::input::MAX_TEXT_BYTES + 1)
-                .read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > crate::input::MAX_TEXT_BYTES {
-                bail!(
-                    "{} is larger than {} KB, more than any template needs",
-                    path.display(),
-                    crate::input::MAX_TEXT_BYTES / 1024
-                );
-            }
+            let bytes =
+                crate::input::read_from(file, &path, crate::input::MAX_TEXT_BYTES, "template")?;
             let total: usize = files.iter().map(|(_, t)| t.len()).sum::<usize>() + bytes.len();
             if total > MAX_TOTAL_BYTES {
                 bail!(

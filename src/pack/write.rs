@@ -9,7 +9,7 @@
 //! would cost more than the build; a power cut mid-build is repaired by
 //! building again.
 
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -194,18 +194,7 @@ impl Folder {
         let file = self
             .open_file(name)
             .map_err(|e| Refused(format!("cannot read {}: {e}", path.display())))?;
-        let mut bytes = Vec::new();
-        file.take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
-        if bytes.len() as u64 > limit {
-            return Err(Refused(format!(
-                "{} is larger than {} KB, more than any {what} needs",
-                path.display(),
-                limit / 1024
-            )));
-        }
-        Ok(bytes)
+        crate::input::read_from(file, &path, limit, what)
     }
 
     /// The regular file `name` opened for reading, not through a link and
