@@ -150,6 +150,19 @@ fn the_sixth_corpus_is_flagged() {
     assert!(false_alarms <= 1, "{}", wrong.join("\n"));
 }
 
+/// The seventh corpus, written blind for the changes to names and
+/// identifiers (NHS numbers grouped oddly, invisible characters, names
+/// built from the lead's): 31 of 45 flagged and 1 of 35 refused before
+/// them, 39 and 1 after; not tuned to since. Two of the misses need the
+/// review (`--review`), which this corpus does not give.
+#[test]
+fn the_seventh_corpus_is_flagged() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("seventh-corpus.toml");
+    assert_eq!((unsafe_, safe), (45, 35));
+    assert!(flagged >= 39, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 1, "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
