@@ -169,78 +169,39 @@ fn build_all(
             .or_default()
             .push(practice.path.clone());
     }
-    // An ODS code belongs to one practice: a second config with it is a
-    // copy, or a practice posing as another (its name made to look the
-    // same). Both are built, so no practice can stop another's build, but
-    // the officer is told.
-    let mut by_code: HashMap<String, Vec<PathBuf>> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<PathBuf>> = HashMap::new();
-    let name_key = |name: &str| {
-        name.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
+    // An ODS code belongs to one practice, and two practices of one name
+    // could not be told apart on the index or in the reprint round: a
+    // second config with either is a copy, or a practice posing as
+    // another. Both are built, so no practice can stop another's build,
+    // but the officer is told.
+    let name_key = |p: &Practice| {
+        let name = p.name().split_whitespace().collect::<Vec<_>>().join(" ");
+        Some(name.to_lowercase())
     };
-    for practice in &candidates {
-        if let Some(code) = &practice.config.practice.ods_code {
-            by_code
-                .entry(code.to_ascii_uppercase())
-                .or_default()
-                .push(practice.path.clone());
-        }
-        by_name
-            .entry(name_key(practice.name()))
-            .or_default()
-            .push(practice.path.clone());
-    }
-    // Two practices of one name in one pack: the index and the reprint
-    // round could not tell them apart, and one may pose as the other.
-    for practice in &candidates {
-        let others: Vec<String> = by_name[&name_key(practice.name())]
-            .iter()
-            .filter(|p| **p != practice.path)
-            .map(|p| p.display().to_string())
-            .collect();
-        if !others.is_empty() {
-            report.warnings.push(
-                Diagnostic::file(
-                    &practice.path,
-                    format!(
-                        "the practice name \"{}\" is also used by {}",
-                        practice.name(),
-                        others.join(", ")
-                    ),
-                )
-                .with_hint("add the town to the name of one, e.g. \"The Surgery, Bentley\"; or remove the config that is not the practice's own")
-                .warning(),
-            );
-        }
-    }
-    for practice in &candidates {
-        let Some(code) = &practice.config.practice.ods_code else {
-            continue;
-        };
-        let others: Vec<String> = by_code[&code.to_ascii_uppercase()]
-            .iter()
-            .filter(|p| **p != practice.path)
-            .map(|p| p.display().to_string())
-            .collect();
-        if !others.is_empty() {
-            report.warnings.push(
-                Diagnostic::file(
-                    &practice.path,
-                    format!(
-                        "ODS code {code} is also used by {}; an ODS code belongs to one practice",
-                        others.join(", ")
-                    ),
-                )
-                .with_hint(
-                    "check which config is the practice's own, and remove or correct the other",
-                )
-                .warning(),
-            );
-        }
-    }
+    let code_key = |p: &Practice| {
+        p.config
+            .practice
+            .ods_code
+            .as_ref()
+            .map(|c| c.to_ascii_uppercase())
+    };
+    report.warnings.extend(shared_by_others(
+        &candidates,
+        name_key,
+        |p, others| format!("the practice name \"{}\" is also used by {others}", p.name()),
+        "add the town to the name of one, e.g. \"The Surgery, Bentley\"; or remove the config that is not the practice's own",
+    ));
+    report.warnings.extend(shared_by_others(
+        &candidates,
+        code_key,
+        |p, others| {
+            format!(
+                "ODS code {} is also used by {others}; an ODS code belongs to one practice",
+                p.config.practice.ods_code.as_deref().unwrap_or_default()
+            )
+        },
+        "check which config is the practice's own, and remove or correct the other",
+    ));
     let mut practices: Vec<Practice> = Vec::with_capacity(candidates.len());
     for practice in candidates {
         let claimants = &by_slug[&practice.slug];
@@ -618,6 +579,38 @@ fn build_all(
         report.io_errors.push(format!("{error:#}"));
     }
     Ok(report)
+}
+
+/// A warning for each practice whose `key` another practice shares,
+/// naming the others' configs.
+fn shared_by_others(
+    practices: &[Practice],
+    key: impl Fn(&Practice) -> Option<String>,
+    message: impl Fn(&Practice, &str) -> String,
+    hint: &str,
+) -> Vec<Diagnostic> {
+    let mut by_key: HashMap<String, Vec<&Path>> = HashMap::new();
+    for practice in practices {
+        if let Some(k) = key(practice) {
+            by_key.entry(k).or_default().push(&practice.path);
+        }
+    }
+    practices
+        .iter()
+        .filter_map(|practice| {
+            let others: Vec<String> = by_key
+                .get(&key(practice)?)?
+                .iter()
+                .filter(|p| **p != practice.path)
+                .map(|p| p.display().to_string())
+                .collect();
+            (!others.is_empty()).then(|| {
+                Diagnostic::file(&practice.path, message(practice, &others.join(", ")))
+                    .with_hint(hint)
+                    .warning()
+            })
+        })
+        .collect()
 }
 
 /// Deletes a removed practice's files. The manifest has been read with
