@@ -29,11 +29,119 @@ pub fn open_regular(path: &Path) -> Result<File, Refused> {
     open_file(path, true, true)
 }
 
-/// Opens a regular file that is not a link: for what a member practice
-/// names (its config, what it extends, its logo), so a link planted in
-/// the shared folder never reads the officer's files.
+/// Opens a regular file that is not a link, reached through no link: for
+/// what a member practice names (its config, what it extends, its logo),
+/// so a link planted in the shared folder, or a folder swapped for one
+/// while a build runs, never reads the officer's files. The path is
+/// walked one folder at a time from the folder the officer named
+/// ([`trust_folder`]; for a file named on the command line, its own
+/// folder), each opened without following a link.
 pub fn open_own(path: &Path) -> Result<File, Refused> {
-    open_file(path, false, false)
+    // The checks on the path give the clearest message; the walk holds.
+    open_file(path, false, false)?;
+    let file = open_beneath(path)?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if meta.nlink() > 1 {
+            return Err(Refused(format!(
+                "{} has other names (hard links); copy the file instead of linking it",
+                path.display()
+            )));
+        }
+    }
+    if !meta.is_file() {
+        return Err(Refused(format!("{} is not a regular file", path.display())));
+    }
+    Ok(file)
+}
+
+/// The folders the officer named on the command line: links on the way
+/// to them are the officer's own; below them none is followed.
+static TRUSTED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Marks `folder`, named by the officer, as where practices' files are
+/// walked from ([`open_own`]).
+pub fn trust_folder(folder: &Path) {
+    let mut trusted = TRUSTED.lock().unwrap_or_else(|e| e.into_inner());
+    if !trusted.iter().any(|t| t == folder) {
+        trusted.push(folder.to_path_buf());
+    }
+}
+
+/// Opens `path` from the deepest trusted folder above it (or its own
+/// folder), one component at a time, never through a link.
+fn open_beneath(path: &Path) -> Result<File, Refused> {
+    use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
+    use cap_std::fs::{Dir, OpenOptionsExt as _};
+    use std::path::Component;
+    let trusted = TRUSTED.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let anchor = trusted
+        .iter()
+        .filter(|folder| path.starts_with(folder))
+        .max_by_key(|folder| folder.components().count())
+        .cloned()
+        .or_else(|| path.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let rest = path.strip_prefix(&anchor).unwrap_or(path);
+    let cannot =
+        |e: std::io::Error| Refused(format!("cannot read {}: {}", path.display(), reason(&e)));
+    let start = if anchor.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &anchor
+    };
+    let mut dir = Dir::open_ambient_dir(start, cap_std::ambient_authority()).map_err(cannot)?;
+    let parts: Vec<_> = rest
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    let Some((last, folders)) = parts.split_last() else {
+        return Err(Refused(format!("{} is not a file", path.display())));
+    };
+    let mut reached = anchor.clone();
+    for part in folders {
+        let Component::Normal(name) = part else {
+            return Err(Refused(format!(
+                "{} reaches outside the folder it was found in",
+                path.display()
+            )));
+        };
+        reached.push(name);
+        dir = dir.open_dir_nofollow(name).map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) || e.raw_os_error() == Some(libc::ENOTDIR) {
+                Refused(format!(
+                    "{} is reached through {}, which is a link (or no longer a folder); policypack reads a practice's files only where they are",
+                    path.display(),
+                    reached.display()
+                ))
+            } else {
+                cannot(e)
+            }
+        })?;
+    }
+    let Component::Normal(name) = last else {
+        return Err(Refused(format!("{} is not a file", path.display())));
+    };
+    let mut options = cap_std::fs::OpenOptions::new();
+    options
+        .read(true)
+        .follow(FollowSymlinks::No)
+        .custom_flags(libc::O_NONBLOCK);
+    let file = dir.open_with(name, &options).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            Refused(format!(
+                "{} is a link; policypack reads a practice's files only from the files themselves",
+                path.display()
+            ))
+        } else {
+            cannot(e)
+        }
+    })?;
+    Ok(file.into_std())
 }
 
 fn open_file(path: &Path, follow: bool, hard_links: bool) -> Result<File, Refused> {

@@ -46,9 +46,10 @@ pub struct Practice {
     pub templates: Option<PathBuf>,
     /// `branding.logo` resolved against the file that set it.
     pub logo: Option<PathBuf>,
-    /// The owner of the file that named the logo: the logo must be one
-    /// they can read, or the build would publish a file they cannot.
-    pub logo_reader: Option<u32>,
+    /// Who may have written the file that named the logo: the logo must
+    /// be one they can all read, or the build would publish a file they
+    /// cannot.
+    pub logo_reader: Option<Writers>,
     /// Recommended keys that are missing: the documents build, but print
     /// placeholder text or less than they could.
     pub warnings: Vec<Diagnostic>,
@@ -138,7 +139,59 @@ struct Resolved {
     issued: Option<NaiveDate>,
     templates: Option<PathBuf>,
     logo: Option<PathBuf>,
-    logo_reader: Option<u32>,
+    logo_reader: Option<Writers>,
+}
+
+/// Who may have written a config: its owner, its group when the group may
+/// write to it, everyone when everyone may. What the config names and the
+/// documents publish (a logo, a file it extends) must be readable by all
+/// of them, or a practice that may change a config the officer owns could
+/// publish the officer's private files through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Writers {
+    uid: u32,
+    gid: u32,
+    group: bool,
+    everyone: bool,
+}
+
+impl Writers {
+    pub fn of(config: &std::fs::Metadata) -> Writers {
+        use std::os::unix::fs::MetadataExt as _;
+        Writers {
+            uid: config.uid(),
+            gid: config.gid(),
+            group: config.mode() & 0o020 != 0,
+            everyone: config.mode() & 0o002 != 0,
+        }
+    }
+
+    /// Whether every one of them could read the file `file` describes.
+    pub fn can_all_read(&self, file: &std::fs::Metadata) -> bool {
+        use std::os::unix::fs::MetadataExt as _;
+        let mode = file.mode();
+        if mode & 0o004 != 0 {
+            return true;
+        }
+        if self.everyone {
+            return false;
+        }
+        let owner = file.uid() == self.uid || (file.gid() == self.gid && mode & 0o040 != 0);
+        let group = !self.group || (file.gid() == self.gid && mode & 0o040 != 0);
+        owner && group
+    }
+
+    /// Who they are, in words.
+    pub fn who(&self) -> String {
+        let owner = format!("its owner (user {})", self.uid);
+        if self.everyone {
+            format!("{owner} and everyone, as everyone may write to it")
+        } else if self.group {
+            format!("{owner} and the group {}", self.gid)
+        } else {
+            owner
+        }
+    }
 }
 
 /// Checks that need more than one value, or the file system. They read the
@@ -198,10 +251,9 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
         logo: find("branding.logo")
             .and_then(|node| resolve_path(node, "branding.logo", false, problems)),
         logo_reader: find("branding.logo").and_then(|node| {
-            use std::os::unix::fs::MetadataExt as _;
             std::fs::metadata(&node.origin.file.path)
                 .ok()
-                .map(|meta| meta.uid())
+                .map(|meta| Writers::of(&meta))
         }),
         issued: None,
     };
@@ -422,7 +474,7 @@ pub struct LogoProblem {
 /// Reads a logo, checking from its header alone, before anything decodes
 /// it, that it is a PNG or JPEG no larger than [`MAX_LOGO_BYTES`] and
 /// [`MAX_LOGO_SIDE`] pixels a side. Used by `check` and again by `build`.
-pub fn read_logo(path: &Path, reader: Option<u32>) -> Result<Vec<u8>, LogoProblem> {
+pub fn read_logo(path: &Path, reader: Option<Writers>) -> Result<Vec<u8>, LogoProblem> {
     let resize = format!(
         "resize it to at most {MAX_LOGO_SIDE} pixels a side and {} MB (a logo prints about 4 cm wide, so 1,000 pixels is plenty)",
         MAX_LOGO_BYTES / 1024 / 1024
@@ -440,15 +492,14 @@ pub fn read_logo(path: &Path, reader: Option<u32>) -> Result<Vec<u8>, LogoProble
     // could read already, or a practice could publish one of the officer's
     // private files by naming it.
     {
-        use std::os::unix::fs::MetadataExt as _;
         if let Some(reader) = reader
-            && meta.uid() != reader
-            && meta.mode() & 0o004 == 0
+            && !reader.can_all_read(&meta)
         {
             return Err(LogoProblem {
                 message: format!(
-                    "{} belongs to another user and is not readable by everyone, so the config that names it could not read it",
-                    path.display()
+                    "{} is not readable by everyone who may change the config that names it ({}), so they could not read it",
+                    path.display(),
+                    reader.who()
                 ),
                 hint:
                     "use a logo file the practice itself can read (its own, or one anyone may read)"

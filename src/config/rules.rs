@@ -132,21 +132,57 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// The script of a letter that can pass for a Latin one: Cyrillic "о"
-/// and Greek "ο" look like "o".
+/// and Greek "ο" look like "o", Armenian "օ" too, Cherokee "Ꭺ" like "A",
+/// the click "ǀ" (U+01C0) like "l". Latin letters that no language a
+/// practice writes in needs (Latin Extended-B but for Romanian and
+/// Vietnamese, Extended-C, -D and -E, full-width forms) count as look-alikes
+/// too; Welsh, Gaelic, Irish and the European languages' letters do not.
 fn look_alike_script(c: char) -> Option<&'static str> {
     match c {
         '\u{0370}'..='\u{03ff}' | '\u{1f00}'..='\u{1fff}' => Some("Greek"),
         '\u{0400}'..='\u{052f}' | '\u{1c80}'..='\u{1c8f}' => Some("Cyrillic"),
+        '\u{0530}'..='\u{058f}' => Some("Armenian"),
+        '\u{13a0}'..='\u{13ff}' | '\u{ab70}'..='\u{abbf}' => Some("Cherokee"),
+        '\u{a4d0}'..='\u{a4ff}' => Some("Lisu"),
         // Phonetic letters: "ɡ" (U+0261) is not "g".
         '\u{0250}'..='\u{02af}' | '\u{1d00}'..='\u{1dbf}' => Some("phonetic"),
+        '\u{ff01}'..='\u{ff5e}' => Some("full-width"),
+        // Romanian ș ț, Vietnamese ơ ư.
+        '\u{0218}'..='\u{021b}' | '\u{01a0}' | '\u{01a1}' | '\u{01af}' | '\u{01b0}' => None,
+        '\u{0180}'..='\u{024f}'
+        | '\u{2c60}'..='\u{2c7f}'
+        | '\u{a720}'..='\u{a7ff}'
+        | '\u{ab30}'..='\u{ab6f}' => Some("rare Latin"),
         _ => None,
     }
+}
+
+/// A combining mark (an accent put on the letter before it).
+fn is_combining(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036f}'
+        | '\u{1ab0}'..='\u{1aff}'
+        | '\u{1dc0}'..='\u{1dff}'
+        | '\u{20d0}'..='\u{20ff}'
+        | '\u{fe20}'..='\u{fe2f}')
 }
 
 /// Refuses a word that mixes Latin letters with Cyrillic or Greek ones:
 /// "Thorne Mоor" with a Cyrillic "о" looks like another practice's name
 /// but is not, in print, on the index and to a search.
 fn check_mixed_scripts(value: &str) -> Result<(), Problem> {
+    // More than two accents on one letter is a smear in print, not a word.
+    let mut run = 0;
+    for c in value.chars() {
+        run = if is_combining(c) { run + 1 } else { 0 };
+        if run > 2 {
+            return Err(problem(
+                "the value stacks more than two accents on one letter, which prints as a smudge"
+                    .to_string(),
+                "retype it; accented letters such as ŵ, ŷ and é are one character each",
+            ));
+        }
+    }
     for word in value.split(|c: char| !c.is_alphabetic()) {
         let latin = word
             .chars()
@@ -315,8 +351,28 @@ pub fn check_web_url(value: &str) -> Result<(), Problem> {
             hint,
         ));
     }
+    // Written as it is read: "https:evil.example" and "https:///evil.example"
+    // are taken by browsers, but nobody could check them by reading.
+    let after_scheme = value.get(url.scheme().len()..).unwrap_or_default();
+    if !after_scheme.starts_with("://") || after_scheme.starts_with(":///") {
+        return Err(problem(
+            format!(
+                "\"{value}\" does not have its website name straight after {}://",
+                url.scheme()
+            ),
+            hint,
+        ));
+    }
+    if value.contains('\\') {
+        return Err(problem(
+            format!(
+                "\"{value}\" has a backslash, which browsers read as /, so it goes somewhere else"
+            ),
+            hint,
+        ));
+    }
     // "https://www.nhs.uk@evil.example" goes to evil.example.
-    if !url.username().is_empty() || url.password().is_some() || value.contains('\\') {
+    if !url.username().is_empty() || url.password().is_some() {
         return Err(problem(
             format!(
                 "\"{value}\" has a name and @ before its website name, so it goes somewhere else"
@@ -604,6 +660,10 @@ mod tests {
             "https://192.168.1.1/complaints",
             "https://[::1]/",
             "https://localhost/",
+            // Not written as browsers read them.
+            "https:evil.example.com",
+            "https:///evil.example.com",
+            "https:\\\\evil.example.com",
         ] {
             assert!(check_web_url(bad).is_err(), "{bad}");
         }

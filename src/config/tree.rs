@@ -216,13 +216,17 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
     // What a config extends is published in its documents: it must be a
     // file whoever wrote that config could read already.
     if let Some(origin) = extended_from {
-        use std::os::unix::fs::MetadataExt as _;
-        let reader = std::fs::metadata(&origin.file.path).map(|m| m.uid()).ok();
-        if reader.is_some_and(|uid| uid != meta.uid()) && meta.mode() & 0o004 == 0 {
+        let writers = std::fs::metadata(&origin.file.path)
+            .ok()
+            .map(|m| super::Writers::of(&m));
+        if let Some(writers) = writers
+            && !writers.can_all_read(&meta)
+        {
             return Err(fail(
                 format!(
-                    "{} belongs to another user and is not readable by everyone, so the config that extends it could not read it",
-                    path.display()
+                    "{} is not readable by everyone who may change the config that extends it ({}), so they could not read it",
+                    path.display(),
+                    writers.who()
                 ),
                 "extend the LMC's shared file, which everyone may read",
             ));

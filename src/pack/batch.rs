@@ -185,13 +185,14 @@ fn build_all(
             .as_ref()
             .map(|c| c.to_ascii_uppercase())
     };
-    report.warnings.extend(shared_by_others(
+    let mut shared = Vec::new();
+    shared.extend(shared_by_others(
         &candidates,
         name_key,
         |p, others| format!("the practice name \"{}\" is also used by {others}", p.name()),
         "add the town to the name of one, e.g. \"The Surgery, Bentley\"; or remove the config that is not the practice's own",
     ));
-    report.warnings.extend(shared_by_others(
+    shared.extend(shared_by_others(
         &candidates,
         code_key,
         |p, others| {
@@ -202,6 +203,24 @@ fn build_all(
         },
         "check which config is the practice's own, and remove or correct the other",
     ));
+    // With --deny-warnings such a practice fails, as any warning fails it.
+    if options.deny_warnings {
+        let mut failing: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+        for warning in shared.drain(..) {
+            failing
+                .entry(warning.path.clone())
+                .or_default()
+                .push(warning);
+        }
+        candidates.retain(|practice| match failing.remove(&practice.path) {
+            Some(problems) => {
+                report.failed.push((practice.path.clone(), problems));
+                false
+            }
+            None => true,
+        });
+    }
+    report.warnings.extend(shared);
     let mut practices: Vec<Practice> = Vec::with_capacity(candidates.len());
     for practice in candidates {
         let claimants = &by_slug[&practice.slug];

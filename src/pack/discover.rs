@@ -32,6 +32,7 @@ pub fn practice_files_noting(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>,
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
+            crate::input::trust_folder(path);
             let before = (files.len(), skipped.len());
             walk(path, &mut files, &mut skipped, true)
                 .with_context(|| format!("cannot read the folder {}", path.display()))?;

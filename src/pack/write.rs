@@ -13,7 +13,7 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, OpenOptions, OpenOptionsExt as _};
@@ -83,8 +83,36 @@ static TEMP: AtomicU64 = AtomicU64::new(0);
 
 impl Folder {
     /// The output folder the officer named, made if missing. It may be a
-    /// link itself: the command line is trusted, what is inside is not.
+    /// link the officer made (the command line is trusted, what is inside
+    /// is not), but not one that someone else made or a folder someone
+    /// else owns: `out` is the default name, and a practice that may write
+    /// where the officer runs policypack could plant it, pointing at
+    /// another LMC's packs.
     pub fn out(out: &Path) -> anyhow::Result<Folder> {
+        use std::os::unix::fs::MetadataExt as _;
+        let me = unsafe { libc::geteuid() };
+        let ours = |uid: u32| uid == me || uid == 0;
+        if let Ok(link) = std::fs::symlink_metadata(out)
+            && link.file_type().is_symlink()
+            && !ours(link.uid())
+        {
+            bail!(
+                "the output folder {} is a link that user {} made, not you: policypack will not write through it. \
+                 Remove the link, or name the folder it points to with -o if you trust it",
+                out.display(),
+                link.uid()
+            );
+        }
+        if let Ok(folder) = std::fs::metadata(out)
+            && !ours(folder.uid())
+        {
+            bail!(
+                "the output folder {} belongs to user {}, not you: they could plant files in it for you to publish. \
+                 Build into a folder of your own (-o PATH)",
+                out.display(),
+                folder.uid()
+            );
+        }
         std::fs::create_dir_all(out)
             .with_context(|| format!("cannot create the output folder {}", out.display()))?;
         Folder::open(out)

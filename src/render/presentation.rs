@@ -137,7 +137,7 @@ pub struct Logo {
 }
 
 impl Logo {
-    fn read(path: &Path, reader: Option<u32>) -> anyhow::Result<Logo> {
+    fn read(path: &Path, reader: Option<crate::config::Writers>) -> anyhow::Result<Logo> {
         // Checked again here: the file may have changed since it was checked.
         let bytes = crate::config::read_logo(path, reader)
             .map_err(|problem| anyhow::anyhow!("{}; {}", problem.message, problem.hint))?;

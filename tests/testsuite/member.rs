@@ -409,10 +409,17 @@ fn a_look_alike_name_is_refused_and_a_shared_ods_code_is_named() {
         "{}",
         run.stderr()
     );
-    // Nor a phonetic "ɡ", nor a soft hyphen, which shows nothing.
+    // Nor a phonetic "ɡ", nor a soft hyphen, which shows nothing, nor the
+    // click "ǀ" or the capital iota "Ɩ" for an "l", an Armenian "օ", a
+    // full-width "ｅ", or a letter under a pile of accents.
     for name in [
         "Ashfield Medical Centr\u{0261}",
         "Ashfield Medical Centre\u{ad}",
+        "Ashfie\u{01c0}d Medical Centre",
+        "Ashfield Medica\u{0196} Centre",
+        "Ashfield Medical Centr\u{0585}",
+        "Ashfield Medical Centr\u{ff45}",
+        "Ashfield Medical Centre\u{0301}\u{0301}\u{0301}",
     ] {
         sandbox.write(
             "lmc/copy.toml",
@@ -429,12 +436,12 @@ fn a_look_alike_name_is_refused_and_a_shared_ods_code_is_named() {
             run.stderr()
         );
     }
-    // Welsh letters are Latin.
+    // Welsh letters are Latin, and so are Romanian ones.
     sandbox.write(
         "lmc/copy.toml",
         &victim.replace(
             "name = \"Ashfield Medical Centre\"",
-            "name = \"Meddygfa Tŷ Ŵyn\"\nslug = \"ashfield-mc\"",
+            "name = \"Meddygfa Tŷ Ŵyn ẁ ș\"\nslug = \"ashfield-mc\"",
         ),
     );
     let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
@@ -1074,4 +1081,216 @@ fn a_practices_missing_key_is_reported_in_its_own_file() {
         .unwrap_or_default()
         .to_string();
     assert!(line.starts_with("lmc/a.toml"), "{}", run.stderr());
+}
+
+/// A subfolder of the configs swapped, again and again, for a link to a
+/// folder outside them while builds run: no config outside is ever read,
+/// built or published (the path is walked from the folder the officer
+/// named, one folder at a time, never through a link).
+#[test]
+fn a_subfolder_swapped_for_a_link_during_builds_never_reads_outside() {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt as _;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let sandbox = Sandbox::new();
+    let secret = example("ashfield-medical-centre.toml")
+        .replace("Jane Smith", "Zed Secretperson")
+        .replacen("[practice]", "[practice]\nslug = \"outside-secret\"", 1);
+    sandbox.write("private/x.toml", &secret);
+    sandbox.write(
+        "configs/sub/x.toml",
+        &example("leith-walk-medical-practice.toml"),
+    );
+    let configs = sandbox.path().join("configs");
+    std::os::unix::fs::symlink(sandbox.path().join("private"), configs.join("subl")).unwrap();
+    let path = |p: &Path| CString::new(p.as_os_str().as_bytes()).unwrap();
+    let (folder, link) = (path(&configs.join("sub")), path(&configs.join("subl")));
+    let stop = Arc::new(AtomicBool::new(false));
+    let swapper = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut swaps = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let done = unsafe {
+                    libc::renameat2(
+                        libc::AT_FDCWD,
+                        folder.as_ptr(),
+                        libc::AT_FDCWD,
+                        link.as_ptr(),
+                        libc::RENAME_EXCHANGE,
+                    )
+                };
+                assert_eq!(done, 0, "the swap failed");
+                swaps += 1;
+            }
+            swaps
+        })
+    };
+    let mut said = String::new();
+    for _ in 0..40 {
+        let run = sandbox.run(&["build", "configs", "--formats", "md"]);
+        said.push_str(&run.stdout());
+        said.push_str(&run.stderr());
+        let run = sandbox.run(&["check", "configs"]);
+        said.push_str(&run.stdout());
+        said.push_str(&run.stderr());
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(swapper.join().unwrap() > 1000, "the folder hardly moved");
+    let out = sandbox.path().join("out");
+    assert!(
+        !out.join("outside-secret").exists(),
+        "a config outside was built"
+    );
+    assert!(!everything_under(&out).contains("Zed Secretperson"));
+    assert!(!said.contains("Zed Secretperson"), "{said}");
+}
+
+/// A config the officer owns but a practice's group (or everyone) may
+/// write to is the practice's to change: what it names must be readable by
+/// them too, or the practice could publish the officer's private logo, or
+/// a private file's lines in errors, by editing it.
+#[test]
+fn a_config_the_practice_may_write_to_cannot_publish_the_officers_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::new();
+    let logo = std::fs::read(crate::harness::repo().join("tests/fixtures/valid/longest/logo.png"))
+        .unwrap();
+    std::fs::write(sandbox.path().join("private.png"), &logo).unwrap();
+    let mode = |name: &str, mode: u32| {
+        std::fs::set_permissions(
+            sandbox.path().join(name),
+            std::fs::Permissions::from_mode(mode),
+        )
+        .unwrap()
+    };
+    mode("private.png", 0o600);
+    let config = sandbox.write(
+        "a.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("[branding]\n", "[branding]\nlogo = \"private.png\"\n"),
+    );
+    // Root's config, root's logo: the officer's own.
+    mode("a.toml", 0o644);
+    sandbox.run(&["check", "a.toml"]).expect_code(0);
+    // The practice's group may write to the config: refused.
+    std::os::unix::fs::chown(&config, Some(0), Some(65534)).unwrap();
+    mode("a.toml", 0o664);
+    let run = sandbox.run(&["build", "a.toml", "--formats", "html", "-o", "out-a"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("branding.logo")
+            && run
+                .stderr()
+                .contains("not readable by everyone who may change"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        !sandbox
+            .path()
+            .join("out-a/ashfield-medical-centre")
+            .exists()
+    );
+    // So may everyone.
+    std::os::unix::fs::chown(&config, Some(0), Some(0)).unwrap();
+    mode("a.toml", 0o666);
+    sandbox.run(&["check", "a.toml"]).expect_code(1);
+    // The same for a file it extends.
+    std::fs::write(
+        sandbox.path().join("_private.toml"),
+        "[lmc]\nname = \"PRIVATE NOTE\"\nphone = \"0114 496 0400\"\n",
+    )
+    .unwrap();
+    mode("_private.toml", 0o600);
+    let b = sandbox.write(
+        "b.toml",
+        &format!(
+            "extends = \"_private.toml\"\n{}",
+            example("ashfield-medical-centre.toml")
+        ),
+    );
+    std::os::unix::fs::chown(&b, Some(0), Some(65534)).unwrap();
+    mode("b.toml", 0o664);
+    let run = sandbox.run(&["build", "b.toml", "--formats", "md", "-o", "out-b"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("not readable by everyone who may change"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!everything_under(&sandbox.path().join("out-b")).contains("PRIVATE NOTE"));
+    // A group that may read both is fine.
+    std::os::unix::fs::chown(sandbox.path().join("_private.toml"), Some(0), Some(65534)).unwrap();
+    mode("_private.toml", 0o640);
+    sandbox.run(&["check", "b.toml"]).expect_code(0);
+}
+
+/// `out` is the default output folder: a link called `out` that someone
+/// else planted where the officer runs policypack (pointing at another
+/// LMC's packs, say), or an `out` folder someone else owns, is refused
+/// before anything is written.
+#[test]
+fn an_output_folder_someone_else_planted_is_refused() {
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let elsewhere = sandbox.path().join("other-lmc");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let out = sandbox.path().join("out");
+    std::os::unix::fs::symlink(&elsewhere, &out).unwrap();
+    std::os::unix::fs::lchown(&out, Some(65534), Some(65534)).unwrap();
+    let run = sandbox.run(&["build", "a.toml", "--formats", "md"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("is a link that user 65534 made"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    // A link of the officer's own is theirs to use.
+    std::fs::remove_file(&out).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &out).unwrap();
+    sandbox
+        .run(&["build", "a.toml", "--formats", "md"])
+        .expect_code(0);
+    // A folder someone else owns is refused too.
+    std::fs::remove_file(&out).unwrap();
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::chown(&out, Some(65534), Some(65534)).unwrap();
+    let run = sandbox.run(&["build", "a.toml", "--formats", "md"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("belongs to user 65534"),
+        "{}",
+        run.stderr()
+    );
+}
+
+/// With --deny-warnings, a config that shares its ODS code with another
+/// fails, as any warning fails a practice then: neither is built and the
+/// build exits 1.
+#[test]
+fn deny_warnings_fails_the_configs_that_share_an_ods_code() {
+    let sandbox = Sandbox::new();
+    let victim = example("ashfield-medical-centre.toml");
+    sandbox.write("lmc/ashfield.toml", &victim);
+    sandbox.write(
+        "lmc/copy.toml",
+        &victim.replace(
+            "name = \"Ashfield Medical Centre\"",
+            "name = \"Ashfield Surgery\"\nslug = \"ashfield-copy\"",
+        ),
+    );
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "--deny-warnings"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("ODS code C86099 is also used by"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+    assert!(!sandbox.path().join("out/ashfield-copy").exists());
 }
