@@ -246,6 +246,25 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+/// A JSON line with every character a terminal would act on (C1 controls,
+/// direction overrides, characters that show nothing) written as a
+/// `\uXXXX` escape, which JSON readers decode to the same text.
+pub fn json_line(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).expect("JSON");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The JSON form of a [`Diagnostic`], one object per problem.
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
@@ -350,5 +369,16 @@ mod tests {
             Some("postcode")
         );
         assert_eq!(did_you_mean("zzz", ["phone", "postcode"]), None);
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    #[test]
+    fn a_json_line_escapes_what_a_terminal_would_act_on() {
+        let line = super::json_line(&"a\u{202e}b\u{9b}c\u{1F600}");
+        assert_eq!(line, "\"a\\u202eb\\u009bc\u{1F600}\"");
+        let back: String = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, "a\u{202e}b\u{9b}c\u{1F600}");
     }
 }

@@ -255,5 +255,5 @@ fn print_json_problem(
         message,
         hint,
     };
-    println!("{}", serde_json::to_string(&problem).expect("JSON"));
+    println!("{}", crate::diagnostics::json_line(&problem));
 }

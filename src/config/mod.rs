@@ -156,13 +156,16 @@ pub struct Writers {
 }
 
 impl Writers {
-    pub fn of(config: &std::fs::Metadata) -> Writers {
+    /// Who may have written the config at `path`. A config with an access
+    /// control list (which may let any user write to it, whatever its
+    /// mode bits say) counts as writable by everyone.
+    pub fn of(path: &Path, config: &std::fs::Metadata) -> Writers {
         use std::os::unix::fs::MetadataExt as _;
         Writers {
             uid: config.uid(),
             gid: config.gid(),
             group: config.mode() & 0o020 != 0,
-            everyone: config.mode() & 0o002 != 0,
+            everyone: config.mode() & 0o002 != 0 || has_access_list(path),
         }
     }
 
@@ -192,6 +195,19 @@ impl Writers {
             owner
         }
     }
+}
+
+/// True when the file at `path` carries a POSIX access control list.
+fn has_access_list(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt as _;
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return true;
+    };
+    let name = c"system.posix_acl_access";
+    // SAFETY: both are NUL-terminated strings; a null buffer of size 0
+    // asks only for the attribute's size.
+    let size = unsafe { libc::lgetxattr(path.as_ptr(), name.as_ptr(), std::ptr::null_mut(), 0) };
+    size > 0
 }
 
 /// Checks that need more than one value, or the file system. They read the
@@ -251,9 +267,10 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
         logo: find("branding.logo")
             .and_then(|node| resolve_path(node, "branding.logo", false, problems)),
         logo_reader: find("branding.logo").and_then(|node| {
-            std::fs::metadata(&node.origin.file.path)
+            let path = &node.origin.file.path;
+            std::fs::metadata(path)
                 .ok()
-                .map(|meta| Writers::of(&meta))
+                .map(|meta| Writers::of(path, &meta))
         }),
         issued: None,
     };

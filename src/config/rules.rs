@@ -94,10 +94,13 @@ pub fn check_plain_text(value: &str) -> Result<(), Problem> {
         Some(c) => Err(problem(
             format!(
                 "contains the {} character U+{:04X}",
-                if ('\u{200b}'..='\u{200f}').contains(&c) || is_invisible(c) {
-                    "invisible"
-                } else {
+                if c.is_control()
+                    || ('\u{202a}'..='\u{202e}').contains(&c)
+                    || ('\u{2066}'..='\u{2069}').contains(&c)
+                {
                     "control"
+                } else {
+                    "invisible"
                 },
                 c as u32
             ),
@@ -113,9 +116,13 @@ pub fn check_plain_text(value: &str) -> Result<(), Problem> {
 }
 
 /// Characters that show nothing (or nothing in most fonts) yet make two
-/// names that look the same differ: the soft hyphen, the combining
-/// grapheme joiner, word joiners and invisible operators, the byte order
-/// mark, and Hangul fillers.
+/// names that look the same differ: Unicode's default-ignorable code
+/// points (the soft hyphen, the combining grapheme joiner, zero-width
+/// spaces and joiners, direction marks, word joiners and invisible
+/// operators, the deprecated format characters U+206A–U+206F, variation
+/// selectors, the byte order mark, Hangul fillers, shorthand format
+/// controls, musical formatting, tags) and the interlinear annotation
+/// marks.
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
@@ -126,9 +133,19 @@ pub fn is_invisible(c: char) -> bool {
             | '\u{1160}'
             | '\u{17b4}'
             | '\u{17b5}'
-            | '\u{180e}'
-            | '\u{2060}'..='\u{2064}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}'
-    ) || ('\u{200b}'..='\u{200f}').contains(&c)
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fffb}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
 }
 
 /// The script of a letter that can pass for a Latin one: Cyrillic "о"
@@ -167,9 +184,10 @@ fn is_combining(c: char) -> bool {
         | '\u{fe20}'..='\u{fe2f}')
 }
 
-/// Refuses a word that mixes Latin letters with Cyrillic or Greek ones:
-/// "Thorne Mоor" with a Cyrillic "о" looks like another practice's name
-/// but is not, in print, on the index and to a search.
+/// Refuses a value that mixes Latin letters or digits with letters that
+/// can pass for Latin ones: "Thorne Mоor" with a Cyrillic "о" looks like
+/// another practice's name but is not, in print, on the index and to a
+/// search.
 fn check_mixed_scripts(value: &str) -> Result<(), Problem> {
     // More than two accents on one letter is a smear in print, not a word.
     let mut run = 0;
@@ -183,22 +201,27 @@ fn check_mixed_scripts(value: &str) -> Result<(), Problem> {
             ));
         }
     }
-    for word in value.split(|c: char| !c.is_alphabetic()) {
-        let latin = word
-            .chars()
-            .any(|c| c.is_ascii_alphabetic() || ('\u{00c0}'..='\u{024f}').contains(&c));
-        let other = word
-            .chars()
-            .find_map(|c| look_alike_script(c).map(|script| (c, script)));
-        if let (true, Some((c, script))) = (latin, other) {
-            return Err(problem(
-                format!(
-                    "the word \"{word}\" mixes Latin letters with the {script} letter U+{:04X}, which looks like a Latin one",
-                    c as u32
-                ),
-                "retype the word on an English (or Welsh) keyboard",
-            ));
-        }
+    // The whole value, not word by word: "Dr О'Brien", "A&В", "1а" and
+    // "Тһе Оак Surgery" all pass for Latin text.
+    let latin = value.chars().any(|c| {
+        c.is_ascii_alphanumeric()
+            || (('\u{00c0}'..='\u{024f}').contains(&c) && look_alike_script(c).is_none())
+    });
+    let other = value
+        .chars()
+        .find_map(|c| look_alike_script(c).map(|script| (c, script)));
+    if let (true, Some((c, script))) = (latin, other) {
+        let word = value
+            .split(char::is_whitespace)
+            .find(|w| w.contains(c))
+            .unwrap_or(value);
+        return Err(problem(
+            format!(
+                "the word \"{word}\" mixes Latin letters with the {script} letter U+{:04X}, which looks like a Latin one",
+                c as u32
+            ),
+            "retype the word on an English (or Welsh) keyboard",
+        ));
     }
     Ok(())
 }
@@ -398,6 +421,22 @@ pub fn check_web_url(value: &str) -> Result<(), Problem> {
         return Err(problem(
             format!("\"{value}\" has a letter that is not plain a–z in its website name ({host})"),
             "retype the website name with the keyboard's own letters; a look-alike letter from another alphabet sends readers to a different site",
+        ));
+    }
+    // Written as people write website names: no dot at the end, no label
+    // starting or ending with a hyphen ("https://www.nhs.uk./",
+    // "https://-evil.example").
+    if let Some(host) = url.host_str()
+        && (host.ends_with('.')
+            || host
+                .split('.')
+                .any(|label| label.starts_with('-') || label.ends_with('-')))
+    {
+        return Err(problem(
+            format!(
+                "\"{value}\" has a website name ({host}) that is not written as website names are"
+            ),
+            hint,
         ));
     }
     match url.host() {
@@ -664,6 +703,8 @@ mod tests {
             "https:evil.example.com",
             "https:///evil.example.com",
             "https:\\\\evil.example.com",
+            "https://www.nhs.uk./",
+            "https://-evil.example.com",
         ] {
             assert!(check_web_url(bad).is_err(), "{bad}");
         }

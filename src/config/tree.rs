@@ -218,7 +218,7 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
     if let Some(origin) = extended_from {
         let writers = std::fs::metadata(&origin.file.path)
             .ok()
-            .map(|m| super::Writers::of(&m));
+            .map(|m| super::Writers::of(&origin.file.path, &m));
         if let Some(writers) = writers
             && !writers.can_all_read(&meta)
         {

@@ -86,21 +86,25 @@ pub fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Res
     }
     let mut report = FileReport::new(path, Action::Failed);
     let not_updated = |message: String| Diagnostic::file(path, format!("not updated: {message}"));
-    let text = match crate::input::read_limited(path, crate::input::MAX_TEXT_BYTES, "config")
-        .map(String::from_utf8)
-    {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => {
-            report
-                .problems
-                .push(not_updated("it is not UTF-8 text".into()));
-            return Ok(report);
-        }
-        Err(refused) => {
-            report.problems.push(not_updated(refused.0));
-            return Ok(report);
-        }
-    };
+    // Read as any practice's config is: never through a link, and the
+    // owner and permissions kept are those of the file read, not of
+    // whatever the path names a moment later.
+    let (text, read) =
+        match crate::input::read_own_with_metadata(path, crate::input::MAX_TEXT_BYTES, "config") {
+            Ok((bytes, meta)) => match String::from_utf8(bytes) {
+                Ok(text) => (text, meta),
+                Err(_) => {
+                    report
+                        .problems
+                        .push(not_updated("it is not UTF-8 text".into()));
+                    return Ok(report);
+                }
+            },
+            Err(refused) => {
+                report.problems.push(not_updated(refused.0));
+                return Ok(report);
+            }
+        };
     let source = Arc::new(SourceFile::new(path.to_path_buf(), text));
     let at = |refusal: Refusal| {
         let message = format!("not updated: {}", refusal.message);
@@ -152,9 +156,7 @@ pub fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Res
         && !options.dry_run
     {
         // One file that cannot be written does not stop the others.
-        let written = std::fs::symlink_metadata(path)
-            .map_err(anyhow::Error::from)
-            .and_then(|old| crate::pack::write::atomic_replacing(path, text.as_bytes(), &old));
+        let written = crate::pack::write::atomic_replacing(path, text.as_bytes(), &read);
         if let Err(error) = written {
             report.problems.push(not_updated(format!("{error:#}")));
             return Ok(report);

@@ -36,10 +36,9 @@ pub fn problems<'a>(problems: impl IntoIterator<Item = &'a Diagnostic>, global: 
         match global.message_format {
             MessageFormat::Human if seen.len() > MAX_SHOWN => hidden += 1,
             MessageFormat::Human => anstream::eprintln!("{}\n", problem.render()),
-            MessageFormat::Json => println!(
-                "{}",
-                serde_json::to_string(&problem.to_json()).expect("JSON")
-            ),
+            MessageFormat::Json => {
+                println!("{}", crate::diagnostics::json_line(&problem.to_json()))
+            }
         }
     }
     if hidden > 0 {

@@ -173,6 +173,23 @@ impl Folder {
             .dir
             .open_dir_nofollow(name)
             .with_context(|| format!("cannot open the folder {}", path.display()))?;
+        // A folder someone else made here (in an output folder others may
+        // write to) is theirs to change after the build: not written into.
+        {
+            use cap_std::fs::MetadataExt as _;
+            let owner = dir
+                .dir_metadata()
+                .with_context(|| format!("cannot read the folder {}", path.display()))?
+                .uid();
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let me = unsafe { libc::geteuid() };
+            if owner != me && owner != 0 {
+                anyhow::bail!(
+                    "{} belongs to user {owner}, not you, so they could change what policypack writes there; remove it (or make it yours) and build again",
+                    path.display()
+                );
+            }
+        }
         Ok(Folder { dir, path })
     }
 

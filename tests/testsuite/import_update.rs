@@ -655,3 +655,41 @@ fn force_needs_update() {
     run.expect_code(2);
     assert!(run.stderr().contains("--update"), "{}", run.stderr());
 }
+
+/// A practice that plants a link where a config is (to a file only the
+/// officer may read) gets nothing from `--update`: the link is refused
+/// unread, nothing of the file is printed, and the link is left alone.
+#[test]
+fn update_never_reads_a_config_through_a_link() {
+    let sandbox = imported(None);
+    let configs = sandbox.path().join("configs");
+    let victim = std::fs::read_dir(&configs)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        .unwrap();
+    let secret = sandbox.write("private.toml", "TOPSECRET-line1 = \"XYZZY\"\n");
+    std::fs::remove_file(&victim).unwrap();
+    std::os::unix::fs::symlink(&secret, &victim).unwrap();
+    for extra in [
+        &["--update"][..],
+        &["--update", "--dry-run"],
+        &["--update", "--force"],
+    ] {
+        let run = import(&sandbox, extra);
+        let said = format!("{}{}", run.stdout(), run.stderr());
+        assert!(!said.contains("TOPSECRET"), "{said}");
+        assert!(said.contains("is a link"), "{said}");
+        assert!(
+            std::fs::symlink_metadata(&victim)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            sandbox.read("private.toml"),
+            "TOPSECRET-line1 = \"XYZZY\"\n"
+        );
+    }
+}

@@ -374,8 +374,8 @@ fn a_look_alike_letter_in_a_web_address_is_refused() {
     let sandbox = Sandbox::new();
     let text = example("ashfield-medical-centre.toml").replace(
         "website = \"https://southyorkshire.icb.nhs.uk\"",
-        // A label all in Cyrillic ("іс"): no word mixes scripts, but the
-        // host is not plain a–z. ("іcb" is refused as a mixed word.)
+        // A label all in Cyrillic ("іс"), in an address otherwise Latin:
+        // refused as mixed letters (and its host is not plain a–z).
         "website = \"https://southyorkshire.\u{456}\u{441}.nhs.uk\"",
     );
     assert!(text.contains('\u{456}'));
@@ -383,7 +383,8 @@ fn a_look_alike_letter_in_a_web_address_is_refused() {
     let run = sandbox.run(&["check", "a.toml"]);
     run.expect_code(1);
     assert!(
-        run.stderr().contains("commissioner.website") && run.stderr().contains("not plain a–z"),
+        run.stderr().contains("commissioner.website")
+            && (run.stderr().contains("not plain a–z") || run.stderr().contains("U+0456")),
         "{}",
         run.stderr()
     );
@@ -420,6 +421,13 @@ fn a_look_alike_name_is_refused_and_a_shared_ods_code_is_named() {
         "Ashfield Medical Centr\u{0585}",
         "Ashfield Medical Centr\u{ff45}",
         "Ashfield Medical Centre\u{0301}\u{0301}\u{0301}",
+        // Split from the Latin by an apostrophe, an ampersand or a space,
+        // or beside a digit; and the deprecated format characters.
+        "Dr \u{041e}'Brien Medical Centre",
+        "A&\u{0412} Medical Centre",
+        "Ashfield Medical Centre 1\u{0430}",
+        "\u{0422}\u{04bb}\u{0435} Ashfield Medical Centre",
+        "Ashfield Mo\u{206f}or Medical Centre",
     ] {
         sandbox.write(
             "lmc/copy.toml",
@@ -1267,6 +1275,21 @@ fn an_output_folder_someone_else_planted_is_refused() {
         "{}",
         run.stderr()
     );
+    // So is a practice's folder someone else made in an output folder
+    // they may write to: that practice fails, and nothing is written there.
+    std::fs::remove_dir(&out).unwrap();
+    std::fs::create_dir(&out).unwrap();
+    let planted = out.join("ashfield-medical-centre");
+    std::fs::create_dir(&planted).unwrap();
+    std::os::unix::fs::chown(&planted, Some(65534), Some(65534)).unwrap();
+    let run = sandbox.run(&["build", "a.toml", "--formats", "md"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("belongs to user 65534"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 0);
 }
 
 /// With --deny-warnings, a config that shares its ODS code with another
@@ -1293,4 +1316,96 @@ fn deny_warnings_fails_the_configs_that_share_an_ods_code() {
     );
     assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
     assert!(!sandbox.path().join("out/ashfield-copy").exists());
+}
+
+/// A config the officer owns with an access control list that lets a
+/// practice's user write to it counts as writable by everyone: what it
+/// names must be readable by everyone (the mode bits alone do not say who
+/// may write).
+#[test]
+fn a_config_with_an_access_list_cannot_publish_the_officers_files() {
+    use std::os::unix::ffi::OsStrExt as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::new();
+    let logo = std::fs::read(crate::harness::repo().join("tests/fixtures/valid/longest/logo.png"))
+        .unwrap();
+    std::fs::write(sandbox.path().join("private.png"), &logo).unwrap();
+    std::fs::set_permissions(
+        sandbox.path().join("private.png"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    let config = sandbox.write(
+        "a.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("[branding]\n", "[branding]\nlogo = \"private.png\"\n"),
+    );
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    sandbox.run(&["check", "a.toml"]).expect_code(0);
+    // user::rw-, user:65534:rw-, group::r--, mask::rw-, other::r--
+    let mut acl = 2u32.to_le_bytes().to_vec();
+    for (tag, perm, id) in [
+        (0x01u16, 6u16, u32::MAX),
+        (0x02, 6, 65534),
+        (0x04, 4, u32::MAX),
+        (0x10, 6, u32::MAX),
+        (0x20, 4, u32::MAX),
+    ] {
+        acl.extend(tag.to_le_bytes());
+        acl.extend(perm.to_le_bytes());
+        acl.extend(id.to_le_bytes());
+    }
+    let path = std::ffi::CString::new(config.as_os_str().as_bytes()).unwrap();
+    let set = unsafe {
+        libc::setxattr(
+            path.as_ptr(),
+            c"system.posix_acl_access".as_ptr(),
+            acl.as_ptr().cast(),
+            acl.len(),
+            0,
+        )
+    };
+    assert_eq!(
+        set,
+        0,
+        "the access list was not set: {}",
+        std::io::Error::last_os_error()
+    );
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("not readable by everyone who may change"),
+        "{}",
+        run.stderr()
+    );
+}
+
+/// A folder or config the officer names on the command line, reached
+/// through a link that a practice made (to a folder only the officer may
+/// read), is refused before anything is read.
+#[test]
+fn a_named_path_through_a_practices_link_is_refused() {
+    let sandbox = Sandbox::new();
+    let secret = example("ashfield-medical-centre.toml").replace("Jane Smith", "Zed Secretperson");
+    sandbox.write("private/x.toml", &secret);
+    std::fs::create_dir(sandbox.path().join("configs")).unwrap();
+    let link = sandbox.path().join("configs/m");
+    std::os::unix::fs::symlink(sandbox.path().join("private"), &link).unwrap();
+    std::os::unix::fs::lchown(&link, Some(65534), Some(65534)).unwrap();
+    for args in [
+        &["build", "configs/m", "--formats", "md"][..],
+        &["build", "configs/m/x.toml", "--formats", "md"],
+        &["check", "configs/m/x.toml"],
+    ] {
+        let run = sandbox.run(args);
+        assert_ne!(run.code(), 0, "{args:?}");
+        let said = format!("{}{}", run.stdout(), run.stderr());
+        assert!(
+            said.contains("a link that user 65534 made"),
+            "{args:?}: {said}"
+        );
+        assert!(!said.contains("Zed Secretperson"));
+    }
+    assert!(!everything_under(&sandbox.path().join("out")).contains("Zed Secretperson"));
 }

@@ -800,6 +800,34 @@ fn nhs_numbers_however_grouped_and_names_from_the_leads_words_are_found() {
     for rule in ["identifier", "confirms-patient", "clinical-detail"] {
         assert!(errors(&findings).contains(rule), "{rule}: {findings:?}");
     }
+    // Nor do the other default-ignorable characters: the deprecated format
+    // characters, variation selectors, tags, shorthand and musical
+    // formatting controls.
+    for hidden in [
+        '\u{206a}',
+        '\u{206f}',
+        '\u{fe00}',
+        '\u{fe0f}',
+        '\u{e0001}',
+        '\u{e0020}',
+        '\u{180b}',
+        '\u{2065}',
+        '\u{fff9}',
+        '\u{1d173}',
+        '\u{1bca0}',
+        '\u{e0100}',
+    ] {
+        let draft = format!(
+            "Thank you for your feedback. NHS number 943{hidden}476{hidden}5919. Your bl{hidden}ood te{hidden}st res{hidden}ults."
+        );
+        let (code, findings) = check(&sandbox, &draft, &[]);
+        assert_eq!(code, 1, "U+{:04X}: {findings:?}", hidden as u32);
+        assert!(
+            errors(&findings).contains("identifier"),
+            "U+{:04X}: {findings:?}",
+            hidden as u32
+        );
+    }
     // A config phone number with an NHS number's digits does not shelter it.
     let advocacy = config.find("[advocacy]").unwrap();
     let phone = advocacy + config[advocacy..].find("phone = ").unwrap();
