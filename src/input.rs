@@ -230,6 +230,34 @@ pub fn confined(base: &Path, relative: &str) -> Result<std::path::PathBuf, Strin
     Ok(path)
 }
 
+/// A path the officer names may pass through links the officer (or root)
+/// made, never through one someone else made: a practice that may write
+/// in the folder could make `configs/m` a link to a folder only the
+/// officer may read.
+pub fn no_link_of_others(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt as _;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let mut reached = std::path::PathBuf::new();
+    for component in path.components() {
+        reached.push(component);
+        if let Ok(meta) = std::fs::symlink_metadata(&reached)
+            && meta.file_type().is_symlink()
+            && meta.uid() != me
+            && meta.uid() != 0
+        {
+            anyhow::bail!(
+                "{} is reached through {}, a link that user {} made, not you: policypack will not follow it. \
+                 Name the folder it points to instead, if you trust it",
+                crate::pack::discover::printable(&path.display().to_string()),
+                crate::pack::discover::printable(&reached.display().to_string()),
+                meta.uid()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Reads a regular file of at most `limit` bytes.
 pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
     read_from(open_regular(path)?, path, limit, what)

@@ -379,6 +379,14 @@ fn render(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> String {
 
 /// The practice's config, or its problems printed (unusable: exit 2).
 fn load_practice(path: &Path, global: &GlobalArgs) -> Option<Practice> {
+    // As build and check: never through a link someone else made.
+    if let Err(error) = crate::input::no_link_of_others(path) {
+        anstream::eprintln!(
+            "{ERROR}error{ERROR:#}: {}",
+            crate::diagnostics::terminal_safe(&format!("{error:#}"))
+        );
+        return None;
+    }
     match crate::config::load(path) {
         Ok(practice) => Some(practice),
         Err(problems) => {

@@ -147,12 +147,14 @@ struct Resolved {
 /// documents publish (a logo, a file it extends) must be readable by all
 /// of them, or a practice that may change a config the officer owns could
 /// publish the officer's private files through it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Writers {
     uid: u32,
     gid: u32,
     group: bool,
     everyone: bool,
+    /// The config's folder: what it names lies under it.
+    folder: PathBuf,
 }
 
 impl Writers {
@@ -166,7 +168,42 @@ impl Writers {
             gid: config.gid(),
             group: config.mode() & 0o020 != 0,
             everyone: config.mode() & 0o002 != 0 || has_access_list(path),
+            folder: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         }
+    }
+
+    /// Whether every one of them could reach and read the file at `path`
+    /// (`meta` describes it): each folder between the config's and the
+    /// file must be one they may enter, or a practice could name a file in
+    /// a folder it is shut out of.
+    pub fn can_all_reach(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
+        use std::os::unix::fs::MetadataExt as _;
+        if !self.can_all_read(meta) {
+            return false;
+        }
+        let mut folder = path.parent();
+        while let Some(dir) = folder {
+            if dir == self.folder || dir.as_os_str().is_empty() || !dir.starts_with(&self.folder) {
+                break;
+            }
+            let Ok(dir_meta) = std::fs::metadata(dir) else {
+                return false;
+            };
+            let (mode, uid, gid) = (dir_meta.mode(), dir_meta.uid(), dir_meta.gid());
+            if mode & 0o001 == 0 {
+                if self.everyone {
+                    return false;
+                }
+                let owner = (uid == self.uid && mode & 0o100 != 0)
+                    || (gid == self.gid && mode & 0o010 != 0);
+                let group = !self.group || (gid == self.gid && mode & 0o010 != 0);
+                if !(owner && group) {
+                    return false;
+                }
+            }
+            folder = dir.parent();
+        }
+        true
     }
 
     /// Whether every one of them could read the file `file` describes.
@@ -275,7 +312,7 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
         issued: None,
     };
     if let (Some(logo), Some(node)) = (&resolved.logo, find("branding.logo"))
-        && let Err(LogoProblem { message, hint }) = read_logo(logo, resolved.logo_reader)
+        && let Err(LogoProblem { message, hint }) = read_logo(logo, resolved.logo_reader.as_ref())
     {
         problems.push(Diagnostic::at(&node.origin, Some("branding.logo"), message).with_hint(hint));
     }
@@ -491,7 +528,7 @@ pub struct LogoProblem {
 /// Reads a logo, checking from its header alone, before anything decodes
 /// it, that it is a PNG or JPEG no larger than [`MAX_LOGO_BYTES`] and
 /// [`MAX_LOGO_SIDE`] pixels a side. Used by `check` and again by `build`.
-pub fn read_logo(path: &Path, reader: Option<Writers>) -> Result<Vec<u8>, LogoProblem> {
+pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoProblem> {
     let resize = format!(
         "resize it to at most {MAX_LOGO_SIDE} pixels a side and {} MB (a logo prints about 4 cm wide, so 1,000 pixels is plenty)",
         MAX_LOGO_BYTES / 1024 / 1024
@@ -510,7 +547,7 @@ pub fn read_logo(path: &Path, reader: Option<Writers>) -> Result<Vec<u8>, LogoPr
     // private files by naming it.
     {
         if let Some(reader) = reader
-            && !reader.can_all_read(&meta)
+            && !reader.can_all_reach(path, &meta)
         {
             return Err(LogoProblem {
                 message: format!(

@@ -189,6 +189,32 @@ fn is_combining(c: char) -> bool {
 /// another practice's name but is not, in print, on the index and to a
 /// search.
 fn check_mixed_scripts(value: &str) -> Result<(), Problem> {
+    use unicode_normalization::UnicodeNormalization as _;
+    // A letter written as a base and a separate accent ("y" + U+0302) is
+    // another string than the "ŷ" it shows: the value must be in the
+    // composed form a keyboard types.
+    if !unicode_normalization::is_nfc(value) {
+        return Err(problem(
+            "the value has an accent typed as a separate character, so it differs from the same word typed on a keyboard".to_string(),
+            "retype the accented letters (ŵ, ŷ, é) on the keyboard",
+        ));
+    }
+    // A compatibility character that stands for Latin letters or digits
+    // ("ﬁ" for "fi", "ℓ", "²"): it reads as them, but is not them.
+    if let Some(c) = value.chars().find(|&c| {
+        !matches!(c, '\u{a0}' | '\u{202f}')
+            && std::iter::once(c).nfkc().ne(std::iter::once(c))
+            && std::iter::once(c).nfkc().any(|n| n.is_ascii_alphanumeric())
+    }) {
+        return Err(problem(
+            format!(
+                "the value has the character U+{:04X} (\"{c}\"), which stands for \"{}\" but is not it",
+                c as u32,
+                std::iter::once(c).nfkc().collect::<String>()
+            ),
+            "retype it with the keyboard's own letters",
+        ));
+    }
     // More than two accents on one letter is a smear in print, not a word.
     let mut run = 0;
     for c in value.chars() {

@@ -219,8 +219,8 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
         let writers = std::fs::metadata(&origin.file.path)
             .ok()
             .map(|m| super::Writers::of(&origin.file.path, &m));
-        if let Some(writers) = writers
-            && !writers.can_all_read(&meta)
+        if let Some(writers) = &writers
+            && !writers.can_all_reach(path, &meta)
         {
             return Err(fail(
                 format!(

@@ -29,7 +29,7 @@ pub fn practice_files_noting(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>,
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
-        no_link_of_others(path)?;
+        crate::input::no_link_of_others(path)?;
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if meta.is_dir() {
@@ -61,34 +61,6 @@ pub fn practice_files_noting(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>,
 
 /// A file name as it may be printed: control characters (which could
 /// clear a terminal or fake a line) and direction overrides as `?`.
-/// A path the officer names may pass through links the officer (or root)
-/// made, never through one someone else made: a practice that may write
-/// in the folder could make `configs/m` a link to a folder only the
-/// officer may read.
-fn no_link_of_others(path: &Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::MetadataExt as _;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
-    let mut reached = PathBuf::new();
-    for component in path.components() {
-        reached.push(component);
-        if let Ok(meta) = std::fs::symlink_metadata(&reached)
-            && meta.file_type().is_symlink()
-            && meta.uid() != me
-            && meta.uid() != 0
-        {
-            bail!(
-                "{} is reached through {}, a link that user {} made, not you: policypack will not follow it. \
-                 Name the folder it points to instead, if you trust it",
-                printable(&path.display().to_string()),
-                printable(&reached.display().to_string()),
-                meta.uid()
-            );
-        }
-    }
-    Ok(())
-}
-
 pub fn printable(name: &str) -> String {
     name.chars()
         .map(|c| {

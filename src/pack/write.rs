@@ -90,6 +90,8 @@ impl Folder {
     /// another LMC's packs.
     pub fn out(out: &Path) -> anyhow::Result<Folder> {
         use std::os::unix::fs::MetadataExt as _;
+        crate::input::no_link_of_others(out)?;
+        // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
         let ours = |uid: u32| uid == me || uid == 0;
         if let Ok(link) = std::fs::symlink_metadata(out)

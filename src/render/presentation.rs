@@ -57,7 +57,7 @@ impl Presentation {
             logo: practice
                 .logo
                 .as_deref()
-                .map(|path| Logo::read(path, practice.logo_reader))
+                .map(|path| Logo::read(path, practice.logo_reader.as_ref()))
                 .transpose()?,
             practice: PracticeFacts {
                 name: c.practice.name.clone(),
@@ -137,7 +137,7 @@ pub struct Logo {
 }
 
 impl Logo {
-    fn read(path: &Path, reader: Option<crate::config::Writers>) -> anyhow::Result<Logo> {
+    fn read(path: &Path, reader: Option<&crate::config::Writers>) -> anyhow::Result<Logo> {
         // Checked again here: the file may have changed since it was checked.
         let bytes = crate::config::read_logo(path, reader)
             .map_err(|problem| anyhow::anyhow!("{}; {}", problem.message, problem.hint))?;

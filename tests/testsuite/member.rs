@@ -428,6 +428,9 @@ fn a_look_alike_name_is_refused_and_a_shared_ods_code_is_named() {
         "Ashfield Medical Centre 1\u{0430}",
         "\u{0422}\u{04bb}\u{0435} Ashfield Medical Centre",
         "Ashfield Mo\u{206f}or Medical Centre",
+        // A ligature that reads as "fi", and an accent typed apart.
+        "Ash\u{fb01}eld Medical Centre",
+        "Ashfield Medical Centre Ty\u{0302}",
     ] {
         sandbox.write(
             "lmc/copy.toml",
@@ -1253,7 +1256,7 @@ fn an_output_folder_someone_else_planted_is_refused() {
     let run = sandbox.run(&["build", "a.toml", "--formats", "md"]);
     run.expect_code(2);
     assert!(
-        run.stderr().contains("is a link that user 65534 made"),
+        run.stderr().contains("a link that user 65534 made"),
         "{}",
         run.stderr()
     );
@@ -1389,14 +1392,24 @@ fn a_named_path_through_a_practices_link_is_refused() {
     let sandbox = Sandbox::new();
     let secret = example("ashfield-medical-centre.toml").replace("Jane Smith", "Zed Secretperson");
     sandbox.write("private/x.toml", &secret);
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
     std::fs::create_dir(sandbox.path().join("configs")).unwrap();
     let link = sandbox.path().join("configs/m");
     std::os::unix::fs::symlink(sandbox.path().join("private"), &link).unwrap();
     std::os::unix::fs::lchown(&link, Some(65534), Some(65534)).unwrap();
+    sandbox.write("draft.txt", "Thank you for your feedback.");
     for args in [
         &["build", "configs/m", "--formats", "md"][..],
         &["build", "configs/m/x.toml", "--formats", "md"],
         &["check", "configs/m/x.toml"],
+        &[
+            "reply",
+            "check",
+            "draft.txt",
+            "--config",
+            "configs/m/x.toml",
+        ],
+        &["build", "a.toml", "--formats", "md", "-o", "configs/m/out"],
     ] {
         let run = sandbox.run(args);
         assert_ne!(run.code(), 0, "{args:?}");
@@ -1408,4 +1421,44 @@ fn a_named_path_through_a_practices_link_is_refused() {
         assert!(!said.contains("Zed Secretperson"));
     }
     assert!(!everything_under(&sandbox.path().join("out")).contains("Zed Secretperson"));
+}
+
+/// A logo in a folder the config's writers may not enter (another
+/// practice's private folder, or the officer's) is one they could not
+/// read: refused, whatever the file's own permissions.
+#[test]
+fn a_logo_in_a_folder_the_practice_cannot_enter_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::new();
+    let logo = std::fs::read(crate::harness::repo().join("tests/fixtures/valid/longest/logo.png"))
+        .unwrap();
+    let private = sandbox.path().join("bob");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::write(private.join("scan.png"), &logo).unwrap();
+    std::fs::set_permissions(
+        private.join("scan.png"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(&private, Some(65533), Some(65533)).unwrap();
+    let config = sandbox.write(
+        "alice.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("[branding]\n", "[branding]\nlogo = \"bob/scan.png\"\n"),
+    );
+    std::os::unix::fs::chown(&config, Some(65534), Some(65534)).unwrap();
+    let run = sandbox.run(&["build", "alice.toml", "--formats", "html", "-o", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("branding.logo")
+            && run
+                .stderr()
+                .contains("not readable by everyone who may change"),
+        "{}",
+        run.stderr()
+    );
+    // A folder they may enter is fine.
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o755)).unwrap();
+    sandbox.run(&["check", "alice.toml"]).expect_code(0);
 }
