@@ -193,6 +193,32 @@ impl Model {
 }
 
 impl Model {
+    /// The notice as it is printed: in each language, the blocks before
+    /// its first rule (`---`), the poster; what follows the rule is for
+    /// the web page and the Markdown.
+    pub fn poster(mut self) -> Model {
+        fn cut(blocks: &mut Vec<Block>) {
+            if let Some(rule) = blocks.iter().position(|b| matches!(b, Block::Rule)) {
+                blocks.truncate(rule);
+            }
+        }
+        for block in &mut self.blocks {
+            if let Block::Part { blocks, .. } = block {
+                cut(blocks);
+            }
+        }
+        let own = self
+            .blocks
+            .iter()
+            .position(|b| !matches!(b, Block::Part { .. }));
+        if let Some(own) = own {
+            let mut rest = self.blocks.split_off(own);
+            cut(&mut rest);
+            self.blocks.extend(rest);
+        }
+        self
+    }
+
     /// The same document with emphasis set in bold, for editions that
     /// avoid italics (large print).
     pub fn without_italics(mut self) -> Model {

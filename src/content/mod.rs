@@ -51,6 +51,15 @@ impl DocKind {
         }
     }
 
+    /// The title in Welsh of a document whose first heading is not its
+    /// title (the notice's is its headline).
+    pub fn title_cy(self) -> Option<&'static str> {
+        match self {
+            DocKind::Notice => Some("Hysbysiad dim goddefgarwch ar gyfryngau cymdeithasol"),
+            DocKind::Leaflet | DocKind::Handbook => None,
+        }
+    }
+
     fn template(self) -> String {
         format!("{}.md", self.stem())
     }
@@ -167,6 +176,8 @@ pub fn render(
         ));
     }
     let welsh = render_template(templates, &welsh_template, &context)?;
+    // The Welsh notice opens with its headline, as the English does; its
+    // title names what it is, in both languages.
     let welsh_title = first_title(&welsh).ok_or_else(|| {
         templates.problem(
             &welsh_template,
@@ -177,7 +188,11 @@ pub fn render(
     let markdown = format!("{welsh}\n{english}");
     Ok(Document::referenced(
         kind,
-        format!("{welsh_title} / {}", kind.title()),
+        format!(
+            "{} / {}",
+            kind.title_cy().unwrap_or(&welsh_title),
+            kind.title()
+        ),
         markdown,
         // The line break between the halves goes with the Welsh, so the
         // English half's line numbers are its template's.

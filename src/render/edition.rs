@@ -18,9 +18,6 @@ pub struct Geometry {
     pub height: f32,
     pub margin: f32,
     pub bottom: f32,
-    /// 2: a document in two languages is set side by side, the other
-    /// language on the left.
-    pub columns: u8,
 }
 
 impl Geometry {
@@ -36,24 +33,13 @@ pub const A4: Geometry = Geometry {
     height: 841.89,
     margin: 51.0,
     bottom: 68.0,
-    columns: 1,
 };
 
-/// A4 for a poster: 14 mm margins.
+/// A4 for a poster: 12 mm margins.
 pub const A4_POSTER: Geometry = Geometry {
-    margin: 40.0,
+    margin: 34.0,
     bottom: 62.0,
     ..A4
-};
-
-/// A3 landscape (twice A4), poster margins, in two columns: for a notice
-/// in Welsh and English, which cannot fit A4 in clear print.
-pub const A3_TWO_COLUMNS: Geometry = Geometry {
-    name: "A3",
-    width: 1190.55,
-    height: 841.89,
-    columns: 2,
-    ..A4_POSTER
 };
 
 /// How a document's body text is sized.
@@ -61,24 +47,49 @@ pub const A3_TWO_COLUMNS: Geometry = Geometry {
 pub enum Body {
     /// One size; the document runs to as many pages as it needs.
     Flow(f32),
-    /// The largest of these sizes (largest first) at which the document
-    /// fits one page of the first paper that takes it; a document in two
-    /// languages tries `bilingual_papers` instead.
-    OnePage {
-        sizes: &'static [f32],
-        papers: &'static [Geometry],
-        bilingual_papers: &'static [Geometry],
-    },
+    /// A poster ([`Poster`]): one page, the same sizes for every practice.
+    Poster(Poster),
 }
 
-impl Body {
-    /// The smallest size the body may be set in.
-    pub fn smallest(&self) -> f32 {
-        match *self {
-            Body::Flow(size) => size,
-            Body::OnePage { sizes, .. } => sizes.iter().copied().fold(f32::MAX, f32::min),
+/// A poster read from across a room: one page of `paper`, at sizes that
+/// never change with the text. What does not fit is an error that says
+/// what to shorten: a pack's posters all look alike, and none is set in
+/// smaller type because its practice has a longer name.
+#[derive(Debug, Clone, Copy)]
+pub struct Poster {
+    pub paper: Geometry,
+    /// The sizes in one language, and in two (Welsh and English, side
+    /// by side, which must be smaller to fit).
+    pub one_language: PosterSizes,
+    pub two_languages: PosterSizes,
+    /// The sign-off at the foot (issue date, approval, reference).
+    pub sign_off: f32,
+    /// The QR code's side without its quiet zone.
+    pub qr: f32,
+}
+
+impl Poster {
+    pub fn sizes(&self, languages: usize) -> PosterSizes {
+        if languages > 1 {
+            self.two_languages
+        } else {
+            self.one_language
         }
     }
+}
+
+/// A poster's type sizes in points.
+#[derive(Debug, Clone, Copy)]
+pub struct PosterSizes {
+    pub body: f32,
+    /// The headline: the level 1 heading.
+    pub headline: f32,
+    /// Level 2 and 3 headings.
+    pub heading: f32,
+    /// A paragraph wholly in bold (the practice's name beside the logo).
+    pub lead: f32,
+    /// Line height as a multiple of the size.
+    pub leading: f32,
 }
 
 /// How one document is set in an edition.
@@ -172,15 +183,31 @@ pub static STANDARD: Edition = Edition {
     documents: &DocKind::ALL,
     formats: &Format::ALL,
     paper: A4,
-    // A waiting-room notice in clear print: never under 12 pt (RNIB), its
-    // footer too, on one A4 page (or A3 in Welsh and English).
+    // A waiting-room poster read from the chairs: a headline of 40 pt or
+    // more, text of 18 pt or more (the size large print aims at), a QR
+    // code of 36 mm, on one A4 page in English alone or in Welsh and
+    // English.
     notice: Setting {
-        body: Body::OnePage {
-            sizes: &[16.0, 15.0, 14.0, 13.5, 13.0, 12.5, 12.0],
-            papers: &[A4_POSTER],
-            bilingual_papers: &[A4_POSTER, A3_TWO_COLUMNS],
-        },
-        footer: None,
+        body: Body::Poster(Poster {
+            paper: A4_POSTER,
+            one_language: PosterSizes {
+                body: 22.0,
+                headline: 60.0,
+                heading: 26.0,
+                lead: 28.0,
+                leading: 1.3,
+            },
+            two_languages: PosterSizes {
+                body: 18.0,
+                headline: 40.0,
+                heading: 22.0,
+                lead: 22.0,
+                leading: 1.25,
+            },
+            sign_off: 10.0,
+            qr: 102.0,
+        }),
+        footer: Some(10.0),
     },
     leaflet: Setting {
         body: Body::Flow(12.0),

@@ -10,6 +10,7 @@ pub mod edition;
 pub mod html;
 pub mod md;
 pub mod pdf;
+pub mod poster;
 pub mod presentation;
 
 use anyhow::Context as _;
@@ -70,11 +71,15 @@ pub struct Input<'a> {
     pub templates: &'a Templates,
 }
 
-/// The model as it is printed (PDF and Word): the notice and the leaflet
-/// carry a QR code to the complaints page, and an edition that avoids
-/// italics sets emphasis in bold.
+/// The model as it is printed (PDF and Word): the notice is its poster
+/// ([`Model::poster`]), the notice and the leaflet carry a QR code to the
+/// complaints page, and an edition that avoids italics sets emphasis in
+/// bold.
 pub fn printed_model(input: &Input<'_>) -> Model {
     let mut model = input.model.clone();
+    if input.doc.kind == DocKind::Notice {
+        model = model.poster();
+    }
     if matches!(input.doc.kind, DocKind::Notice | DocKind::Leaflet)
         && let Some(url) = &input.presentation.practice.complaints_page
     {

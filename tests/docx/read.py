@@ -23,9 +23,17 @@ def numbering(p):
     return {"num": num_pr.numId.val, "level": level}
 
 
+def all_paragraphs(document):
+    """Every paragraph of the body in reading order, those in table cells
+    too (a poster sets its rows as tables)."""
+    from docx.text.paragraph import Paragraph
+
+    return [Paragraph(p, document._body) for p in document.element.body.iter(qn("w:p"))]
+
+
 def paragraphs(document):
     out = []
-    for p in document.paragraphs:
+    for p in all_paragraphs(document):
         out.append(
             {
                 "style": p.style.name if p.style is not None else None,
@@ -75,7 +83,7 @@ def tables(document):
 
 def links(document):
     out = []
-    for p in document.paragraphs:
+    for p in all_paragraphs(document):
         for link in p.hyperlinks:
             out.append({"address": link.address, "fragment": link.fragment, "text": link.text})
     return out

@@ -482,11 +482,11 @@ fn the_notice_in_wales_is_in_welsh_then_english_and_the_rest_in_english() {
     let sandbox = built_examples();
     let notice = sandbox.read("out/meddygfa-ty-gwyn/zero-tolerance-notice.md");
     let welsh = notice
-        .find("# Hysbysiad dim goddefgarwch ar gyfryngau cymdeithasol")
-        .expect("a Welsh title");
+        .find("# Parchwch ein staff")
+        .expect("a Welsh headline");
     let english = notice
-        .find("# Social media zero-tolerance notice")
-        .expect("an English title");
+        .find("# Respect our staff")
+        .expect("an English headline");
     assert!(welsh < english, "Welsh first");
     // The facts in Welsh come from the nation file, and the date in Welsh.
     for welsh in [
@@ -519,13 +519,8 @@ fn the_notice_in_wales_is_in_welsh_then_english_and_the_rest_in_english() {
     let div = html
         .find("<div lang=\"cy\">")
         .expect("the Welsh part is marked cy");
-    assert!(div < html.find("<h1 id=\"hysbysiad-dim-goddefgarwch").unwrap());
-    assert!(
-        html.find("</div>").unwrap()
-            < html
-                .find("<h1 id=\"social-media-zero-tolerance-notice\">")
-                .unwrap()
-    );
+    assert!(div < html.find("<h1 id=\"parchwch-ein-staff").unwrap());
+    assert!(html.find("</div>").unwrap() < html.find("<h1 id=\"respect-our-staff\">").unwrap());
     // Only the notice has a Welsh template; practices elsewhere get English.
     for (slug, stem) in [
         ("meddygfa-ty-gwyn", "complaints-leaflet"),
@@ -592,8 +587,12 @@ fn the_welsh_title_is_its_heading_as_text_and_the_welsh_facts_are_required() {
         &std::fs::read_to_string(repo().join("practice-configs/meddygfa-ty-gwyn.toml")).unwrap(),
     );
     sandbox.write(
+        "t/complaints-leaflet.cy.md",
+        "# Taflen **{{ practice.name }}**\n\nTestun.\n",
+    );
+    sandbox.write(
         "t/zero-tolerance-notice.cy.md",
-        "# Hysbysiad **{{ practice.name }}**\n\nTestun.\n",
+        "# Parchwch **{{ practice.name }}**\n\nTestun.\n",
     );
     sandbox
         .run(&[
@@ -602,19 +601,27 @@ fn the_welsh_title_is_its_heading_as_text_and_the_welsh_facts_are_required() {
             "--templates",
             "t",
             "--docs",
-            "notice",
+            "notice,leaflet",
             "--formats",
             "html",
         ])
         .expect_code(0);
+    let html = sandbox.read("out/meddygfa-ty-gwyn/complaints-leaflet.html");
+    assert!(
+        html.contains("<title>Taflen Meddygfa Tŷ Gwyn &#x2F; Complaints leaflet"),
+        "{}",
+        &html[..html.find("</title>").unwrap()]
+    );
+    // The notice's first heading is its headline; its title says what it is.
     let html = sandbox.read("out/meddygfa-ty-gwyn/zero-tolerance-notice.html");
     assert!(
         html.contains(
-            "<title>Hysbysiad Meddygfa Tŷ Gwyn &#x2F; Social media zero-tolerance notice"
+            "<title>Hysbysiad dim goddefgarwch ar gyfryngau cymdeithasol &#x2F; Social media zero-tolerance notice"
         ),
         "{}",
         &html[..html.find("</title>").unwrap()]
     );
+    std::fs::remove_file(sandbox.path().join("t/complaints-leaflet.cy.md")).unwrap();
     // Raw HTML in the English half is reported at its own template's line.
     let english =
         std::fs::read_to_string(repo().join("policy-templates/zero-tolerance-notice.md")).unwrap();

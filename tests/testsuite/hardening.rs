@@ -458,8 +458,8 @@ fn unsafe_links_and_unknown_variables_in_templates_name_the_template_line() {
         ("{{ practice.nmae }}", "practice.nmae"),
     ] {
         let changed = notice.replace(
-            "Please tell us directly, so we can help.",
-            &format!("Please tell us directly, or see {bad}."),
+            "To give feedback or complain, ask for our complaints lead.",
+            &format!("To give feedback or complain, or see {bad}."),
         );
         sandbox.write("t/zero-tolerance-notice.md", &changed);
         let line = changed.lines().position(|l| l.contains(bad)).unwrap() + 1;

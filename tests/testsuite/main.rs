@@ -14,6 +14,7 @@ mod lmc_round;
 mod member;
 mod pack;
 mod pdf;
+mod poster;
 mod reference;
 mod reply;
 mod snapshots;

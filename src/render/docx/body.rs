@@ -31,6 +31,16 @@ pub struct Context {
     quoted: bool,
 }
 
+impl Context {
+    /// Text in the language `tag` (`cy`).
+    pub(super) fn in_language(tag: &str) -> Context {
+        Context {
+            lang: Some(word_lang(tag)),
+            quoted: false,
+        }
+    }
+}
+
 /// The body as it is written, with what it refers to.
 pub struct BodyWriter<'a> {
     pub(super) theme: &'a Theme,
@@ -261,7 +271,7 @@ impl<'a> BodyWriter<'a> {
 
     /// An inline picture: its bytes become a part of the package and its
     /// `alt` the description a screen reader reads.
-    fn picture(
+    pub(super) fn picture(
         &mut self,
         bytes: Vec<u8>,
         extension: &str,
@@ -278,6 +288,16 @@ impl<'a> BodyWriter<'a> {
         });
         let drawing = picture::inline(&id, number, alt, (emu(width), emu(height)));
         Run::default().push(drawing)
+    }
+}
+
+impl BodyWriter<'_> {
+    /// What `write` adds to the body, taken out of it (a table cell's
+    /// paragraphs).
+    pub(super) fn capture(&mut self, write: impl FnOnce(&mut Self)) -> Vec<BodyContent<'static>> {
+        let before = std::mem::take(&mut self.content);
+        write(self);
+        std::mem::replace(&mut self.content, before)
     }
 }
 

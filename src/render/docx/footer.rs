@@ -10,6 +10,15 @@ use docx_rust::formatting::ParagraphProperty;
 
 /// "Practice — Document" at the left and "Ref 3F9A-21C0 · Page N of M"
 /// at the right of every page, the numbers as PAGE and NUMPAGES fields.
+/// A poster's footer: nothing (its sign-off, at the foot of the body,
+/// gives the date, approval and reference).
+pub fn empty() -> Footer<'static> {
+    let paragraph = Paragraph::default().property(ParagraphProperty::default().style_id("Footer"));
+    Footer {
+        content: vec![paragraph.into()],
+    }
+}
+
 pub fn footer(label: &str, reference: &str) -> Footer<'static> {
     let mut paragraph = Paragraph::default()
         .property(ParagraphProperty::default().style_id("Footer"))

@@ -14,6 +14,7 @@ mod footer;
 mod lists;
 mod package;
 mod picture;
+mod poster;
 mod styles;
 mod table;
 
@@ -28,10 +29,15 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     let model = super::printed_model(input);
     let theme = Theme::of(input);
     let mut writer = BodyWriter::new(&theme, &model.links);
-    if let Some(logo) = &p.logo {
-        writer.logo(logo, &format!("{} logo", p.practice.name));
+    let alt = format!("{} logo", p.practice.name);
+    if theme.poster {
+        writer.poster(&model.blocks, p.logo.as_ref(), &alt);
+    } else {
+        if let Some(logo) = &p.logo {
+            writer.logo(logo, &alt);
+        }
+        writer.blocks(&model.blocks, &body::Context::default());
     }
-    writer.blocks(&model.blocks, &body::Context::default());
     let body = writer.finish();
     let core = package::CoreProperties {
         title: format!("{} — {}", doc.title, p.practice.name),
@@ -40,7 +46,11 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
         keywords: super::keywords(&p.practice.name).join(", "),
         date: p.issued,
     };
-    let footer = footer::footer(&p.footer(&doc.title), &doc.reference.to_string());
+    let footer = if theme.poster {
+        footer::empty()
+    } else {
+        footer::footer(&p.footer(&doc.title), &doc.reference.to_string())
+    };
     package::write(body, styles::styles(&theme), footer, &core, &theme)
 }
 
@@ -51,6 +61,16 @@ pub struct Theme {
     /// Footer text size in points.
     pub footer: f32,
     pub paper: Geometry,
+    /// The title's size (Markdown's level 1 heading), then Heading 1 and 2.
+    pub headings: [f32; 3],
+    /// A poster's sizes: the practice's name beside the logo ("Lead"),
+    /// the QR code's side without its quiet zone; for other documents,
+    /// the body's size and the QR code as in the PDF.
+    pub poster: bool,
+    pub lead: f32,
+    pub qr: f32,
+    /// Line spacing as a multiple of Word's single spacing.
+    pub leading: f32,
     pub edition: &'static Edition,
     /// Colours as Word writes them: `rrggbb`.
     pub accent: String,
@@ -63,13 +83,24 @@ pub struct Theme {
 impl Theme {
     fn of(input: &Input<'_>) -> Theme {
         let edition = input.edition.name.edition();
-        // Word lays the page out itself, so a one-page document takes the
-        // smallest size and the first paper the PDF may use.
+        // The PDF's sizes: a poster's own, or the edition's.
         let setting = edition.setting(input.doc.kind);
-        let size = setting.body.smallest();
-        let paper = match setting.body {
-            Body::OnePage { papers, .. } => papers.first().copied().unwrap_or(edition.paper),
-            Body::Flow(_) => edition.paper,
+        let (size, paper, headings) = match setting.body {
+            Body::Poster(poster) => {
+                let sizes = poster.sizes(1 + input.doc.other_languages.len());
+                let headings = [sizes.headline, sizes.heading, sizes.heading];
+                (sizes.body, poster.paper, headings)
+            }
+            Body::Flow(size) => (size, edition.paper, edition.heading_scale.map(|s| size * s)),
+        };
+        // Word's single spacing for Arial is about 1.15 times the size,
+        // where the PDF counts from the size itself.
+        let (poster, lead, qr, leading) = match setting.body {
+            Body::Poster(poster) => {
+                let sizes = poster.sizes(1 + input.doc.other_languages.len());
+                (true, sizes.lead, poster.qr, sizes.leading / 1.15)
+            }
+            Body::Flow(_) => (false, size, 66.0, edition.leading),
         };
         let accent = parse_hex_colour(&input.presentation.accent).unwrap_or([0x00, 0x5e, 0xb8]);
         let tint = accent.map(|c| (u16::from(c) + 9 * 255).div_ceil(10) as u8);
@@ -77,6 +108,11 @@ impl Theme {
             size,
             footer: setting.footer_size(size),
             paper,
+            headings,
+            poster,
+            lead,
+            qr,
+            leading,
             edition,
             accent: hex(accent),
             text: hex([0x21, 0x2b, 0x32]),

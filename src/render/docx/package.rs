@@ -248,7 +248,12 @@ fn package_relationships() -> Relationships<'static> {
 /// The body, then the section: the edition's paper and margins, and the
 /// footer on every page.
 fn document(mut content: Vec<BodyContent<'static>>, theme: &Theme) -> Document<'static> {
-    let paper = theme.paper;
+    let mut paper = theme.paper;
+    // A poster's sign-off is its foot, 22 pt from the paper's edge as in
+    // the PDF; its footer is empty.
+    if theme.poster {
+        paper.bottom = 22.0;
+    }
     let footer_distance = (paper.bottom - 18.0 - theme.footer_size() * 1.25).max(12.0);
     let section = SectionProperty {
         header_footer_references: vec![HeaderFooterReference::Footer(FooterReference {

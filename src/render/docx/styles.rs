@@ -42,6 +42,7 @@ pub fn styles(theme: &Theme) -> Styles<'static> {
     }
     styles.push(quote(theme));
     styles.push(caption(theme));
+    styles.push(lead(theme));
     styles.push(footer_style(theme));
     styles.push(hyperlink(theme));
     styles.push(table_grid(theme));
@@ -67,7 +68,7 @@ fn defaults(theme: &Theme) -> DefaultStyle<'static> {
         ..CharacterProperty::default()
     };
     let paragraph = ParagraphProperty::default()
-        .spacing(spacing(0.0, theme.size * 0.6, theme.edition.leading))
+        .spacing(spacing(0.0, theme.size * 0.6, theme.leading))
         .justification(JustificationVal::Left);
     DefaultStyle::default()
         .character(DefaultCharacterProperty::from(character))
@@ -124,7 +125,7 @@ fn bold_accent(theme: &Theme, size: f32) -> CharacterProperty<'static> {
 /// Markdown's level-1 heading: the document's title, with a rule under it
 /// in the accent colour as in the PDF.
 fn title(theme: &Theme) -> Style<'static> {
-    let size = theme.size * theme.edition.heading_scale[0];
+    let size = theme.headings[0];
     let rule = BottomBorder {
         style: BorderStyle::Single,
         color: Some(theme.accent.clone().into()),
@@ -154,12 +155,7 @@ fn heading(theme: &Theme, level: usize) -> Style<'static> {
         2 => ("Heading2", "heading 2"),
         _ => ("Heading3", "heading 3"),
     };
-    let scale = theme
-        .edition
-        .heading_scale
-        .get(level)
-        .copied()
-        .unwrap_or(1.0);
+    let size = theme.headings.get(level).copied().unwrap_or(theme.size);
     let before = theme.size * if level == 1 { 1.1 } else { 0.7 };
     let mut paragraph = ParagraphProperty::default().spacing(spacing(
         before,
@@ -173,16 +169,13 @@ fn heading(theme: &Theme, level: usize) -> Style<'static> {
     });
     paragraph_style(id, name)
         .paragraph(paragraph)
-        .character(bold_accent(theme, theme.size * scale))
+        .character(bold_accent(theme, size))
 }
 
 /// List paragraphs: a little space between items.
 fn list(theme: &Theme, id: &'static str, name: &'static str) -> Style<'static> {
-    let paragraph = ParagraphProperty::default().spacing(spacing(
-        0.0,
-        theme.size * 0.25,
-        theme.edition.leading,
-    ));
+    let paragraph =
+        ParagraphProperty::default().spacing(spacing(0.0, theme.size * 0.25, theme.leading));
     paragraph_style(id, name).paragraph(paragraph)
 }
 
@@ -211,7 +204,13 @@ fn quote(theme: &Theme) -> Style<'static> {
 
 /// The line under the QR code.
 fn caption(theme: &Theme) -> Style<'static> {
-    let size = theme.size * 0.85;
+    // Never smaller than the body in large print or on a poster.
+    let large_print = theme.edition.name == crate::render::edition::EditionName::LargePrint;
+    let size = if theme.poster || large_print {
+        theme.size
+    } else {
+        theme.size * 0.85
+    };
     let character = CharacterProperty {
         size: Some(Size::from(Theme::half_points(size))),
         size_complex: Some(SizeComplex {
@@ -220,6 +219,14 @@ fn caption(theme: &Theme) -> Style<'static> {
         ..CharacterProperty::default()
     };
     paragraph_style("Caption", "caption").character(character)
+}
+
+/// A poster's practice name beside its logo: bold, in the accent colour.
+fn lead(theme: &Theme) -> Style<'static> {
+    let paragraph = ParagraphProperty::default().spacing(spacing(0.0, 0.0, theme.leading));
+    paragraph_style("Lead", "Lead")
+        .paragraph(paragraph)
+        .character(bold_accent(theme, theme.lead))
 }
 
 /// The footer: small, muted, under a thin line, with the page number at
@@ -241,7 +248,8 @@ fn footer_style(theme: &Theme) -> Style<'static> {
         tabs: Some(CustomTabStopSet {
             content: vec![CustomTabStopSetChoice::CustomTabStop(stop)],
         }),
-        spacing: Some(spacing(0.0, 0.0, 1.25)),
+        // A poster's sign-off, in the body, set close as the PDF's.
+        spacing: Some(spacing(0.0, 0.0, if theme.poster { 1.0 } else { 1.25 })),
         ..ParagraphProperty::default()
     };
     let character = CharacterProperty {
@@ -324,7 +332,7 @@ fn table_grid(theme: &Theme) -> Style<'static> {
     let paragraph = ParagraphProperty::default().spacing(spacing(
         theme.size * 0.2,
         theme.size * 0.2,
-        theme.edition.leading,
+        theme.leading,
     ));
     let mut style = Style::new(StyleType::Table, "TableGrid").name("Table Grid");
     style.table = Some(table);

@@ -132,7 +132,9 @@ pub fn write(laid: Laid, geo: Geometry, meta: &Meta) -> anyhow::Result<Vec<u8>> 
             .creator(format!("policypack {}", env!("CARGO_PKG_VERSION")))
             .creation_date(date),
     );
-    document.finish().map_err(|e| anyhow!("{}", describe(&e)))
+    let mut bytes = document.finish().map_err(|e| anyhow!("{}", describe(&e)))?;
+    blank_suspects(&mut bytes);
+    Ok(bytes)
 }
 
 /// What went wrong in krilla, in words for a user: never its debug dump.
@@ -266,5 +268,46 @@ fn draw_all(surface: &mut Surface<'_>, draws: &[Draw]) {
                 surface.pop();
             }
         }
+    }
+}
+
+/// Blanks the catalog's `/Suspects false` (krilla writes it for PDF/UA-1,
+/// which allows it to be left out): poppler reads any `Suspects` that is
+/// not `true` as the wrong type, so `pdfinfo` and `pdftotext` print
+/// "Syntax Error: Suspects object is wrong type (boolean)" for every file,
+/// which alarms whoever checks one. Spaces of the same length keep every
+/// byte offset, so the cross-reference table still holds.
+fn blank_suspects(pdf: &mut [u8]) {
+    const MARK_INFO: &[u8] = b"/MarkInfo";
+    const SUSPECTS: &[u8] = b"/Suspects false";
+    let Some(at) = pdf.windows(MARK_INFO.len()).position(|w| w == MARK_INFO) else {
+        return;
+    };
+    let end = pdf.len().min(at + MARK_INFO.len() + 64);
+    let dictionary = &mut pdf[at..end];
+    let close = dictionary
+        .windows(2)
+        .position(|w| w == b">>")
+        .unwrap_or(dictionary.len());
+    if let Some(found) = dictionary[..close]
+        .windows(SUSPECTS.len())
+        .position(|w| w == SUSPECTS)
+    {
+        dictionary[found..found + SUSPECTS.len()].fill(b' ');
+    }
+}
+
+#[cfg(test)]
+mod suspects_tests {
+    #[test]
+    fn only_the_catalogs_suspects_entry_is_blanked() {
+        let mut pdf =
+            b"1 0 obj <</MarkInfo<</Marked true/Suspects false>>>> /Suspects false".to_vec();
+        let len = pdf.len();
+        super::blank_suspects(&mut pdf);
+        assert_eq!(pdf.len(), len);
+        let text = String::from_utf8(pdf).unwrap();
+        assert_eq!(text.matches("/Suspects false").count(), 1);
+        assert!(text.contains("/Marked true               >>"));
     }
 }

@@ -11,10 +11,8 @@ use super::layout::{Content, Draw, Node, Typesetter, lines_draws, plain};
 use super::text::TextStyle;
 use crate::document::Span;
 
-/// The QR code's side, quiet zone included: about 30 mm.
-const QR_SIZE: f32 = 84.0;
-/// The logo's height.
-const LOGO_HEIGHT: f32 = 40.0;
+/// The blank modules around a QR code, on each side.
+const QUIET: usize = 4;
 
 impl Typesetter<'_> {
     /// A QR code (vector squares) with, beside it, the paragraph that
@@ -28,7 +26,7 @@ impl Typesetter<'_> {
         width: f32,
         out: &mut Vec<Node>,
     ) {
-        let Some((modules, colors)) = qr_modules(url) else {
+        let Some(side) = qr_side(url, self.theme.qr) else {
             // Too long to encode: the address is still printed as a link.
             if let Some(spans) = beside {
                 let lines = self.lines(spans, &self.theme.body(), width);
@@ -38,7 +36,7 @@ impl Typesetter<'_> {
             return;
         };
         let gap = 12.0;
-        let column = width - QR_SIZE - gap;
+        let column = width - side - gap;
         let body = self.theme.body();
         let text = beside.map(|spans| self.lines(spans, &body, column));
         let how = if text.is_some() {
@@ -59,13 +57,35 @@ impl Typesetter<'_> {
         };
         let how = self.lines(&how, &body, column);
         let between = self.theme.size * 0.3;
-        let side = text.as_ref().map_or(0.0, |t| t.height() + between) + how.height();
-        let height = QR_SIZE.max(side);
+        let beside_height = text.as_ref().map_or(0.0, |t| t.height() + between) + how.height();
+        let height = side.max(beside_height);
         self.ensure(height + 4.0);
         let top = self.y;
+        self.qr_code(url, x, top, out);
+        // The text beside the code, centred on it.
+        self.y = top + (side - beside_height).max(0.0) / 2.0;
+        if let Some(text) = &text {
+            out.push(Node::Group(
+                Tag::P.into(),
+                self.paragraph(text, x + side + gap),
+            ));
+            self.y += between;
+        }
+        out.push(Node::Group(
+            Tag::P.into(),
+            self.paragraph(&how, x + side + gap),
+        ));
+        self.y = top + height;
+        self.fixed += side.min(height);
+        self.y += self.theme.size * 0.6 * self.theme.space;
+    }
 
-        let quiet = 4;
-        let unit = QR_SIZE / (modules + 2 * quiet) as f32;
+    /// Draws the QR code to `url` with its quiet zone's top left corner at
+    /// (x, y), as a figure in `out`; its side, quiet zone included, or
+    /// `None` when the address is too long to encode.
+    pub fn qr_code(&mut self, url: &str, x: f32, y: f32, out: &mut Vec<Node>) -> Option<f32> {
+        let (modules, colors) = qr_modules(url)?;
+        let unit = self.theme.qr / modules as f32;
         let mut draws = Vec::new();
         for row in 0..modules {
             let mut col = 0;
@@ -79,8 +99,8 @@ impl Typesetter<'_> {
                     col += 1;
                 }
                 draws.push(Draw::Rect {
-                    x: x + (quiet + start) as f32 * unit,
-                    y: self.y + (quiet + row) as f32 * unit,
+                    x: x + (QUIET + start) as f32 * unit,
+                    y: y + (QUIET + row) as f32 * unit,
                     w: (col - start) as f32 * unit,
                     h: unit,
                     rgb: [0, 0, 0],
@@ -94,28 +114,19 @@ impl Typesetter<'_> {
             Tag::Figure(Some(alt)).into(),
             vec![Node::Leaf(leaf)],
         ));
-        // The text beside the code, centred on it.
-        self.y = top + (QR_SIZE - side).max(0.0) / 2.0;
-        if let Some(text) = &text {
-            out.push(Node::Group(
-                Tag::P.into(),
-                self.paragraph(text, x + QR_SIZE + gap),
-            ));
-            self.y += between;
-        }
-        out.push(Node::Group(
-            Tag::P.into(),
-            self.paragraph(&how, x + QR_SIZE + gap),
-        ));
-        self.y = top + height;
-        self.fixed += QR_SIZE.min(height);
-        self.y += self.theme.size * 0.6 * self.theme.space;
+        Some(unit * (modules + 2 * QUIET) as f32)
     }
 
     /// The practice logo at the top of the first page.
-    pub fn logo(&mut self, image: &krilla::image::Image, alt: &str, out: &mut Vec<Node>) {
+    pub fn logo(
+        &mut self,
+        image: &krilla::image::Image,
+        alt: &str,
+        tallest: f32,
+        out: &mut Vec<Node>,
+    ) {
         let (w, h) = image.size();
-        let width = (LOGO_HEIGHT * w as f32 / h.max(1) as f32).min(self.geo.content_width() / 2.0);
+        let width = (tallest * w as f32 / h.max(1) as f32).min(self.geo.content_width() / 2.0);
         let height = width * h as f32 / w.max(1) as f32;
         let leaf = self.leaf();
         let draw = Draw::Image {
@@ -258,6 +269,14 @@ enum Side {
     OneLine,
     /// "Page 1 of 3" above "Ref 3F9A-21C0".
     Stacked,
+}
+
+/// The side of the QR code to `url`, quiet zone included, when its
+/// modules take `code` points; `None` when the address is too long to
+/// encode.
+pub(crate) fn qr_side(url: &str, code: f32) -> Option<f32> {
+    let (modules, _) = qr_modules(url)?;
+    Some(code / modules as f32 * (modules + 2 * QUIET) as f32)
 }
 
 /// A QR code's side in modules and its modules, row by row (the Word

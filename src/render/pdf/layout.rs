@@ -19,8 +19,7 @@ use crate::render::edition::Edition;
 pub use crate::render::edition::Geometry;
 
 /// Colours and sizes of a document. `size` is the body text size; the
-/// notice shrinks `size` and `space` until it fits its one page. The
-/// proportions come from the edition.
+/// proportions come from the edition, or the poster's sizes.
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub size: f32,
@@ -31,6 +30,15 @@ pub struct Theme {
     /// The footer's size.
     pub footer: f32,
     pub edition: &'static Edition,
+    /// Heading sizes, levels 1 to 3.
+    pub headings: [f32; 3],
+    /// The size of a paragraph wholly in bold, set in the accent colour
+    /// (a poster's practice name); `None`: the body's.
+    pub lead: Option<f32>,
+    /// A QR code's side, quiet zone left out.
+    pub qr: f32,
+    /// Line height as a multiple of the size, for body text.
+    pub leading: f32,
 }
 
 impl Theme {
@@ -40,18 +48,18 @@ impl Theme {
             bold: false,
             rgb: self.text,
             link_rgb: self.accent,
-            leading: self.edition.leading,
+            leading: self.leading,
             underline_links: self.edition.underline_links,
         }
     }
 
     fn heading(&self, level: u8) -> TextStyle {
-        let factor = match level {
-            1..=3 => self.edition.heading_scale[usize::from(level) - 1],
-            _ => 1.0,
+        let size = match level {
+            1..=3 => self.headings[usize::from(level) - 1],
+            _ => self.size,
         };
         TextStyle {
-            size: self.size * factor,
+            size,
             bold: true,
             rgb: self.accent,
             link_rgb: self.accent,
@@ -303,7 +311,18 @@ impl<'a> Typesetter<'a> {
                 }
             }
             Block::Paragraph(spans) => {
-                let lines = self.lines(spans, &self.theme.body(), width);
+                let style = match self.theme.lead {
+                    Some(size) if spans.iter().all(|s| s.bold || s.text.trim().is_empty()) => {
+                        TextStyle {
+                            size,
+                            bold: true,
+                            rgb: self.theme.accent,
+                            ..self.theme.body()
+                        }
+                    }
+                    _ => self.theme.body(),
+                };
+                let lines = self.lines(spans, &style, width);
                 out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
                 self.y += self.theme.size * 0.6 * self.theme.space;
             }
@@ -510,7 +529,7 @@ impl<'a> Typesetter<'a> {
             // or the heading stays behind when the quote moves on.
             Some(Block::Quote(_)) => QUOTE_LEAD_LINES * line,
             Some(Block::Table { .. }) => 3.0 * line + 12.0,
-            Some(Block::Qr { .. }) => 110.0,
+            Some(Block::Qr { .. }) => self.theme.qr * 1.4,
             Some(Block::Heading { level, spans, .. }) => {
                 let style = self.theme.heading(*level);
                 let heading = self.lines(spans, &style, width).height();

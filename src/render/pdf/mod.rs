@@ -10,13 +10,12 @@ pub mod containers;
 pub mod draw;
 pub mod figure;
 pub mod layout;
+pub mod poster;
 pub mod table;
 pub mod text;
 
-use anyhow::bail;
-
 use super::Input;
-use super::edition::{Body, Geometry};
+use super::edition::Body;
 use crate::config::rules::parse_hex_colour;
 use crate::content::Document;
 use crate::document::Block;
@@ -36,88 +35,90 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
         accent,
         muted: [0x4c, 0x62, 0x72],
         edition: input.edition.name.edition(),
+        headings: edition.heading_scale.map(|scale| size * scale),
+        lead: None,
+        qr: QR_CODE,
+        leading: edition.leading,
+    };
+    let alt = format!("{} logo", p.practice.name);
+    if let Body::Poster(poster) = setting.body {
+        let template = if doc.other_languages.is_empty() {
+            format!("the template {}.md", doc.kind.stem())
+        } else {
+            format!(
+                "the templates {stem}.cy.md and {stem}.md",
+                stem = doc.kind.stem()
+            )
+        };
+        let laid = text::with_context(|ctx| {
+            let sizes = poster.sizes(1 + doc.other_languages.len());
+            let theme = Theme {
+                headings: [sizes.headline, sizes.heading, sizes.heading],
+                lead: Some(sizes.lead),
+                qr: poster.qr,
+                footer: poster.sign_off,
+                leading: sizes.leading,
+                ..theme(sizes.body)
+            };
+            let mut setter = Typesetter::new(ctx, poster.paper, theme, model.links.clone());
+            let mut tree = Vec::new();
+            let logo = p.logo.as_ref().map(|logo| (&logo.image, alt.as_str()));
+            poster::lay(&mut setter, &model.blocks, logo, &mut tree, &template)?;
+            anyhow::Ok(setter.finish(tree))
+        })?;
+        return draw::write(laid, poster.paper, &meta(doc, p));
+    }
+    let Body::Flow(size) = setting.body else {
+        unreachable!("a poster was laid out above")
     };
     // The footer names the practice and the document; a long name in large
     // print may leave room for the practice alone.
     let footer = [p.footer(&doc.title), p.practice.name.clone()];
     let reference = doc.reference.to_string();
-    let alt = format!("{} logo", p.practice.name);
-    let lay = |size: f32, geo: Geometry, breaks: &[usize]| {
+    // Parts in another language first, each ending its pages (so its
+    // pages are numbered in it, "Tudalen 1 o 4"), then the document's own
+    // language.
+    let parts = model
+        .blocks
+        .iter()
+        .take_while(|b| matches!(b, Block::Part { .. }))
+        .count();
+    let welsh = matches!(model.blocks.first(), Some(Block::Part { lang, .. }) if lang == "cy");
+    let two_languages = parts > 0 && parts < model.blocks.len();
+    let lay = |breaks: &[usize]| {
         text::with_context(|ctx| {
-            let mut setter = Typesetter::new(ctx, geo, theme(size), model.links.clone());
+            let mut setter = Typesetter::new(ctx, edition.paper, theme(size), model.links.clone());
             let mut tree = Vec::new();
             if let Some(logo) = &p.logo {
-                setter.logo(&logo.image, &alt, &mut tree);
+                setter.logo(&logo.image, &alt, LOGO_HEIGHT, &mut tree);
             }
-            // Parts in another language first, then the document's own
-            // language: one after the other, or side by side on a page
-            // with two columns.
-            let parts = model
-                .blocks
-                .iter()
-                .take_while(|b| matches!(b, Block::Part { .. }))
-                .count();
-            let first_lang = match model.blocks.first() {
-                Some(Block::Part { lang, .. }) => Some(lang.as_str()),
-                _ => None,
+            let mut breaks = breaks.to_vec();
+            if two_languages {
+                breaks.push(parts);
+            }
+            setter.document(
+                &model.blocks,
+                edition.paper.margin,
+                edition.paper.content_width(),
+                &mut tree,
+                &breaks,
+            );
+            let welsh_pages = match (welsh, setter.starts.get(parts)) {
+                (true, Some(page)) if two_languages => *page,
+                _ => 0,
             };
-            let welsh_pages;
-            if geo.columns == 2 && parts > 0 && parts < model.blocks.len() {
-                let gutter = 2.0 * geo.margin / 3.0;
-                let width = (geo.content_width() - gutter) / 2.0;
-                let top = setter.y;
-                let (first, second) = model.blocks.split_at(parts);
-                setter.document(first, geo.margin, width, &mut tree, &[]);
-                let first_end = setter.y;
-                // A first column that ran over does not fit: leave it so.
-                if setter.page() == 0 {
-                    setter.y = top;
-                }
-                setter.document(second, geo.margin + width + gutter, width, &mut tree, &[]);
-                if setter.page() == 0 {
-                    setter.y = setter.y.max(first_end);
-                }
-                welsh_pages = 0;
-            } else {
-                // Parts in another language, then the rest, so the pages
-                // that hold only the other language are known: they are
-                // numbered in it ("Tudalen 1 o 4").
-                let (first, second) = model.blocks.split_at(parts);
-                let (before, after): (Vec<usize>, Vec<usize>) =
-                    breaks.iter().partition(|&&b| b < parts);
-                let after: Vec<usize> = after.iter().map(|b| b - parts).collect();
-                setter.document(first, geo.margin, geo.content_width(), &mut tree, &before);
-                welsh_pages = if parts > 0 && first_lang == Some("cy") {
-                    setter.page()
-                } else {
-                    0
-                };
-                setter.document(second, geo.margin, geo.content_width(), &mut tree, &after);
-            }
             setter.footers(&footer, &reference, welsh_pages);
             setter.finish(tree)
         })
     };
-    let (laid, paper) = match setting.body {
-        Body::OnePage {
-            sizes,
-            papers,
-            bilingual_papers,
-        } => {
-            let papers = if doc.other_languages.is_empty() {
-                papers
-            } else {
-                bilingual_papers
-            };
-            fit_one_page(doc, sizes, papers, |size, geo| lay(size, geo, &[]))?
-        }
-        Body::Flow(size) => (
-            no_short_pages(&model.blocks, |breaks| lay(size, edition.paper, breaks)),
-            edition.paper,
-        ),
-    };
-    draw::write(laid, paper, &meta(doc, p))
+    let laid = no_short_pages(&model.blocks, two_languages.then_some(parts), lay);
+    draw::write(laid, edition.paper, &meta(doc, p))
 }
+
+/// The side of a QR code's modules outside a poster: about 23 mm.
+const QR_CODE: f32 = 66.0;
+/// The logo's height outside a poster.
+const LOGO_HEIGHT: f32 = 40.0;
 
 fn meta(doc: &Document, p: &super::Presentation) -> draw::Meta {
     let name = &p.practice.name;
@@ -131,18 +132,23 @@ fn meta(doc: &Document, p: &super::Presentation) -> draw::Meta {
 }
 
 /// A layout in which no page that ends a stretch of pages (the last page,
-/// or a page after which a rule starts a new page) holds only a line or
+/// a page after which a rule starts a new page, or the last page before
+/// the second language, `language_break`) holds only a line or
 /// two. When such a page would hold only a little (the "Issued …" line,
 /// say), the block before it is started on a new page instead, so it
 /// carries that little with it (never a rule, or a block apart from its
 /// heading), and a few blocks further back are tried before the layout is
 /// left as it was. Stretches are put right in order, and a layout that
 /// needs more pages is never taken.
-fn no_short_pages(blocks: &[Block], lay: impl Fn(&[usize]) -> Laid) -> Laid {
+fn no_short_pages(
+    blocks: &[Block],
+    language_break: Option<usize>,
+    lay: impl Fn(&[usize]) -> Laid,
+) -> Laid {
     let mut breaks = Vec::new();
     let mut laid = lay(&breaks);
     let mut from = 0;
-    while let Some(short) = short_stretch_end(&laid, blocks, from) {
+    while let Some(short) = short_stretch_end(&laid, blocks, language_break, from) {
         from = short + 1;
         // The last block that starts before the short page.
         let Some(mut candidate) = laid.starts.iter().rposition(|page| *page < short) else {
@@ -174,15 +180,28 @@ fn no_short_pages(blocks: &[Block], lay: impl Fn(&[usize]) -> Laid) -> Laid {
 
 /// The first page from `from` on that ends a stretch of pages and holds
 /// three lines of text or fewer.
-fn short_stretch_end(laid: &Laid, blocks: &[Block], from: usize) -> Option<usize> {
+fn short_stretch_end(
+    laid: &Laid,
+    blocks: &[Block],
+    language_break: Option<usize>,
+    from: usize,
+) -> Option<usize> {
     let last = laid.pages.len().checked_sub(1)?;
+    // The page before the second language starts.
+    let language = language_break
+        .and_then(|block| laid.starts.get(block))
+        .and_then(|page| page.checked_sub(1));
     // Pages before one that a rule started.
     let before_breaks = blocks.windows(2).enumerate().filter_map(|(i, pair)| {
         let forced = matches!(pair, [Block::Rule, Block::Heading { level: 1 | 2, .. }]);
         let page = *laid.starts.get(i + 1)?;
         (forced && page > 0).then(|| page - 1)
     });
-    let mut ends: Vec<usize> = before_breaks.chain([last]).filter(|p| *p >= from).collect();
+    let mut ends: Vec<usize> = before_breaks
+        .chain(language)
+        .chain([last])
+        .filter(|p| *p >= from)
+        .collect();
     ends.sort_unstable();
     ends.into_iter().find(|&page| short_page(laid, page))
 }
@@ -209,103 +228,4 @@ fn text_lines(page: &Page) -> usize {
     baselines.sort_unstable();
     baselines.dedup();
     baselines.len()
-}
-
-/// The largest text size at which the notice fits one page, on the first
-/// paper of `papers` where some size of `sizes` fits. The content's height
-/// is measured once on an endless page, and the first size tried is the
-/// one that height predicts: text height grows a little slower than the
-/// square of the size once pagination keeps blocks whole (exponent 0.6 on
-/// the height ratio, from the examples), while the QR code and logo do not
-/// grow at all. Then it steps up or down to the largest size that fits.
-fn fit_one_page(
-    doc: &Document,
-    sizes: &[f32],
-    papers: &[Geometry],
-    lay: impl Fn(f32, Geometry) -> Laid,
-) -> anyhow::Result<(Laid, Geometry)> {
-    let mut last = None;
-    for &paper in papers {
-        let (fitted, laid) = fit_paper(sizes, paper, &lay);
-        if fitted {
-            return Ok((laid, paper));
-        }
-        last = Some((laid, paper));
-    }
-    let Some((laid, paper)) = last else {
-        bail!("no paper to fit {} on", doc.kind)
-    };
-    // The section the overflow starts in, and every one after it.
-    let first_over = laid.headings.iter().position(|h| h.page > 0);
-    let spills_from = match first_over {
-        Some(i) if laid.headings[i].y <= paper.margin + 1.0 => i,
-        Some(i) => i.saturating_sub(1),
-        None => laid.headings.len().saturating_sub(1),
-    };
-    let over: Vec<String> = laid.headings[spills_from..]
-        .iter()
-        .filter(|h| h.level > 1)
-        .map(|h| format!("\"{}\"", h.title))
-        .collect();
-    let over = if over.is_empty() {
-        "the text".to_string()
-    } else {
-        over.join(", ")
-    };
-    let smallest = sizes.last().copied().unwrap_or_default();
-    let templates = if doc.other_languages.is_empty() {
-        format!("the template {}.md", doc.kind.stem())
-    } else {
-        format!(
-            "the templates {stem}.cy.md and {stem}.md",
-            stem = doc.kind.stem()
-        )
-    };
-    bail!(
-        "the zero-tolerance notice does not fit on one {} page, even with {smallest}pt text: {over} ran onto page 2. \
-         Shorten {templates} or the longest values it prints (address, names, roles)",
-        paper.name
-    )
-}
-
-/// The notice laid out on one page of `paper` at the largest size that
-/// fits (true), or the layout at the smallest size (false).
-fn fit_paper(sizes: &[f32], paper: Geometry, lay: impl Fn(f32, Geometry) -> Laid) -> (bool, Laid) {
-    let page = paper.height - paper.bottom - paper.margin;
-    let endless = Geometry {
-        height: 100_000.0,
-        ..paper
-    };
-    let measured = lay(sizes[0], endless);
-    let (height, fixed) = (measured.end_y - paper.margin, measured.fixed);
-    let guess = sizes[0] * ((page - fixed).max(1.0) / (height - fixed).max(1.0)).powf(0.6);
-    let mut at = sizes
-        .iter()
-        .position(|s| *s <= guess)
-        .unwrap_or(sizes.len() - 1);
-    let fits = |at: usize| {
-        let laid = lay(sizes[at], paper);
-        (laid.pages.len() == 1, laid)
-    };
-    let (fitted, mut laid) = fits(at);
-    if fitted {
-        // It fits: take larger sizes while they still fit.
-        while at > 0 {
-            let (bigger_fits, bigger) = fits(at - 1);
-            if !bigger_fits {
-                break;
-            }
-            (laid, at) = (bigger, at - 1);
-        }
-        return (true, laid);
-    }
-    while at + 1 < sizes.len() {
-        at += 1;
-        let (smaller_fits, smaller) = fits(at);
-        if smaller_fits {
-            return (true, smaller);
-        }
-        laid = smaller;
-    }
-    (false, laid)
 }

@@ -216,6 +216,9 @@ impl TextContext {
             .ranged_builder(&mut self.fonts, &text, 1.0, false);
         builder.push_default(StyleProperty::FontFamily(FontFamily::named(FAMILY)));
         builder.push_default(StyleProperty::FontSize(style.size));
+        // A word wider than the line (a long web address, a 58-letter
+        // place name) breaks where it must rather than run off the page.
+        builder.push_default(StyleProperty::OverflowWrap(parley::OverflowWrap::Anywhere));
         builder.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(
             style.leading,
         )));

@@ -1,0 +1,266 @@
+//! The notice as a Word poster, laid out as the PDF's: the logo beside the
+//! practice's name, then the body; the QR code beside the paragraph it
+//! follows; in Welsh and English, each Welsh block level with its English
+//! block, one borderless table row each, with the QR code in the middle of
+//! its row; each language's sign-off at the foot, in the Footer style.
+//! Word has no side-by-side paragraphs, so each row is a table of its own.
+
+use docx_rust::document::{BodyContent, Paragraph, Table, TableCell, TableGrid, TableRow};
+use docx_rust::formatting::{
+    JustificationVal, ParagraphProperty, TableCellProperty, TableCellWidth, TableProperty,
+    TableWidth, TableWidthUnit, VAlignType,
+};
+
+use super::Theme;
+use super::body::{BodyWriter, Context};
+use super::styles;
+use crate::document::{Block, Span};
+use crate::render::poster::{Side, languages};
+use crate::render::presentation::Logo;
+
+/// The logo's height, as in the PDF.
+const LOGO_HEIGHT: f32 = 64.0;
+/// The room between the columns, in points.
+const GUTTER: f32 = 22.0;
+
+/// One cell of a row: what it holds and its width in points.
+struct Cell {
+    content: Vec<BodyContent<'static>>,
+    width: f32,
+}
+
+impl BodyWriter<'_> {
+    /// Writes the printed notice's blocks (a Welsh part first, in Wales)
+    /// as a poster.
+    pub fn poster(&mut self, blocks: &[Block], logo: Option<&Logo>, alt: &str) {
+        let (welsh, own) = languages(blocks);
+        let english = Side::of(own);
+        let width = self.theme.paper.content_width();
+        let plain = Context::default();
+        match welsh {
+            None => {
+                self.masthead(logo, alt, english.lead, &plain);
+                for (i, block) in english.blocks.iter().enumerate() {
+                    let beside = english.qr.filter(|(_, after)| *after == i);
+                    let Some((url, _)) = beside else {
+                        self.block(block, None, &plain);
+                        continue;
+                    };
+                    let Some(code) = self.code(url) else {
+                        self.block(block, None, &plain);
+                        continue;
+                    };
+                    // A paragraph goes beside the code; anything else (a
+                    // list, a table) before it.
+                    let beside_code = matches!(block, Block::Paragraph(_));
+                    if !beside_code {
+                        self.block(block, None, &plain);
+                    }
+                    let text = self.capture(|w| {
+                        if beside_code {
+                            w.block(block, None, &plain);
+                        }
+                        let scan = [Span::plain("Scan the code with your phone camera.")];
+                        let paragraph = w.paragraph(&scan, None, &plain);
+                        w.push(paragraph);
+                    });
+                    let side = self.qr_side(url);
+                    self.layout_row(vec![
+                        Cell {
+                            content: code,
+                            width: side,
+                        },
+                        Cell {
+                            content: text,
+                            width: width - side,
+                        },
+                    ]);
+                }
+                if let Some(spans) = english.sign_off {
+                    let paragraph = self.paragraph(spans, Some("Footer"), &plain);
+                    self.push(paragraph);
+                }
+            }
+            Some((lang, part)) => {
+                let cymraeg = Side::of(part);
+                let cy = Context::in_language(lang);
+                self.masthead(logo, alt, english.lead.or(cymraeg.lead), &plain);
+                let column = (width - GUTTER) / 2.0;
+                let qr = english.qr.or(cymraeg.qr);
+                let rows = cymraeg.blocks.len().max(english.blocks.len());
+                for row in 0..rows {
+                    let welsh = cymraeg.blocks.get(row).copied();
+                    let own = english.blocks.get(row).copied();
+                    let left =
+                        self.capture(|w| welsh.into_iter().for_each(|b| w.block(b, None, &cy)));
+                    let right =
+                        self.capture(|w| own.into_iter().for_each(|b| w.block(b, None, &plain)));
+                    let code = qr
+                        .filter(|(_, after)| *after == row)
+                        .and_then(|(url, _)| self.code(url));
+                    let cells = match code {
+                        Some(code) => {
+                            let side = qr.map_or(0.0, |(url, _)| self.qr_side(url));
+                            let text = (width - side) / 2.0;
+                            vec![
+                                Cell {
+                                    content: left,
+                                    width: text,
+                                },
+                                Cell {
+                                    content: code,
+                                    width: side,
+                                },
+                                Cell {
+                                    content: right,
+                                    width: text,
+                                },
+                            ]
+                        }
+                        None => vec![
+                            Cell {
+                                content: left,
+                                width: column + GUTTER / 2.0,
+                            },
+                            Cell {
+                                content: right,
+                                width: column + GUTTER / 2.0,
+                            },
+                        ],
+                    };
+                    self.layout_row(cells);
+                }
+                let left = self.capture(|w| {
+                    if let Some(spans) = cymraeg.sign_off {
+                        let paragraph = w.paragraph(spans, Some("Footer"), &cy);
+                        w.push(paragraph);
+                    }
+                });
+                let right = self.capture(|w| {
+                    if let Some(spans) = english.sign_off {
+                        let paragraph = w.paragraph(spans, Some("Footer"), &plain);
+                        w.push(paragraph);
+                    }
+                });
+                self.layout_row(vec![
+                    Cell {
+                        content: left,
+                        width: column + GUTTER / 2.0,
+                    },
+                    Cell {
+                        content: right,
+                        width: column + GUTTER / 2.0,
+                    },
+                ]);
+            }
+        }
+    }
+
+    /// The logo and, beside it, the practice's name in the lead style.
+    fn masthead(&mut self, logo: Option<&Logo>, alt: &str, name: Option<&[Span]>, plain: &Context) {
+        let width = self.theme.paper.content_width();
+        let name = self.capture(|w| {
+            if let Some(spans) = name {
+                let bold: Vec<Span> = spans
+                    .iter()
+                    .map(|s| Span {
+                        bold: true,
+                        ..s.clone()
+                    })
+                    .collect();
+                let paragraph = w.paragraph(&bold, Some("Lead"), plain);
+                w.push(paragraph);
+            }
+        });
+        let Some(logo) = logo else {
+            self.content.extend(name);
+            return;
+        };
+        let (w, h) = logo.size;
+        let logo_width = (LOGO_HEIGHT * w as f32 / h.max(1) as f32).min(width / 4.0);
+        let logo_height = logo_width * h as f32 / w.max(1) as f32;
+        let extension = if logo.png { "png" } else { "jpeg" };
+        let picture = self.picture(
+            logo.bytes.clone(),
+            extension,
+            (logo_width, logo_height),
+            alt,
+        );
+        let property = ParagraphProperty::default().spacing(styles::spacing(0.0, 0.0, 1.0));
+        let image = vec![Paragraph::default().property(property).push(picture).into()];
+        self.layout_row(vec![
+            Cell {
+                content: image,
+                width: logo_width + 16.0,
+            },
+            Cell {
+                content: name,
+                width: width - logo_width - 16.0,
+            },
+        ]);
+    }
+
+    /// The QR code's side, quiet zone included, in points: the cell's
+    /// margins are the room between the code and the text beside it.
+    fn qr_side(&self, url: &str) -> f32 {
+        crate::render::pdf::figure::qr_side(url, self.theme.qr).unwrap_or(0.0)
+    }
+
+    /// The QR code to `url` as a centred paragraph, or `None` when the
+    /// address is too long to encode.
+    fn code(&mut self, url: &str) -> Option<Vec<BodyContent<'static>>> {
+        let png = super::picture::qr_png(url)?;
+        let side = self.qr_side(url);
+        let alt = format!("QR code linking to {url}");
+        let picture = self.picture(png, "png", (side, side), &alt);
+        let property = ParagraphProperty {
+            justification: Some(JustificationVal::Center.into()),
+            ..ParagraphProperty::default().spacing(styles::spacing(0.0, 0.0, 1.0))
+        };
+        Some(vec![
+            Paragraph::default().property(property).push(picture).into(),
+        ])
+    }
+
+    /// One row of cells as a borderless table across the page, its cells
+    /// centred top to bottom.
+    fn layout_row(&mut self, cells: Vec<Cell>) {
+        let property = TableProperty {
+            width: Some(TableWidth {
+                value: Some(5000),
+                unit: Some(TableWidthUnit::Pct),
+            }),
+            ..TableProperty::default()
+        };
+        let mut table = Table::default().property(property);
+        table.grids = TableGrid::from(
+            cells
+                .iter()
+                .map(|c| Theme::twips(c.width))
+                .collect::<Vec<_>>(),
+        );
+        let mut row = TableRow::default();
+        for cell in cells {
+            let mut paragraphs = cell.content.into_iter().filter_map(|c| match c {
+                BodyContent::Paragraph(p) => Some(p),
+                _ => None,
+            });
+            // A cell holds one paragraph at least.
+            let first = paragraphs.next().unwrap_or_default();
+            let mut table_cell = TableCell::paragraph(first).property(
+                TableCellProperty::default()
+                    .wide(TableCellWidth {
+                        value: Some(Theme::twips(cell.width)),
+                        unit: Some(TableWidthUnit::Dxa),
+                    })
+                    .v_align(VAlignType::Center),
+            );
+            for paragraph in paragraphs {
+                table_cell.content.push(paragraph.into());
+            }
+            row.cells.push(table_cell.into());
+        }
+        table.rows.push(row);
+        self.content.push(table.into());
+    }
+}
