@@ -1032,11 +1032,6 @@ fn a_recursive_macro_is_refused_not_a_crash() {
 
 #[test]
 fn a_practice_folder_swapped_for_a_link_mid_build_never_takes_a_write_outside() {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt as _;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
-
     let sandbox = Sandbox::new();
     sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
     sandbox
@@ -1049,29 +1044,7 @@ fn a_practice_folder_swapped_for_a_link_mid_build_never_takes_a_write_outside() 
     std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
     // The practice's folder and a link to elsewhere change places, atomically,
     // as fast as one core can, while builds write and zip the practice.
-    let path = |p: &std::path::Path| CString::new(p.as_os_str().as_bytes()).unwrap();
-    let (folder, link) = (path(&out.join("ashfield-medical-centre")), path(&link));
-    let stop = Arc::new(AtomicBool::new(false));
-    let swapper = {
-        let stop = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            let mut swaps = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                let done = unsafe {
-                    libc::renameat2(
-                        libc::AT_FDCWD,
-                        folder.as_ptr(),
-                        libc::AT_FDCWD,
-                        link.as_ptr(),
-                        libc::RENAME_EXCHANGE,
-                    )
-                };
-                assert_eq!(done, 0, "the swap failed");
-                swaps += 1;
-            }
-            swaps
-        })
-    };
+    let swapper = crate::harness::Swapper::start(&out.join("ashfield-medical-centre"), &link);
     for _ in 0..12 {
         let child = spawn(
             &sandbox,
@@ -1088,8 +1061,7 @@ fn a_practice_folder_swapped_for_a_link_mid_build_never_takes_a_write_outside() 
         // A build that met the link says so and fails; one that did not succeeds.
         assert!(code == 0 || code == 1 || code == 2, "exit {code}: {err}");
     }
-    stop.store(true, Ordering::Relaxed);
-    assert!(swapper.join().unwrap() > 1000, "the folder hardly moved");
+    assert!(swapper.stop() > 1000, "the folder hardly moved");
     let written: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().flatten().collect();
     assert!(
         written.is_empty(),

@@ -166,3 +166,49 @@ pub fn practice_files(out: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Two paths that change places atomically (`renameat2` with
+/// `RENAME_EXCHANGE`), as fast as one core can, until [`Swapper::stop`]:
+/// a folder and a link, to race what a build opens.
+pub struct Swapper {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<u64>,
+}
+
+impl Swapper {
+    pub fn start(a: &Path, b: &Path) -> Swapper {
+        use std::os::unix::ffi::OsStrExt as _;
+        use std::sync::atomic::Ordering;
+        let path = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+        let (a, b) = (path(a), path(b));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = {
+            let stop = std::sync::Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut swaps = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    // SAFETY: both are NUL-terminated paths.
+                    let done = unsafe {
+                        libc::renameat2(
+                            libc::AT_FDCWD,
+                            a.as_ptr(),
+                            libc::AT_FDCWD,
+                            b.as_ptr(),
+                            libc::RENAME_EXCHANGE,
+                        )
+                    };
+                    assert_eq!(done, 0, "the swap failed");
+                    swaps += 1;
+                }
+                swaps
+            })
+        };
+        Swapper { stop, thread }
+    }
+
+    /// Stops the swapping; how many swaps were made.
+    pub fn stop(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
+}

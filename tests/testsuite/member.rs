@@ -1100,11 +1100,6 @@ fn a_practices_missing_key_is_reported_in_its_own_file() {
 /// named, one folder at a time, never through a link).
 #[test]
 fn a_subfolder_swapped_for_a_link_during_builds_never_reads_outside() {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt as _;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
-
     let sandbox = Sandbox::new();
     let secret = example("ashfield-medical-centre.toml")
         .replace("Jane Smith", "Zed Secretperson")
@@ -1116,29 +1111,7 @@ fn a_subfolder_swapped_for_a_link_during_builds_never_reads_outside() {
     );
     let configs = sandbox.path().join("configs");
     std::os::unix::fs::symlink(sandbox.path().join("private"), configs.join("subl")).unwrap();
-    let path = |p: &Path| CString::new(p.as_os_str().as_bytes()).unwrap();
-    let (folder, link) = (path(&configs.join("sub")), path(&configs.join("subl")));
-    let stop = Arc::new(AtomicBool::new(false));
-    let swapper = {
-        let stop = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            let mut swaps = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                let done = unsafe {
-                    libc::renameat2(
-                        libc::AT_FDCWD,
-                        folder.as_ptr(),
-                        libc::AT_FDCWD,
-                        link.as_ptr(),
-                        libc::RENAME_EXCHANGE,
-                    )
-                };
-                assert_eq!(done, 0, "the swap failed");
-                swaps += 1;
-            }
-            swaps
-        })
-    };
+    let swapper = crate::harness::Swapper::start(&configs.join("sub"), &configs.join("subl"));
     let mut said = String::new();
     for _ in 0..40 {
         let run = sandbox.run(&["build", "configs", "--formats", "md"]);
@@ -1148,8 +1121,7 @@ fn a_subfolder_swapped_for_a_link_during_builds_never_reads_outside() {
         said.push_str(&run.stdout());
         said.push_str(&run.stderr());
     }
-    stop.store(true, Ordering::Relaxed);
-    assert!(swapper.join().unwrap() > 1000, "the folder hardly moved");
+    assert!(swapper.stop() > 1000, "the folder hardly moved");
     let out = sandbox.path().join("out");
     assert!(
         !out.join("outside-secret").exists(),

@@ -263,7 +263,13 @@ fn name_of_practice(path: &Path) -> String {
 
 /// What `tests/pdf/sizes.py` (PyMuPDF) reads back from each PDF.
 fn sizes(paths: &[PathBuf]) -> Vec<serde_json::Value> {
-    let script = repo().join("tests/pdf/sizes.py");
+    read_back("sizes.py", paths)
+}
+
+/// What the PyMuPDF script `tests/pdf/<script>` prints for each PDF: one
+/// JSON object a line.
+pub(crate) fn read_back(script: &str, paths: &[PathBuf]) -> Vec<serde_json::Value> {
+    let script = repo().join("tests/pdf").join(script);
     let output = Command::new("python3")
         .arg(&script)
         .args(paths)

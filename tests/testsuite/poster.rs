@@ -65,23 +65,7 @@ fn notices(suffix: &str) -> Vec<PathBuf> {
 
 /// What `tests/pdf/poster.py` (PyMuPDF) reads back from each poster.
 fn read_back(paths: &[PathBuf]) -> Vec<serde_json::Value> {
-    let script = repo().join("tests/pdf/poster.py");
-    let output = Command::new("python3")
-        .arg(&script)
-        .args(paths)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "{} failed (install PyMuPDF as .ci/run does): {}",
-        script.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
+    crate::pdf::read_back("poster.py", paths)
 }
 
 fn welsh(path: &Path) -> bool {

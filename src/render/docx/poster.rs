@@ -76,10 +76,7 @@ impl BodyWriter<'_> {
                         },
                     ]);
                 }
-                if let Some(spans) = english.sign_off {
-                    let paragraph = self.paragraph(spans, Some("Footer"), &plain);
-                    self.push(paragraph);
-                }
+                self.sign_off(english.sign_off, &plain);
             }
             Some((lang, part)) => {
                 let cymraeg = Side::of(part);
@@ -130,18 +127,8 @@ impl BodyWriter<'_> {
                     };
                     self.layout_row(cells);
                 }
-                let left = self.capture(|w| {
-                    if let Some(spans) = cymraeg.sign_off {
-                        let paragraph = w.paragraph(spans, Some("Footer"), &cy);
-                        w.push(paragraph);
-                    }
-                });
-                let right = self.capture(|w| {
-                    if let Some(spans) = english.sign_off {
-                        let paragraph = w.paragraph(spans, Some("Footer"), &plain);
-                        w.push(paragraph);
-                    }
-                });
+                let left = self.capture(|w| w.sign_off(cymraeg.sign_off, &cy));
+                let right = self.capture(|w| w.sign_off(english.sign_off, &plain));
                 self.layout_row(vec![
                     Cell {
                         content: left,
@@ -153,6 +140,14 @@ impl BodyWriter<'_> {
                     },
                 ]);
             }
+        }
+    }
+
+    /// A language's sign-off, in the Footer style.
+    fn sign_off(&mut self, spans: Option<&[Span]>, context: &Context) {
+        if let Some(spans) = spans {
+            let paragraph = self.paragraph(spans, Some("Footer"), context);
+            self.push(paragraph);
         }
     }
 

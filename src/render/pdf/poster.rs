@@ -202,11 +202,7 @@ type SignOff<'a> = (Option<&'a [Span]>, f32, f32, Option<String>);
 
 /// Each sign-off at the foot of the page, at the footer's size, bottoms
 /// level; the welsh one tagged in its language.
-fn sign_off(
-    setter: &mut Typesetter<'_>,
-    sign_offs: &[SignOff<'_>],
-    tree: &mut Vec<Node>,
-) {
+fn sign_off(setter: &mut Typesetter<'_>, sign_offs: &[SignOff<'_>], tree: &mut Vec<Node>) {
     let style = TextStyle {
         size: setter.theme.footer,
         bold: false,
