@@ -10,6 +10,7 @@ use crate::diagnostics::WARNING;
 use crate::pack::changes::{self, ChangeReport};
 
 pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    crate::input::no_link_of_others(&args.out)?;
     anyhow::ensure!(
         args.out.is_dir(),
         "{} is not a folder; give the output folder of your builds with -o",

@@ -17,6 +17,8 @@ use crate::import::write::{Action, FileReport};
 use crate::pack::report;
 
 pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    // Never into a folder reached through a link someone else made.
+    crate::input::no_link_of_others(&args.into)?;
     // A config may extend only a file in its own folder (see `check`): a
     // path that reaches outside would write configs none of which builds.
     if let Some(extends) = &args.extends

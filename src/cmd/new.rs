@@ -14,6 +14,7 @@ use crate::config::Nation;
 use crate::content::nation::NationFacts;
 
 pub fn run(args: &NewArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    crate::input::no_link_of_others(&args.path)?;
     let nation = Nation::from(args.nation);
     let name = args.name.as_deref().unwrap_or("");
     if let Err(problem) = crate::config::rules::check_plain_text(name) {

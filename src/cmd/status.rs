@@ -94,6 +94,7 @@ impl State {
 }
 
 pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    crate::input::no_link_of_others(&args.out)?;
     let today = args
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());

@@ -178,7 +178,9 @@ impl Writers {
     /// a folder it is shut out of.
     pub fn can_all_reach(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
         use std::os::unix::fs::MetadataExt as _;
-        if !self.can_all_read(meta) {
+        // An access list may deny one of them what the mode bits allow:
+        // who may read such a file cannot be told, so it is not used.
+        if !self.can_all_read(meta) || has_access_list(path) {
             return false;
         }
         let mut folder = path.parent();
@@ -189,6 +191,9 @@ impl Writers {
             let Ok(dir_meta) = std::fs::metadata(dir) else {
                 return false;
             };
+            if has_access_list(dir) {
+                return false;
+            }
             let (mode, uid, gid) = (dir_meta.mode(), dir_meta.uid(), dir_meta.gid());
             if mode & 0o001 == 0 {
                 if self.everyone {

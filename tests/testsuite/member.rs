@@ -1354,6 +1354,30 @@ fn a_config_with_an_access_list_cannot_publish_the_officers_files() {
         "{}",
         run.stderr()
     );
+    // An access list on the logo itself (which may deny a practice what
+    // its mode bits allow) is refused too, from a config without one.
+    let removed = unsafe { libc::removexattr(path.as_ptr(), c"system.posix_acl_access".as_ptr()) };
+    assert_eq!(removed, 0);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(
+        sandbox.path().join("private.png"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    sandbox.run(&["check", "a.toml"]).expect_code(0);
+    let logo =
+        std::ffi::CString::new(sandbox.path().join("private.png").as_os_str().as_bytes()).unwrap();
+    let set = unsafe {
+        libc::setxattr(
+            logo.as_ptr(),
+            c"system.posix_acl_access".as_ptr(),
+            acl.as_ptr().cast(),
+            acl.len(),
+            0,
+        )
+    };
+    assert_eq!(set, 0);
+    sandbox.run(&["check", "a.toml"]).expect_code(1);
 }
 
 /// A folder or config the officer names on the command line, reached
@@ -1370,6 +1394,7 @@ fn a_named_path_through_a_practices_link_is_refused() {
     std::os::unix::fs::symlink(sandbox.path().join("private"), &link).unwrap();
     std::os::unix::fs::lchown(&link, Some(65534), Some(65534)).unwrap();
     sandbox.write("draft.txt", "Thank you for your feedback.");
+    sandbox.write("ods.csv", &crate::import::clean_fixture());
     for args in [
         &["build", "configs/m", "--formats", "md"][..],
         &["build", "configs/m/x.toml", "--formats", "md"],
@@ -1382,6 +1407,10 @@ fn a_named_path_through_a_practices_link_is_refused() {
             "configs/m/x.toml",
         ],
         &["build", "a.toml", "--formats", "md", "-o", "configs/m/out"],
+        &["status", "a.toml", "-o", "configs/m/out"],
+        &["changes", "-o", "configs/m"],
+        &["new", "configs/m/new.toml"],
+        &["import", "epraccur", "ods.csv", "--into", "configs/m"],
     ] {
         let run = sandbox.run(args);
         assert_ne!(run.code(), 0, "{args:?}");
@@ -1393,6 +1422,13 @@ fn a_named_path_through_a_practices_link_is_refused() {
         assert!(!said.contains("Zed Secretperson"));
     }
     assert!(!everything_under(&sandbox.path().join("out")).contains("Zed Secretperson"));
+    // Nothing was written through the link.
+    let private: Vec<_> = std::fs::read_dir(sandbox.path().join("private"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(private, ["x.toml"]);
 }
 
 /// A logo in a folder the config's writers may not enter (another
