@@ -6,10 +6,11 @@
 //! level with its English block on the right, so a reader of either finds
 //! the same thing at the same height; a block that is the same in both
 //! (the practice's name) spans the page once. The QR code, when there is
-//! one, is shared: it sits in the middle of its own row, told about in
-//! both languages. Each language's sign-off (its last paragraph: issue
-//! date, approval, reference) is set small at the foot of the page, in
-//! place of a running footer.
+//! one, is shared: it sits in the middle of the row of the block it
+//! follows (the contact details), between the two languages. Each
+//! language's sign-off (its last paragraph: issue date, approval,
+//! reference) is set small at the foot of the page, in place of a running
+//! footer.
 
 use anyhow::bail;
 use krilla::tagging::Tag;
