@@ -38,7 +38,7 @@ pub fn open_regular(path: &Path) -> Result<File, Refused> {
 /// folder), each opened without following a link.
 pub fn open_own(path: &Path) -> Result<File, Refused> {
     // The checks on the path give the clearest message; the walk holds.
-    open_file(path, false, false)?;
+    check_path(path, false, false)?;
     let file = open_beneath(path)?;
     let meta = file
         .metadata()
@@ -145,6 +145,29 @@ fn open_beneath(path: &Path) -> Result<File, Refused> {
 }
 
 fn open_file(path: &Path, follow: bool, hard_links: bool) -> Result<File, Refused> {
+    check_path(path, follow, hard_links)?;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(libc::O_NONBLOCK | nofollow);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    // Checked again on the open file, in case the path changed meanwhile.
+    match file.metadata() {
+        Ok(meta) if meta.is_file() => Ok(file),
+        _ => Err(Refused(format!("{} is not a regular file", path.display()))),
+    }
+}
+
+/// What the path itself says, for a message that names the problem: a
+/// link, a file with other names, or not a regular file. The open file is
+/// checked again, as the path may change meanwhile.
+fn check_path(path: &Path, follow: bool, hard_links: bool) -> Result<(), Refused> {
     if !follow && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(Refused(format!(
             "{} is a link; policypack reads a practice's files only from the files themselves",
@@ -173,22 +196,7 @@ fn open_file(path: &Path, follow: bool, hard_links: bool) -> Result<File, Refuse
             kind(&meta)
         )));
     }
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
-        options.custom_flags(libc::O_NONBLOCK | nofollow);
-    }
-    let file = options
-        .open(path)
-        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
-    // Checked again on the open file, in case the path changed meanwhile.
-    match file.metadata() {
-        Ok(meta) if meta.is_file() => Ok(file),
-        _ => Err(Refused(format!("{} is not a regular file", path.display()))),
-    }
+    Ok(())
 }
 
 /// `relative`, named by a config in `base`, as a path confined to `base`:

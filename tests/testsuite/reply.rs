@@ -163,6 +163,20 @@ fn the_seventh_corpus_is_flagged() {
     assert!(false_alarms <= 1, "{}", wrong.join("\n"));
 }
 
+/// The eighth corpus, written blind for the change that reads every
+/// default-ignorable character as absent (NHS numbers, medicines and names
+/// broken up by word joiners, variation selectors, tags): 16 of 25 unsafe
+/// drafts flagged before that change, 22 after; 1 of 15 safe drafts
+/// refused both times. Not tuned to since: the three misses are an NHS
+/// number called a "reference", an address and a date of birth.
+#[test]
+fn the_eighth_corpus_is_flagged() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("eighth-corpus.toml");
+    assert_eq!((unsafe_, safe), (25, 15));
+    assert!(flagged >= 22, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 1, "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");

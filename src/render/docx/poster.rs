@@ -20,14 +20,9 @@ use crate::render::presentation::Logo;
 
 /// The logo's height, as in the PDF.
 const LOGO_HEIGHT: f32 = 64.0;
-/// The room between the columns, in points.
-const GUTTER: f32 = 22.0;
 
 /// One cell of a row: what it holds and its width in points.
-struct Cell {
-    content: Vec<BodyContent<'static>>,
-    width: f32,
-}
+type Cell = (Vec<BodyContent<'static>>, f32);
 
 impl BodyWriter<'_> {
     /// Writes the printed notice's blocks (a Welsh part first, in Wales)
@@ -65,16 +60,7 @@ impl BodyWriter<'_> {
                         w.push(paragraph);
                     });
                     let side = self.qr_side(url);
-                    self.layout_row(vec![
-                        Cell {
-                            content: code,
-                            width: side,
-                        },
-                        Cell {
-                            content: text,
-                            width: width - side,
-                        },
-                    ]);
+                    self.layout_row(vec![(code, side), (text, width - side)]);
                 }
                 self.sign_off(english.sign_off, &plain);
             }
@@ -82,7 +68,8 @@ impl BodyWriter<'_> {
                 let cymraeg = Side::of(part);
                 let cy = Context::in_language(lang);
                 self.masthead(logo, alt, english.lead.or(cymraeg.lead), &plain);
-                let column = (width - GUTTER) / 2.0;
+                // Half the page each: the cells' margins keep the columns apart.
+                let half = width / 2.0;
                 let qr = english.qr.or(cymraeg.qr);
                 let rows = cymraeg.blocks.len().max(english.blocks.len());
                 for row in 0..rows {
@@ -99,46 +86,15 @@ impl BodyWriter<'_> {
                         Some(code) => {
                             let side = qr.map_or(0.0, |(url, _)| self.qr_side(url));
                             let text = (width - side) / 2.0;
-                            vec![
-                                Cell {
-                                    content: left,
-                                    width: text,
-                                },
-                                Cell {
-                                    content: code,
-                                    width: side,
-                                },
-                                Cell {
-                                    content: right,
-                                    width: text,
-                                },
-                            ]
+                            vec![(left, text), (code, side), (right, text)]
                         }
-                        None => vec![
-                            Cell {
-                                content: left,
-                                width: column + GUTTER / 2.0,
-                            },
-                            Cell {
-                                content: right,
-                                width: column + GUTTER / 2.0,
-                            },
-                        ],
+                        None => vec![(left, half), (right, half)],
                     };
                     self.layout_row(cells);
                 }
                 let left = self.capture(|w| w.sign_off(cymraeg.sign_off, &cy));
                 let right = self.capture(|w| w.sign_off(english.sign_off, &plain));
-                self.layout_row(vec![
-                    Cell {
-                        content: left,
-                        width: column + GUTTER / 2.0,
-                    },
-                    Cell {
-                        content: right,
-                        width: column + GUTTER / 2.0,
-                    },
-                ]);
+                self.layout_row(vec![(left, half), (right, half)]);
             }
         }
     }
@@ -184,14 +140,8 @@ impl BodyWriter<'_> {
         let property = ParagraphProperty::default().spacing(styles::spacing(0.0, 0.0, 1.0));
         let image = vec![Paragraph::default().property(property).push(picture).into()];
         self.layout_row(vec![
-            Cell {
-                content: image,
-                width: logo_width + 16.0,
-            },
-            Cell {
-                content: name,
-                width: width - logo_width - 16.0,
-            },
+            (image, logo_width + 16.0),
+            (name, width - logo_width - 16.0),
         ]);
     }
 
@@ -231,12 +181,12 @@ impl BodyWriter<'_> {
         table.grids = TableGrid::from(
             cells
                 .iter()
-                .map(|c| Theme::twips(c.width))
+                .map(|(_, cell_width)| Theme::twips(*cell_width))
                 .collect::<Vec<_>>(),
         );
         let mut row = TableRow::default();
-        for cell in cells {
-            let mut paragraphs = cell.content.into_iter().filter_map(|c| match c {
+        for (content, cell_width) in cells {
+            let mut paragraphs = content.into_iter().filter_map(|c| match c {
                 BodyContent::Paragraph(p) => Some(p),
                 _ => None,
             });
@@ -245,7 +195,7 @@ impl BodyWriter<'_> {
             let mut table_cell = TableCell::paragraph(first).property(
                 TableCellProperty::default()
                     .wide(TableCellWidth {
-                        value: Some(Theme::twips(cell.width)),
+                        value: Some(Theme::twips(cell_width)),
                         unit: Some(TableWidthUnit::Dxa),
                     })
                     .v_align(VAlignType::Center),
