@@ -144,6 +144,13 @@ impl Model {
                 None => model.blocks.extend(blocks),
             }
         }
+        // Headings are left as written: their text is also the PDF's
+        // bookmarks and the titles of its structure.
+        model.each_span(Headings::Skip, &mut |span| {
+            if let Some(bound) = bind_spaces(&span.text) {
+                span.text = bound;
+            }
+        });
         Ok(model)
     }
 
@@ -222,29 +229,110 @@ impl Model {
     /// The same document with emphasis set in bold, for editions that
     /// avoid italics (large print).
     pub fn without_italics(mut self) -> Model {
-        fn spans(spans: &mut [Span]) {
-            for span in spans.iter_mut().filter(|s| s.italic) {
+        self.each_span(Headings::Include, &mut |span| {
+            if span.italic {
                 span.italic = false;
                 span.bold = true;
             }
-        }
-        fn walk(block: &mut Block) {
+        });
+        self
+    }
+
+    /// Calls `f` on every span of every block, in reading order.
+    fn each_span(&mut self, headings: Headings, f: &mut dyn FnMut(&mut Span)) {
+        fn walk(block: &mut Block, headings: Headings, f: &mut dyn FnMut(&mut Span)) {
             match block {
-                Block::Heading { spans: s, .. } | Block::Paragraph(s) => spans(s),
-                Block::List { items, .. } => items.iter_mut().flatten().for_each(walk),
+                Block::Heading { spans, .. } if headings == Headings::Include => {
+                    spans.iter_mut().for_each(f)
+                }
+                Block::Heading { .. } => {}
+                Block::Paragraph(spans) => spans.iter_mut().for_each(f),
+                Block::List { items, .. } => items
+                    .iter_mut()
+                    .flatten()
+                    .for_each(|b| walk(b, headings, f)),
                 Block::Quote(inner) | Block::Part { blocks: inner, .. } => {
-                    inner.iter_mut().for_each(walk)
+                    inner.iter_mut().for_each(|b| walk(b, headings, f))
                 }
                 Block::Table { header, rows, .. } => header
                     .iter_mut()
                     .chain(rows.iter_mut().flatten())
-                    .for_each(|cell| spans(cell)),
+                    .flatten()
+                    .for_each(&mut *f),
                 Block::Rule | Block::Qr { .. } => {}
             }
         }
-        self.blocks.iter_mut().for_each(walk);
-        self
+        self.blocks.iter_mut().for_each(|b| walk(b, headings, f));
     }
+}
+
+/// Whether [`Model::each_span`] visits headings' spans.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Headings {
+    Include,
+    Skip,
+}
+
+/// Spaces a reader must never see a line break at: inside a phone number
+/// ("01302 123457", "+44 29 2087 2000"), a postcode ("CF11 9AA"), "NHS 111",
+/// and after a title or an initial before a name ("Dr A Patel", "J. Evans").
+/// They become no-break spaces (U+00A0) in the model, which the PDF's line
+/// breaker, Word and browsers all honour. A one-letter word before a
+/// capitalised one ("A Patel") is taken for an initial; "A copy" is not.
+fn bind_spaces(text: &str) -> Option<String> {
+    use regex::Regex;
+    use std::sync::LazyLock;
+    // Whole runs whose every space binds.
+    static RUNS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            // A UK phone number: 0 or +44, then groups of digits.
+            r"(?:\+44 (?:\(0\) ?)?\d|\b0\d)\d*(?: \d+)+\b",
+            // A postcode.
+            r"|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b",
+            r"|\bNHS 111\b",
+        ))
+        .expect("a valid pattern")
+    });
+    // A title or an initial, whose one space after it binds to the name.
+    static BEFORE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Rev|Sir|Dame|[A-Z])\.? \p{Lu}")
+            .expect("a valid pattern")
+    });
+    let mut bind = Vec::new();
+    for run in RUNS.find_iter(text) {
+        let digits = run.as_str().bytes().filter(u8::is_ascii_digit).count();
+        let phone = run.as_str().starts_with(['0', '+']);
+        // A phone number has 10 or 11 digits (12 with +44, 13 with its 0).
+        if !phone || (9..=13).contains(&digits) {
+            bind.extend(
+                run.as_str()
+                    .match_indices(' ')
+                    .map(|(i, _)| run.start() + i),
+            );
+        }
+    }
+    // Matches overlap ("Dr A Patel"), so each is looked for from the
+    // space before the previous one's name.
+    let mut from = 0;
+    while let Some(title) = BEFORE_NAME.find_at(text, from) {
+        let space = title.end() - title.as_str().chars().last().map_or(0, char::len_utf8) - 1;
+        bind.push(space);
+        from = space + 1;
+    }
+    if bind.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + bind.len());
+    let mut last = 0;
+    bind.sort_unstable();
+    bind.dedup();
+    for at in bind {
+        out.push_str(&text[last..at]);
+        out.push('\u{a0}');
+        last = at + 1;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
 }
 
 /// Containers being filled while the events stream past.
@@ -568,6 +656,45 @@ mod tests {
             .map(|i| format!("{}- item\n", "  ".repeat(i)))
             .collect();
         assert!(of(&fine).is_ok());
+    }
+
+    #[test]
+    fn binds_the_spaces_a_line_must_not_break_at() {
+        let bound = |t: &str| {
+            bind_spaces(t)
+                .unwrap_or_else(|| t.to_string())
+                .replace('\u{a0}', "~")
+        };
+        assert_eq!(bound("Call 01302 123457 today"), "Call 01302~123457 today");
+        assert_eq!(bound("on 0300 311 22 33."), "on 0300~311~22~33.");
+        assert_eq!(bound("+44 29 2087 2000"), "+44~29~2087~2000");
+        assert_eq!(bound("Cardiff CF11 9AA"), "Cardiff CF11~9AA");
+        assert_eq!(bound("ring NHS 111 now"), "ring NHS~111 now");
+        assert_eq!(
+            bound("Dr A Patel and J. R. Evans"),
+            "Dr~A~Patel and J.~R.~Evans"
+        );
+        assert_eq!(bound("Dr Gwenllïan Ŵyn"), "Dr~Gwenllïan Ŵyn");
+        // Not a phone number, not a name, not a postcode.
+        assert_eq!(
+            bound("within 10 working days, 2 or 4 sides"),
+            "within 10 working days, 2 or 4 sides"
+        );
+        assert_eq!(bound("A copy of 0 1 2"), "A copy of 0 1 2");
+        assert_eq!(bound("Page 12 of 14"), "Page 12 of 14");
+        assert!(bind_spaces("nothing to bind here").is_none());
+    }
+
+    #[test]
+    fn the_model_carries_the_bound_spaces() {
+        let model = of("Call **01302 123457** or write to Dr A Patel.\n").unwrap();
+        let Block::Paragraph(spans) = &model.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(
+            text(spans),
+            "Call 01302\u{a0}123457 or write to Dr\u{a0}A\u{a0}Patel."
+        );
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub fn build(
     let value = json!({
         "doc": {
             "kind": kind.stem(),
-            "title": markdown_text(kind.title()),
+            "title": markdown_text(kind.title_in(nation)),
             // Filled in once the Markdown is known (content::reference).
             "reference": super::reference::PLACEHOLDER,
         },

@@ -51,6 +51,15 @@ impl DocKind {
         }
     }
 
+    /// The document's title for a practice in a nation: the leaflet takes
+    /// the nation's own (in Wales, "Raising a concern").
+    pub fn title_in(self, nation: &nation::NationFacts) -> &str {
+        match (self, &nation.term.leaflet_title) {
+            (DocKind::Leaflet, Some(title)) => title,
+            _ => self.title(),
+        }
+    }
+
     /// The title in Welsh of a document whose first heading is not its
     /// title (the notice's is its headline).
     pub fn title_cy(self) -> Option<&'static str> {
@@ -166,7 +175,7 @@ pub fn render(
     // In Wales a document with a Welsh template is bilingual, Welsh first.
     let welsh_template = kind.welsh_template();
     if practice.nation() != Nation::Wales || !templates.has(&welsh_template) {
-        let title = kind.title().to_string();
+        let title = kind.title_in(nation).to_string();
         return Ok(Document::referenced(
             kind,
             title,
@@ -191,7 +200,7 @@ pub fn render(
         format!(
             "{} / {}",
             kind.title_cy().unwrap_or(&welsh_title),
-            kind.title()
+            kind.title_in(nation)
         ),
         markdown,
         // The line break between the halves goes with the Welsh, so the

@@ -68,6 +68,9 @@ pub struct NationFacts {
     /// The standard for accessible information that the leaflet may name,
     /// where the nation has one that applies to GP practices.
     pub accessible_standard: Option<String>,
+    /// The nation's own language besides English, which the leaflet offers
+    /// itself in: "Welsh".
+    pub language: Option<String>,
     /// What happens when a patient is removed at once after violence.
     pub removal: Removal,
     /// The criminal law on threatening, abusive or false messages.
@@ -106,6 +109,9 @@ pub struct Term {
     pub verb_ing: String,
     /// A sentence for patients explaining the term, where it is not "complaint".
     pub note: Option<String>,
+    /// The leaflet's title, where the nation's own word makes a better one
+    /// than "Complaints leaflet": "Raising a concern".
+    pub leaflet_title: Option<String>,
 }
 
 /// Removal from the list, worded from the nation's own contract rule:

@@ -135,9 +135,22 @@ def read(path):
     }
 
 
+def plain_spaces(value):
+    """The report with no-break spaces read as spaces, as a reader reads
+    them: the tests compare words; `print.rs` checks the no-break spaces
+    in the file itself."""
+    if isinstance(value, str):
+        return value.replace("\u00a0", " ")
+    if isinstance(value, list):
+        return [plain_spaces(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain_spaces(v) for k, v in value.items()}
+    return value
+
+
 def main():
     for path in sys.argv[1:]:
-        print(json.dumps(read(path), ensure_ascii=False))
+        print(json.dumps(plain_spaces(read(path)), ensure_ascii=False))
 
 
 if __name__ == "__main__":

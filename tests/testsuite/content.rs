@@ -567,7 +567,8 @@ fn a_health_board_can_correct_the_welsh_and_add_a_welsh_leaflet() {
     );
     let leaflet = sandbox.read("out/meddygfa-ty-gwyn/complaints-leaflet.md");
     assert!(leaflet.starts_with("# Taflen gwynion"), "{leaflet}");
-    assert!(leaflet.contains("# Complaints leaflet"), "{leaflet}");
+    // In Wales the English title is the nation's own: "Raising a concern".
+    assert!(leaflet.contains("# Raising a concern"), "{leaflet}");
     // A Welsh template without a title is refused, at that template.
     sandbox.write("t/complaints-leaflet.cy.md", "Dim teitl.\n");
     let run = sandbox.run(&["build", "w.toml", "--templates", "t", "--formats", "md"]);
@@ -608,7 +609,7 @@ fn the_welsh_title_is_its_heading_as_text_and_the_welsh_facts_are_required() {
         .expect_code(0);
     let html = sandbox.read("out/meddygfa-ty-gwyn/complaints-leaflet.html");
     assert!(
-        html.contains("<title>Taflen Meddygfa Tŷ Gwyn &#x2F; Complaints leaflet"),
+        html.contains("<title>Taflen Meddygfa Tŷ Gwyn &#x2F; Raising a concern"),
         "{}",
         &html[..html.find("</title>").unwrap()]
     );

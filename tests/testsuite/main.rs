@@ -15,6 +15,7 @@ mod member;
 mod pack;
 mod pdf;
 mod poster;
+mod print;
 mod reference;
 mod reply;
 mod snapshots;

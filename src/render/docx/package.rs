@@ -156,7 +156,10 @@ pub fn write(
         ("[Content_Types].xml", xml(&content_types())?),
         ("_rels/.rels", xml(&package_relationships())?),
         ("docProps/core.xml", xml(core)?),
-        ("word/document.xml", xml(&document(body.content, theme))?),
+        (
+            "word/document.xml",
+            rows_never_split(xml(&document(body.content, theme))?),
+        ),
         ("word/styles.xml", xml(&styles)?),
         (
             "word/numbering.xml",
@@ -181,6 +184,24 @@ fn xml(part: &impl XmlWrite) -> anyhow::Result<Vec<u8>> {
     part.to_writer(&mut writer)
         .map_err(|e| anyhow::anyhow!("cannot write a part of the Word file: {e}"))?;
     Ok(writer.into_inner())
+}
+
+/// The document with every table row marked "cannot split" (`w:cantSplit`),
+/// so that Word and LibreOffice move a row that does not fit to the next
+/// page whole, as the PDF does. docx-rust 0.1 has no such row property, so
+/// it is added to the row properties it writes, `<w:trPr/>` or
+/// `<w:trPr>…`, which open every row; no text can hold them, as every `<`
+/// in text is written `&lt;`.
+fn rows_never_split(xml: Vec<u8>) -> Vec<u8> {
+    const EMPTY: &str = "<w:tr><w:trPr/>";
+    const OPEN: &str = "<w:tr><w:trPr>";
+    let Ok(text) = String::from_utf8(xml) else {
+        unreachable!("hard-xml writes UTF-8")
+    };
+    // Open ones first: the empty ones, once marked, open like them.
+    text.replace(OPEN, "<w:tr><w:trPr><w:cantSplit/>")
+        .replace(EMPTY, "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        .into_bytes()
 }
 
 /// The members in the order given, each deflated, dated 1980-01-01 and
@@ -304,6 +325,16 @@ mod tests {
                 "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-11-01T00:00:00Z</dcterms:created>"
             ),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn every_row_is_marked_cannot_split() {
+        let xml = b"<w:tbl><w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc/></w:tr><w:tr><w:trPr/><w:tc><w:t>&lt;w:tr&gt;&lt;w:trPr/&gt;</w:t></w:tc></w:tr></w:tbl>";
+        let out = String::from_utf8(rows_never_split(xml.to_vec())).unwrap();
+        assert_eq!(
+            out,
+            "<w:tbl><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr><w:tc/></w:tr><w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:t>&lt;w:tr&gt;&lt;w:trPr/&gt;</w:t></w:tc></w:tr></w:tbl>"
         );
     }
 

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use krilla::tagging::{ArtifactType, ListNumbering, Tag};
 
-use super::layout::{Content, Draw, Mark, Node, Typesetter, plain};
+use super::layout::{
+    Content, Draw, Mark, Node, QUOTE_BAR, QUOTE_GAP, QUOTE_LEAD_LINES, Typesetter, plain,
+};
 use crate::document::Block;
 
 impl Typesetter<'_> {
@@ -17,7 +19,7 @@ impl Typesetter<'_> {
         width: f32,
     ) -> Node {
         let body = self.theme.body();
-        let indent = self.theme.size * if start.is_some() { 1.9 } else { 1.3 };
+        let indent = self.list_indent(start);
         let mut entries = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let label = match start {
@@ -60,6 +62,11 @@ impl Typesetter<'_> {
         Node::Group(Tag::L(numbering).into(), entries)
     }
 
+    /// How far a list's text is set in from its labels.
+    pub(super) fn list_indent(&self, start: Option<u64>) -> f32 {
+        self.theme.size * if start.is_some() { 1.9 } else { 1.3 }
+    }
+
     /// List item contents: paragraphs without the space after the last one.
     fn blocks_tight(&mut self, blocks: &[Block], x: f32, width: f32, out: &mut Vec<Node>) {
         for (i, block) in blocks.iter().enumerate() {
@@ -77,10 +84,15 @@ impl Typesetter<'_> {
     }
 
     pub(super) fn quote(&mut self, blocks: &[Block], x: f32, width: f32) -> Node {
-        let bar = 3.0;
-        let gap = 10.0;
+        let (bar, gap) = (QUOTE_BAR, QUOTE_GAP);
         let pad = self.theme.size * 0.4;
-        self.ensure(super::layout::QUOTE_LEAD_LINES * self.theme.size * 1.35);
+        // A short quote (a model reply and its sign-off) is kept whole;
+        // a long one starts with a few lines on the page.
+        let lead = self
+            .quote_height(blocks, width)
+            .and_then(|height| self.short(height))
+            .unwrap_or(QUOTE_LEAD_LINES * self.theme.size * 1.35);
+        self.ensure(lead);
         let start = (self.page(), self.y);
         self.y += pad;
         let mut kids = Vec::new();

@@ -311,17 +311,14 @@ impl<'a> Typesetter<'a> {
                 }
             }
             Block::Paragraph(spans) => {
-                let style = match self.theme.lead {
-                    Some(size) if spans.iter().all(|s| s.bold || s.text.trim().is_empty()) => {
-                        TextStyle {
-                            size,
-                            bold: true,
-                            rgb: self.theme.accent,
-                            ..self.theme.body()
-                        }
-                    }
-                    _ => self.theme.body(),
-                };
+                // A contact's name stays with its details.
+                if is_label(spans)
+                    && matches!(next, Some(Block::List { .. }))
+                    && let Some(whole) = self.kept_whole(&blocks[i..i + 2], width)
+                {
+                    self.ensure(whole);
+                }
+                let style = self.paragraph_style(spans);
                 let lines = self.lines(spans, &style, width);
                 out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
                 self.y += self.theme.size * 0.6 * self.theme.space;
@@ -513,6 +510,77 @@ impl<'a> Typesetter<'a> {
         self.y += self.theme.size * 0.45 * self.theme.space;
     }
 
+    /// A paragraph's style: a paragraph all in bold is a lead where the
+    /// theme sets one (the poster's).
+    fn paragraph_style(&self, spans: &[Span]) -> TextStyle {
+        match self.theme.lead {
+            Some(size) if is_label(spans) => TextStyle {
+                size,
+                bold: true,
+                rgb: self.theme.accent,
+                ..self.theme.body()
+            },
+            _ => self.theme.body(),
+        }
+    }
+
+    /// The height of `blocks` laid out whole at `width`, when they are
+    /// short enough to keep on one page (at most 40 % of it): a contact's
+    /// name with its phone, email and website, a model reply with its
+    /// sign-off. `None` for anything longer, and for blocks other than
+    /// paragraphs, lists of paragraphs and quotes of those, which break
+    /// where they must.
+    fn kept_whole(&mut self, blocks: &[Block], width: f32) -> Option<f32> {
+        let height = self.whole_height(blocks, width)?;
+        self.short(height)
+    }
+
+    /// `height`, if it is short enough to keep on one page.
+    pub(super) fn short(&self, height: f32) -> Option<f32> {
+        let page = self.bottom() - self.geo.margin;
+        (height <= page * 0.4).then_some(height)
+    }
+
+    /// The height of a quote of `inner` laid out whole.
+    pub(super) fn quote_height(&mut self, inner: &[Block], width: f32) -> Option<f32> {
+        let inner = self.whole_height(inner, width - QUOTE_INDENT)?;
+        Some(self.theme.size * (0.4 + 0.3 * self.theme.space) + inner)
+    }
+
+    fn whole_height(&mut self, blocks: &[Block], width: f32) -> Option<f32> {
+        let (size, space) = (self.theme.size, self.theme.space);
+        let mut height = 0.0;
+        for block in blocks {
+            height += match block {
+                Block::Paragraph(spans) => {
+                    let style = self.paragraph_style(spans);
+                    self.lines(spans, &style, width).height() + size * 0.6 * space
+                }
+                Block::List { start, items, .. } => {
+                    let indent = self.list_indent(*start);
+                    let body = self.theme.body();
+                    let mut list = size * 0.35 * space;
+                    for item in items {
+                        for (i, block) in item.iter().enumerate() {
+                            let Block::Paragraph(spans) = block else {
+                                return None;
+                            };
+                            list += self.lines(spans, &body, width - indent).height();
+                            if i + 1 < item.len() {
+                                list += size * 0.3 * space;
+                            }
+                        }
+                        list += size * 0.25 * space;
+                    }
+                    list
+                }
+                Block::Quote(inner) => self.quote_height(inner, width)?,
+                _ => return None,
+            };
+        }
+        Some(height)
+    }
+
     /// How much of what follows must fit beside a heading: two lines of
     /// text, or a table's header and first row; a subheading brings its own
     /// start along, so "7. Getting support" never ends a page above
@@ -520,14 +588,25 @@ impl<'a> Typesetter<'a> {
     fn lead_height(&mut self, rest: &[Block], width: f32) -> f32 {
         let line = self.theme.size * 1.35;
         match rest.first() {
+            // A contact's name and details, kept together.
+            Some(Block::Paragraph(spans))
+                if is_label(spans)
+                    && matches!(rest.get(1), Some(Block::List { .. }))
+                    && let Some(whole) = self.kept_whole(&rest[..2], width) =>
+            {
+                whole
+            }
             Some(Block::Paragraph(spans)) => {
-                let lines = self.lines(spans, &self.theme.body(), width);
+                let style = self.paragraph_style(spans);
+                let lines = self.lines(spans, &style, width);
                 lines.lines.iter().take(2).map(|l| l.height).sum()
             }
             Some(Block::List { .. }) => 2.0 * line,
             // What a quote asks of the page before it starts (containers.rs),
             // or the heading stays behind when the quote moves on.
-            Some(Block::Quote(_)) => QUOTE_LEAD_LINES * line,
+            Some(quote @ Block::Quote(_)) => self
+                .kept_whole(std::slice::from_ref(quote), width)
+                .unwrap_or(QUOTE_LEAD_LINES * line),
             Some(Block::Table { .. }) => 3.0 * line + 12.0,
             Some(Block::Qr { .. }) => self.theme.qr * 1.4,
             Some(Block::Heading { level, spans, .. }) => {
@@ -596,5 +675,16 @@ pub fn link_alt(url: &str) -> String {
     }
 }
 
-/// Lines of a quote that must fit on a page before it starts there.
+/// Lines of a long quote that must fit on a page before it starts there.
 pub(super) const QUOTE_LEAD_LINES: f32 = 3.0;
+
+/// How far a quote's text is set in from its edge: the accent bar and the gap.
+pub(super) const QUOTE_BAR: f32 = 3.0;
+pub(super) const QUOTE_GAP: f32 = 10.0;
+const QUOTE_INDENT: f32 = QUOTE_BAR + QUOTE_GAP;
+
+/// True for a paragraph all in bold: a label, such as a contact's name
+/// above its details, or the poster's lead.
+fn is_label(spans: &[Span]) -> bool {
+    spans.iter().all(|s| s.bold || s.text.trim().is_empty())
+}
