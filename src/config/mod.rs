@@ -194,17 +194,8 @@ impl Writers {
             if has_access_list(dir) {
                 return false;
             }
-            let (mode, uid, gid) = (dir_meta.mode(), dir_meta.uid(), dir_meta.gid());
-            if mode & 0o001 == 0 {
-                if self.everyone {
-                    return false;
-                }
-                let owner = (uid == self.uid && mode & 0o100 != 0)
-                    || (gid == self.gid && mode & 0o010 != 0);
-                let group = !self.group || (gid == self.gid && mode & 0o010 != 0);
-                if !(owner && group) {
-                    return false;
-                }
+            if !self.all_granted(dir_meta.mode(), dir_meta.uid(), dir_meta.gid(), SEARCH) {
+                return false;
             }
             folder = dir.parent();
         }
@@ -214,16 +205,45 @@ impl Writers {
     /// Whether every one of them could read the file `file` describes.
     pub fn can_all_read(&self, file: &std::fs::Metadata) -> bool {
         use std::os::unix::fs::MetadataExt as _;
-        let mode = file.mode();
-        if mode & 0o004 != 0 {
-            return true;
-        }
+        self.all_granted(file.mode(), file.uid(), file.gid(), READ)
+    }
+
+    /// Whether the permission `bit` ([`READ`] or [`SEARCH`]) of a file or
+    /// folder with `mode`, owned by `uid` and the group `gid`, is granted to
+    /// every one of them. The system grants it by the owner's bits to the
+    /// owner, by the group's bits to the group's members, and by the
+    /// others' bits to the rest, and to each person by the first of these
+    /// that is theirs: a file readable by others but not by its group is
+    /// one its group's members cannot read. Where who is in a group cannot
+    /// be told, both the group's and the others' bits must grant it.
+    fn all_granted(&self, mode: u32, uid: u32, gid: u32, bit: u32) -> bool {
+        let owner = mode & (bit << 6) != 0;
+        let group = mode & (bit << 3) != 0;
+        let other = mode & bit != 0;
         if self.everyone {
-            return false;
+            return owner && group && other;
         }
-        let owner = file.uid() == self.uid || (file.gid() == self.gid && mode & 0o040 != 0);
-        let group = !self.group || (file.gid() == self.gid && mode & 0o040 != 0);
-        owner && group
+        // Root reads and searches whatever the bits say.
+        let config_owner = self.uid == 0
+            || if self.uid == uid {
+                owner
+            } else {
+                match is_member(self.uid, gid) {
+                    Some(true) => group,
+                    Some(false) => other,
+                    None => group && other,
+                }
+            };
+        // The config's group: the file's owner may be one of them, and
+        // every member is in the file's group only when it is theirs.
+        let members = !self.group
+            || (owner
+                && if gid == self.gid {
+                    group
+                } else {
+                    group && other
+                });
+        config_owner && members
     }
 
     /// Who they are, in words.
@@ -237,6 +257,48 @@ impl Writers {
             owner
         }
     }
+}
+
+/// The permission bits, as the owner's, group's and others' three bits each hold them.
+const READ: u32 = 0o4;
+const SEARCH: u32 = 0o1;
+
+/// Whether the user `uid` is a member of the group `gid` (its primary
+/// group or another), from the system's user and group databases; `None`
+/// when the user cannot be looked up.
+fn is_member(uid: u32, gid: u32) -> Option<bool> {
+    let mut buffer = vec![0 as libc::c_char; 16 * 1024];
+    // SAFETY: an all-zero passwd is a valid value to be filled in.
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: the buffer and entry outlive the call, which writes the
+    // strings into the buffer and points `found` at `entry` or null.
+    let status = unsafe {
+        libc::getpwuid_r(
+            uid,
+            &mut entry,
+            buffer.as_mut_ptr(),
+            buffer.len(),
+            &mut found,
+        )
+    };
+    if status != 0 || found.is_null() {
+        return None;
+    }
+    if entry.pw_gid == gid {
+        return Some(true);
+    }
+    let mut groups = vec![0 as libc::gid_t; 256];
+    let mut count = groups.len() as libc::c_int;
+    // SAFETY: `pw_name` points into `buffer`, still alive; `groups` holds
+    // `count` entries, and getgrouplist writes at most that many.
+    let listed =
+        unsafe { libc::getgrouplist(entry.pw_name, entry.pw_gid, groups.as_mut_ptr(), &mut count) };
+    if listed < 0 {
+        return None; // In more than 256 groups: not told.
+    }
+    groups.truncate(usize::try_from(count).unwrap_or(0));
+    Some(groups.contains(&gid))
 }
 
 /// True when the file at `path` carries a POSIX access control list.
@@ -616,9 +678,13 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoP
     Ok(bytes)
 }
 
-/// Decodes every row of a PNG, keeping none.
+/// Decodes every row of a PNG, keeping none, as the PDF and Word writers
+/// will: a palette image's colours looked up (so one with no palette is
+/// damaged).
 fn png_decodes(bytes: &[u8]) -> Result<(), png::DecodingError> {
-    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info()?;
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info()?;
     while reader.next_row()?.is_some() {}
     Ok(())
 }

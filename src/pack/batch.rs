@@ -571,7 +571,7 @@ fn build_all(
     let published = if unchanged {
         Ok(())
     } else {
-        out_folder.write(manifest::FILE_NAME, &bytes)
+        out_folder.replace(manifest::FILE_NAME, &bytes)
     };
     match published {
         Err(error) => {

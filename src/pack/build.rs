@@ -239,6 +239,7 @@ pub fn build_practice(
     // its files print one.
     let has_reference =
         |kind: DocKind| previous.is_some_and(|p| p.references.contains_key(kind.stem()));
+    let zip_recorded = previous.is_some_and(|p| p.files.iter().any(|f| f.path == zip_name));
     let everything_kept = previous.is_some_and(|p| p.fingerprint == practice_fp)
         && options.docs.iter().all(|&kind| has_reference(kind))
         && options.docs.iter().all(|&kind| {
@@ -249,7 +250,10 @@ pub fn build_practice(
                     .all(|(edition, format)| kept(&path_of(kind, edition, format), fp).is_some())
             })
         })
-        && (!options.zip || kept(&format!("{}.zip", practice.slug), &practice_fp).is_some());
+        // A zip the manifest records is checked even when this build
+        // makes none: one changed since (a forgery planted in its place)
+        // is taken away below.
+        && (!(options.zip || zip_recorded) || kept(&zip_name, &practice_fp).is_some());
     if everything_kept {
         let mut entry = previous.expect("checked above").clone();
         entry.config = recorded_config(&practice.path);
@@ -394,8 +398,11 @@ pub fn build_practice(
             );
             files.insert(zip_name.clone(), entry);
         }
-    } else if !written.is_empty() && files.remove(&zip_name).is_some() {
-        // A zip of the old files would mislead: take it away.
+    } else if (!written.is_empty() || (zip_recorded && kept(&zip_name, &practice_fp).is_none()))
+        && files.remove(&zip_name).is_some()
+    {
+        // A zip of the old files would mislead, and one that is not the
+        // file the build wrote may be anything: take it away.
         out_folder.remove(&zip_name);
     }
     // The day what a document says last changed: its reference changes with it.

@@ -192,14 +192,15 @@ fn date_words(iso: &str) -> String {
 pub fn write(out: &Folder, manifest: &Manifest, templates: &Templates) -> anyhow::Result<bool> {
     let html = render(manifest, templates)?;
     // Only a regular file no larger than the new index is read back: one
-    // planted in its place (a FIFO, a link to /dev/zero) is replaced unread.
+    // planted in its place (a FIFO, a link to /dev/zero, a folder) is
+    // replaced unread.
     let same = out
         .read(FILE_NAME, html.len() as u64, "index")
         .is_ok_and(|old| old == html.as_bytes());
     if same {
         return Ok(false);
     }
-    out.write(FILE_NAME, html.as_bytes())?;
+    out.replace(FILE_NAME, html.as_bytes())?;
     Ok(true)
 }
 

@@ -276,6 +276,29 @@ impl Folder {
         self.open_file(name).ok()?.metadata().ok()
     }
 
+    /// [`Folder::write`] for a file of policypack's own in `out/` (the
+    /// index, the manifest): a folder planted in its place, which a rename
+    /// cannot replace, is removed first, with everything in it. One that
+    /// cannot be removed (another user's, in a folder with the sticky bit)
+    /// stops the write with a message that says so.
+    pub fn replace(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let planted = self.dir.symlink_metadata(name).is_ok_and(|m| m.is_dir());
+        if planted {
+            self.remove_folder(name);
+        }
+        self.write(name, bytes).with_context(|| {
+            if planted {
+                format!(
+                    "{} is a folder, not policypack's file, and it could not be removed: remove it, and let nobody else write to {}",
+                    self.path.join(name).display(),
+                    self.path.display()
+                )
+            } else {
+                format!("cannot write {}", self.path.join(name).display())
+            }
+        })
+    }
+
     /// Removes the file (or link) `name`, if there is one.
     pub fn remove(&self, name: &str) {
         let _ = self.dir.remove_file_or_symlink(name);

@@ -370,12 +370,6 @@ const SIGNATURE_WORDS: [&str; 22] = [
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\(0|\b0)\d(?:[\s)-]{0,2}\d){8,9}\b").expect("valid")
 });
-/// Ten digits however they are grouped: "943 476 5919", "943.476.5919",
-/// "94347 65919", "9 4 3 4 7 6 5 9 1 9", in any script's digits. The
-/// count of ten is checked on each match ([`nhs_digits`]).
-static NHS_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:\d(?: \d){9}|\d{2,10}(?:[ .\-/]\d{2,8}){0,4})\b").expect("valid")
-});
 static NAMED_NHS_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)nhs (?:no\.?|num|number)\W*(?:is\W*)?$").expect("valid"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -529,13 +523,142 @@ fn digits(phone: &str) -> String {
 /// Arabic-Indic, Devanagari, Bengali, Gurmukhi, Gujarati and full-width.
 const ZEROS: [u32; 8] = [0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xFF10];
 
-/// A decimal digit's value, in any of the scripts of [`ZEROS`].
+/// A decimal digit's value, in any of the scripts of [`ZEROS`], or a
+/// character that stands for one (mathematical "𝟗", superscript "²").
 fn digit_value(c: char) -> Option<u32> {
+    use unicode_normalization::UnicodeNormalization as _;
     let code = c as u32;
-    ZEROS
+    if let Some(zero) = ZEROS
         .iter()
         .find(|&&zero| (zero..zero + 10).contains(&code))
-        .map(|zero| code - zero)
+    {
+        return Some(code - zero);
+    }
+    if c.is_ascii() {
+        return None;
+    }
+    let mut compatible = std::iter::once(c).nfkc();
+    match (compatible.next(), compatible.next()) {
+        (Some(digit @ '0'..='9'), None) => digit.to_digit(10),
+        _ => None,
+    }
+}
+
+/// Characters that may stand between the groups of an NHS number's
+/// digits: spaces of every kind, dashes and hyphens, dots, commas,
+/// slashes, brackets and the like.
+fn is_digit_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '‐'
+                | '‑'
+                | '‒'
+                | '–'
+                | '—'
+                | '−'
+                | '.'
+                | '·'
+                | '•'
+                | '∙'
+                | ','
+                | '_'
+                | '/'
+                | '\\'
+                | ':'
+                | ';'
+                | '~'
+                | '+'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '\''
+                | '’'
+                | '*'
+                | '|'
+                | '#'
+                | '='
+        )
+}
+
+/// The separators between groups as a reader compares them: brackets left
+/// out, any run of spaces one space.
+fn separator_shape(separator: &str) -> String {
+    let mut shape = String::new();
+    for c in separator
+        .chars()
+        .filter(|c| !matches!(c, '(' | ')' | '[' | ']'))
+    {
+        if c.is_whitespace() {
+            if !shape.ends_with(' ') {
+                shape.push(' ');
+            }
+        } else {
+            shape.push(c);
+        }
+    }
+    shape
+}
+
+/// Every stretch of the draft that holds ten digits an NHS number could
+/// be, however they are grouped or separated: groups of digits (in any
+/// script) with up to three separators between them. A stretch is the
+/// whole of such a run of groups, or, inside a longer run ("10.30,
+/// 943 476 5919"), groups whose separators are all alike.
+fn ten_digit_stretches(draft: &str) -> Vec<Range<usize>> {
+    // Groups of digits: (range, digits), and the separator before each.
+    let mut runs: Vec<Vec<(Range<usize>, usize, String)>> = Vec::new();
+    let mut run: Vec<(Range<usize>, usize, String)> = Vec::new();
+    let mut separator = String::new();
+    let mut group: Option<(Range<usize>, usize)> = None;
+    for (at, c) in draft.char_indices() {
+        let end = at + c.len_utf8();
+        if digit_value(c).is_some() {
+            group = Some(match group.take() {
+                Some((range, n)) => (range.start..end, n + 1),
+                None => (at..end, 1),
+            });
+            continue;
+        }
+        if let Some((range, n)) = group.take() {
+            run.push((range, n, std::mem::take(&mut separator)));
+        }
+        if is_digit_separator(c) && separator.chars().count() < 3 && !run.is_empty() {
+            separator.push(c);
+        } else {
+            separator.clear();
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if let Some((range, n)) = group {
+        run.push((range, n, separator));
+    }
+    runs.push(run);
+    let mut stretches = Vec::new();
+    for run in runs.iter().filter(|r| !r.is_empty()) {
+        for first in 0..run.len() {
+            let mut digits = 0;
+            for last in first..run.len() {
+                digits += run[last].1;
+                if digits > 10 {
+                    break;
+                }
+                if digits < 10 {
+                    continue;
+                }
+                let whole = first == 0 && last == run.len() - 1;
+                let shapes: Vec<String> = run[first + 1..=last]
+                    .iter()
+                    .map(|(_, _, s)| separator_shape(s))
+                    .collect();
+                if whole || shapes.windows(2).all(|pair| pair[0] == pair[1]) {
+                    stretches.push(run[first].0.start..run[last].0.end);
+                }
+            }
+        }
+    }
+    stretches
 }
 
 /// The digits of `text` when there are exactly ten, as an NHS number has.
@@ -775,10 +898,10 @@ fn nhs_number_at(draft: &str, range: Range<usize>) -> bool {
 /// NHS numbers, and phone numbers and email addresses that are not the practice's own.
 fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
-    for found in NHS_NUMBER.find_iter(draft) {
+    for stretch in ten_digit_stretches(draft) {
         // Any ten digits called an NHS number are one, valid or not.
-        if nhs_number_at(draft, found.range()) {
-            spans.push(found.range());
+        if nhs_number_at(draft, stretch.clone()) {
+            spans.push(stretch);
         }
     }
     for found in PHONE.find_iter(draft) {
@@ -983,6 +1106,33 @@ fn signed_by_person(draft: &str, own: &OwnDetails) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ten_digits_are_found_however_they_are_separated() {
+        let found = |draft: &str| -> Vec<String> {
+            ten_digit_stretches(draft)
+                .into_iter()
+                .map(|r| draft[r].to_string())
+                .filter(|s| is_nhs_number(s))
+                .collect()
+        };
+        for draft in [
+            "943–476–5919",
+            "943,476,5919",
+            "(943) 476 5919",
+            "943\t476\t5919",
+            "9 43 47 65 91 9",
+            "943 \\ 476 \\ 5919",
+            "𝟗𝟒𝟑𝟒𝟕𝟔𝟓𝟗𝟏𝟗",
+        ] {
+            assert_eq!(found(&format!("Ref {draft}.")).len(), 1, "{draft}");
+        }
+        // Inside a longer run, the groups whose separators are alike.
+        assert_eq!(found("at 10.30, 943 476 5919 today"), ["943 476 5919"]);
+        // Separators too many, or words, between the groups part them.
+        assert!(found("943 and 476 and 5919").is_empty());
+        assert!(found("943    476    5919").is_empty());
+    }
 
     #[test]
     fn nhs_numbers_are_checked_with_their_modulus_11_digit() {

@@ -379,6 +379,25 @@ fn a_damaged_or_empty_logo_is_refused_by_check_with_the_right_hint() {
         run.stderr()
     );
 
+    // A palette image with no palette: its rows decode, its colours do not.
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+        chunk.extend(kind);
+        chunk.extend(data);
+        chunk.extend(crc32(&chunk[4..]).to_be_bytes());
+        chunk
+    };
+    let mut paletteless = b"\x89PNG\r\n\x1a\n".to_vec();
+    paletteless.extend(chunk(b"IHDR", &[0, 0, 0, 8, 0, 0, 0, 8, 8, 3, 0, 0, 0]));
+    let mut rows = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut rows, &[0u8; 8 * 9]).unwrap();
+    paletteless.extend(chunk(b"IDAT", &rows.finish().unwrap()));
+    paletteless.extend(chunk(b"IEND", &[]));
+    std::fs::write(sandbox.path().join("logo.png"), &paletteless).unwrap();
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("damaged PNG"), "{}", run.stderr());
+
     std::fs::write(sandbox.path().join("logo.png"), png_header(0, 0)).unwrap();
     let run = sandbox.run(&["check", "a.toml"]);
     run.expect_code(1);

@@ -1470,3 +1470,145 @@ fn a_logo_in_a_folder_the_practice_cannot_enter_is_refused() {
     std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o755)).unwrap();
     sandbox.run(&["check", "alice.toml"]).expect_code(0);
 }
+
+/// The system reads a file's group bits for its group's members, never
+/// the others' bits: a file the officer made readable by "others" but not
+/// by the practices' group is one no practice may read, so a practice
+/// cannot publish it, as a logo, through a folder shut to its group, or
+/// as a file its config extends. The practice here is the user `nobody`,
+/// whose group is `nogroup` (65534).
+#[test]
+fn a_file_shut_to_the_practices_group_is_not_readable_by_them() {
+    if unsafe { libc::geteuid() } != 0 {
+        return; // Only root can make a file another user owns.
+    }
+    use std::os::unix::fs::PermissionsExt as _;
+    let nobody = |path: &Path| std::os::unix::fs::chown(path, Some(65534), Some(65534)).unwrap();
+    let shut = |path: &Path, mode: u32| {
+        std::os::unix::fs::chown(path, Some(0), Some(65534)).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let sandbox = Sandbox::new();
+    let logo = std::fs::read(crate::harness::repo().join("tests/fixtures/valid/longest/logo.png"))
+        .unwrap();
+    std::fs::write(sandbox.path().join("private.png"), &logo).unwrap();
+    shut(&sandbox.path().join("private.png"), 0o604);
+    let config = sandbox.write(
+        "a.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("[branding]\n", "[branding]\nlogo = \"private.png\"\n"),
+    );
+    nobody(&config);
+    let check = sandbox.run(&["check", "a.toml"]);
+    let build = sandbox.run(&["build", "a.toml", "--formats", "html", "-o", "out"]);
+    for run in [check, build] {
+        run.expect_code(1);
+        assert!(run.stderr().contains("branding.logo"), "{}", run.stderr());
+    }
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+    // Readable by the group too, it is one the practice could read.
+    shut(&sandbox.path().join("private.png"), 0o644);
+    sandbox.run(&["check", "a.toml"]).expect_code(0);
+
+    // A folder the practices' group may not enter, though others may.
+    let folder = sandbox.path().join("officer");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("scan.png"), &logo).unwrap();
+    std::fs::set_permissions(
+        folder.join("scan.png"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    shut(&folder, 0o701);
+    let config = sandbox.write(
+        "b.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("[branding]\n", "[branding]\nlogo = \"officer/scan.png\"\n"),
+    );
+    nobody(&config);
+    let run = sandbox.run(&["check", "b.toml"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("branding.logo"), "{}", run.stderr());
+    shut(&folder, 0o711);
+    sandbox.run(&["check", "b.toml"]).expect_code(0);
+
+    // A shared file it extends, shut to the group in the same way.
+    std::fs::write(
+        sandbox.path().join("_private.toml"),
+        "[lmc]\nname = \"PRIVATE NOTE\"\nphone = \"0114 496 0400\"\n",
+    )
+    .unwrap();
+    shut(&sandbox.path().join("_private.toml"), 0o604);
+    let config = sandbox.write(
+        "c.toml",
+        &format!(
+            "extends = \"_private.toml\"\n{}",
+            example("ashfield-medical-centre.toml")
+        ),
+    );
+    nobody(&config);
+    let run = sandbox.run(&["build", "c.toml", "--formats", "md", "-o", "out-c"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("could not read it"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!everything_under(&sandbox.path().join("out-c")).contains("PRIVATE NOTE"));
+}
+
+/// A folder planted where policypack keeps its own files in `out/` (the
+/// index, the manifest), which no rename can replace, is removed, and the
+/// files are written: the build does not fail on it for ever.
+#[test]
+fn a_folder_planted_as_the_index_or_manifest_is_replaced() {
+    let sandbox = Sandbox::new();
+    sandbox.write("configs/a.toml", &example("ashfield-medical-centre.toml"));
+    for name in ["index.html", "manifest.json"] {
+        std::fs::create_dir_all(sandbox.path().join("out").join(name).join("inner")).unwrap();
+        std::fs::write(
+            sandbox.path().join("out").join(name).join("index.html"),
+            "forged",
+        )
+        .unwrap();
+    }
+    sandbox
+        .run(&["build", "configs", "--formats", "md", "-o", "out"])
+        .expect_code(0);
+    for name in ["index.html", "manifest.json"] {
+        let path = sandbox.path().join("out").join(name);
+        assert!(path.is_file(), "{name}");
+        assert!(!std::fs::read_to_string(&path).unwrap().contains("forged"));
+    }
+}
+
+/// A practice's zip swapped for another file after the build that wrote
+/// it is taken away by the next build, even one that makes no zips, and
+/// the index stops linking it: the file is no longer the build's.
+#[test]
+fn a_zip_changed_since_its_build_is_taken_away() {
+    let sandbox = Sandbox::new();
+    sandbox.write("configs/a.toml", &example("ashfield-medical-centre.toml"));
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "configs", "--formats", "md", "-o", "out"];
+        args.extend(extra);
+        sandbox.run(&args).expect_code(0);
+    };
+    build(&["--zip"]);
+    let zip = sandbox.path().join("out/ashfield-medical-centre.zip");
+    assert!(zip.is_file());
+    let index = || std::fs::read_to_string(sandbox.path().join("out/index.html")).unwrap();
+    assert!(index().contains("ashfield-medical-centre.zip"));
+    // Unchanged, a build without --zip leaves it be.
+    build(&[]);
+    assert!(zip.is_file());
+    std::fs::remove_file(&zip).unwrap();
+    std::fs::write(&zip, "PK forged: ring 0906 123 4567").unwrap();
+    build(&[]);
+    assert!(!zip.exists(), "the forged zip is still there");
+    assert!(
+        !index().contains("ashfield-medical-centre.zip"),
+        "{}",
+        index()
+    );
+}
