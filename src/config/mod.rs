@@ -146,12 +146,17 @@ struct Resolved {
 /// write to it, everyone when everyone may. What the config names and the
 /// documents publish (a logo, a file it extends) must be readable by all
 /// of them, or a practice that may change a config the officer owns could
-/// publish the officer's private files through it.
+/// publish the officer's private files through it. So must it be by
+/// whoever may rename files in the folders on the way to it (a folder
+/// they may write to, without the sticky bit), or a practice could move
+/// one of the officer's private files to the name a config gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Writers {
     uid: u32,
-    gid: u32,
-    group: bool,
+    /// The groups whose members may change the config or rename files
+    /// where it looks: its own group when the group may write to it, and
+    /// the group of a folder on the way that the group may write to.
+    groups: Vec<u32>,
     everyone: bool,
     /// The config's folder: what it names lies under it.
     folder: PathBuf,
@@ -163,41 +168,83 @@ impl Writers {
     /// mode bits say) counts as writable by everyone.
     pub fn of(path: &Path, config: &std::fs::Metadata) -> Writers {
         use std::os::unix::fs::MetadataExt as _;
-        Writers {
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut writers = Writers {
             uid: config.uid(),
-            gid: config.gid(),
-            group: config.mode() & 0o020 != 0,
+            groups: Vec::new(),
             everyone: config.mode() & 0o002 != 0 || has_access_list(path),
-            folder: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            folder,
+        };
+        if config.mode() & 0o020 != 0 {
+            writers.groups.push(config.gid());
+        }
+        let folder = if writers.folder.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            writers.folder.clone()
+        };
+        writers.add_renamers(&folder);
+        writers
+    }
+
+    /// Adds whoever may rename files in `folder`: the folder's group if it
+    /// may write there, everyone if everyone may (or an access list may
+    /// let anyone), unless the sticky bit lets only a file's owner rename it.
+    fn add_renamers(&mut self, folder: &Path) {
+        use std::os::unix::fs::MetadataExt as _;
+        let Ok(meta) = std::fs::metadata(folder) else {
+            self.everyone = true; // Not told: assume the worst.
+            return;
+        };
+        if meta.mode() & 0o1000 != 0 {
+            return;
+        }
+        if meta.mode() & 0o002 != 0 || has_access_list(folder) {
+            self.everyone = true;
+        }
+        if meta.mode() & 0o020 != 0 && !self.groups.contains(&meta.gid()) {
+            self.groups.push(meta.gid());
         }
     }
 
     /// Whether every one of them could reach and read the file at `path`
     /// (`meta` describes it): each folder between the config's and the
     /// file must be one they may enter, or a practice could name a file in
-    /// a folder it is shut out of.
+    /// a folder it is shut out of; and whoever may rename files in one of
+    /// those folders is one of them.
     pub fn can_all_reach(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
         use std::os::unix::fs::MetadataExt as _;
         // An access list may deny one of them what the mode bits allow:
         // who may read such a file cannot be told, so it is not used.
-        if !self.can_all_read(meta) || has_access_list(path) {
+        if has_access_list(path) {
             return false;
         }
+        let mut between = Vec::new();
         let mut folder = path.parent();
         while let Some(dir) = folder {
             if dir == self.folder || dir.as_os_str().is_empty() || !dir.starts_with(&self.folder) {
                 break;
             }
+            between.push(dir);
+            folder = dir.parent();
+        }
+        let mut all = self.clone();
+        for dir in &between {
+            all.add_renamers(dir);
+        }
+        if !all.can_all_read(meta) {
+            return false;
+        }
+        for dir in between {
             let Ok(dir_meta) = std::fs::metadata(dir) else {
                 return false;
             };
             if has_access_list(dir) {
                 return false;
             }
-            if !self.all_granted(dir_meta.mode(), dir_meta.uid(), dir_meta.gid(), SEARCH) {
+            if !all.all_granted(dir_meta.mode(), dir_meta.uid(), dir_meta.gid(), SEARCH) {
                 return false;
             }
-            folder = dir.parent();
         }
         true
     }
@@ -234,15 +281,16 @@ impl Writers {
                     None => group && other,
                 }
             };
-        // The config's group: the file's owner may be one of them, and
+        // Each group's members: the file's owner may be one of them, and
         // every member is in the file's group only when it is theirs.
-        let members = !self.group
-            || (owner
-                && if gid == self.gid {
+        let members = self.groups.iter().all(|&members| {
+            owner
+                && if gid == members {
                     group
                 } else {
                     group && other
-                });
+                }
+        });
         config_owner && members
     }
 
@@ -250,9 +298,20 @@ impl Writers {
     pub fn who(&self) -> String {
         let owner = format!("its owner (user {})", self.uid);
         if self.everyone {
-            format!("{owner} and everyone, as everyone may write to it")
-        } else if self.group {
-            format!("{owner} and the group {}", self.gid)
+            format!(
+                "{owner} and everyone, as everyone may write to it or rename files where it looks"
+            )
+        } else if !self.groups.is_empty() {
+            let groups: Vec<String> = self.groups.iter().map(u32::to_string).collect();
+            let groups = groups.join(", ");
+            let noun = if self.groups.len() == 1 {
+                "group"
+            } else {
+                "groups"
+            };
+            format!(
+                "{owner} and the {noun} {groups}, who may change it or rename files where it looks"
+            )
         } else {
             owner
         }
@@ -550,25 +609,33 @@ fn only_yours(path: &Path) -> bool {
 /// practice extending it takes, is the officer's: nobody but its owner may
 /// write to it, and its owner is whoever runs policypack, root, or the
 /// owner of its folder when nobody else may write there (so a practice
-/// manager checking a config against the LMC's own folder is not refused).
-/// A name starting with `_` alone proves nothing on a folder the
-/// practices can write to.
+/// manager checking a config against the LMC's own folder is not refused);
+/// and its folder is one nobody else may write to, or has the sticky bit,
+/// so nobody else can rename a file into its place. A name starting with
+/// `_` alone proves nothing on a folder the practices can write to.
 pub fn officers(path: &Path, meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
         // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
-        let folder_owner = || {
-            let folder = tree::base_dir(path);
-            let folder = if folder.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                folder.as_path()
-            };
-            std::fs::metadata(folder).is_ok_and(|f| f.uid() == meta.uid() && f.mode() & 0o022 == 0)
+        let folder = tree::base_dir(path);
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder.as_path()
         };
-        meta.mode() & 0o022 == 0 && (meta.uid() == me || meta.uid() == 0 || folder_owner())
+        let Ok(folder) = std::fs::metadata(folder) else {
+            return false;
+        };
+        let folder_owner = folder.uid() == meta.uid() && folder.mode() & 0o022 == 0;
+        // In a folder others may write to, without the sticky bit, anyone
+        // who may write there could rename another of the officer's files
+        // (an old draft, a private one) into the shared file's place.
+        let folder_keeps_names = folder.mode() & 0o022 == 0 || folder.mode() & 0o1000 != 0;
+        meta.mode() & 0o022 == 0
+            && (meta.uid() == me || meta.uid() == 0 || folder_owner)
+            && folder_keeps_names
     }
     #[cfg(not(unix))]
     {

@@ -373,7 +373,9 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 static NAMED_NHS_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)nhs (?:no\.?|num|number)\W*(?:is\W*)?$").expect("valid"));
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+").expect("valid")
+    // Letters of any script, and the full-width and small at signs.
+    Regex::new(r"[\p{L}\p{M}\p{N}._%+-]+[@＠﹫][\p{L}\p{M}\p{N}-]+(?:[.．。][\p{L}\p{M}\p{N}-]+)+")
+        .expect("valid")
 });
 static THANKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -382,11 +384,11 @@ static THANKS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 static TITLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?i:Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Prof|Professor)\.?\s+((?:[A-Z]\.?\s+){0,2}[A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)?)")
+    Regex::new(r"\b(?i:Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Prof|Professor)\.?\s+((?:\p{Lu}\.?\s+){0,2}\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’-]+)?)")
         .expect("valid")
 });
 static ROLE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?i:receptionist|nurse|doctor|gp|practice manager|manager|pharmacist|colleague|paramedic|physio|secretary|administrator|care navigator),?\s+([A-Z][a-z'’-]+)")
+    Regex::new(r"\b(?i:receptionist|nurse|doctor|gp|practice manager|manager|pharmacist|colleague|paramedic|physio|secretary|administrator|care navigator),?\s+(\p{Lu}[\p{Ll}\p{M}'’-]+)")
         .expect("valid")
 });
 /// Words that start with a capital but are not names: sentence openers,
@@ -458,11 +460,11 @@ const NOT_NAMES: &[&str] = &[
     "Both",
 ];
 static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-Z][a-z'’-]+),? (?:on reception|at reception|on the desk|on the phones?|(?:our|the|a) (?:receptionist|nurse|doctor|gp|pharmacist|practice manager|manager|colleague|paramedic|physio|healthcare assistant|care navigator|secretary|administrator))\b")
+    Regex::new(r"\b(\p{Lu}[\p{Ll}\p{M}'’-]+),? (?:on reception|at reception|on the desk|on the phones?|(?:our|the|a) (?:receptionist|nurse|doctor|gp|pharmacist|practice manager|manager|colleague|paramedic|physio|healthcare assistant|care navigator|secretary|administrator))\b")
         .expect("valid")
 });
 static REVIEW_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i:\b(?:called|named|receptionist|nurse|doctor|gp|manager|pharmacist|lady|man|woman|girl|guy)\s+)([A-Z][a-z'’-]+)")
+    Regex::new(r"(?i:\b(?:called|named|receptionist|nurse|doctor|gp|manager|pharmacist|lady|man|woman|girl|guy)\s+)(\p{Lu}[\p{Ll}\p{M}'’-]+)")
         .expect("valid")
 });
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
@@ -471,7 +473,7 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A name the reply speaks to: "Cheers Daz!", "Thanks, Bev x".
 static VOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)\b(?i:thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|morning|welcome|aww|bless you|take care|love)\s*,?\s+([A-Z][a-z'’-]+)(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|x+)\b|\s+[^\w\s])")
+    Regex::new(r"(?m)\b(?i:thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|morning|welcome|aww|bless you|take care|love)\s*,?\s+(\p{Lu}[\p{Ll}\p{M}'’-]+)(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|x+)\b|\s+[^\w\s])")
         .expect("valid")
 });
 
@@ -492,10 +494,10 @@ const TITLES: [&str; 12] = [
 ];
 /// A capitalised word straight after another: a surname after a first name.
 static FOLLOWING_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^ ([A-Z][a-z'’-]+)\b").expect("valid"));
+    LazyLock::new(|| Regex::new(r"^ (\p{Lu}[\p{Ll}\p{M}'’-]+)\b").expect("valid"));
 
 static WORD_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b[A-Z][a-z'’-]+\b").expect("valid"));
+    LazyLock::new(|| Regex::new(r"\b\p{Lu}[\p{Ll}\p{M}'’-]+\b").expect("valid"));
 
 /// "emma" → "Emma".
 fn titlecase(word: &str) -> String {
@@ -545,51 +547,23 @@ fn digit_value(c: char) -> Option<u32> {
 }
 
 /// Characters that may stand between the groups of an NHS number's
-/// digits: spaces of every kind, dashes and hyphens, dots, commas,
-/// slashes, brackets and the like.
+/// digits: anything but a letter or a digit, so spaces of every kind,
+/// dashes, dots, commas, slashes and brackets in every script and width,
+/// and the marks that dress a digit (the keycap "9️⃣").
 fn is_digit_separator(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '-' | '‐'
-                | '‑'
-                | '‒'
-                | '–'
-                | '—'
-                | '−'
-                | '.'
-                | '·'
-                | '•'
-                | '∙'
-                | ','
-                | '_'
-                | '/'
-                | '\\'
-                | ':'
-                | ';'
-                | '~'
-                | '+'
-                | '('
-                | ')'
-                | '['
-                | ']'
-                | '\''
-                | '’'
-                | '*'
-                | '|'
-                | '#'
-                | '='
-        )
+    !c.is_alphanumeric() && digit_value(c).is_none()
 }
 
-/// The separators between groups as a reader compares them: brackets left
-/// out, any run of spaces one space.
+/// The separators between groups as a reader compares them: each
+/// character as its plain form ("－" as "-"), brackets left out, any run
+/// of spaces one space.
 fn separator_shape(separator: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
     let mut shape = String::new();
-    for c in separator
-        .chars()
-        .filter(|c| !matches!(c, '(' | ')' | '[' | ']'))
-    {
+    for c in separator.nfkc() {
+        if matches!(c, '(' | ')' | '[' | ']' | '{' | '}') {
+            continue;
+        }
         if c.is_whitespace() {
             if !shape.ends_with(' ') {
                 shape.push(' ');
@@ -964,7 +938,7 @@ fn copied(draft: &str, review: Option<&str>, n: usize) -> Vec<Range<usize>> {
 /// numbers, such as a time or a count of days.
 fn review_details(draft: &str, review: Option<&str>, own: &OwnDetails) -> Vec<Range<usize>> {
     static CAPITALISED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b[A-Z][a-z'’-]{2,}\b").expect("valid"));
+        LazyLock::new(|| Regex::new(r"\b\p{Lu}[\p{Ll}\p{M}'’-]{2,}\b").expect("valid"));
     static NUMBER: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b\d{1,2}[:.]\d{2}\b|\b\d{2,}\b").expect("valid"));
     let Some(review) = review else {
@@ -1124,6 +1098,12 @@ mod tests {
             "9 43 47 65 91 9",
             "943 \\ 476 \\ 5919",
             "𝟗𝟒𝟑𝟒𝟕𝟔𝟓𝟗𝟏𝟗",
+            "943－476－5919",
+            "（943） 476 5919",
+            "943⁄476⁄5919",
+            "9\u{fe0f}\u{20e3}4\u{fe0f}\u{20e3}3\u{fe0f}\u{20e3} 476 5919",
+            "943\u{2800}476\u{2800}5919",
+            "943、476、5919",
         ] {
             assert_eq!(found(&format!("Ref {draft}.")).len(), 1, "{draft}");
         }

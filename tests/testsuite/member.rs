@@ -945,6 +945,23 @@ fn a_shared_file_a_practice_could_replace_is_refused() {
         run.expect_code(1);
         assert!(run.stderr().contains("cannot trust it"), "{}", run.stderr());
         std::os::unix::fs::chown(&shared, Some(0), Some(0)).unwrap();
+        // The officer's own file, in a folder anyone may rename files in:
+        // it could be any of the officer's files moved there.
+        let run = sandbox.run(&["check", "lmc/a.toml"]);
+        run.expect_code(1);
+        assert!(run.stderr().contains("cannot trust it"), "{}", run.stderr());
+        // The sticky bit keeps the names: only a file's owner may rename it.
+        std::fs::set_permissions(
+            sandbox.path().join("lmc"),
+            std::fs::Permissions::from_mode(0o1777),
+        )
+        .unwrap();
+        sandbox.run(&["check", "lmc/a.toml"]).expect_code(0);
+        std::fs::set_permissions(
+            sandbox.path().join("lmc"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
     }
     sandbox
         .run(&["build", "lmc", "--formats", "md", "-o", "out"])
@@ -1611,4 +1628,83 @@ fn a_zip_changed_since_its_build_is_taken_away() {
         "{}",
         index()
     );
+}
+
+/// In a shared folder the practices may write to, without the sticky bit,
+/// a practice can rename files, the officer's too: one of the officer's
+/// private files moved to the name a config gives its logo, or a private
+/// draft moved into `_lmc.toml`'s place, is not published. With the
+/// sticky bit (only a file's owner may rename it) the folder keeps its
+/// names, and the officer's own choices stand.
+#[test]
+fn a_private_file_renamed_into_a_configs_way_is_refused() {
+    if unsafe { libc::geteuid() } != 0 {
+        return; // Only root can give the folder to another group.
+    }
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::new();
+    let shared = sandbox.path().join("configs");
+    std::fs::create_dir(&shared).unwrap();
+    let set_folder = |mode: u32| {
+        std::os::unix::fs::chown(&shared, Some(0), Some(65534)).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let logo = std::fs::read(crate::harness::repo().join("tests/fixtures/valid/longest/logo.png"))
+        .unwrap();
+    // The officer's private image, renamed by a practice to the logo's name.
+    std::fs::write(shared.join("logo.png"), &logo).unwrap();
+    std::fs::set_permissions(
+        shared.join("logo.png"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    sandbox.write(
+        "configs/a.toml",
+        &example("ashfield-medical-centre.toml")
+            .replace("[branding]\n", "[branding]\nlogo = \"logo.png\"\n"),
+    );
+    set_folder(0o775);
+    let run = sandbox.run(&["build", "configs", "--formats", "html", "-o", "out"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("branding.logo") && run.stderr().contains("rename files"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+    // With the sticky bit nobody else could have put it there.
+    set_folder(0o1775);
+    sandbox
+        .run(&["build", "configs", "--formats", "html", "-o", "out"])
+        .expect_code(0);
+    std::fs::remove_dir_all(sandbox.path().join("out")).unwrap();
+    std::fs::remove_file(shared.join("a.toml")).unwrap();
+
+    // A private draft renamed into the shared file's place.
+    std::fs::write(
+        shared.join("_lmc.toml"),
+        "[lmc]\nname = \"SECRET DRAFT LMC\"\nphone = \"0114 496 0400\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        shared.join("_lmc.toml"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    sandbox.write(
+        "configs/b.toml",
+        &format!(
+            "extends = \"_lmc.toml\"\n{}",
+            example("ashfield-medical-centre.toml")
+        ),
+    );
+    set_folder(0o775);
+    let run = sandbox.run(&["build", "configs", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("extends"), "{}", run.stderr());
+    assert!(!everything_under(&sandbox.path().join("out")).contains("SECRET DRAFT"));
+    set_folder(0o1775);
+    sandbox
+        .run(&["build", "configs", "--formats", "md", "-o", "out"])
+        .expect_code(0);
 }

@@ -198,6 +198,21 @@ fn the_ninth_corpus_finds_every_nhs_number() {
     assert!(false_alarms <= 5, "{}", wrong.join("\n"));
 }
 
+/// The tenth corpus, written blind for the change that reads names and
+/// email addresses in the letters of any language ("Dear Siân", "José
+/// García", "anna@bücher.de", a full-width "＠"): 11 of 32 unsafe drafts
+/// flagged before that change (10 for what they should be), 24 after (21);
+/// 2 of 18 safe drafts refused both times, by other rules. Not tuned to
+/// since: the misses are first names alone in a sentence ("we'll let
+/// Björk know"), which the rules miss in plain letters too ("Rhodri").
+#[test]
+fn the_tenth_corpus_is_flagged() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("tenth-corpus.toml");
+    assert_eq!((unsafe_, safe), (32, 18));
+    assert!(flagged >= 24, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 2, "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
