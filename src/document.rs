@@ -111,6 +111,30 @@ impl Block {
     }
 }
 
+/// A list that is a table of contents: every item one paragraph that is
+/// one link to a section of the document (`#anchor`). Each entry's text
+/// and anchor, or `None` for any other list.
+pub fn contents_entries<'a>(
+    items: &'a [Vec<Block>],
+    links: &[String],
+) -> Option<Vec<(&'a [Span], String)>> {
+    items
+        .iter()
+        .map(|item| {
+            let [Block::Paragraph(spans)] = item.as_slice() else {
+                return None;
+            };
+            let link = spans.first()?.link?;
+            if spans.iter().any(|s| s.link != Some(link)) {
+                return None;
+            }
+            let anchor = links.get(link)?.strip_prefix('#')?;
+            Some((spans.as_slice(), anchor.to_string()))
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|entries| entries.len() >= 2)
+}
+
 /// True when a table row is one to fill in by hand: every cell empty.
 pub fn is_write_in(row: &[Vec<Span>]) -> bool {
     row.iter().all(Vec::is_empty)

@@ -44,7 +44,9 @@ const SEARCH_SCRIPT: &str = r#"
       row.hidden = !match;
       if (match) shown += 1;
     });
-    count.textContent = words.length ? shown + ' of ' + rows.length + ' practices shown' : '';
+    count.textContent = !words.length ? ''
+      : shown ? shown + ' of ' + rows.length + ' practices shown'
+      : 'No practice matches \u201c' + box.value.trim() + '\u201d';
   });
 })();
 "#;
@@ -53,7 +55,11 @@ const SEARCH_SCRIPT: &str = r#"
 const DEFAULT_ACCENT: &str = "#005eb8";
 
 /// The index page for `manifest`.
-pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<String> {
+pub fn render(
+    manifest: &Manifest,
+    templates: &Templates,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<String> {
     let mut practices: Vec<_> = manifest.practices.iter().collect();
     practices.sort_by(|a, b| {
         a.1.name
@@ -122,6 +128,12 @@ pub fn render(manifest: &Manifest, templates: &Templates) -> anyhow::Result<Stri
                 "zip": zip,
                 "issued": date_words(&entry.issued),
                 "review_due": date_words(&entry.review_due),
+                // As `status` says it: past its review date on the day the
+                // index was made.
+                "overdue": entry
+                    .review_due
+                    .parse::<chrono::NaiveDate>()
+                    .is_ok_and(|due| today > due),
                 "changed": date_words(&entry.changed),
             })
         })
@@ -190,7 +202,7 @@ fn date_words(iso: &str) -> String {
 
 /// Writes the index unless it is already as it would be.
 pub fn write(out: &Folder, manifest: &Manifest, templates: &Templates) -> anyhow::Result<bool> {
-    let html = render(manifest, templates)?;
+    let html = render(manifest, templates, chrono::Local::now().date_naive())?;
     // Only a regular file no larger than the new index is read back: one
     // planted in its place (a FIFO, a link to /dev/zero, a folder) is
     // replaced unread.
@@ -248,7 +260,8 @@ mod tests {
                 },
             );
         }
-        let html = render(&manifest, &templates).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let html = render(&manifest, &templates, today).unwrap();
         assert!(html.len() > 4 * 1024 * 1024, "{} bytes", html.len());
     }
 

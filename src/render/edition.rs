@@ -242,7 +242,9 @@ pub static LARGE_PRINT: Edition = Edition {
     notice: LARGE,
     leaflet: LARGE,
     handbook: LARGE,
-    heading_scale: [1.5, 1.3, 1.15],
+    // The title well above the headings (36 pt to 24 pt), which are well
+    // above the body.
+    heading_scale: [2.0, 1.35, 1.15],
     leading: 1.5,
     heading_leading: 1.25,
     italics: false,

@@ -61,6 +61,20 @@ pub fn body_html(model: &Model) -> String {
     html
 }
 
+/// A list's items; a tight list's hold their text without paragraphs.
+fn items_events<'a>(
+    items: &'a [Vec<Block>],
+    links: &'a [String],
+    tight: bool,
+    out: &mut Vec<Event<'a>>,
+) {
+    for item in items {
+        out.push(Event::Start(Tag::Item));
+        blocks_events(item, links, !tight, out);
+        out.push(Event::End(TagEnd::Item));
+    }
+}
+
 /// The events pulldown-cmark would have read from the Markdown. `loose`:
 /// paragraphs are wrapped in `<p>` (everywhere but in a tight list's items).
 fn blocks_events<'a>(
@@ -89,17 +103,21 @@ fn blocks_events<'a>(
                 out.push(Event::End(TagEnd::Paragraph));
             }
             Block::Paragraph(spans) => spans_events(spans, links, out),
+            // A table of contents: a plain list of links, without bullets.
+            Block::List { tight, items, .. }
+                if crate::document::contents_entries(items, links).is_some() =>
+            {
+                out.push(Event::Html(CowStr::Borrowed("<ul class=\"contents\">\n")));
+                items_events(items, links, *tight, out);
+                out.push(Event::Html(CowStr::Borrowed("</ul>\n")));
+            }
             Block::List {
                 start,
                 tight,
                 items,
             } => {
                 out.push(Event::Start(Tag::List(*start)));
-                for item in items {
-                    out.push(Event::Start(Tag::Item));
-                    blocks_events(item, links, !tight, out);
-                    out.push(Event::End(TagEnd::Item));
-                }
+                items_events(items, links, *tight, out);
                 out.push(Event::End(TagEnd::List(start.is_some())));
             }
             Block::Quote(inner) => {

@@ -5,16 +5,21 @@
 //
 //   1. at 390 CSS pixels wide (a phone), the search box shows, typing QUERY
 //      leaves exactly the rows named, and the page does not scroll sideways;
+//      With no EXPECTED_NAME, the page says "No practice matches". At
+//      that width the table's caption runs the width of the page, and no
+//      link label wraps within itself;
 //   2. with scripts off, every practice is listed and the box stays hidden.
 //
 // Usage: node tests/a11y/search.mjs INDEX.html QUERY EXPECTED_NAME...
 // Prints one JSON object; exit code 0 when all holds, 1 when not, 2 when
 // the check could not run.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+import { browser } from './browser.mjs';
 
 const [file, query, ...expected] = process.argv.slice(2);
 if (!file || query === undefined) {
@@ -22,21 +27,7 @@ if (!file || query === undefined) {
   process.exit(2);
 }
 
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (error) {
-  process.stderr.write(`search check cannot run: playwright-core is missing; run \`npm ci --prefix tests/a11y\`\n`);
-  process.exit(2);
-}
-const onPath = (name) =>
-  (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, name)).find((p) => existsSync(p));
-const browserPath =
-  process.env.CHROMIUM || ['chromium', 'chromium-browser', 'google-chrome'].map(onPath).find(Boolean);
-if (!browserPath) {
-  process.stderr.write('search check cannot run: Chromium was not found (apt-get install chromium)\n');
-  process.exit(2);
-}
+const { chromium, browserPath } = await browser('search check');
 
 const url = pathToFileURL(resolve(file)).href;
 const problems = [];
@@ -78,6 +69,11 @@ const rows = (page) =>
     searchVisible: !!document.getElementById('q') && document.getElementById('q').getBoundingClientRect().height > 0,
     scrollWidth: document.documentElement.scrollWidth,
     width: document.documentElement.clientWidth,
+    captionWidth: document.querySelector('caption')?.getBoundingClientRect().width ?? 0,
+    mainWidth: document.querySelector('main')?.clientWidth ?? 0,
+    wrappedLabels: [...document.querySelectorAll('ul.formats a')]
+      .filter((a) => a.getClientRects().length > 1)
+      .map((a) => a.textContent),
   }));
 
 try {
@@ -88,11 +84,20 @@ try {
   if (before.scrollWidth > before.width) {
     problems.push(`at 390px the page is ${before.scrollWidth}px wide and scrolls sideways`);
   }
+  if (before.captionWidth < before.mainWidth * 0.8) {
+    problems.push(`at 390px the caption is ${before.captionWidth}px wide in a page ${before.mainWidth}px wide`);
+  }
+  if (before.wrappedLabels.length) {
+    problems.push(`at 390px these link labels wrap: ${JSON.stringify(before.wrappedLabels)}`);
+  }
   if (before.searchVisible) {
     await on.page.fill('#q', query);
     const after = await rows(on.page);
     report.shown = after.shown;
     report.status = await on.page.textContent('#shown');
+    if (!expected.length && !report.status.startsWith('No practice matches')) {
+      problems.push(`typing "${query}" finds nothing but the page says "${report.status}"`);
+    }
     const want = [...expected].sort();
     if (JSON.stringify([...after.shown].sort()) !== JSON.stringify(want)) {
       problems.push(`typing "${query}" shows ${JSON.stringify(after.shown)}, not ${JSON.stringify(want)}`);

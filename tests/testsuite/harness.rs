@@ -149,6 +149,28 @@ pub fn built_examples(formats: &str) -> Sandbox {
     sandbox
 }
 
+/// A folder `configs` in the sandbox with every example practice's config
+/// and the longest fixtures (each in its own folder, with its logo): the
+/// practices every print check reads back.
+pub fn examples_and_longest(sandbox: &Sandbox) {
+    let configs = sandbox.path().join("configs");
+    std::fs::create_dir_all(&configs).unwrap();
+    for entry in std::fs::read_dir(repo().join("practice-configs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, configs.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    for fixture in ["longest", "longest-wales"] {
+        let from = repo().join("tests/fixtures/valid").join(fixture);
+        let to = configs.join(fixture);
+        std::fs::create_dir_all(&to).unwrap();
+        for name in ["practice.toml", "logo.png"] {
+            std::fs::copy(from.join(name), to.join(name)).unwrap();
+        }
+    }
+}
+
 /// The files in each practice's folder under `out`, sorted (not the
 /// pack's own index and manifest).
 pub fn practice_files(out: &Path) -> Vec<PathBuf> {

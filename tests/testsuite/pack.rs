@@ -685,3 +685,44 @@ fn a_changed_document_takes_its_other_editions_away_and_nothing_to_build_is_refu
     run.expect_code(2);
     assert!(run.stderr().contains("make no file"), "{}", run.stderr());
 }
+
+/// The index puts a practice's issue date before its review date, and
+/// marks in words (not colour alone) a review that is overdue on the day
+/// the index is made.
+#[test]
+fn the_index_marks_overdue_reviews() {
+    let sandbox = Sandbox::new();
+    let today = chrono::Local::now().date_naive();
+    let ashfield = example("ashfield-medical-centre.toml");
+    sandbox.write(
+        "configs/old.toml",
+        &ashfield.replace("issued = 2026-11-01", "issued = 2020-01-01"),
+    );
+    sandbox.write(
+        "configs/new.toml",
+        &ashfield
+            .replace("issued = 2026-11-01", &format!("issued = {today}"))
+            .replace(
+                "name = \"Ashfield Medical Centre\"",
+                "name = \"Newfield Medical Centre\"",
+            ),
+    );
+    sandbox
+        .run(&["build", "configs", "--formats", "md", "-o", "out"])
+        .expect_code(0);
+    let index = sandbox.read("out/index.html");
+    let header = index
+        .lines()
+        .find(|l| l.starts_with("<tr><th scope=\"col\">"))
+        .unwrap();
+    assert!(
+        header.find(">Issued<").unwrap() < header.find(">Review due<").unwrap(),
+        "{header}"
+    );
+    let row = |name: &str| {
+        let at = index.find(&format!("<th scope=\"row\">{name}")).unwrap();
+        index[at..at + index[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row("Ashfield Medical Centre").contains("1 January 2021 <strong>(overdue)</strong>"));
+    assert!(!row("Newfield Medical Centre").contains("overdue"));
+}

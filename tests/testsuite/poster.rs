@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::harness::{Sandbox, repo};
+use crate::harness::Sandbox;
 
 /// Every example practice and the longest fixtures, built once: PDF and
 /// Word, standard and large print.
@@ -18,22 +18,7 @@ fn built() -> &'static Path {
     BUILT
         .get_or_init(|| {
             let sandbox = Sandbox::new();
-            let configs = sandbox.path().join("configs");
-            for entry in std::fs::read_dir(repo().join("practice-configs")).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "toml") {
-                    std::fs::create_dir_all(&configs).unwrap();
-                    std::fs::copy(&path, configs.join(path.file_name().unwrap())).unwrap();
-                }
-            }
-            for fixture in ["longest", "longest-wales"] {
-                let from = repo().join("tests/fixtures/valid").join(fixture);
-                let to = configs.join(fixture);
-                std::fs::create_dir_all(&to).unwrap();
-                for name in ["practice.toml", "logo.png"] {
-                    std::fs::copy(from.join(name), to.join(name)).unwrap();
-                }
-            }
+            crate::harness::examples_and_longest(&sandbox);
             sandbox
                 .run(&[
                     "build",

@@ -17,22 +17,7 @@ fn built() -> &'static Path {
     BUILT
         .get_or_init(|| {
             let sandbox = Sandbox::new();
-            let configs = sandbox.path().join("configs");
-            std::fs::create_dir_all(&configs).unwrap();
-            for entry in std::fs::read_dir(repo().join("practice-configs")).unwrap() {
-                let path = entry.unwrap().path();
-                if path.extension().is_some_and(|e| e == "toml") {
-                    std::fs::copy(&path, configs.join(path.file_name().unwrap())).unwrap();
-                }
-            }
-            for fixture in ["longest", "longest-wales"] {
-                let from = repo().join("tests/fixtures/valid").join(fixture);
-                let to = configs.join(fixture);
-                std::fs::create_dir_all(&to).unwrap();
-                for name in ["practice.toml", "logo.png"] {
-                    std::fs::copy(from.join(name), to.join(name)).unwrap();
-                }
-            }
+            crate::harness::examples_and_longest(&sandbox);
             sandbox
                 .run(&[
                     "build",
@@ -139,4 +124,132 @@ fn the_welsh_leaflet_is_raising_a_concern_and_offers_welsh() {
             .unwrap();
     assert!(england.contains(">Complaints leaflet</h1>"), "{england}");
     assert!(england.contains("this leaflet in large print"), "{england}");
+}
+
+/// The handbook's contents list gives each section's page, right-aligned
+/// after a dotted leader: the number beside each entry is the page its
+/// link goes to (which `pdf.rs` checks is its heading's). In Word the
+/// numbers are fields that LibreOffice fills in as it lays the pages out.
+#[test]
+fn the_handbook_contents_give_each_sections_page() {
+    let handbooks: Vec<PathBuf> = files("pdf")
+        .into_iter()
+        .filter(|p| p.ends_with("staff-handbook.pdf"))
+        .collect();
+    assert_eq!(handbooks.len(), 6);
+    for file in crate::pdf::read_back("contents.py", &handbooks) {
+        let entries = file["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 12, "{file}");
+        assert!(file["wrong"].as_array().unwrap().is_empty(), "{file}");
+        // Not every section on one page: the numbers are read, not assumed.
+        assert!(entries.iter().any(|e| e[1] != entries[0][1]), "{file}");
+    }
+    // Word, laid out by LibreOffice.
+    let dir = built().join("word-contents");
+    std::fs::create_dir_all(&dir).unwrap();
+    let word = built().join("out/ashfield-medical-centre/staff-handbook.docx");
+    let output = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&dir)
+        .arg(&word)
+        .output()
+        .expect("soffice (LibreOffice) runs");
+    assert!(output.status.success(), "{output:?}");
+    let pdf = dir.join("staff-handbook.pdf");
+    let file = &crate::pdf::read_back("contents.py", &[pdf])[0];
+    let entries = file["entries"].as_array().unwrap();
+    assert!(entries.len() >= 12, "{file}");
+    assert!(file["wrong"].as_array().unwrap().is_empty(), "{file}");
+}
+
+/// A leaflet is printed on both sides: an even number of pages, standard
+/// and large print, and its last page is no near-empty sheet (the PDF
+/// layout spreads its sections over one more page rather than leave a
+/// blank side).
+#[test]
+fn leaflets_print_on_an_even_number_of_pages() {
+    let leaflets: Vec<PathBuf> = files("pdf")
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("complaints-leaflet")
+        })
+        .collect();
+    assert_eq!(leaflets.len(), 12);
+    let odd: Vec<(PathBuf, usize)> = leaflets
+        .into_iter()
+        .map(|p| {
+            let pages = crate::pdf::pages(&p);
+            (p, pages)
+        })
+        .filter(|(_, pages)| pages % 2 == 1)
+        .collect();
+    assert!(odd.is_empty(), "{odd:#?}");
+}
+
+/// The large-print footer fits on one line where the practice's name lets
+/// it (the examples): the name, the reference and the page number beside
+/// each other; a name too long for that takes two.
+#[test]
+fn the_large_print_footer_is_one_line() {
+    let large: Vec<PathBuf> = files("pdf")
+        .into_iter()
+        .filter(|p| {
+            let path = p.to_string_lossy();
+            path.ends_with(".large-print.pdf")
+                && !path.contains("/out/the-dearne-valley")
+                && !path.contains("/out/canolfan-iechyd")
+        })
+        .collect();
+    assert_eq!(large.len(), 8);
+    for file in crate::pdf::read_back("footer.py", &large) {
+        // The poster has no running footer.
+        let lines = file["footer_lines"].as_u64().unwrap();
+        assert!(lines <= 1, "{file}");
+    }
+}
+
+/// The notice's web page printed from Chromium is the poster: one A4 page
+/// in English, without the "More about this notice" part; in Wales the
+/// Welsh on a page of its own, then the English.
+#[test]
+fn the_notice_printed_from_its_web_page_is_the_poster() {
+    let out = built().join("out");
+    let dir = built().join("printed");
+    std::fs::create_dir_all(&dir).unwrap();
+    let print = |slug: &str| -> Vec<String> {
+        let pdf = dir.join(format!("{slug}.pdf"));
+        let run = std::process::Command::new("node")
+            .arg(repo().join("tests/a11y/print.mjs"))
+            .arg(out.join(slug).join("zero-tolerance-notice.html"))
+            .arg(&pdf)
+            .output()
+            .expect("node runs (see .ci/run)");
+        assert!(run.status.success(), "{run:?}");
+        (1..=crate::pdf::pages(&pdf))
+            .map(|n| {
+                let n = n.to_string();
+                let text = std::process::Command::new("pdftotext")
+                    .args(["-f", &n, "-l", &n])
+                    .arg(&pdf)
+                    .arg("-")
+                    .output()
+                    .expect("pdftotext runs");
+                String::from_utf8_lossy(&text.stdout).into_owned()
+            })
+            .collect()
+    };
+    let english = print("ashfield-medical-centre");
+    assert_eq!(english.len(), 1, "{english:#?}");
+    assert!(english[0].contains("Respect our staff"), "{english:#?}");
+    assert!(
+        !english[0].contains("More about this notice"),
+        "{english:#?}"
+    );
+    let welsh = print("meddygfa-ty-gwyn");
+    assert_eq!(welsh.len(), 2, "{welsh:#?}");
+    assert!(welsh[0].contains("Parchwch ein staff") && !welsh[0].contains("Respect our staff"));
+    assert!(welsh[1].contains("Respect our staff") && !welsh[1].contains("Parchwch ein staff"));
 }

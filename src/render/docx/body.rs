@@ -115,6 +115,11 @@ impl<'a> BodyWriter<'a> {
                 let paragraph = self.paragraph(spans, style, context);
                 self.push(paragraph);
             }
+            Block::List { items, .. }
+                if let Some(entries) = crate::document::contents_entries(items, self.links) =>
+            {
+                self.contents(&entries, context)
+            }
             Block::List { start, items, .. } => self.list(*start, items, 0, context),
             Block::Quote(inner) => {
                 let quoted = Context {

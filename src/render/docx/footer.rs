@@ -42,14 +42,14 @@ fn text_run(text: &str) -> Run<'static> {
 
 /// A field Word and LibreOffice work out as they lay the pages out; "1"
 /// stands until they do.
-fn field(instruction: &'static str) -> Vec<ParagraphContent<'static>> {
+pub(super) fn field(instruction: impl Into<String>) -> Vec<ParagraphContent<'static>> {
     let char_run = |ty| Run::default().push(RunContent::FieldChar(FieldChar::from(ty)));
     vec![
         char_run(CharType::Begin).into(),
         // docx-rust does not export the instruction's type, only a
         // conversion from text: the instruction goes without spaces round it.
         Run::default()
-            .push(RunContent::InstrText(instruction.into()))
+            .push(RunContent::InstrText(instruction.into().into()))
             .into(),
         char_run(CharType::Separate).into(),
         text_run("1").into(),

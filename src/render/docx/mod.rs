@@ -10,6 +10,7 @@
 //! config, so the same input gives the same bytes.
 
 mod body;
+mod contents;
 mod footer;
 mod lists;
 mod package;

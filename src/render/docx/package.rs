@@ -34,6 +34,18 @@ const REL_STYLES: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
 const REL_NUMBERING: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering";
+const REL_SETTINGS: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings";
+/// The document's settings: Word updates its fields when it opens the file
+/// (after asking), so the contents list's page numbers (`PAGEREF`) are
+/// Word's own. Written out whole: docx-rust 0.1 spells the setting's
+/// attribute `w:value`, which Word does not read.
+const SETTINGS: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n",
+    "<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
+    "<w:updateFields w:val=\"true\"/>",
+    "</w:settings>"
+);
 const REL_FOOTER: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer";
 const REL_HYPERLINK: &str =
@@ -63,6 +75,7 @@ impl Relations {
         relations.add(REL_NUMBERING, "numbering.xml", false);
         let footer = relations.add(REL_FOOTER, "footer1.xml", false);
         debug_assert_eq!(footer, FOOTER_ID);
+        relations.add(REL_SETTINGS, "settings.xml", false);
         relations
     }
 
@@ -166,6 +179,7 @@ pub fn write(
             xml(&super::lists::numbering(theme, body.lists))?,
         ),
         ("word/footer1.xml", xml(&footer)?),
+        ("word/settings.xml", SETTINGS.as_bytes().to_vec()),
         (
             "word/_rels/document.xml.rels",
             xml(&Relationships {
@@ -247,6 +261,7 @@ fn content_types() -> ContentTypes<'static> {
             part("/word/styles.xml", format!("{WORD_ML}.styles+xml")),
             part("/word/numbering.xml", format!("{WORD_ML}.numbering+xml")),
             part("/word/footer1.xml", format!("{WORD_ML}.footer+xml")),
+            part("/word/settings.xml", format!("{WORD_ML}.settings+xml")),
         ],
     }
 }
@@ -344,6 +359,7 @@ mod tests {
         let a = relations.link("https://example.org/?a=1&b=2");
         let b = relations.link("mailto:x@example.org");
         assert_eq!(relations.link("https://example.org/?a=1&b=2"), a);
-        assert_eq!((a.as_str(), b.as_str()), ("rId4", "rId5"));
+        // After styles, numbering, the footer and the settings.
+        assert_eq!((a.as_str(), b.as_str()), ("rId5", "rId6"));
     }
 }

@@ -27,11 +27,11 @@ impl Typesetter<'_> {
                 None => "•".to_string(),
             };
             let label_lines = self.ctx.lines(&[plain(&label)], &body, Some(indent));
-            // Keep the label with the first two lines of its text.
+            // Keep the label with the first lines of its text.
             let first = match item.first() {
                 Some(Block::Paragraph(spans)) => {
                     let lines = self.lines(spans, &body, width - indent);
-                    lines.lines.iter().take(2).map(|l| l.height).sum()
+                    super::layout::first_lines(&lines)
                 }
                 _ => label_lines.height(),
             };

@@ -191,15 +191,27 @@ impl Typesetter<'_> {
             sides.push((Side::Stacked, stacked));
         }
         let room = |side_width: f32| Some((width - side_width - 18.0).max(1.0));
+        // The fewest lines: the first label that makes a footer of one
+        // line (the reference and page number on one line beside it);
+        // failing that, of two lines, and so on.
         let mut chosen = None;
-        'labels: for candidate in labels {
-            for &(side, side_width) in &sides {
-                let lines = self
-                    .ctx
-                    .lines(&[plain(candidate)], &style, room(side_width));
-                if lines.lines.len() <= max_lines {
-                    chosen = Some((lines, side));
-                    break 'labels;
+        'labels: for allowed in 1..=max_lines {
+            for candidate in labels {
+                for &(side, side_width) in &sides {
+                    let side_lines = match side {
+                        Side::OneLine => 1,
+                        Side::Stacked => 2,
+                    };
+                    if side_lines > allowed {
+                        continue;
+                    }
+                    let lines = self
+                        .ctx
+                        .lines(&[plain(candidate)], &style, room(side_width));
+                    if lines.lines.len() <= allowed {
+                        chosen = Some((lines, side));
+                        break 'labels;
+                    }
                 }
             }
         }

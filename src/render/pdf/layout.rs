@@ -176,6 +176,8 @@ pub struct Typesetter<'a> {
     /// Paragraphs already broken into lines: a heading's look-ahead and a
     /// list label's keep-together check measure text that is placed later.
     laid_out: HashMap<(usize, usize, u32, bool, u32), Rc<Lines>>,
+    /// Contents entries' page numbers, drawn once the pages are known.
+    pub(super) pending: Vec<super::contents::PendingNumber>,
 }
 
 impl<'a> Typesetter<'a> {
@@ -193,6 +195,7 @@ impl<'a> Typesetter<'a> {
             fixed: 0.0,
             starts: Vec::new(),
             laid_out: HashMap::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -323,6 +326,12 @@ impl<'a> Typesetter<'a> {
                 out.push(Node::Group(Tag::P.into(), self.paragraph(&lines, x)));
                 self.y += self.theme.size * 0.6 * self.theme.space;
             }
+            Block::List { items, .. }
+                if let Some(entries) = crate::document::contents_entries(items, &self.links) =>
+            {
+                out.push(self.contents(&entries, x, width));
+                self.y += self.theme.size * 0.35 * self.theme.space;
+            }
             Block::List { start, items, .. } => {
                 out.push(self.list(*start, items, x, width));
                 self.y += self.theme.size * 0.35 * self.theme.space;
@@ -376,8 +385,16 @@ impl<'a> Typesetter<'a> {
                     self.new_page();
                     continue;
                 }
-                if rest.len() - fit == 1 && fit >= 3 {
-                    fit -= 1;
+                // One line would be left alone at the head of the next
+                // page: take one more with it, or, if that would leave
+                // one alone here, start the paragraph on the next page.
+                if rest.len() - fit == 1 {
+                    if fit >= 3 {
+                        fit -= 1;
+                    } else if !self.at_top() {
+                        self.new_page();
+                        continue;
+                    }
                 }
                 fit = fit.max(1);
             }
@@ -599,9 +616,16 @@ impl<'a> Typesetter<'a> {
             Some(Block::Paragraph(spans)) => {
                 let style = self.paragraph_style(spans);
                 let lines = self.lines(spans, &style, width);
-                lines.lines.iter().take(2).map(|l| l.height).sum()
+                first_lines(&lines)
             }
-            Some(Block::List { .. }) => 2.0 * line,
+            Some(Block::List { start, items, .. }) => match items.first().map(Vec::as_slice) {
+                Some([Block::Paragraph(spans), ..]) => {
+                    let indent = self.list_indent(*start);
+                    let lines = self.lines(spans, &self.theme.body(), width - indent);
+                    first_lines(&lines)
+                }
+                _ => 2.0 * line,
+            },
             // What a quote asks of the page before it starts (containers.rs),
             // or the heading stays behind when the quote moves on.
             Some(quote @ Block::Quote(_)) => self
@@ -682,6 +706,14 @@ pub(super) const QUOTE_LEAD_LINES: f32 = 3.0;
 pub(super) const QUOTE_BAR: f32 = 3.0;
 pub(super) const QUOTE_GAP: f32 = 10.0;
 const QUOTE_INDENT: f32 = QUOTE_BAR + QUOTE_GAP;
+
+/// The height of the lines a paragraph starts a page with at least: two,
+/// or all three of a paragraph of three, which cannot be split without
+/// leaving one line alone ([`Typesetter::paragraph`]).
+pub(super) fn first_lines(lines: &Lines) -> f32 {
+    let keep = if lines.lines.len() == 3 { 3 } else { 2 };
+    lines.lines.iter().take(keep).map(|l| l.height).sum()
+}
 
 /// True for a paragraph all in bold: a label, such as a contact's name
 /// above its details, or the poster's lead.

@@ -7,6 +7,7 @@
 //! the same bytes.
 
 pub mod containers;
+pub mod contents;
 pub mod draw;
 pub mod figure;
 pub mod layout;
@@ -17,7 +18,7 @@ pub mod text;
 use super::Input;
 use super::edition::Body;
 use crate::config::rules::parse_hex_colour;
-use crate::content::Document;
+use crate::content::{DocKind, Document};
 use crate::document::Block;
 use layout::{Content, Draw, Laid, Page, Theme, Typesetter};
 
@@ -85,9 +86,15 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
         .count();
     let welsh = matches!(model.blocks.first(), Some(Block::Part { lang, .. }) if lang == "cy");
     let two_languages = parts > 0 && parts < model.blocks.len();
-    let lay = |breaks: &[usize]| {
+    // `spread`: how much more space than usual between paragraphs, lists
+    // and headings.
+    let lay_spread = |breaks: &[usize], spread: f32| {
         text::with_context(|ctx| {
-            let mut setter = Typesetter::new(ctx, edition.paper, theme(size), model.links.clone());
+            let theme = Theme {
+                space: theme(size).space * spread,
+                ..theme(size)
+            };
+            let mut setter = Typesetter::new(ctx, edition.paper, theme, model.links.clone());
             let mut tree = Vec::new();
             if let Some(logo) = &p.logo {
                 setter.logo(&logo.image, &alt, LOGO_HEIGHT, &mut tree);
@@ -107,11 +114,17 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
                 (true, Some(page)) if two_languages => *page,
                 _ => 0,
             };
+            setter.number_contents();
             setter.footers(&footer, &reference, welsh_pages);
             setter.finish(tree)
         })
     };
+    let lay = |breaks: &[usize]| lay_spread(breaks, 1.0);
     let laid = no_short_pages(&model.blocks, two_languages.then_some(parts), lay);
+    let laid = match doc.kind {
+        DocKind::Leaflet => even_pages(&model.blocks, laid, lay_spread),
+        _ => laid,
+    };
     draw::write(laid, edition.paper, &meta(doc, p))
 }
 
@@ -173,6 +186,49 @@ fn no_short_pages(
                 break;
             }
             candidate -= 1;
+        }
+    }
+    laid
+}
+
+/// A leaflet is printed on both sides of its sheets, or folded: an odd
+/// number of pages leaves a blank side, and a last page of a few lines
+/// wastes one. When the layout comes to an odd number of pages, it is
+/// spread over one page more, and when its last page is near-empty, over
+/// the same pages, so that none holds less than a quarter as many lines
+/// as the fullest: by more space between its paragraphs, lists and headings
+/// (up to twice as much, evenly through the leaflet), with its last
+/// section, or an earlier one, starting a new page. The least change that
+/// works is taken: no new page and the least spacing first, then a page
+/// before the last section, and so on back. If none works within 48
+/// tries, the layout stays as it was. `lay` lays the blocks out with page
+/// breaks before some of them and a spread of the spacing.
+fn even_pages(blocks: &[Block], laid: Laid, lay: impl Fn(&[usize], f32) -> Laid) -> Laid {
+    let pages = laid.pages.len();
+    // An even number of pages, none of them near-empty.
+    let target = pages + pages % 2;
+    let even = |tried: &Laid| {
+        let lines: Vec<usize> = tried.pages.iter().map(text_lines).collect();
+        let fullest = lines.iter().copied().max().unwrap_or(0);
+        let emptiest = lines.iter().copied().min().unwrap_or(0);
+        tried.pages.len() == target && emptiest * 4 >= fullest
+    };
+    if pages == 1 || even(&laid) {
+        return laid;
+    }
+    let sections = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, Block::Heading { level: 2, .. }))
+        .map(|(i, _)| vec![i])
+        .rev();
+    let tries = std::iter::once(Vec::new())
+        .chain(sections)
+        .flat_map(|breaks| [1.15, 1.4, 1.7, 2.0].map(move |spread| (breaks.clone(), spread)));
+    for (breaks, spread) in tries.take(48) {
+        let again = lay(&breaks, spread);
+        if even(&again) {
+            return again;
         }
     }
     laid
