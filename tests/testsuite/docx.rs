@@ -701,3 +701,17 @@ fn a_hostile_name_comes_out_literally() {
     assert!(xml.contains("&lt;w:p&gt;&amp;&quot;&apos;{{x}}"), "{xml}");
     assert!(!xml.contains(HOSTILE_NAME));
 }
+
+/// The handbook's feedback log has room for a dozen posts: at least 12
+/// empty rows to write in, under its header and example row.
+#[test]
+fn the_feedback_log_has_twelve_rows_to_write_in() {
+    let handbook = report(&docx("ashfield-medical-centre", "staff-handbook.docx"));
+    let log = handbook["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["header"][0] == "Ref" && t["header"][1] == "Date seen")
+        .expect("the feedback log");
+    assert!(log["rows"].as_u64().unwrap() >= 1 + 1 + 12, "{log}");
+}

@@ -263,9 +263,18 @@ fn short_stretch_end(
 }
 
 /// True when page `page` of a document of more than one page holds three
-/// lines of text or fewer (footers not counted).
+/// lines of text or fewer (footers not counted), or a picture (the QR
+/// code) and no more than the lines that go with it: its caption and a
+/// sign-off.
 fn short_page(laid: &Laid, page: usize) -> bool {
-    laid.pages.len() > 1 && laid.pages.get(page).is_some_and(|p| text_lines(p) <= 3)
+    laid.pages.len() > 1
+        && laid.pages.get(page).is_some_and(|p| {
+            let pictured = p
+                .marks
+                .iter()
+                .any(|mark| matches!(mark.content, Content::Graphic(_)));
+            text_lines(p) <= if pictured { 6 } else { 3 }
+        })
 }
 
 /// How many lines of text a page holds: the distinct baselines of its
