@@ -316,6 +316,65 @@ fn notice_never_ties_removal_to_criticism_and_welcomes_honest_feedback() {
     }
 }
 
+/// The legal detail left the poster for the leaflet (and the handbook and the
+/// web page): each nation's leaflet says, in its own words, what the
+/// practice may do about abuse, under that nation's removal rule, offences
+/// and defamation law, and that honest feedback never affects care.
+#[test]
+fn each_leaflet_carries_its_own_nations_legal_detail() {
+    let sandbox = built_examples();
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "ashfield-medical-centre",
+            &[
+                "Special Allocation Scheme",
+                "Online Safety Act 2023",
+                "Defamation Act 2013",
+            ],
+        ),
+        (
+            "meddygfa-ty-gwyn",
+            &[
+                "ask the health board to remove them straight away",
+                "Online Safety Act 2023",
+                "Defamation Act 2013",
+            ],
+        ),
+        (
+            "leith-walk-medical-practice",
+            &[
+                "ask the health board to remove them straight away",
+                "In Scotland it can be a crime",
+                "Defamation and Malicious Publication (Scotland) Act 2021",
+            ],
+        ),
+        (
+            "ormeau-road-surgery",
+            &[
+                "Business Services Organisation",
+                "Online Safety Act 2023",
+                "Northern Ireland has its own defamation law",
+            ],
+        ),
+    ];
+    for (slug, names) in cases {
+        let leaflet = sandbox.read(&format!("out/{slug}/complaints-leaflet.md"));
+        let section = leaflet
+            .split("## If someone abuses our staff")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap_or_else(|| panic!("{slug}: the leaflet has no section on abuse"));
+        for name in names {
+            assert!(section.contains(name), "{slug} leaflet lacks {name:?}");
+        }
+        assert!(
+            section.contains("Honest feedback, good or bad, will never affect your care")
+                && section.contains("never do this because of honest criticism"),
+            "{slug}: {section}"
+        );
+    }
+}
+
 #[test]
 fn english_leaflet_without_advocacy_still_says_where_to_get_it() {
     let sandbox = Sandbox::new();
