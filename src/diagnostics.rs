@@ -233,6 +233,15 @@ pub fn is_unsafe(c: char) -> bool {
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
+/// A file name as it may be printed: every character of [`is_unsafe`]
+/// (control characters, which could clear a terminal or fake a line, line
+/// breaks among them, and direction overrides) as `?`.
+pub fn printable(name: &str) -> String {
+    name.chars()
+        .map(|c| if is_unsafe(c) { '?' } else { c })
+        .collect()
+}
+
 /// `text` as it may be printed to a terminal: every character of
 /// [`is_unsafe`] but a line break shown as `?`. Keys, paths and values
 /// from a config reach messages, and a config is a member practice's.

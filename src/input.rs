@@ -257,8 +257,8 @@ pub fn no_link_of_others(path: &Path) -> anyhow::Result<()> {
             anyhow::bail!(
                 "{} is reached through {}, a link that user {} made, not you: policypack will not follow it. \
                  Name the folder it points to instead, if you trust it",
-                crate::pack::discover::printable(&path.display().to_string()),
-                crate::pack::discover::printable(&reached.display().to_string()),
+                crate::diagnostics::printable(&path.display().to_string()),
+                crate::diagnostics::printable(&reached.display().to_string()),
                 meta.uid()
             );
         }

@@ -3,12 +3,12 @@
 
 use std::io::IsTerminal as _;
 
+use super::report;
 use crate::Outcome;
 use crate::cli::{BuildArgs, GlobalArgs, MessageFormat};
 use crate::diagnostics::ERROR;
 use crate::pack::batch::{self, BatchOptions, Report};
 use crate::pack::build::{BuildOptions, Built};
-use crate::pack::report;
 
 pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let mut formats = args.formats.clone();

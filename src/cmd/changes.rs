@@ -49,7 +49,7 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
         writeln!(
             stdout,
             "No builds{since} recorded in {}.",
-            args.out.join(changes::FOLDER).display()
+            args.out.join(crate::utils::CHANGES_FOLDER).display()
         )?;
     }
     for (is_newest, found) in chosen {
@@ -133,5 +133,5 @@ fn cell(text: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    markdown_text(&crate::pack::discover::printable(&line))
+    markdown_text(&crate::diagnostics::printable(&line))
 }

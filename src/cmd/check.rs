@@ -1,10 +1,11 @@
 //! `policypack check`: load every config and report every problem, errors
 //! and warnings, each once.
 
+use super::report;
 use crate::Outcome;
 use crate::cli::{CheckArgs, GlobalArgs, MessageFormat};
 use crate::diagnostics::Diagnostic;
-use crate::pack::{discover, report};
+use crate::pack::discover;
 
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let paths = discover::practice_files(&args.paths)?;

@@ -8,13 +8,13 @@
 //! `--deny-warnings`); a missing CSV or an unwritable folder fails outright
 //! (exit 2).
 
+use super::report;
 use crate::Outcome;
 use crate::cli::{GlobalArgs, ImportEpraccurArgs, MessageFormat};
 use crate::diagnostics::{ERROR, HINT, JsonDiagnostic, Severity, WARNING};
 use crate::import::config::{Change, Difference, Left, shown};
 use crate::import::epraccur::{self, Options, Report};
 use crate::import::write::{Action, FileReport};
-use crate::pack::report;
 
 pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     // Never into a folder reached through a link someone else made.

@@ -16,7 +16,7 @@ use crate::content::templates::Trust;
 use crate::diagnostics::{ERROR, HINT, Severity, SourceFile, WARNING};
 use crate::reply::check::{self, Context, Finding};
 use crate::reply::draft::{self, Decision};
-use crate::reply::rules::{Escalation, Rules};
+use crate::reply::rules::Escalation;
 
 /// The most a draft or a review may hold: a review is a few hundred words.
 const MAX_TEXT: u64 = 64 * 1024;
@@ -26,7 +26,7 @@ pub fn check(args: &ReplyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outco
         return Ok(Outcome::IoProblems);
     };
     let templates = templates(args.templates.as_deref(), &practice)?;
-    let rules = Rules::load(&templates)?;
+    let rules = templates.reply_rules()?;
     let draft = read_text(&args.draft, "draft reply")?;
     if draft.trim().is_empty() {
         bail!(
@@ -40,7 +40,7 @@ pub fn check(args: &ReplyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outco
         );
     }
     let review = read_review(args.review.as_deref())?;
-    let public = check::public_contacts(templates.nation(practice.nation())?);
+    let public = templates.nation(practice.nation())?.public_contacts();
     let context = Context {
         practice: &practice,
         review: review.as_deref(),
@@ -75,7 +75,7 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
         return Ok(Outcome::IoProblems);
     };
     let templates = templates(args.templates.as_deref(), &practice)?;
-    let rules = Rules::load(&templates)?;
+    let rules = templates.reply_rules()?;
     let review = read_review(args.review.as_deref())?;
     // A review that needs a person is never answered, whatever --kind says.
     let from_review = review.as_deref().map(|r| draft::decide(&rules, r));
@@ -108,7 +108,7 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     // not is reported rather than handed to staff.
     // Checked on its own: words the review happens to share with a model
     // reply are not the reply's fault.
-    let public = check::public_contacts(templates.nation(practice.nation())?);
+    let public = templates.nation(practice.nation())?.public_contacts();
     let context = Context {
         practice: &practice,
         review: None,
@@ -390,7 +390,7 @@ fn load_practice(path: &Path, global: &GlobalArgs) -> Option<Practice> {
     match crate::config::load(path) {
         Ok(practice) => Some(practice),
         Err(problems) => {
-            crate::pack::report::problems(&problems, global);
+            super::report::problems(&problems, global);
             anstream::eprintln!(
                 "{ERROR}error{ERROR:#}: {} cannot be used until its errors are fixed",
                 path.display()

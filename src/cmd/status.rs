@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::report;
 use crate::Outcome;
 use crate::cli::{GlobalArgs, MessageFormat, StatusArgs, StatusFormat};
 use crate::config::Practice;
@@ -18,9 +19,9 @@ use crate::content::{self, DocKind, Templates};
 use crate::diagnostics::WARNING;
 use crate::pack::build::Fingerprints;
 use crate::pack::changes::spreadsheet_safe;
+use crate::pack::discover;
 use crate::pack::fingerprint::{self, KeyChange, Recorded, Why};
 use crate::pack::manifest::Manifest;
-use crate::pack::{discover, report};
 use crate::render::Presentation;
 
 /// Whether a practice's outputs match its inputs.
@@ -235,7 +236,7 @@ fn outputs_state(
     if entry.fingerprint == fps.practice && missing_files.is_empty() && !unreferenced {
         return State::simple(Outputs::Current);
     }
-    let values = fingerprint::flatten(&config);
+    let values = crate::utils::flatten(&config);
     let why = Why::between(
         Some(&entry.recorded(&manifest.template_sets)),
         &Recorded {

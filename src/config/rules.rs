@@ -514,7 +514,7 @@ pub fn check_slug(value: &str) -> Result<(), Problem> {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !value.starts_with('-')
         && !value.ends_with('-');
-    if ok && value == crate::pack::changes::FOLDER {
+    if ok && value == crate::utils::CHANGES_FOLDER {
         Err(problem(
             format!("\"{value}\" is the name of the output folder's change reports"),
             "give the practice another slug, e.g. slug = \"changes-surgery\"",

@@ -9,12 +9,14 @@ pub mod context;
 pub mod escape;
 pub mod nation;
 pub mod reference;
+pub mod set;
 pub mod templates;
 
 use clap::ValueEnum;
 
 use crate::config::{Nation, Practice};
 pub use reference::Reference;
+pub use set::TemplateSet;
 pub use templates::Templates;
 
 /// The documents policypack writes for each practice.

@@ -196,6 +196,18 @@ pub struct Fact<'a> {
 const NOT_FACTS: [&str; 3] = ["name", "sources", "example"];
 
 impl NationFacts {
+    /// The phones and emails of the national bodies this nation's documents
+    /// print, its ombudsman and advocacy service, which a reply may give as
+    /// well as the practice's own (`reply::check::Context::public`).
+    pub fn public_contacts(&self) -> Vec<String> {
+        [Some(&self.ombudsman), self.advocacy.as_ref()]
+            .into_iter()
+            .flatten()
+            .flat_map(|c| [c.phone.clone(), c.email.clone()])
+            .flatten()
+            .collect()
+    }
+
     /// Reads a facts file and checks that every fact has a source and
     /// every source names facts that exist.
     pub fn parse(text: &str) -> anyhow::Result<NationFacts> {

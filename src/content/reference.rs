@@ -36,7 +36,7 @@ impl Reference {
     /// not yet filled in) is `markdown`, shown with `shown`
     /// ([`crate::render::Presentation::shown`]).
     pub fn of(kind: DocKind, markdown: &str, shown: &str) -> Reference {
-        let digest = crate::pack::fingerprint::hash([
+        let digest = crate::utils::hash([
             b"policypack reference 1".as_slice(),
             kind.stem().as_bytes(),
             markdown.as_bytes(),
@@ -79,7 +79,7 @@ mod tests {
     use super::*;
 
     fn sha(text: &str) -> String {
-        crate::pack::fingerprint::hash([text.as_bytes()])
+        crate::utils::hash([text.as_bytes()])
     }
 
     #[test]

@@ -16,11 +16,12 @@ use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
 use tera::Tera;
 
+use super::TemplateSet;
 use super::nation::NationFacts;
 use crate::config::Nation;
 use crate::diagnostics::{Diagnostic, Origin, SourceFile};
-use crate::pack::fingerprint::TemplateSet;
 use crate::reply::model::ModelReplies;
+use crate::reply::rules::Rules;
 
 static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
 
@@ -157,7 +158,7 @@ impl Templates {
             ModelReplies::parse(text)
                 .with_context(|| format!("the template {name} is not valid"))?
         };
-        let fingerprint = crate::pack::fingerprint::hash(
+        let fingerprint = crate::utils::hash(
             files
                 .iter()
                 .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
@@ -199,6 +200,18 @@ impl Templates {
 
     /// A template file with where it came from, for problems found in it.
     /// The text of a built-in template, whatever an override holds.
+    /// The reply checker's rules: the built-in `reply-rules.toml`, with an
+    /// LMC's override in `--templates` laid over it (see [`Rules::load`]).
+    pub fn reply_rules(&self) -> anyhow::Result<Rules> {
+        let name = "reply-rules.toml";
+        let built_in = Templates::built_in_text(name)
+            .ok_or_else(|| anyhow!("the built-in {name} is missing"))?;
+        let file = self
+            .source(name)
+            .ok_or_else(|| anyhow!("the template {name} is missing"))?;
+        Rules::load(built_in, &file.text, &file.path.display().to_string())
+    }
+
     pub fn built_in_text(name: &str) -> Option<&'static str> {
         BUILT_IN.get_file(name).and_then(|f| f.contents_utf8())
     }

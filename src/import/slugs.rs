@@ -37,7 +37,7 @@ pub fn assign(practices: &[Parts]) -> Vec<String> {
     // A name that is the change reports' folder is treated as shared, so
     // it gets the town or ODS code after it.
     let shared =
-        |p: &Parts| name_count[p.name.as_str()] > 1 || p.name == crate::pack::changes::FOLDER;
+        |p: &Parts| name_count[p.name.as_str()] > 1 || p.name == crate::utils::CHANGES_FOLDER;
     let unique_names: HashSet<&str> = practices
         .iter()
         .filter(|p| !shared(p))

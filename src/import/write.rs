@@ -75,7 +75,7 @@ pub fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Res
     if std::fs::symlink_metadata(path).is_err() {
         if !options.dry_run {
             let text = config::new_config(practice, options.extends);
-            crate::pack::write::atomic(path, text.as_bytes())?;
+            crate::utils::fs::atomic(path, text.as_bytes())?;
         }
         let mut report = FileReport::new(path, Action::Written);
         report.changes = config::new_config_keys(practice, options.extends);
@@ -156,7 +156,7 @@ pub fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Res
         && !options.dry_run
     {
         // One file that cannot be written does not stop the others.
-        let written = crate::pack::write::atomic_replacing(path, text.as_bytes(), &read);
+        let written = crate::utils::fs::atomic_replacing(path, text.as_bytes(), &read);
         if let Err(error) = written {
             report.problems.push(not_updated(format!("{error:#}")));
             return Ok(report);

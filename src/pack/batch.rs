@@ -149,7 +149,7 @@ fn build_all(
                     "change report",
                 )
             {
-                reports.insert(name.to_string(), super::changes::digest(&bytes));
+                reports.insert(name.to_string(), crate::utils::sha256(&bytes));
             }
         }
         manifest.reports = Some(reports);
@@ -517,7 +517,7 @@ fn build_all(
             name.strip_suffix(".zip")
         };
         if let Some(slug) = slug
-            && slug != super::changes::FOLDER
+            && slug != crate::utils::CHANGES_FOLDER
             && crate::config::rules::check_slug(slug).is_ok()
             && !manifest.practices.contains_key(slug)
             && !by_slug.contains_key(slug)

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use sha2::{Digest, Sha256};
 
-use super::fingerprint::{self, Recorded, TemplateSet, Why};
+use super::fingerprint::{Recorded, Why};
 use super::manifest::{FileEntry, PracticeEntry};
 use super::write::Folder;
 use crate::config::Practice;
+use crate::content::TemplateSet;
 use crate::content::context::long_date;
 use crate::content::{self, DocKind, Document, Templates};
 use crate::diagnostics::Diagnostic;
@@ -174,7 +174,7 @@ pub fn build_practice(
 ) -> anyhow::Result<Built> {
     let presentation = Presentation::of(practice)?;
     let config = serde_json::to_value(&practice.config).context("config as JSON")?;
-    let values = fingerprint::flatten(&config);
+    let values = crate::utils::flatten(&config);
     let fps = Fingerprints::of(templates, &presentation, &config);
     let practice_fp = fps.practice.clone();
     let out = &options.out;
@@ -521,13 +521,13 @@ impl Fingerprints {
         presentation: &Presentation,
         config: &serde_json::Value,
     ) -> Fingerprints {
-        let inputs = fingerprint::hash([
+        let inputs = crate::utils::hash([
             env!("CARGO_PKG_VERSION").as_bytes(),
             templates.fingerprint().as_bytes(),
             crate::render::pdf::text::fonts_fingerprint().as_bytes(),
         ]);
         let presentation = presentation.fingerprint();
-        let practice = fingerprint::hash([
+        let practice = crate::utils::hash([
             inputs.as_bytes(),
             presentation.as_bytes(),
             config.to_string().as_bytes(),
@@ -541,7 +541,7 @@ impl Fingerprints {
 
     /// A document's: unchanged means none of its files need rewriting.
     pub fn document(&self, doc: &Document) -> String {
-        fingerprint::hash([
+        crate::utils::hash([
             self.inputs.as_bytes(),
             self.presentation.as_bytes(),
             doc.kind.stem().as_bytes(),
@@ -581,7 +581,7 @@ fn file_entry(
 ) -> FileEntry {
     FileEntry {
         path,
-        sha256: fingerprint::hex(&Sha256::digest(bytes)),
+        sha256: crate::utils::sha256(bytes),
         bytes: bytes.len() as u64,
         fingerprint: fingerprint.to_string(),
         modified: meta.as_ref().and_then(super::manifest::modified_nanos),

@@ -22,7 +22,7 @@ use crate::pack::manifest::Manifest;
 use crate::pack::write::Folder;
 
 /// The folder in the output folder; no practice may have it as its slug.
-pub const FOLDER: &str = "changes";
+pub use crate::utils::CHANGES_FOLDER as FOLDER;
 
 /// The most one report may hold when read back: a national build's report
 /// is about 10 MB.
@@ -258,7 +258,7 @@ impl ChangeReport {
         folder.write(&format!("{name}.csv"), &csv)?;
         Ok(Written {
             csv: folder.path().join(format!("{name}.csv")),
-            sha256: digest(&json),
+            sha256: crate::utils::sha256(&json),
             name: json_name,
         })
     }
@@ -272,12 +272,6 @@ pub struct Written {
     /// manifest records so that `changes` shows only what builds wrote.
     pub name: String,
     pub sha256: String,
-}
-
-/// A report's SHA-256, as the manifest records it.
-pub fn digest(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    super::fingerprint::hex(&sha2::Sha256::digest(bytes))
 }
 
 /// True for a name a build gives a report's JSON.
@@ -319,7 +313,7 @@ impl Found {
     pub fn read(&self, manifest: &Manifest, newest: bool) -> Result<(ChangeReport, usize), String> {
         let bytes = crate::input::read_written(&self.path, MAX_REPORT_BYTES, "change report")
             .map_err(|e| e.to_string())?;
-        let sha = digest(&bytes);
+        let sha = crate::utils::sha256(&bytes);
         let mut report: ChangeReport = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
         let named = self.time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         if report.built_at != named {
@@ -530,7 +524,7 @@ pub fn write_csv_rows<W: std::io::Write>(
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     // A report is read back with distrust: no control character or
     // direction override reaches a terminal or a spreadsheet.
-    let printable = super::discover::printable(cell);
+    let printable = crate::diagnostics::printable(cell);
     if printable != cell {
         return spreadsheet_safe(&printable).into_owned().into();
     }

@@ -4,6 +4,7 @@
 //! files whose name starts with `_`: those are shared defaults (`_lmc.toml`)
 //! reached only through `extends`.
 
+use crate::diagnostics::printable;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -57,23 +58,6 @@ pub fn practice_files_noting(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>,
         }
     }
     Ok((files, skipped))
-}
-
-/// A file name as it may be printed: control characters (which could
-/// clear a terminal or fake a line) and direction overrides as `?`.
-pub fn printable(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_control()
-                || ('\u{202a}'..='\u{202e}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c)
-            {
-                '?'
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 fn walk(

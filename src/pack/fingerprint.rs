@@ -11,69 +11,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-/// Hex SHA-256 of some parts, each length-prefixed so they cannot run together.
-pub fn hash<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    hex(&hasher.finalize())
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
-/// The field name under which the toml crate serialises a date.
-const TOML_DATETIME: &str = "$__toml_private_datetime";
-
-/// A config as `key.path = value` pairs, list positions counted from 1 as
-/// in problem reports: `defence_organisations[2].phone`.
-pub fn flatten(value: &Value) -> BTreeMap<String, String> {
-    fn walk(value: &Value, path: String, out: &mut BTreeMap<String, String>) {
-        match value {
-            // A TOML date, as serde writes it into JSON: one value, not a table.
-            Value::Object(map) if map.len() == 1 && map.contains_key(TOML_DATETIME) => {
-                out.insert(path, map[TOML_DATETIME].as_str().unwrap_or("").to_string());
-            }
-            Value::Object(map) => {
-                for (key, value) in map {
-                    let path = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    walk(value, path, out);
-                }
-            }
-            Value::Array(items) if items.iter().any(|i| i.is_object()) => {
-                for (i, item) in items.iter().enumerate() {
-                    walk(item, format!("{path}[{}]", i + 1), out);
-                }
-            }
-            Value::Null => {}
-            Value::String(s) => {
-                out.insert(path, s.clone());
-            }
-            other => {
-                out.insert(path, other.to_string());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(value, String::new(), &mut out);
-    out
-}
+use crate::content::TemplateSet;
 
 /// The keys whose values differ between two flattened configs, sorted.
 pub fn changed_keys(
@@ -168,69 +107,32 @@ pub struct Recorded<'a> {
     pub nation: &'a str,
 }
 
-/// What a templates fingerprint stands for, so a change can be named: each
-/// template file's hash, and each nation's facts as `key = value`. Kept in
-/// the manifest once per fingerprint in use.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TemplateSet {
-    /// By file name relative to the templates folder (`nations/wales.toml`),
-    /// a short hash of its text.
-    pub files: BTreeMap<String, String>,
-    /// By nation key, the facts of its nation file (sources and the
-    /// examples for `policypack new` left out: neither is printed).
-    pub facts: BTreeMap<String, BTreeMap<String, String>>,
-}
-
-impl TemplateSet {
-    /// The set of some template files and nation facts.
-    pub fn of<'a>(
-        files: impl IntoIterator<Item = (&'a str, &'a str)>,
-        facts: impl IntoIterator<Item = (&'a str, Value)>,
-    ) -> TemplateSet {
-        TemplateSet {
-            files: files
-                .into_iter()
-                .map(|(name, text)| {
-                    let mut short = hash([text.as_bytes()]);
-                    short.truncate(16);
-                    (name.to_string(), short)
-                })
-                .collect(),
-            facts: facts
-                .into_iter()
-                .map(|(nation, mut value)| {
-                    if let Value::Object(map) = &mut value {
-                        map.remove("sources");
-                        map.remove("example");
-                    }
-                    (nation.to_string(), flatten(&value))
-                })
-                .collect(),
-        }
-    }
-
-    /// The facts of `nation` that changed, and the template files whose
-    /// text changed (the nation's own file only when none of its facts
-    /// did, so a source's new date or a comment is still named).
-    fn changes(&self, now: &TemplateSet, nation: &str) -> (Vec<KeyChange>, Vec<String>) {
-        let empty = BTreeMap::new();
-        let facts = key_changes(
-            self.facts.get(nation).unwrap_or(&empty),
-            now.facts.get(nation).unwrap_or(&empty),
-        );
-        let own = format!("nations/{nation}.toml");
-        let wording = self
-            .files
-            .keys()
-            .chain(now.files.keys())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .filter(|name| self.files.get(*name) != now.files.get(*name))
-            .filter(|name| **name != own || facts.is_empty())
-            .cloned()
-            .collect();
-        (facts, wording)
-    }
+/// The facts of `nation` that changed between two template sets, and
+/// the template files whose text changed (the nation's own file only when
+/// none of its facts did, so a source's new date or a comment is still
+/// named).
+fn set_changes(
+    old: &TemplateSet,
+    now: &TemplateSet,
+    nation: &str,
+) -> (Vec<KeyChange>, Vec<String>) {
+    let empty = BTreeMap::new();
+    let facts = key_changes(
+        old.facts.get(nation).unwrap_or(&empty),
+        now.facts.get(nation).unwrap_or(&empty),
+    );
+    let own = format!("nations/{nation}.toml");
+    let wording = old
+        .files
+        .keys()
+        .chain(now.files.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|name| old.files.get(*name) != now.files.get(*name))
+        .filter(|name| **name != own || facts.is_empty())
+        .cloned()
+        .collect();
+    (facts, wording)
 }
 
 impl Why {
@@ -249,7 +151,7 @@ impl Why {
         // and for one nation: a practice that moved nation says so by its key.
         let (facts, wording) = match (before.set, now.set) {
             (Some(old), Some(new)) if templates && before.nation == now.nation => {
-                old.changes(new, now.nation)
+                set_changes(old, new, now.nation)
             }
             _ => (Vec::new(), Vec::new()),
         };
@@ -326,27 +228,8 @@ impl Why {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::utils::flatten;
     use serde_json::json;
-
-    #[test]
-    fn flattens_with_list_positions_from_one() {
-        let flat = flatten(&json!({
-            "practice": { "name": "A", "address": ["1", "2"], "email": null },
-            "defence_organisations": [{ "name": "MDU" }, { "name": "MPS" }],
-        }));
-        assert_eq!(flat["practice.name"], "A");
-        assert_eq!(flat["practice.address"], "[\"1\",\"2\"]");
-        assert_eq!(flat["defence_organisations[2].name"], "MPS");
-        assert!(!flat.contains_key("practice.email"));
-    }
-
-    #[test]
-    fn a_date_is_one_key() {
-        let issued: toml::value::Datetime = "2026-11-01".parse().unwrap();
-        let flat = flatten(&json!({ "policy": { "issued": issued } }));
-        assert_eq!(flat.len(), 1);
-        assert_eq!(flat["policy.issued"], "2026-11-01");
-    }
 
     #[test]
     fn reports_changed_added_and_removed_keys() {
@@ -437,7 +320,7 @@ mod tests {
             ],
             [("england", facts("0906")), ("wales", facts("0300"))],
         );
-        let (facts_changed, wording) = old.changes(&new, "england");
+        let (facts_changed, wording) = set_changes(&old, &new, "england");
         assert_eq!(
             facts_changed,
             [KeyChange {
@@ -448,19 +331,11 @@ mod tests {
         );
         // The nation's own file is named by its facts; another nation's by name.
         assert_eq!(wording, ["leaflet.md", "nations/wales.toml"]);
-        let (none, wales_wording) = old.changes(&new, "wales");
+        let (none, wales_wording) = set_changes(&old, &new, "wales");
         assert!(none.is_empty());
         assert_eq!(
             wales_wording,
             ["leaflet.md", "nations/england.toml", "nations/wales.toml"]
-        );
-    }
-
-    #[test]
-    fn hash_parts_do_not_run_together() {
-        assert_ne!(
-            hash([b"ab".as_slice(), b"c"]),
-            hash([b"a".as_slice(), b"bc"])
         );
     }
 }

@@ -8,8 +8,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use super::fingerprint::TemplateSet;
 use super::write::Folder;
+use crate::content::TemplateSet;
 use crate::content::{DocKind, Reference};
 use crate::render::{EditionName, Format};
 use clap::ValueEnum as _;

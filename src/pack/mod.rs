@@ -10,6 +10,5 @@ pub mod interrupt;
 pub mod lock;
 pub mod manifest;
 pub mod record;
-pub mod report;
 pub mod write;
 pub mod zip;

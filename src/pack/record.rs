@@ -34,7 +34,7 @@ fn folder() -> Option<PathBuf> {
 pub fn path(out: &Path) -> Option<PathBuf> {
     let out = out.canonicalize().ok()?;
     let digest = sha2::Sha256::digest(out.as_os_str().as_encoded_bytes());
-    let mut name = super::fingerprint::hex(&digest);
+    let mut name = crate::utils::hex(&digest);
     name.truncate(32);
     Some(folder()?.join(format!("{name}.json")))
 }
@@ -71,6 +71,6 @@ pub fn write(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             .create(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    super::write::atomic(&path, bytes)
+    crate::utils::fs::atomic(&path, bytes)
         .with_context(|| format!("cannot keep the record of this build in {}", path.display()))
 }

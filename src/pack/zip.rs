@@ -6,23 +6,10 @@ use std::io::{Cursor, Write as _};
 
 use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
-
-use sha2::Digest as _;
+use zip::{DateTime, ZipWriter};
 
 use super::manifest::FileEntry;
 use super::write::Folder;
-
-/// How every member of a zip policypack writes is stored: deflated, dated
-/// `date` (never the clock) and readable by all, so the bytes depend on
-/// nothing but the content. Practice zips and Word files both use it.
-pub fn member_options(date: DateTime) -> SimpleFileOptions {
-    SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(date)
-        .unix_permissions(0o644)
-}
 
 /// The zip of a practice's files, read from its folder `folder`.
 pub fn practice_zip(
@@ -39,7 +26,7 @@ pub fn practice_zip(
         0,
     )
     .map_err(|e| anyhow::anyhow!("zip date: {e}"))?;
-    let options = member_options(date);
+    let options = crate::utils::zip_member_options(date);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let mut files: Vec<&&FileEntry> = files.iter().filter(|f| !f.path.ends_with(".zip")).collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -59,7 +46,7 @@ pub fn practice_zip(
             .with_context(|| format!("cannot read {}", file.path))?;
         // And the very bytes the build wrote.
         anyhow::ensure!(
-            super::fingerprint::hex(&sha2::Sha256::digest(&bytes)) == file.sha256,
+            crate::utils::sha256(&bytes) == file.sha256,
             "{} is not the file the build wrote; build again with --force",
             file.path
         );

@@ -80,7 +80,7 @@ impl Presentation {
     pub fn fingerprint(&self) -> String {
         let mut hasher = Sha256Hasher::default();
         self.hash(&mut hasher);
-        crate::pack::fingerprint::hex(&sha2::Digest::finalize(hasher.0))
+        crate::utils::hex(&sha2::Digest::finalize(hasher.0))
     }
 
     /// The hash of what renderers show from here, as hex: part of each
@@ -91,7 +91,7 @@ impl Presentation {
     /// while what is shown stays the same.
     pub fn shown(&self) -> String {
         let values = serde_json::to_vec(self).expect("a Presentation is plain values");
-        crate::pack::fingerprint::hash([values.as_slice()])
+        crate::utils::hash([values.as_slice()])
     }
 
     /// "Ref 3F9A-21C0 · issued 1 November 2026 · version 3": the last line

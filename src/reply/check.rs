@@ -28,17 +28,6 @@ pub struct Context<'a> {
     pub public: &'a [String],
 }
 
-/// The phones and emails of the national bodies a nation's documents
-/// print, its ombudsman and advocacy service, for [`Context::public`].
-pub fn public_contacts(nation: &crate::content::nation::NationFacts) -> Vec<String> {
-    [Some(&nation.ombudsman), nation.advocacy.as_ref()]
-        .into_iter()
-        .flatten()
-        .flat_map(|c| [c.phone.clone(), c.email.clone()])
-        .flatten()
-        .collect()
-}
-
 /// One problem in a draft.
 #[derive(Debug)]
 pub struct Finding<'r> {

@@ -320,24 +320,17 @@ impl Rules {
         })
     }
 
-    /// The rules in the templates: the built-in rules, with an LMC's
-    /// override (a `reply-rules.toml` in `--templates`) laid over them.
-    pub fn load(templates: &crate::content::Templates) -> anyhow::Result<Rules> {
-        let name = "reply-rules.toml";
-        let built_in_text = crate::content::Templates::built_in_text(name)
-            .ok_or_else(|| anyhow!("the built-in {name} is missing"))?;
-        let built_in = Rules::parse(
-            built_in_text,
-            &format!("policy-templates/{name} (built in)"),
-        )?;
-        let file = templates
-            .source(name)
-            .ok_or_else(|| anyhow!("the template {name} is missing"))?;
-        if file.text == built_in_text {
-            return Ok(built_in);
+    /// The built-in rules (`built_in`, the text of the built-in
+    /// `reply-rules.toml`) with the rules in use (`text`, read from
+    /// `origin`: an LMC's override in `--templates`, or the built-in file
+    /// itself) laid over them.
+    pub fn load(built_in: &str, text: &str, origin: &str) -> anyhow::Result<Rules> {
+        let base = Rules::parse(built_in, "policy-templates/reply-rules.toml (built in)")?;
+        if text == built_in {
+            return Ok(base);
         }
-        let over = Rules::parse(&file.text, &file.path.display().to_string())?;
-        Ok(built_in.beneath(over))
+        let over = Rules::parse(text, origin)?;
+        Ok(base.beneath(over))
     }
 
     /// These rules with `over` laid on top. An override may add rules,

@@ -581,7 +581,7 @@ fn the_handbooks_model_replies_pass_for_every_example_practice() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .chain([repo().join("practice-configs/doncaster-lmc/conisbrough-group-practice.toml")]);
     let templates = policypack::content::Templates::load(None).unwrap();
-    let rules = policypack::reply::rules::Rules::load(&templates).unwrap();
+    let rules = templates.reply_rules().unwrap();
     let mut checked = 0;
     for config in configs {
         let practice = policypack::config::load(&config)
@@ -595,8 +595,10 @@ fn the_handbooks_model_replies_pass_for_every_example_practice() {
         )
         .unwrap()
         .markdown;
-        let public =
-            policypack::reply::check::public_contacts(templates.nation(practice.nation()).unwrap());
+        let public = templates
+            .nation(practice.nation())
+            .unwrap()
+            .public_contacts();
         for model in &templates.replies().reply {
             assert!(
                 handbook.contains(&format!("### {}", model.title)),

@@ -159,7 +159,7 @@ pub fn bookmark_name(anchor: &str) -> String {
     if name.len() <= 40 {
         return name;
     }
-    let hash = crate::pack::fingerprint::hash([anchor.as_bytes()]);
+    let hash = crate::utils::hash([anchor.as_bytes()]);
     format!("{}_{}", &name[..31], &hash[..8])
 }
 

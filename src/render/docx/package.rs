@@ -223,7 +223,7 @@ fn rows_never_split(xml: Vec<u8>) -> Vec<u8> {
 fn zip(members: &[(&str, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
     let date = DateTime::from_date_and_time(1980, 1, 1, 0, 0, 0)
         .map_err(|e| anyhow::anyhow!("zip date: {e}"))?;
-    let options = crate::pack::zip::member_options(date);
+    let options = crate::utils::zip_member_options(date);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes) in members {
         zip.start_file(*name, options)

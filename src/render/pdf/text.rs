@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn the_compiled_in_font_hash_is_the_fonts_hash() {
-        assert_eq!(fonts_fingerprint(), crate::pack::fingerprint::hash(FACES));
+        assert_eq!(fonts_fingerprint(), crate::utils::hash(FACES));
     }
 
     #[test]
