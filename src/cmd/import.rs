@@ -78,7 +78,12 @@ pub fn run(args: &ImportEpraccurArgs, global: &GlobalArgs) -> anyhow::Result<Out
         if json {
             print_json_problem(Severity::Error, &csv, Some(bad.line), &message, None);
         } else {
-            anstream::eprintln!("{csv}:{}: {ERROR}error{ERROR:#}: {message}", bad.line);
+            anstream::eprintln!(
+                "{}:{}: {ERROR}error{ERROR:#}: {}",
+                crate::diagnostics::printable(&csv),
+                bad.line,
+                crate::diagnostics::printable(&message)
+            );
         }
     }
     let unshown = report.bad_rows.total - report.bad_rows.rows.len();
@@ -117,7 +122,7 @@ fn print_file(file: &FileReport, dry_run: bool, global: &GlobalArgs) {
     if global.quiet {
         return;
     }
-    let path = file.path.display();
+    let path = crate::diagnostics::printable(&file.path.display().to_string());
     match file.action {
         // A dry run is asked for to see what would happen: it always shows it.
         Action::Written if dry_run => {
@@ -209,14 +214,14 @@ fn print_json_file(file: &FileReport, dry_run: bool) {
     };
     println!(
         "{}",
-        serde_json::json!({
+        crate::diagnostics::json_line(&serde_json::json!({
             "file": file.path.display().to_string(),
             "action": file.action.word(),
             "dry_run": dry_run,
             "changes": changes,
             "not_replaced": left(Left::Differs),
             "kept": left(Left::Kept),
-        })
+        }))
     );
 }
 

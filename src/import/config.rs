@@ -400,10 +400,12 @@ fn plain(value: &Value) -> toml::Value {
 }
 
 /// A value on one line, for people: text in double quotes (escaped as in
-/// JSON, which TOML reads too), lists in square brackets.
+/// JSON, which TOML reads too, with every character a terminal would act
+/// on as a `\uXXXX` escape: a config is a member practice's), lists in
+/// square brackets.
 pub fn shown(value: &toml::Value) -> String {
     match value {
-        toml::Value::String(text) => serde_json::to_string(text).expect("a string is JSON"),
+        toml::Value::String(text) => crate::diagnostics::json_line(text),
         toml::Value::Array(items) => {
             let items: Vec<String> = items.iter().map(shown).collect();
             format!("[{}]", items.join(", "))

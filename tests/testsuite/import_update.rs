@@ -693,3 +693,38 @@ fn update_never_reads_a_config_through_a_link() {
         );
     }
 }
+
+/// A practice's config is its own: what `--update` shows of it (a value
+/// it replaces, a value it keeps) never carries a control character or a
+/// direction override to the officer's terminal, nor raw into JSON.
+#[test]
+fn update_shows_a_configs_control_characters_escaped() {
+    let sandbox = imported(None);
+    edit(
+        &sandbox,
+        ST_JOHNS,
+        "",
+        &[
+            (
+                "\"St John's Medical Centre\"",
+                "\"St John's \\u009b2J\\u202e Surgery\"",
+            ),
+            ("\"12 High St\"", "\"\\u009b31mALL CLEAR\\u202e 12 High St\""),
+        ],
+    );
+    for extra in [&["-v"][..], &["--message-format", "json"]] {
+        let mut args = vec!["--update", "--dry-run"];
+        args.extend_from_slice(extra);
+        let run = import(&sandbox, &args);
+        let raw = [&run.output.stdout[..], &run.output.stderr[..]].concat();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(
+            text.contains("High St") && text.contains("Surgery"),
+            "{extra:?}: the values are not shown at all:\n{text}"
+        );
+        assert!(
+            !text.contains(['\u{9b}', '\u{202e}']),
+            "{extra:?}: a control character or override reached the output:\n{text:?}"
+        );
+    }
+}
