@@ -294,7 +294,13 @@ pub fn read_own_with_metadata(
 /// [`read_limited`] for a file policypack wrote under `out/`: never read
 /// through a link planted in its place.
 pub fn read_written(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-    read_from(open_file(path, false, true)?, path, limit, what)
+    read_from(open_written(path)?, path, limit, what)
+}
+
+/// A file policypack wrote, opened as [`read_written`] opens it, to be
+/// read as a stream.
+pub fn open_written(path: &Path) -> Result<File, Refused> {
+    open_file(path, false, true)
 }
 
 /// Reads an open file of at most `limit` bytes; `path` names it in messages.

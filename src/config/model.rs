@@ -17,10 +17,10 @@ use toml::value::Datetime;
 #[schemars(title = "policypack practice config")]
 pub struct ConfigFile {
     /// Shared defaults this file builds on, such as an LMC's `_lmc.toml`; a path relative to this file. Tables merge key by key, this file wins, arrays are replaced.
-    #[schemars(extend("format" = "relative-path"))]
+    #[schemars(length(max = 255), extend("format" = "relative-path"))]
     pub extends: Option<String>,
     /// A folder of templates that override the built-in ones file by file; a path relative to this file. Only a shared `_*.toml` file that only you can change may set it, never a practice's own config.
-    #[schemars(extend("format" = "relative-path"))]
+    #[schemars(length(max = 255), extend("format" = "relative-path"))]
     pub templates: Option<String>,
     /// `[practice]` keys that `policypack import epraccur --update` must never change, such as `["practice.phone"]`; any of practice.name, practice.address, practice.postcode, practice.phone. Merged like any list: one written here replaces one in the file this extends.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -59,7 +59,7 @@ pub struct PracticeSection {
     #[schemars(length(min = 1, max = 80), extend("format" = "slug"))]
     pub slug: Option<String>,
     /// NHS ODS practice code, such as `C86099`.
-    #[schemars(extend("format" = "ods-code"))]
+    #[schemars(length(max = 10), extend("format" = "ods-code"))]
     pub ods_code: Option<String>,
     /// The UK nation whose NHS complaints rules apply.
     pub nation: Nation,
@@ -67,19 +67,19 @@ pub struct PracticeSection {
     #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
     pub address: Vec<String>,
     /// UK postcode, such as `DN5 0AA`.
-    #[schemars(extend("format" = "uk-postcode"))]
+    #[schemars(length(max = 10), extend("format" = "uk-postcode"))]
     pub postcode: String,
     /// The practice's main phone number.
-    #[schemars(extend("format" = "uk-phone"))]
+    #[schemars(length(max = 30), extend("format" = "uk-phone"))]
     pub phone: String,
     /// The practice's e-mail address.
-    #[schemars(extend("format" = "email"))]
+    #[schemars(length(max = 254), extend("format" = "email"))]
     pub email: Option<String>,
     /// The practice website, an http(s) address.
-    #[schemars(extend("format" = "web-url"))]
+    #[schemars(length(max = 300), extend("format" = "web-url"))]
     pub website: Option<String>,
     /// The web page about complaints; shown as a link and as a QR code.
-    #[schemars(extend("format" = "web-url"))]
+    #[schemars(length(max = 300), extend("format" = "web-url"))]
     pub complaints_page: Option<String>,
 }
 
@@ -172,10 +172,10 @@ pub struct ComplaintsSection {
     #[schemars(length(min = 2, max = 100))]
     pub lead_role_cy: Option<String>,
     /// Phone number for complaints; the practice phone when left out.
-    #[schemars(extend("format" = "uk-phone"))]
+    #[schemars(length(max = 30), extend("format" = "uk-phone"))]
     pub phone: Option<String>,
     /// E-mail address for complaints.
-    #[schemars(extend("format" = "email"))]
+    #[schemars(length(max = 254), extend("format" = "email"))]
     pub email: Option<String>,
     /// Postal address for complaints, 1–6 lines; the practice address when left out.
     #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
@@ -193,13 +193,13 @@ pub struct CommissionerSection {
     #[schemars(length(min = 2, max = 120))]
     pub name: String,
     /// Phone number for complaints to the commissioner.
-    #[schemars(extend("format" = "uk-phone"))]
+    #[schemars(length(max = 30), extend("format" = "uk-phone"))]
     pub phone: Option<String>,
     /// E-mail address for complaints to the commissioner.
-    #[schemars(extend("format" = "email"))]
+    #[schemars(length(max = 254), extend("format" = "email"))]
     pub email: Option<String>,
     /// Website, an http(s) address.
-    #[schemars(extend("format" = "web-url"))]
+    #[schemars(length(max = 300), extend("format" = "web-url"))]
     pub website: Option<String>,
     /// Postal address, 1–6 lines.
     #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
@@ -214,13 +214,13 @@ pub struct Contact {
     #[schemars(length(min = 2, max = 120))]
     pub name: String,
     /// Phone number.
-    #[schemars(extend("format" = "uk-phone"))]
+    #[schemars(length(max = 30), extend("format" = "uk-phone"))]
     pub phone: Option<String>,
     /// E-mail address.
-    #[schemars(extend("format" = "email"))]
+    #[schemars(length(max = 254), extend("format" = "email"))]
     pub email: Option<String>,
     /// Website, an http(s) address.
-    #[schemars(extend("format" = "web-url"))]
+    #[schemars(length(max = 300), extend("format" = "web-url"))]
     pub website: Option<String>,
     /// Postal address, 1–6 lines.
     #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
@@ -251,7 +251,7 @@ pub struct SocialAccount {
     #[schemars(length(min = 1, max = 40))]
     pub platform: String,
     /// The account's address, an http(s) URL.
-    #[schemars(extend("format" = "web-url"))]
+    #[schemars(length(max = 300), extend("format" = "web-url"))]
     pub url: String,
 }
 
@@ -282,10 +282,10 @@ pub struct PolicySection {
 #[serde(deny_unknown_fields)]
 pub struct BrandingSection {
     /// Accent colour as `#RRGGBB`; must reach 4.5:1 contrast against white.
-    #[schemars(extend("format" = "accent-colour"))]
+    #[schemars(length(max = 7), extend("format" = "accent-colour"))]
     pub accent_colour: Option<String>,
     /// A PNG or JPEG logo, relative to this file.
-    #[schemars(extend("format" = "logo-path"))]
+    #[schemars(length(max = 255), extend("format" = "logo-path"))]
     pub logo: Option<String>,
 }
 

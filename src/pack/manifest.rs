@@ -208,8 +208,16 @@ impl Manifest {
                 ));
             }
             let (manifest, mut problems) = Manifest::parse(&bytes, &record);
+            if manifest.practices.is_empty()
+                && let Some(owned) = Manifest::owners(out)
+            {
+                return owned;
+            }
             notes.append(&mut problems);
             return (manifest, notes);
+        }
+        if let Some(owned) = Manifest::owners(out) {
+            return owned;
         }
         let path = out.join(FILE_NAME);
         let Ok(folder) = Folder::open(out) else {
@@ -231,6 +239,27 @@ impl Manifest {
             }
         };
         Manifest::parse(&bytes, &path)
+    }
+
+    /// Who built each folder, from the officer's own record when it is too
+    /// large to read whole or lists more practices than a manifest may
+    /// (see [`super::record::owners`]), with a note saying so.
+    fn owners(out: &Path) -> Option<(Manifest, Vec<String>)> {
+        let (record, manifest) = super::record::owners(out)?;
+        if manifest.practices.len() <= MAX_PRACTICES
+            && std::fs::metadata(&record).is_ok_and(|m| m.len() <= MAX_BYTES)
+        {
+            return None;
+        }
+        let note = format!(
+            "your record of the last build here, {}, lists {} practices in {} MB, more than policypack reads whole (look for configs added in bulk); only who built each folder is read from it, so no config can take another's folder, and everything is built again",
+            record.display(),
+            manifest.practices.len(),
+            std::fs::metadata(&record).map_or(0, |m| m.len() / (1024 * 1024))
+        );
+        let (manifest, mut notes) = manifest.sanitised();
+        notes.insert(0, note);
+        Some((manifest, notes))
     }
 
     /// A manifest's bytes, read with distrust; `path` names them in messages.

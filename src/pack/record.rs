@@ -42,6 +42,15 @@ pub fn path(out: &Path) -> Option<PathBuf> {
 /// The recorded manifest of `out`, if there is one that only this user
 /// could have written: in a folder of theirs that nobody else may write to.
 pub fn read(out: &Path) -> Option<(PathBuf, Vec<u8>)> {
+    let path = private(out)?;
+    let bytes =
+        crate::input::read_written(&path, super::manifest::MAX_BYTES, "manifest record").ok()?;
+    Some((path, bytes))
+}
+
+/// The record of `out`, if it is in a folder of this user's that nobody
+/// else may write to, so that only policypack running as this user wrote it.
+pub fn private(out: &Path) -> Option<PathBuf> {
     let path = path(out)?;
     let parent = path.parent()?;
     let private = std::fs::symlink_metadata(parent).is_ok_and(|meta| {
@@ -49,12 +58,75 @@ pub fn read(out: &Path) -> Option<(PathBuf, Vec<u8>)> {
         // SAFETY: geteuid has no preconditions and cannot fail.
         meta.is_dir() && meta.uid() == unsafe { libc::geteuid() } && meta.mode() & 0o022 == 0
     });
-    if !private {
+    private.then_some(path)
+}
+
+/// The most bytes of a record read for its owners alone: a record is
+/// written by policypack, so only configs added by the thousand make one
+/// this large, and each is read as a stream, keeping only who built each
+/// folder (about 200 bytes a practice).
+const MAX_OWNERS_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// The most practices kept from such a record.
+const MAX_OWNERS: usize = 1_000_000;
+
+/// Who built each folder of `out`, from the officer's own record when it
+/// is too large to read whole (or lists more practices than a manifest
+/// may): configs added by the thousand must not make policypack forget
+/// whose each folder is, or a practice could then claim another's slug.
+/// The entries hold the config, name and ODS code only, so everything
+/// else is built again.
+pub fn owners(out: &Path) -> Option<(PathBuf, super::manifest::Manifest)> {
+    use std::collections::BTreeMap;
+    use std::io::Read as _;
+
+    #[derive(serde::Deserialize)]
+    struct View {
+        practices: BTreeMap<String, Owner>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Owner {
+        config: String,
+        name: String,
+        #[serde(default)]
+        values: Values,
+    }
+    #[derive(serde::Deserialize, Default)]
+    struct Values {
+        #[serde(rename = "practice.ods_code")]
+        ods_code: Option<String>,
+    }
+
+    let path = private(out)?;
+    let file = crate::input::open_written(&path).ok()?;
+    let reader = std::io::BufReader::new(file.take(MAX_OWNERS_BYTES));
+    let view: View = serde_json::from_reader(reader).ok()?;
+    if view.practices.len() > MAX_OWNERS {
         return None;
     }
-    let bytes =
-        crate::input::read_written(&path, super::manifest::MAX_BYTES, "manifest record").ok()?;
-    Some((path, bytes))
+    let practices = view
+        .practices
+        .into_iter()
+        .map(|(slug, owner)| {
+            let values = owner
+                .values
+                .ods_code
+                .map(|code| ("practice.ods_code".to_string(), code))
+                .into_iter()
+                .collect();
+            let entry = super::manifest::PracticeEntry {
+                config: owner.config,
+                name: owner.name,
+                values,
+                ..Default::default()
+            };
+            (slug, entry)
+        })
+        .collect();
+    let manifest = super::manifest::Manifest {
+        practices,
+        ..Default::default()
+    };
+    Some((path, manifest))
 }
 
 /// Records `bytes` as the manifest of `out`.

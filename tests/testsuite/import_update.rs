@@ -709,7 +709,10 @@ fn update_shows_a_configs_control_characters_escaped() {
                 "\"St John's Medical Centre\"",
                 "\"St John's \\u009b2J\\u202e Surgery\"",
             ),
-            ("\"12 High St\"", "\"\\u009b31mALL CLEAR\\u202e 12 High St\""),
+            (
+                "\"12 High St\"",
+                "\"\\u009b31mALL CLEAR\\u202e 12 High St\"",
+            ),
         ],
     );
     for extra in [&["-v"][..], &["--message-format", "json"]] {

@@ -1708,3 +1708,93 @@ fn a_private_file_renamed_into_a_configs_way_is_refused() {
         .run(&["build", "configs", "--formats", "md", "-o", "out"])
         .expect_code(0);
 }
+
+/// Configs added by the thousand make the officer's record more than a
+/// manifest may hold. That must not make policypack forget who built each
+/// folder, or a config with another practice's slug and public ODS code
+/// would be "new" beside it and both would fail for good.
+#[test]
+fn an_overfull_record_still_says_who_built_each_folder() {
+    let sandbox = Sandbox::new();
+    let home = sandbox.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let env = [("HOME", home.to_str().unwrap())];
+    let victim = example("ashfield-medical-centre.toml");
+    sandbox.write("lmc/ashfield.toml", &victim);
+    let build = || sandbox.run_with_env(&["build", "lmc", "--formats", "md", "-o", "out"], &env);
+    build().expect_code(0);
+    let before = sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md");
+    let record = walk(&home.join(".local/state/policypack/manifests"));
+    assert_eq!(record.len(), 1, "{record:?}");
+
+    // The record and the published manifest, as a build of 25,000
+    // practices (more than a manifest may list) would leave them.
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record[0]).unwrap()).unwrap();
+    let entry = manifest["practices"]["ashfield-medical-centre"].clone();
+    for i in 0..25_000 {
+        let mut extra = entry.clone();
+        extra["config"] = format!("/nowhere/p{i}.toml").into();
+        manifest["practices"][format!("p{i}")] = extra;
+    }
+    let bytes = manifest.to_string();
+    std::fs::write(&record[0], &bytes).unwrap();
+    std::fs::write(sandbox.path().join("out/manifest.json"), &bytes).unwrap();
+
+    // The thief: the victim's slug and public ODS code, sorting first.
+    let thief = victim
+        .replace(
+            "name = \"Ashfield Medical Centre\"",
+            "name = \"Aardvark Surgery\"\nslug = \"ashfield-medical-centre\"",
+        )
+        .replace("0114 496 0456", "0909 879 0000");
+    sandbox.write("lmc/aardvark.toml", &thief);
+    for _ in 0..2 {
+        let run = build();
+        run.expect_code(1);
+        let stderr = run.stderr();
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains("aardvark.toml") && l.contains("would replace it")),
+            "{stderr}"
+        );
+        assert!(
+            !stderr
+                .lines()
+                .any(|l| l.starts_with("lmc/ashfield.toml: error")),
+            "the folder's owner failed:\n{stderr}"
+        );
+        assert!(stderr.contains("only who built each folder"), "{stderr}");
+        assert_eq!(
+            sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md"),
+            before
+        );
+    }
+}
+
+/// One config can make only so much: a web address, an email address, a
+/// phone number or a path longer than any real one is refused, so a
+/// practice cannot make hundred-megabyte PDFs, nor swell the manifest
+/// that records its values.
+#[test]
+fn a_value_longer_than_any_real_one_is_refused() {
+    let sandbox = Sandbox::new();
+    let long = format!("https://www.example.nhs.uk/{}", "a".repeat(320_000));
+    let config = example("ashfield-medical-centre.toml").replace(
+        "website = \"https://www.ashfieldmedical.nhs.uk\"",
+        &format!("website = \"{long}\""),
+    );
+    assert!(config.contains(&long), "the example's website moved");
+    sandbox.write("a.toml", &config);
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("practice.website") && run.stderr().contains("too long"),
+        "{}",
+        run.stderr()
+    );
+    let run = sandbox.run(&["build", "a.toml", "-o", "out"]);
+    run.expect_code(1);
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+}
