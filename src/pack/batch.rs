@@ -507,6 +507,54 @@ fn build_all(
         });
     }
 
+    // A practice not built this time (it failed, was refused, or is
+    // another folder's) keeps its manifest entry, but not a file that is no
+    // longer the one its build wrote: a practice that may write in `out/`
+    // could have planted its own there. Such a file is not linked from the
+    // index again, and a zip (which sits in `out/` itself) is taken away.
+    if !report.interrupted {
+        let built: HashSet<&str> = report.done.iter().map(|d| d.slug.as_str()).collect();
+        for (slug, entry) in manifest.practices.iter_mut() {
+            if built.contains(slug.as_str()) {
+                continue;
+            }
+            let folder = std::cell::OnceCell::new();
+            entry.files.retain(|file| {
+                let meta = match file.path.split_once('/') {
+                    Some((_, name)) => folder
+                        .get_or_init(|| out_folder.existing(slug).ok())
+                        .as_ref()
+                        .and_then(|f: &Folder| f.file_metadata(name)),
+                    None => out_folder.file_metadata(&file.path),
+                };
+                if meta.as_ref().is_some_and(|meta| file.is(meta)) {
+                    return true;
+                }
+                let shown = out.join(&file.path);
+                if file.path.split_once('/').is_none() && out_folder.has(&file.path) {
+                    out_folder.remove(&file.path);
+                    report.warnings.push(
+                        Diagnostic::file(
+                            &shown,
+                            "is not the file its build wrote (changed or replaced since), so it is taken away and the index no longer links it",
+                        )
+                        .warning(),
+                    );
+                } else if meta.is_some() || out_folder.has(slug) {
+                    report.warnings.push(
+                        Diagnostic::file(
+                            &shown,
+                            "is missing, or not the file its build wrote (changed or replaced since), so the index no longer links it",
+                        )
+                        .with_hint("build that practice again to make it afresh")
+                        .warning(),
+                    );
+                }
+                false
+            });
+        }
+    }
+
     // Practice outputs no manifest entry accounts for (left by a build
     // whose manifest was lost or distrusted): `--prune` cannot know them,
     // so the officer is told.

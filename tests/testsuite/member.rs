@@ -1798,3 +1798,54 @@ fn a_value_longer_than_any_real_one_is_refused() {
     run.expect_code(1);
     assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
 }
+
+/// A practice whose build fails keeps its manifest entry, but the index
+/// stops linking any of its files planted since its last build, and a
+/// planted zip is taken away: a practice that may write in `out/` cannot
+/// publish its own pack under another's name while that one fails.
+#[test]
+fn a_failing_practices_planted_files_are_not_published() {
+    let sandbox = Sandbox::new();
+    let b = example("ashfield-medical-centre.toml").replace(
+        "name = \"Ashfield Medical Centre\"",
+        "name = \"Bentley Surgery\"\nods_code = \"C86098\"",
+    );
+    let b = b.replace("ods_code = \"C86099\"\n", "");
+    sandbox.write("configs/a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox.write("configs/b.toml", &b);
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "configs", "--formats", "md", "-o", "out"];
+        args.extend(extra);
+        sandbox.run(&args)
+    };
+    build(&["--zip"]).expect_code(0);
+    let index = || std::fs::read_to_string(sandbox.path().join("out/index.html")).unwrap();
+    assert!(index().contains("bentley-surgery.zip"), "{}", index());
+    assert!(index().contains("bentley-surgery&#x2F;zero-tolerance-notice.md"));
+
+    // The practice fails this round; its zip and notice are replaced.
+    sandbox.write("configs/b.toml", &b.replace("DN5 0AA", "not a postcode"));
+    let zip = sandbox.path().join("out/bentley-surgery.zip");
+    std::fs::remove_file(&zip).unwrap();
+    std::fs::write(&zip, "PK forged: ring 0906 123 4567").unwrap();
+    let notice = sandbox
+        .path()
+        .join("out/bentley-surgery/zero-tolerance-notice.md");
+    std::fs::remove_file(&notice).unwrap();
+    std::fs::write(&notice, "# Forged\n\nRing 0906 123 4567.\n").unwrap();
+    for _ in 0..2 {
+        let run = build(&[]);
+        run.expect_code(1);
+        assert!(!zip.exists(), "the forged zip is still there");
+        let index = index();
+        assert!(!index.contains("bentley-surgery.zip"), "{index}");
+        assert!(
+            !index.contains("bentley-surgery&#x2F;zero-tolerance-notice.md"),
+            "{index}"
+        );
+        // Its other files, as its build wrote them, and the other practice's
+        // stay linked.
+        assert!(index.contains("bentley-surgery&#x2F;complaints-leaflet.md"));
+        assert!(index.contains("ashfield-medical-centre&#x2F;zero-tolerance-notice.md"));
+    }
+}
