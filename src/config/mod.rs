@@ -619,13 +619,13 @@ pub fn officers(path: &Path, meta: &std::fs::Metadata) -> bool {
         use std::os::unix::fs::MetadataExt as _;
         // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
-        let folder = tree::base_dir(path);
-        let folder = if folder.as_os_str().is_empty() {
+        let base = tree::base_dir(path);
+        let base = if base.as_os_str().is_empty() {
             Path::new(".")
         } else {
-            folder.as_path()
+            base.as_path()
         };
-        let Ok(folder) = std::fs::metadata(folder) else {
+        let Ok(folder) = std::fs::metadata(base) else {
             return false;
         };
         let folder_owner = folder.uid() == meta.uid() && folder.mode() & 0o022 == 0;
@@ -633,15 +633,48 @@ pub fn officers(path: &Path, meta: &std::fs::Metadata) -> bool {
         // who may write there could rename another of the officer's files
         // (an old draft, a private one) into the shared file's place.
         let folder_keeps_names = folder.mode() & 0o022 == 0 || folder.mode() & 0o1000 != 0;
+        let trusted = [me, 0, meta.uid()];
         meta.mode() & 0o022 == 0
             && (meta.uid() == me || meta.uid() == 0 || folder_owner)
             && folder_keeps_names
+            && base
+                .canonicalize()
+                .is_ok_and(|folder| nobody_else_can_move(&folder, &trusted))
     }
     #[cfg(not(unix))]
     {
         let _ = (path, meta);
         true
     }
+}
+
+/// True when nobody but the `trusted` users can move `folder` (an absolute
+/// path with no links in it) or any folder above it: each folder's owner
+/// is trusted, and a folder others may write to has the sticky bit, with
+/// what it holds on the way owned by a trusted user. Otherwise someone
+/// could rename the shared file's whole folder away and put a folder of
+/// their own, with their own `_lmc.toml`, in its place.
+#[cfg(unix)]
+fn nobody_else_can_move(folder: &Path, trusted: &[u32]) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut child = folder;
+    while let Some(parent) = child.parent() {
+        let (Ok(above), Ok(this)) = (
+            std::fs::symlink_metadata(parent),
+            std::fs::symlink_metadata(child),
+        ) else {
+            return false;
+        };
+        let others_may_write = above.mode() & 0o022 != 0;
+        let sticky = above.mode() & 0o1000 != 0;
+        if !trusted.contains(&above.uid())
+            || (others_may_write && !(sticky && trusted.contains(&this.uid())))
+        {
+            return false;
+        }
+        child = parent;
+    }
+    true
 }
 
 /// The largest logo file read: a logo prints about 4 cm wide.

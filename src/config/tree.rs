@@ -240,7 +240,7 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
                 "{} may be changed by someone other than you, or belongs to another user, so the practices that extend it cannot trust it",
                 path.display()
             ),
-            "make the shared file yours and writable only by you (chmod go-w), in a folder only you may write to, or one with the sticky bit (chmod +t), so nobody else can rename a file into its place",
+            "make the shared file yours and writable only by you (chmod go-w), in a folder only you may write to, or one with the sticky bit (chmod +t), so nobody else can rename a file into its place; and give each folder above it that others may write to the sticky bit too, so nobody can rename the whole folder away and put their own in its place",
         ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {

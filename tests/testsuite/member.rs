@@ -1849,3 +1849,66 @@ fn a_failing_practices_planted_files_are_not_published() {
         assert!(index.contains("ashfield-medical-centre&#x2F;zero-tolerance-notice.md"));
     }
 }
+
+/// The shared file's folder keeps its names (the sticky bit), but the
+/// folder above it lets others rename what it holds: a practice moves the
+/// whole folder away and puts its own in its place, with its own
+/// `_lmc.toml` (the LMC's phone on a premium number), owned by the
+/// practice as the folder is. Nothing is built from it.
+#[test]
+fn a_shared_files_folder_swapped_whole_is_refused() {
+    if unsafe { libc::geteuid() } != 0 {
+        return; // Only root can make files another user owns.
+    }
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    let start = config.find("[lmc]").unwrap();
+    let end = start + config[start..].find("\n[").unwrap() + 1;
+    let lmc = &config[start..end];
+    let practice = format!(
+        "extends = \"_lmc.toml\"\n{}{}",
+        &config[..start],
+        &config[end..]
+    );
+    let above = sandbox.path().join("shared");
+    sandbox.write("shared/lmc/_lmc.toml", lmc);
+    sandbox.write("shared/lmc/a.toml", &practice);
+    mode(&above.join("lmc"), 0o1777);
+    let check = || sandbox.run(&["check", "shared/lmc/a.toml"]);
+    check().expect_code(0);
+    // Others may rename what the folder above holds.
+    mode(&above, 0o777);
+    let run = check();
+    run.expect_code(1);
+    assert!(run.stderr().contains("cannot trust it"), "{}", run.stderr());
+    // And a practice (here `nobody`) has done so.
+    std::fs::rename(above.join("lmc"), above.join("lmc-old")).unwrap();
+    let theirs = above.join("lmc");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(
+        theirs.join("_lmc.toml"),
+        lmc.replace("0114 496 0400", "0906 555 0400"),
+    )
+    .unwrap();
+    std::fs::write(theirs.join("a.toml"), &practice).unwrap();
+    for path in [&theirs, &theirs.join("_lmc.toml"), &theirs.join("a.toml")] {
+        std::os::unix::fs::chown(path, Some(65534), Some(65534)).unwrap();
+    }
+    mode(&theirs, 0o755);
+    let run = check();
+    run.expect_code(1);
+    assert!(run.stderr().contains("cannot trust it"), "{}", run.stderr());
+    let run = sandbox.run(&["build", "shared/lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+    // With the sticky bit above too, nobody else can move the folder; the
+    // officer's own is trusted again.
+    std::fs::remove_dir_all(&theirs).unwrap();
+    std::fs::rename(above.join("lmc-old"), &theirs).unwrap();
+    mode(&above, 0o1777);
+    check().expect_code(0);
+}
