@@ -1,4 +1,7 @@
 //! The command line, as clap derive types; the `///` docs are the `--help` text.
+// The doc comments below are clap's help text, read in a terminal: a
+// `<slug>` there is a placeholder, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

@@ -96,7 +96,7 @@ pub struct Document {
     /// Stretches of `markdown` in a language other than English (the Welsh
     /// half of a bilingual notice), as byte ranges with their language tag.
     pub other_languages: Vec<(std::ops::Range<usize>, &'static str)>,
-    /// Printed on every copy, in every format and edition ([`reference`]).
+    /// Printed on every copy, in every format and edition ([`mod@reference`]).
     pub reference: Reference,
 }
 
