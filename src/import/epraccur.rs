@@ -247,8 +247,14 @@ pub fn import(options: &Options) -> anyhow::Result<Report> {
         return Err(error);
     }
     write_batch(&mut batch, &mut files, options)?;
+    // A folder that cannot be written is the folder's problem, not each
+    // file's: the dry run says so before it would write, and the real run
+    // when a write failed, both as exit 2.
     let writes = |f: &FileReport| matches!(f.action, Action::Written | Action::Updated);
-    if options.dry_run && files.iter().any(writes) {
+    let failed = |f: &FileReport| f.action == Action::Failed;
+    if (options.dry_run && files.iter().any(writes))
+        || (!options.dry_run && files.iter().any(failed))
+    {
         could_write_in(options.into)?;
     }
     report.files = files;

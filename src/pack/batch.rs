@@ -413,7 +413,7 @@ fn build_all(
                 manifest.practices.insert(practice.slug.clone(), entry);
                 report.done.push(done);
             }
-            Err(error) if interrupt::requested() && error.to_string() == "interrupted" => {}
+            Err(error) if error.is::<interrupt::Interrupted>() => {}
             // Nothing was written: the manifest keeps what the last build made.
             Err(ref error) if let Some(DeniedWarnings(warnings)) = error.downcast_ref() => {
                 report

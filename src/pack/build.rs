@@ -80,7 +80,7 @@ pub fn render_practice(
     let mut outputs = Vec::new();
     for &kind in &options.docs {
         if super::interrupt::requested() {
-            anyhow::bail!("interrupted");
+            return Err(super::interrupt::Interrupted.into());
         }
         let doc = content::render(practice, kind, templates, &shown)?;
         let wanted: Vec<_> = options.outputs(kind).collect();
@@ -287,7 +287,7 @@ pub fn build_practice(
     let mut first_documents = Vec::new();
     for &kind in &options.docs {
         if super::interrupt::requested() {
-            anyhow::bail!("interrupted");
+            return Err(super::interrupt::Interrupted.into());
         }
         let doc = content::render(practice, kind, templates, &shown)?;
         let doc_fp = fps.document(&doc);
@@ -346,7 +346,7 @@ pub fn build_practice(
     let mut written = Vec::new();
     for (output, doc_fp) in &outputs {
         if super::interrupt::requested() {
-            anyhow::bail!("interrupted");
+            return Err(super::interrupt::Interrupted.into());
         }
         let name = output.name();
         if let Err(error) = folder.write(name, &output.bytes) {

@@ -64,6 +64,19 @@ pub fn install() {
     flags();
 }
 
+/// The error a build returns when it stops because Ctrl-C or SIGTERM
+/// asked it to: not a fault of the practice, so nothing is reported.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
 pub fn requested() -> bool {
     let flags = flags();
     flags.int.load(Ordering::SeqCst) || flags.term.load(Ordering::SeqCst)

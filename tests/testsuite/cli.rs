@@ -381,13 +381,49 @@ fn schema_describes_every_section() {
     );
 }
 
+/// Every command the parser knows, walked from `Cli::command()` so a new
+/// one cannot be left out: a command with subcommands (`import`, `reply`)
+/// lists them, and every other one shows an example.
 #[test]
 fn every_command_has_help_with_an_example() {
+    use clap::CommandFactory as _;
+    fn walk(command: &clap::Command, path: &[String], out: &mut Vec<(Vec<String>, bool)>) {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut here = path.to_vec();
+            here.push(sub.get_name().to_string());
+            walk(sub, &here, out);
+            out.push((here, sub.has_subcommands()));
+        }
+    }
+    let mut commands = Vec::new();
+    walk(&policypack::cli::Cli::command(), &[], &mut commands);
+    assert!(commands.len() >= 13, "{commands:?}");
     let sandbox = Sandbox::new();
-    for command in ["new", "check", "build", "schema", "completions"] {
-        let run = sandbox.run(&[command, "--help"]);
+    for (path, is_group) in &commands {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let run = sandbox.run(&args);
         run.expect_code(0);
-        assert!(run.stdout().contains("Example:"), "{command} --help");
+        let help = run.stdout();
+        if *is_group {
+            let listed = policypack::cli::Cli::command()
+                .find_subcommand(&path[0])
+                .map(|c| {
+                    c.get_subcommands()
+                        .filter(|s| s.get_name() != "help")
+                        .all(|s| help.contains(s.get_name()))
+                });
+            assert_eq!(
+                listed,
+                Some(true),
+                "{path:?} --help lists its commands:\n{help}"
+            );
+        } else {
+            assert!(
+                help.contains("Example:"),
+                "{path:?} --help has no example:\n{help}"
+            );
+        }
     }
     sandbox.run(&["completions", "bash"]).expect_code(0);
 }

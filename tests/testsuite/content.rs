@@ -5,8 +5,11 @@ use std::collections::HashSet;
 
 use crate::harness::{Sandbox, repo};
 
-fn built_examples() -> Sandbox {
-    crate::harness::built_examples("md,html")
+/// Every example practice in Markdown and HTML, built once for all the
+/// tests here (each only reads it).
+fn built_examples() -> &'static Sandbox {
+    static BUILT: std::sync::OnceLock<Sandbox> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| crate::harness::built_examples("md,html"))
 }
 
 struct NationCase {

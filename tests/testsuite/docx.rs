@@ -435,13 +435,19 @@ fn lists_are_numbered_nested_and_restarted() {
     );
     assert_eq!(item("A quoted line.")["style"], "Quote");
     // The examples' bulleted lists are real lists too.
+    // The handbook has dozens of them; a Word file with none would be a
+    // failure, not a pass.
     let handbook = report_of("ashfield-medical-centre", "staff-handbook.docx");
-    assert!(
-        paragraphs(handbook)
-            .iter()
-            .filter(|p| p["style"] == "List Bullet")
-            .all(|p| p["numbering"].is_object())
-    );
+    let bullets: Vec<&Value> = paragraphs(handbook)
+        .iter()
+        .filter(|p| p["style"] == "List Bullet")
+        .collect();
+    assert!(bullets.len() >= 20, "{} bulleted paragraphs", bullets.len());
+    for p in bullets {
+        let num = p["numbering"]["num"].as_i64().unwrap().to_string();
+        let level = p["numbering"]["level"].as_u64().unwrap() as usize;
+        assert_eq!(handbook["lists"][&num]["formats"][level], "bullet", "{p}");
+    }
 }
 
 fn report_of(slug: &str, name: &str) -> &'static Value {

@@ -133,8 +133,12 @@ impl Run {
 }
 
 /// Every example practice built into `out/` of a new sandbox, in `formats`.
+/// The sandbox is under the target folder's temporary folder: a test that
+/// keeps it for the whole run never removes it, and `cargo clean` does.
 pub fn built_examples(formats: &str) -> Sandbox {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox {
+        dir: tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir"),
+    };
     let configs = repo().join("practice-configs");
     sandbox
         .run(&[
@@ -233,4 +237,20 @@ impl Swapper {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         self.thread.join().unwrap()
     }
+}
+
+/// The practice configs under `dir` (not the shared `_*.toml` files), in
+/// every folder below it, as `build` finds them.
+pub fn practice_configs(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            found.extend(practice_configs(&path));
+        } else if name.ends_with(".toml") && !name.starts_with('_') {
+            found.push(path);
+        }
+    }
+    found
 }
