@@ -271,6 +271,31 @@ pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refu
     read_from(open_regular(path)?, path, limit, what)
 }
 
+/// [`read_limited`] for a file named on the command line that may lie in
+/// a folder practices can write to (a draft reply, a review): it may be
+/// reached through links the officer or root made, never through one
+/// someone else made ([`no_link_of_others`]), checked before the file is
+/// opened and again after, when the path must still lead to the very file
+/// opened, so a link swapped in between is not read either.
+pub fn read_named(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
+    use std::os::unix::fs::MetadataExt as _;
+    no_link_of_others(path)?;
+    let file = open_regular(path)?;
+    let opened = file
+        .metadata()
+        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    no_link_of_others(path)?;
+    let now = std::fs::metadata(path)
+        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    if (now.dev(), now.ino()) != (opened.dev(), opened.ino()) {
+        anyhow::bail!(
+            "{} was replaced while it was read; nothing of it is used",
+            path.display()
+        );
+    }
+    Ok(read_from(file, path, limit, what)?)
+}
+
 /// [`read_limited`] for a file a member practice names: never a link,
 /// and never a file with other names (hard links).
 pub fn read_own(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {

@@ -424,7 +424,7 @@ fn read_text(path: &Path, what: &str) -> anyhow::Result<String> {
         }
         bytes
     } else {
-        crate::input::read_limited(path, MAX_TEXT, what)?
+        crate::input::read_named(path, MAX_TEXT, what)?
     };
     String::from_utf8(bytes).map_err(|_| {
         anyhow::anyhow!(

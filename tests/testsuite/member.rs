@@ -1412,8 +1412,37 @@ fn a_named_path_through_a_practices_link_is_refused() {
     std::os::unix::fs::lchown(&link, Some(65534), Some(65534)).unwrap();
     sandbox.write("draft.txt", "Thank you for your feedback.");
     sandbox.write("ods.csv", &crate::import::clean_fixture());
+    // A draft or a review through the link: the officer's private notes.
+    sandbox.write(
+        "private/notes.txt",
+        "Zed Secretperson: the duty doctor must call back today.",
+    );
     for args in [
-        &["build", "configs/m", "--formats", "md"][..],
+        &[
+            "reply",
+            "check",
+            "configs/m/notes.txt",
+            "--config",
+            "a.toml",
+        ][..],
+        &[
+            "reply",
+            "check",
+            "draft.txt",
+            "--config",
+            "a.toml",
+            "--review",
+            "configs/m/notes.txt",
+        ],
+        &[
+            "reply",
+            "draft",
+            "--config",
+            "a.toml",
+            "--review",
+            "configs/m/notes.txt",
+        ],
+        &["build", "configs/m", "--formats", "md"],
         &["build", "configs/m/x.toml", "--formats", "md"],
         &["check", "configs/m/x.toml"],
         &[
@@ -1445,7 +1474,7 @@ fn a_named_path_through_a_practices_link_is_refused() {
         .flatten()
         .map(|e| e.file_name())
         .collect();
-    assert_eq!(private, ["x.toml"]);
+    assert_eq!(private.len(), 2, "{private:?}");
 }
 
 /// A logo in a folder the config's writers may not enter (another
