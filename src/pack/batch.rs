@@ -555,6 +555,38 @@ fn build_all(
         }
     }
 
+    // A zip no build wrote, under the name of a practice that is built or
+    // recorded: a practice that may write in `out/` could put its own pack
+    // there for another practice's name. It is taken away.
+    if !report.interrupted {
+        let slugs: HashSet<&str> = by_slug
+            .keys()
+            .map(String::as_str)
+            .chain(manifest.practices.keys().map(String::as_str))
+            .collect();
+        for slug in slugs {
+            let zip = format!("{slug}.zip");
+            let recorded = manifest
+                .practices
+                .get(slug)
+                .is_some_and(|entry| entry.files.iter().any(|f| f.path == zip));
+            let planted = out_folder
+                .symlink_metadata(&zip)
+                .is_some_and(|meta| !meta.is_dir());
+            if planted && !recorded {
+                out_folder.remove(&zip);
+                report.warnings.push(
+                    Diagnostic::file(
+                        &out.join(&zip),
+                        "no build wrote this zip for that practice, so it is taken away",
+                    )
+                    .with_hint("build with --zip to make each practice's zip")
+                    .warning(),
+                );
+            }
+        }
+    }
+
     // Practice outputs no manifest entry accounts for (left by a build
     // whose manifest was lost or distrusted): `--prune` cannot know them,
     // so the officer is told.

@@ -214,6 +214,11 @@ impl Folder {
         Ok(file)
     }
 
+    /// What is called `name` here (a file, a folder, a link as a link).
+    pub fn symlink_metadata(&self, name: &str) -> Option<cap_std::fs::Metadata> {
+        self.dir.symlink_metadata(name).ok()
+    }
+
     /// The file `name`'s metadata, if it is a regular file (not a link).
     pub fn file_metadata(&self, name: &str) -> Option<std::fs::Metadata> {
         let meta = self.dir.symlink_metadata(name).ok()?;

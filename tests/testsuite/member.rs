@@ -1941,3 +1941,41 @@ fn a_shared_files_folder_swapped_whole_is_refused() {
     mode(&above, 0o1777);
     check().expect_code(0);
 }
+
+/// A zip planted under a practice's name where no build wrote one (built
+/// without `--zip`, or its build refused this round), as a file or as a
+/// link, is taken away with a warning, so `out/<slug>.zip` is never a pack
+/// another practice made.
+#[test]
+fn a_zip_no_build_wrote_is_taken_away() {
+    let sandbox = Sandbox::new();
+    sandbox.write("configs/a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox.write("secret.txt", "the officer's own file");
+    let build = || sandbox.run(&["build", "configs", "--formats", "md", "-o", "out"]);
+    build().expect_code(0);
+    let zip = sandbox.path().join("out/ashfield-medical-centre.zip");
+    for planted in ["file", "link"] {
+        if planted == "file" {
+            std::fs::write(&zip, "PK forged: ring 0906 123 4567").unwrap();
+        } else {
+            std::os::unix::fs::symlink(sandbox.path().join("secret.txt"), &zip).unwrap();
+        }
+        let run = build();
+        run.expect_code(0);
+        assert!(std::fs::symlink_metadata(&zip).is_err(), "{planted} left");
+        assert!(
+            run.stderr().contains("no build wrote this zip"),
+            "{}",
+            run.stderr()
+        );
+    }
+    // The practice fails this round: still taken away.
+    sandbox.write(
+        "configs/a.toml",
+        &example("ashfield-medical-centre.toml").replace("DN5 0AA", "not a postcode"),
+    );
+    std::fs::write(&zip, "PK forged").unwrap();
+    build().expect_code(1);
+    assert!(!zip.exists());
+    assert_eq!(sandbox.read("secret.txt"), "the officer's own file");
+}
