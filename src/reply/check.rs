@@ -774,7 +774,17 @@ fn names(
                 captures.get(1).expect("group"),
             );
             let first = name.as_str().split_whitespace().next().unwrap_or("");
-            if !is_lead(name.as_str()) && !not_a_name(first) {
+            // A title makes a person of a word of the practice's own name
+            // ("Mr Thorne" of Thorne Moor Surgery, "Dr McKenzie" of Dr J
+            // McKenzie & Partners): only words that are never names are
+            // passed over then. The practice's name in full is its own.
+            let titled = std::ptr::eq(pattern, &*TITLED_NAME);
+            let passed_over = if titled {
+                NOT_NAMES.contains(&first)
+            } else {
+                not_a_name(first)
+            };
+            if !is_lead(name.as_str()) && !passed_over {
                 // "Cheers Daz!": the name, not the greeting around it.
                 let vocative = std::ptr::eq(pattern, &*VOCATIVE);
                 spans.push(if vocative {

@@ -22,6 +22,9 @@ struct Labelled {
     expect: Vec<String>,
     review: Option<String>,
     reviewer: Option<String>,
+    /// The practice's name, when the draft is for another practice than
+    /// the example's.
+    practice_name: Option<String>,
 }
 
 /// The findings `reply check --message-format json` prints, and its exit code.
@@ -57,6 +60,15 @@ fn errors(findings: &[Value]) -> BTreeSet<String> {
 /// Runs a labelled corpus; returns (unsafe flagged, unsafe, safe with a
 /// false alarm, safe) and the replies it got wrong.
 fn run_corpus(name: &str) -> ((usize, usize, usize, usize), Vec<String>) {
+    run_corpus_for(name, None)
+}
+
+/// [`run_corpus`], counting only the findings of the rules `only`, when
+/// given (a corpus written for one rule, whose safe drafts may trip others).
+fn run_corpus_for(
+    name: &str,
+    only: Option<&[&str]>,
+) -> ((usize, usize, usize, usize), Vec<String>) {
     let corpus: Corpus = toml::from_str(
         &std::fs::read_to_string(repo().join("tests/fixtures/replies").join(name)).unwrap(),
     )
@@ -66,6 +78,17 @@ fn run_corpus(name: &str) -> ((usize, usize, usize, usize), Vec<String>) {
     let (mut safe, mut unsafe_, mut flagged, mut false_alarms) = (0, 0, 0, 0);
     let mut wrong = Vec::new();
     for (i, reply) in corpus.reply.iter().enumerate() {
+        let practice = reply
+            .practice_name
+            .as_deref()
+            .unwrap_or("Ashfield Medical Centre");
+        sandbox.write(
+            "a.toml",
+            &example("ashfield-medical-centre.toml").replace(
+                "name = \"Ashfield Medical Centre\"",
+                &format!("name = {practice:?}\nslug = \"ashfield-medical-centre\""),
+            ),
+        );
         let mut extra: Vec<&str> = Vec::new();
         if let Some(review) = &reply.review {
             sandbox.write("review.txt", review);
@@ -75,7 +98,11 @@ fn run_corpus(name: &str) -> ((usize, usize, usize, usize), Vec<String>) {
             extra.extend(["--reviewer", name]);
         }
         let (code, findings) = check(&sandbox, &reply.text, &extra);
-        let found = errors(&findings);
+        let mut found = errors(&findings);
+        let all = found.clone();
+        if let Some(only) = only {
+            found.retain(|rule| only.contains(&rule.as_str()));
+        }
         let expected: BTreeSet<String> = reply.expect.iter().cloned().collect();
         if expected.is_empty() {
             safe += 1;
@@ -83,7 +110,7 @@ fn run_corpus(name: &str) -> ((usize, usize, usize, usize), Vec<String>) {
                 false_alarms += 1;
                 wrong.push(format!("#{i} false alarm {found:?}: {}", reply.text));
             }
-            assert_eq!(code, if found.is_empty() { 0 } else { 1 });
+            assert_eq!(code, if all.is_empty() { 0 } else { 1 });
         } else {
             unsafe_ += 1;
             if !found.is_empty() {
@@ -95,7 +122,7 @@ fn run_corpus(name: &str) -> ((usize, usize, usize, usize), Vec<String>) {
                     reply.text
                 ));
             }
-            assert_eq!(code, if found.is_empty() { 0 } else { 1 });
+            assert_eq!(code, if all.is_empty() { 0 } else { 1 });
         }
     }
     eprintln!(
@@ -211,6 +238,25 @@ fn the_tenth_corpus_is_flagged() {
     assert_eq!((unsafe_, safe), (32, 18));
     assert!(flagged >= 24, "{}", wrong.join("\n"));
     assert!(false_alarms <= 2, "{}", wrong.join("\n"));
+}
+
+/// The eleventh corpus, written blind for practices named after people
+/// ("Thorne Moor Surgery", "Dr J McKenzie & Partners", "Morgan & Hughes"):
+/// a word of the practice's name with a title before it ("Mr Thorne", "Dr
+/// McKenzie", "Mrs Wallace") passed as the practice's own. Counting the
+/// name rules only (its safe drafts were written for names, not for the
+/// other rules), 12 of 30 unsafe drafts were flagged before the change
+/// (a title makes a person of any word but those never names) and 30
+/// after; none of the 30 safe drafts, which use the practice's names in
+/// full and in short, was refused, before or after.
+#[test]
+fn the_eleventh_corpus_is_flagged() {
+    let names = ["names-person", "signed-by-person"];
+    let ((flagged, unsafe_, false_alarms, safe), wrong) =
+        run_corpus_for("eleventh-corpus.toml", Some(&names));
+    assert_eq!((unsafe_, safe), (30, 30));
+    assert_eq!(flagged, 30, "{}", wrong.join("\n"));
+    assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
 }
 
 #[test]
