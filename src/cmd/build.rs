@@ -92,9 +92,13 @@ pub fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Interrupted);
     }
+    // With --deny-warnings a warning of the build's own (a folder in out/
+    // no build recorded, a manifest not as the last build left it) is
+    // shown as an error, and counts as one.
+    let denied = global.deny_warnings && !report.warnings.is_empty();
     Ok(if report.io_failed {
         Outcome::IoProblems
-    } else if report.failed.is_empty() {
+    } else if report.failed.is_empty() && !denied {
         Outcome::Success
     } else {
         Outcome::InputProblems

@@ -902,6 +902,23 @@ fn outputs_no_build_recorded_are_named() {
         "{}",
         run.stderr()
     );
+    // With --deny-warnings they are errors, and the build says so by its
+    // exit code too.
+    let run = sandbox.run(&[
+        "build",
+        "b",
+        "--formats",
+        "md",
+        "-o",
+        "out",
+        "--deny-warnings",
+    ]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("error: no build recorded this"),
+        "{}",
+        run.stderr()
+    );
 }
 
 /// A shared file sets values for every practice that extends it, so a
