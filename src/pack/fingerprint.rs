@@ -1,8 +1,10 @@
 //! What a document is built from, as a hash, and what changed between builds.
 //!
 //! A practice's fingerprint covers its merged config, the templates and
-//! nation facts, the fonts, the tool version and the build options: when it
-//! is unchanged nothing of the practice is rendered. When it changes, each
+//! nation facts, the fonts and the tool version (not the build options:
+//! whether each file a build asks for is there, as recorded, is checked
+//! file by file): when it is unchanged, and every file asked for is there,
+//! nothing of the practice is rendered. When it changes, each
 //! document's own fingerprint (its Markdown plus everything else the HTML
 //! and PDF show) decides which documents are rewritten, so a new complaints
 //! phone number rewrites the leaflet and the notice but not a handbook that
