@@ -136,11 +136,15 @@ fn check_visible<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Ve
             // config gives a phone number with the same digits.
             let nhs =
                 rule.builtin == Some(Builtin::Identifiers) && nhs_number_at(draft, span.clone());
+            // The lead's name and role, and the practice's name, are no
+            // shelter from a rule's words: a config could otherwise carry a
+            // sentence about someone's results as its "name".
             let is_own = !nhs
-                && own_spans.iter().any(|(own, _)| {
+                && own_spans.iter().any(|(own, route)| {
                     own.start <= span.start
                         && span.end <= own.end
-                        && !(word_rule && own_person(&own_details_people, &draft[own.clone()]))
+                        && !(word_rule
+                            && (!route || own_person(&own_details_people, &draft[own.clone()])))
                 });
             let seen = span.start < reported_to;
             let own_matters = !matches!(
@@ -774,11 +778,12 @@ fn names(
                 captures.get(1).expect("group"),
             );
             let first = name.as_str().split_whitespace().next().unwrap_or("");
-            // A title makes a person of a word of the practice's own name
-            // ("Mr Thorne" of Thorne Moor Surgery, "Dr McKenzie" of Dr J
-            // McKenzie & Partners): only words that are never names are
-            // passed over then. The practice's name in full is its own.
-            let titled = std::ptr::eq(pattern, &*TITLED_NAME);
+            // A title, or speaking to someone, makes a person of a word of
+            // the practice's own name ("Mr Thorne" or "Dear Thorne" of
+            // Thorne Moor Surgery, "Dr McKenzie" of Dr J McKenzie &
+            // Partners): only words that are never names are passed over
+            // then. The practice's name in full is its own.
+            let titled = std::ptr::eq(pattern, &*TITLED_NAME) || std::ptr::eq(pattern, &*VOCATIVE);
             let passed_over = if titled {
                 NOT_NAMES.contains(&first)
             } else {

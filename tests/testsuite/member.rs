@@ -650,6 +650,48 @@ fn config_values_do_not_shelter_a_draft() {
     for rule in ["confirms-patient", "clinical-detail", "identifier"] {
         assert!(run.stderr().contains(rule), "{rule}: {}", run.stderr());
     }
+    // Nor does the practice's own name: a "name" that is a sentence about
+    // someone's results, or a word of it spoken to someone.
+    let named = |name: &str| {
+        example("ashfield-medical-centre.toml").replace(
+            "name = \"Ashfield Medical Centre\"",
+            &format!("name = \"{name}\""),
+        )
+    };
+    sandbox.write(
+        "a.toml",
+        &named("Your Blood Test Results Were Normal Surgery"),
+    );
+    sandbox.write(
+        "draft.txt",
+        "Thank you for your feedback. Your blood test results were normal surgery.",
+    );
+    let run = sandbox.run(&["reply", "check", "draft.txt", "--config", "a.toml"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("clinical-detail"), "{}", run.stderr());
+    sandbox.write("a.toml", &named("Thorne Moor Surgery"));
+    for draft in [
+        "Dear Thorne, thank you for your feedback.",
+        "Cheers Moor! Thank you for your feedback.",
+        "Thank you for your feedback, Mr Thorne.",
+    ] {
+        sandbox.write("draft.txt", draft);
+        let run = sandbox.run(&["reply", "check", "draft.txt", "--config", "a.toml"]);
+        run.expect_code(1);
+        assert!(
+            run.stderr().contains("names-person"),
+            "{draft}: {}",
+            run.stderr()
+        );
+    }
+    // The practice's name in full is its own.
+    sandbox.write(
+        "draft.txt",
+        "Thank you for your feedback about Thorne Moor Surgery. Please call 0114 496 0457.",
+    );
+    sandbox
+        .run(&["reply", "check", "draft.txt", "--config", "a.toml"])
+        .expect_code(0);
 }
 
 /// A config file found in a folder that is a link to a file outside it is
@@ -1843,6 +1885,16 @@ fn a_value_longer_than_any_real_one_is_refused() {
     let run = sandbox.run(&["build", "a.toml", "-o", "out"]);
     run.expect_code(1);
     assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+    // A list has a longest length too: `keep` names at most the four keys
+    // import manages, not 55,000 copies of one (a 1 MB manifest entry).
+    let keep = format!("keep = [{}]\n", ["\"practice.phone\""; 5].join(", "));
+    sandbox.write(
+        "a.toml",
+        &format!("{keep}{}", example("ashfield-medical-centre.toml")),
+    );
+    let run = sandbox.run(&["check", "a.toml"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("keep"), "{}", run.stderr());
 }
 
 /// A practice whose build fails keeps its manifest entry, but the index
