@@ -24,7 +24,7 @@ pub struct ConfigFile {
     pub templates: Option<String>,
     /// `[practice]` keys that `policypack import epraccur --update` must never change, such as `["practice.phone"]`; any of practice.name, practice.address, practice.postcode, practice.phone. Merged like any list: one written here replaces one in the file this extends.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 4))]
+    #[schemars(length(max = 16))]
     pub keep: Vec<KeptKey>,
     /// The practice: name, address and contact details.
     pub practice: PracticeSection,

@@ -1885,9 +1885,10 @@ fn a_value_longer_than_any_real_one_is_refused() {
     let run = sandbox.run(&["build", "a.toml", "-o", "out"]);
     run.expect_code(1);
     assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
-    // A list has a longest length too: `keep` names at most the four keys
-    // import manages, not 55,000 copies of one (a 1 MB manifest entry).
-    let keep = format!("keep = [{}]\n", ["\"practice.phone\""; 5].join(", "));
+    // A list has a longest length too: `keep` holds at most 16 entries
+    // (import manages four keys), not 55,000 copies of one (a 1 MB
+    // manifest entry).
+    let keep = format!("keep = [{}]\n", ["\"practice.phone\""; 17].join(", "));
     sandbox.write(
         "a.toml",
         &format!("{keep}{}", example("ashfield-medical-centre.toml")),
