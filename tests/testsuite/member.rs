@@ -970,15 +970,8 @@ fn outputs_no_build_recorded_are_named() {
 fn a_shared_file_a_practice_could_replace_is_refused() {
     use std::os::unix::fs::PermissionsExt as _;
     let sandbox = Sandbox::new();
-    let config = example("ashfield-medical-centre.toml");
-    let start = config.find("[lmc]").unwrap();
-    let end = start + config[start..].find("\n[").unwrap() + 1;
-    let lmc = &config[start..end];
-    let practice = format!(
-        "extends = \"_lmc.toml\"\n{}{}",
-        &config[..start],
-        &config[end..]
-    );
+    let (lmc, practice) = lmc_and_practice();
+    let lmc = lmc.as_str();
     let shared = sandbox.write("lmc/_lmc.toml", lmc);
     sandbox.write("lmc/a.toml", &practice);
     sandbox.run(&["check", "lmc/a.toml"]).expect_code(0);
@@ -1964,15 +1957,8 @@ fn a_shared_files_folder_swapped_whole_is_refused() {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
     let sandbox = Sandbox::new();
-    let config = example("ashfield-medical-centre.toml");
-    let start = config.find("[lmc]").unwrap();
-    let end = start + config[start..].find("\n[").unwrap() + 1;
-    let lmc = &config[start..end];
-    let practice = format!(
-        "extends = \"_lmc.toml\"\n{}{}",
-        &config[..start],
-        &config[end..]
-    );
+    let (lmc, practice) = lmc_and_practice();
+    let lmc = lmc.as_str();
     let above = sandbox.path().join("shared");
     sandbox.write("shared/lmc/_lmc.toml", lmc);
     sandbox.write("shared/lmc/a.toml", &practice);
@@ -2048,4 +2034,18 @@ fn a_zip_no_build_wrote_is_taken_away() {
     build().expect_code(1);
     assert!(!zip.exists());
     assert_eq!(sandbox.read("secret.txt"), "the officer's own file");
+}
+
+/// The example practice split in two: its `[lmc]` table as a shared
+/// `_lmc.toml`, and the rest as a practice config that extends it.
+fn lmc_and_practice() -> (String, String) {
+    let config = example("ashfield-medical-centre.toml");
+    let start = config.find("[lmc]").unwrap();
+    let end = start + config[start..].find("\n[").unwrap() + 1;
+    let practice = format!(
+        "extends = \"_lmc.toml\"\n{}{}",
+        &config[..start],
+        &config[end..]
+    );
+    (config[start..end].to_string(), practice)
 }
