@@ -4,13 +4,14 @@
 
 #![no_main]
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use policypack::render::{EditionName, Format};
 use policypack::content::{DocKind, Templates};
-use policypack::pack::build::{BuildOptions, render_practice};
+use policypack::pack::build::{self, BuildOptions};
 
 fn templates() -> &'static Templates {
     static TEMPLATES: OnceLock<Templates> = OnceLock::new();
@@ -32,6 +33,10 @@ fuzz_target!(|data: &[u8]| {
         templates: None,
         force: true,
         zip: false,
+        deny_warnings: false,
     };
-    let _ = render_practice(&practice, templates(), &options);
+    // The stages a build runs, with nothing recorded: every output renders.
+    if let Ok(plan) = build::plan(&practice, templates(), None, &BTreeMap::new(), &options) {
+        let _ = plan.render();
+    }
 });

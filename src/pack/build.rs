@@ -1,13 +1,26 @@
-//! Building one practice: decide from fingerprints what changed, render the
-//! changed documents in every format in memory, then write them all. A
-//! practice that fails writes nothing and never stops the others.
+//! Building one practice, in three stages that the batch build, the
+//! benchmarks, the fuzz target and the web app all call:
+//!
+//! 1. [`plan`] compares the practice's inputs with what the last build
+//!    recorded. It renders nothing, and looks in the output folder only to
+//!    check that a recorded file is still the one that build wrote.
+//! 2. [`Plan::render`] renders, in memory, every output of a document
+//!    whose files cannot be kept.
+//! 3. [`Plan::commit`] writes them, takes away what they replace (other
+//!    editions of a changed document, an old zip), writes the zip and
+//!    returns the practice's new manifest entry.
+//!
+//! A practice that fails writes nothing it does not record, and never
+//! stops the others.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
 use super::fingerprint::{Recorded, Why};
+use super::interrupt::{self, Interrupted};
 use super::manifest::{FileEntry, PracticeEntry};
 use super::write::Folder;
 use crate::config::Practice;
@@ -54,73 +67,11 @@ impl BuildOptions {
 
 /// One output file, rendered and ready to write.
 pub struct Output {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
-}
-
-impl Output {
     /// The file's name in the practice's folder.
-    pub fn name(&self) -> &str {
-        self.path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .expect("outputs are named by policypack")
-    }
-}
-
-/// Renders every requested output of one practice, in memory.
-pub fn render_practice(
-    practice: &Practice,
-    templates: &Templates,
-    options: &BuildOptions,
-) -> anyhow::Result<Vec<Output>> {
-    let folder = options.out.join(&practice.slug);
-    let presentation = Presentation::of(practice)?;
-    let shown = presentation.shown();
-    let mut outputs = Vec::new();
-    for &kind in &options.docs {
-        if super::interrupt::requested() {
-            return Err(super::interrupt::Interrupted.into());
-        }
-        let doc = content::render(practice, kind, templates, &shown)?;
-        let wanted: Vec<_> = options.outputs(kind).collect();
-        outputs.extend(render_document(
-            &doc,
-            &presentation,
-            templates,
-            &folder,
-            &wanted,
-        )?);
-    }
-    Ok(outputs)
-}
-
-/// One document in every requested edition and format. The Markdown is
-/// read into the document model once, for all of them.
-fn render_document(
-    doc: &Document,
-    presentation: &Presentation,
-    templates: &Templates,
-    folder: &Path,
-    wanted: &[(&'static Edition, Format)],
-) -> anyhow::Result<Vec<Output>> {
-    let model = Model::of(doc)?;
-    wanted
-        .iter()
-        .map(|&(edition, format)| {
-            let input = Input {
-                doc,
-                model: &model,
-                presentation,
-                edition,
-                templates,
-            };
-            Ok(Output {
-                path: folder.join(format.file_name(doc.kind, edition)),
-                bytes: render::render(format, &input)?,
-            })
-        })
-        .collect()
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// The fingerprint of the document it is a file of.
+    pub fingerprint: String,
 }
 
 /// What building one practice did.
@@ -172,47 +123,144 @@ pub fn build_practice(
     sets: &BTreeMap<String, TemplateSet>,
     options: &BuildOptions,
 ) -> anyhow::Result<Built> {
+    let plan = plan(practice, templates, previous, sets, options)?;
+    if plan.unchanged() {
+        return Ok(plan.kept_as_is());
+    }
+    let rendered = plan.render()?;
+    if options.deny_warnings && !rendered.warnings.is_empty() {
+        return Err(DeniedWarnings(rendered.warnings).into());
+    }
+    plan.commit(rendered)
+}
+
+/// What a build of one practice starts from: its inputs, their
+/// fingerprints, and what the last build recorded of it.
+pub struct Plan<'a> {
+    practice: &'a Practice,
+    templates: &'a Templates,
+    /// The practice's entry in the manifest, if a build recorded one.
+    previous: Option<&'a PracticeEntry>,
+    options: &'a BuildOptions,
+    presentation: Presentation,
+    fps: Fingerprints,
+    /// The config's values, flattened to dotted keys, as the manifest records them.
+    values: BTreeMap<String, String>,
+    why: Why,
+    // Every read and write goes through these handles, never a path from
+    // the root (see `write::Folder`). Each is opened when first needed, so
+    // a plan with nothing recorded renders without an output folder.
+    out_folder: OnceCell<Folder>,
+    practice_folder: OnceCell<Folder>,
+}
+
+/// Stage 1: what a build of `practice` has to do, given its entry in the
+/// manifest (`previous`) and the template sets the manifest records.
+pub fn plan<'a>(
+    practice: &'a Practice,
+    templates: &'a Templates,
+    previous: Option<&'a PracticeEntry>,
+    sets: &BTreeMap<String, TemplateSet>,
+    options: &'a BuildOptions,
+) -> anyhow::Result<Plan<'a>> {
     let presentation = Presentation::of(practice)?;
     let config = serde_json::to_value(&practice.config).context("config as JSON")?;
     let values = crate::utils::flatten(&config);
     let fps = Fingerprints::of(templates, &presentation, &config);
-    let practice_fp = fps.practice.clone();
-    let out = &options.out;
-    // Every read and write below goes through these handles, never a path
-    // from the root (see `write::Folder`). The practice's folder is opened
-    // once it is needed.
-    let out_folder = Folder::out(out)?;
-    let zip_name = format!("{}.zip", practice.slug);
-    let practice_folder = std::cell::OnceCell::new();
-    let open_practice = |create: bool| -> anyhow::Result<Option<&Folder>> {
-        if let Some(folder) = practice_folder.get() {
+    let why = Why::between(
+        previous.map(|p| p.recorded(sets)).as_ref(),
+        &Recorded {
+            values: &values,
+            templates: templates.fingerprint(),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            fingerprint: &fps.practice,
+            set: Some(templates.set()),
+            nation: practice.nation().key(),
+        },
+    );
+    Ok(Plan {
+        practice,
+        templates,
+        previous,
+        options,
+        presentation,
+        fps,
+        values,
+        why,
+        out_folder: OnceCell::new(),
+        practice_folder: OnceCell::new(),
+    })
+}
+
+/// Stage 2's result: the files to write and what the practice's manifest
+/// entry will say of its documents.
+pub struct Rendered {
+    /// Every output of every document that changed, in memory.
+    pub outputs: Vec<Output>,
+    /// Each document's fingerprint, by stem (those not built this time as
+    /// the last build recorded them).
+    documents: BTreeMap<String, String>,
+    /// Each document's reference, by stem, the same way.
+    references: BTreeMap<String, String>,
+    rewritten: Vec<DocKind>,
+    changed_documents: Vec<DocKind>,
+    first_documents: Vec<DocKind>,
+    /// A changed document whose version and issue date did not change.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Plan<'_> {
+    /// What differs from the last build.
+    pub fn why(&self) -> &Why {
+        &self.why
+    }
+
+    fn out_folder(&self) -> anyhow::Result<&Folder> {
+        if let Some(folder) = self.out_folder.get() {
+            return Ok(folder);
+        }
+        let folder = Folder::out(&self.options.out)?;
+        Ok(self.out_folder.get_or_init(|| folder))
+    }
+
+    /// The practice's folder, made if `create` (else `None` if there is none).
+    fn practice_folder(&self, create: bool) -> anyhow::Result<Option<&Folder>> {
+        if let Some(folder) = self.practice_folder.get() {
             return Ok(Some(folder));
         }
+        let out = self.out_folder()?;
         let folder = if create {
-            out_folder.sub(&practice.slug)?
+            out.sub(&self.practice.slug)?
         } else {
-            match out_folder.existing(&practice.slug) {
+            match out.existing(&self.practice.slug) {
                 Ok(folder) => folder,
                 Err(_) => return Ok(None),
             }
         };
-        Ok(Some(practice_folder.get_or_init(|| folder)))
-    };
-    // A file's metadata, if it is a regular file where this build writes.
-    let metadata = |path: &str| -> Option<std::fs::Metadata> {
+        Ok(Some(self.practice_folder.get_or_init(|| folder)))
+    }
+
+    /// A file's metadata, if it is a regular file where this build writes.
+    fn metadata(&self, path: &str) -> Option<std::fs::Metadata> {
         match path.split_once('/') {
-            Some((_, name)) => open_practice(false).ok()??.file_metadata(name),
-            None => out_folder.file_metadata(path),
+            Some((_, name)) => self.practice_folder(false).ok()??.file_metadata(name),
+            None => self.out_folder().ok()?.file_metadata(path),
         }
-    };
-    let path_of = |kind: DocKind, edition: &Edition, format: Format| {
-        format!("{}/{}", practice.slug, format.file_name(kind, edition))
-    };
-    // A file can be kept when the last build recorded it from this
-    // fingerprint and it is still there.
-    let kept = |path: &str, fp: &str| {
-        previous
-            .filter(|_| !options.force)
+    }
+
+    fn path_of(&self, kind: DocKind, edition: &Edition, format: Format) -> String {
+        format!("{}/{}", self.practice.slug, format.file_name(kind, edition))
+    }
+
+    fn zip_name(&self) -> String {
+        format!("{}.zip", self.practice.slug)
+    }
+
+    /// A file can be kept when the last build recorded it from this
+    /// fingerprint and it is still there.
+    fn kept(&self, path: &str, fp: &str) -> Option<FileEntry> {
+        self.previous
+            .filter(|_| !self.options.force)
             .and_then(|p| {
                 p.files
                     .iter()
@@ -220,240 +268,327 @@ pub fn build_practice(
             })
             // A regular file, not a link planted in its place (a kept file
             // is read back into the zip), as big and as old as recorded.
-            .filter(|f| metadata(&f.path).is_some_and(|meta| f.is(&meta)))
+            .filter(|f| self.metadata(&f.path).is_some_and(|meta| f.is(&meta)))
             .cloned()
-    };
-    let why = Why::between(
-        previous.map(|p| p.recorded(sets)).as_ref(),
-        &Recorded {
-            values: &values,
-            templates: templates.fingerprint(),
-            tool_version: env!("CARGO_PKG_VERSION"),
-            fingerprint: &practice_fp,
-            set: Some(templates.set()),
-            nation: practice.nation().key(),
-        },
-    );
+    }
 
-    // A manifest from before references were recorded cannot vouch that
-    // its files print one.
-    let has_reference =
-        |kind: DocKind| previous.is_some_and(|p| p.references.contains_key(kind.stem()));
-    let zip_recorded = previous.is_some_and(|p| p.files.iter().any(|f| f.path == zip_name));
-    let everything_kept = previous.is_some_and(|p| p.fingerprint == practice_fp)
-        && options.docs.iter().all(|&kind| has_reference(kind))
-        && options.docs.iter().all(|&kind| {
-            let fp = previous.and_then(|p| p.documents.get(kind.stem()));
-            fp.is_some_and(|fp| {
-                options
-                    .outputs(kind)
-                    .all(|(edition, format)| kept(&path_of(kind, edition, format), fp).is_some())
+    /// A manifest from before references were recorded cannot vouch that
+    /// its files print one.
+    fn has_reference(&self, kind: DocKind) -> bool {
+        self.previous
+            .is_some_and(|p| p.references.contains_key(kind.stem()))
+    }
+
+    fn zip_recorded(&self) -> bool {
+        let zip_name = self.zip_name();
+        self.previous
+            .is_some_and(|p| p.files.iter().any(|f| f.path == zip_name))
+    }
+
+    /// Nothing needs writing: the inputs are as last time, and every file
+    /// asked for is still the one the last build wrote from them.
+    pub fn unchanged(&self) -> bool {
+        let options = self.options;
+        self.previous
+            .is_some_and(|p| p.fingerprint == self.fps.practice)
+            && options.docs.iter().all(|&kind| self.has_reference(kind))
+            && options.docs.iter().all(|&kind| {
+                let fp = self.previous.and_then(|p| p.documents.get(kind.stem()));
+                fp.is_some_and(|fp| {
+                    options.outputs(kind).all(|(edition, format)| {
+                        self.kept(&self.path_of(kind, edition, format), fp)
+                            .is_some()
+                    })
+                })
             })
-        })
-        // A zip the manifest records is checked even when this build
-        // makes none: one changed since (a forgery planted in its place)
-        // is taken away below.
-        && (!(options.zip || zip_recorded) || kept(&zip_name, &practice_fp).is_some());
-    if everything_kept {
-        let mut entry = previous.expect("checked above").clone();
-        entry.config = recorded_config(&practice.path);
-        return Ok(Built {
+            // A zip the manifest records is checked even when this build
+            // makes none: one changed since (a forgery planted in its place)
+            // is taken away by `commit`.
+            && (!(options.zip || self.zip_recorded())
+                || self.kept(&self.zip_name(), &self.fps.practice).is_some())
+    }
+
+    /// The result of a build that writes nothing, for a plan that is
+    /// [`unchanged`](Plan::unchanged): the last entry, with the config's
+    /// path as it is now.
+    pub fn kept_as_is(self) -> Built {
+        let mut entry = self.previous.cloned().unwrap_or_default();
+        entry.config = recorded_config(&self.practice.path);
+        Built {
             entry,
             rewritten: Vec::new(),
             changed_documents: Vec::new(),
             first_documents: Vec::new(),
-            why,
+            why: self.why,
             zip_written: false,
             written: Vec::new(),
             warnings: Vec::new(),
-        });
+        }
     }
 
-    // Entries of documents and formats this build does not make stay as they were.
-    let mut documents = previous.map(|p| p.documents.clone()).unwrap_or_default();
-    let mut references = previous.map(|p| p.references.clone()).unwrap_or_default();
-    let shown = presentation.shown();
-    let mut files: BTreeMap<String, FileEntry> = previous
-        .map(|p| {
-            p.files
-                .iter()
-                .map(|f| (f.path.clone(), f.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut outputs: Vec<(Output, String)> = Vec::new();
-    let mut rewritten = Vec::new();
-    let mut changed_documents = Vec::new();
-    let mut first_documents = Vec::new();
-    for &kind in &options.docs {
-        if super::interrupt::requested() {
-            return Err(super::interrupt::Interrupted.into());
+    /// Stage 2: renders every output of each document asked for whose
+    /// files cannot be kept, in memory. Writes nothing.
+    pub fn render(&self) -> anyhow::Result<Rendered> {
+        let previous = self.previous;
+        // Entries of documents this build does not make stay as they were.
+        let mut documents = previous.map(|p| p.documents.clone()).unwrap_or_default();
+        let mut references = previous.map(|p| p.references.clone()).unwrap_or_default();
+        let shown = self.presentation.shown();
+        let mut outputs = Vec::new();
+        let mut rewritten = Vec::new();
+        let mut changed_documents = Vec::new();
+        let mut first_documents = Vec::new();
+        for &kind in &self.options.docs {
+            if interrupt::requested() {
+                return Err(Interrupted.into());
+            }
+            let doc = content::render(self.practice, kind, self.templates, &shown)?;
+            let doc_fp = self.fps.document(&doc);
+            let missing: Vec<_> = self
+                .options
+                .outputs(kind)
+                .filter(|&(edition, format)| {
+                    !self.has_reference(kind)
+                        || self
+                            .kept(&self.path_of(kind, edition, format), &doc_fp)
+                            .is_none()
+                })
+                .collect();
+            if !missing.is_empty() {
+                rewritten.push(kind);
+                outputs.extend(render_document(
+                    &doc,
+                    &self.presentation,
+                    self.templates,
+                    &missing,
+                    &doc_fp,
+                )?);
+            }
+            documents.insert(kind.stem().to_string(), doc_fp);
+            let code = doc.reference.code().to_string();
+            // What it says changed: its reference did; or, for a manifest
+            // from before references, a config key, the templates or the
+            // logo did. A document the last build did not make at all is new.
+            let before = previous.map(|p| (p.references.get(kind.stem()), p.references.is_empty()));
+            let says_otherwise = match before {
+                None => true,
+                Some((Some(before), _)) => *before != code,
+                Some((None, true))
+                    if previous.is_some_and(|p| p.documents.contains_key(kind.stem())) =>
+                {
+                    !self.why.keys.is_empty() || self.why.templates || self.why.logo
+                }
+                Some((None, _)) => {
+                    first_documents.push(kind);
+                    true
+                }
+            };
+            if says_otherwise {
+                changed_documents.push(kind);
+            }
+            references.insert(kind.stem().to_string(), code);
         }
-        let doc = content::render(practice, kind, templates, &shown)?;
-        let doc_fp = fps.document(&doc);
-        let missing: Vec<_> = options
-            .outputs(kind)
-            .filter(|&(edition, format)| {
-                !has_reference(kind) || kept(&path_of(kind, edition, format), &doc_fp).is_none()
+        let warnings = previous
+            .and_then(|p| {
+                unmarked_change(
+                    self.practice,
+                    p,
+                    &self.values,
+                    &references,
+                    &self.options.docs,
+                )
             })
+            .into_iter()
             .collect();
-        if !missing.is_empty() {
-            rewritten.push(kind);
-            for output in render_document(
-                &doc,
-                &presentation,
-                templates,
-                &out.join(&practice.slug),
-                &missing,
-            )? {
-                outputs.push((output, doc_fp.clone()));
-            }
-        }
-        documents.insert(kind.stem().to_string(), doc_fp);
-        let code = doc.reference.code().to_string();
-        // What it says changed: its reference did; or, for a manifest from
-        // before references, a config key, the templates or the logo did.
-        // A document the last build did not make at all is new.
-        let before = previous.map(|p| (p.references.get(kind.stem()), p.references.is_empty()));
-        let says_otherwise = match before {
-            None => true,
-            Some((Some(before), _)) => *before != code,
-            Some((None, true))
-                if previous.is_some_and(|p| p.documents.contains_key(kind.stem())) =>
-            {
-                !why.keys.is_empty() || why.templates || why.logo
-            }
-            Some((None, _)) => {
-                first_documents.push(kind);
-                true
-            }
-        };
-        if says_otherwise {
-            changed_documents.push(kind);
-        }
-        references.insert(kind.stem().to_string(), code);
-    }
-    let warnings: Vec<Diagnostic> = previous
-        .and_then(|p| unmarked_change(practice, p, &values, &references, &options.docs))
-        .into_iter()
-        .collect();
-    if options.deny_warnings && !warnings.is_empty() {
-        return Err(DeniedWarnings(warnings).into());
+        Ok(Rendered {
+            outputs,
+            documents,
+            references,
+            rewritten,
+            changed_documents,
+            first_documents,
+            warnings,
+        })
     }
 
-    let folder_existed = open_practice(false)?.is_some();
-    let folder = open_practice(true)?.expect("made above");
-    let mut written = Vec::new();
-    for (output, doc_fp) in &outputs {
-        if super::interrupt::requested() {
-            return Err(super::interrupt::Interrupted.into());
-        }
-        let name = output.name();
-        if let Err(error) = folder.write(name, &output.bytes) {
-            // A folder this build made holds only what it wrote, and none of
-            // it is recorded: take it away rather than leave half a
-            // practice (and, on a full disk, free the room for the manifest).
-            if !folder_existed {
-                out_folder.remove_folder(&practice.slug);
+    /// Stage 3: writes what [`render`](Plan::render) made into the
+    /// practice's folder, takes away the files it replaces, writes the zip
+    /// if asked, and returns the practice's new manifest entry. If a write
+    /// fails, a folder this build made is taken away again.
+    pub fn commit(self, rendered: Rendered) -> anyhow::Result<Built> {
+        let Rendered {
+            outputs,
+            documents,
+            references,
+            rewritten,
+            changed_documents,
+            first_documents,
+            warnings,
+        } = rendered;
+        let previous = self.previous;
+        let options = self.options;
+        let slug = &self.practice.slug;
+        let zip_name = self.zip_name();
+        let practice_fp = self.fps.practice.clone();
+        let mut files: BTreeMap<String, FileEntry> = previous
+            .map(|p| {
+                p.files
+                    .iter()
+                    .map(|f| (f.path.clone(), f.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let out_folder = self.out_folder()?;
+        let folder_existed = self.practice_folder(false)?.is_some();
+        let folder = self.practice_folder(true)?.expect("made above");
+        let mut written = Vec::new();
+        for output in &outputs {
+            if interrupt::requested() {
+                return Err(Interrupted.into());
             }
-            return Err(error);
+            if let Err(error) = folder.write(&output.name, &output.bytes) {
+                // A folder this build made holds only what it wrote, and none
+                // of it is recorded: take it away rather than leave half a
+                // practice (and, on a full disk, free the room for the manifest).
+                if !folder_existed {
+                    out_folder.remove_folder(slug);
+                }
+                return Err(error);
+            }
+            let entry = file_entry(
+                format!("{slug}/{}", output.name),
+                folder.file_metadata(&output.name),
+                &output.bytes,
+                &output.fingerprint,
+            );
+            written.push(entry.path.clone());
+            files.insert(entry.path.clone(), entry);
         }
-        let path = format!("{}/{name}", practice.slug);
-        let entry = file_entry(path, folder.file_metadata(name), &output.bytes, doc_fp);
-        written.push(entry.path.clone());
-        files.insert(entry.path.clone(), entry);
-    }
-    // Files of a document that changed, in an edition or format this build
-    // did not make, would be printed copies with old details: take them
-    // away. Only names policypack makes are considered, never a path read
-    // from the manifest.
-    for &kind in &options.docs {
-        let current = documents.get(kind.stem());
-        for edition in EditionName::value_variants() {
-            for &format in &Format::ALL {
-                let path = path_of(kind, edition.edition(), format);
-                let stale = files
-                    .get(&path)
-                    .is_some_and(|f| current.is_some_and(|fp| *fp != f.fingerprint));
-                if stale {
-                    folder.remove(format.file_name(kind, edition.edition()).as_str());
-                    files.remove(&path);
+        // Files of a document that changed, in an edition or format this
+        // build did not make, would be printed copies with old details: take
+        // them away. Only names policypack makes are considered, never a
+        // path read from the manifest.
+        for &kind in &options.docs {
+            let current = documents.get(kind.stem());
+            for edition in EditionName::value_variants() {
+                for &format in &Format::ALL {
+                    let path = self.path_of(kind, edition.edition(), format);
+                    let stale = files
+                        .get(&path)
+                        .is_some_and(|f| current.is_some_and(|fp| *fp != f.fingerprint));
+                    if stale {
+                        folder.remove(format.file_name(kind, edition.edition()).as_str());
+                        files.remove(&path);
+                    }
                 }
             }
         }
-    }
-    let mut zip_written = false;
-    if options.zip {
-        if !written.is_empty() || kept(&zip_name, &practice_fp).is_none() {
-            let members: Vec<&FileEntry> = files.values().filter(|f| f.path != zip_name).collect();
-            let bytes = super::zip::practice_zip(folder, &members, practice.issued)?;
-            out_folder.write(&zip_name, &bytes)?;
-            zip_written = true;
-            written.push(zip_name.clone());
-            let entry = file_entry(
-                zip_name.clone(),
-                out_folder.file_metadata(&zip_name),
-                &bytes,
-                &practice_fp,
-            );
-            files.insert(zip_name.clone(), entry);
+        let mut zip_written = false;
+        if options.zip {
+            if !written.is_empty() || self.kept(&zip_name, &practice_fp).is_none() {
+                let members: Vec<&FileEntry> =
+                    files.values().filter(|f| f.path != zip_name).collect();
+                let bytes = super::zip::practice_zip(folder, &members, self.practice.issued)?;
+                out_folder.write(&zip_name, &bytes)?;
+                zip_written = true;
+                written.push(zip_name.clone());
+                let entry = file_entry(
+                    zip_name.clone(),
+                    out_folder.file_metadata(&zip_name),
+                    &bytes,
+                    &practice_fp,
+                );
+                files.insert(zip_name.clone(), entry);
+            }
+        } else if (!written.is_empty()
+            || (self.zip_recorded() && self.kept(&zip_name, &practice_fp).is_none()))
+            && files.remove(&zip_name).is_some()
+        {
+            // A zip of the old files would mislead, and one that is not the
+            // file the build wrote may be anything: take it away.
+            out_folder.remove(&zip_name);
         }
-    } else if (!written.is_empty() || (zip_recorded && kept(&zip_name, &practice_fp).is_none()))
-        && files.remove(&zip_name).is_some()
-    {
-        // A zip of the old files would mislead, and one that is not the
-        // file the build wrote may be anything: take it away.
-        out_folder.remove(&zip_name);
-    }
-    // The day what a document says last changed: its reference changes with it.
-    let changed = match previous {
-        Some(p) if p.references == references && !p.changed.is_empty() => p.changed.clone(),
-        _ => chrono::Utc::now().date_naive().to_string(),
-    };
-    // A build of some documents only (`--docs`) vouches for those alone.
-    // If the inputs changed, the others may now be out of date: record no
-    // practice fingerprint (so the next build looks at every document) and
-    // the last values, templates and tool (so it says why).
-    let partial = DocKind::ALL.iter().any(|kind| !options.docs.contains(kind))
-        && previous.is_some_and(|p| p.fingerprint != practice_fp);
-    let (fingerprint_now, values, templates_fp, tool_version) = match previous {
-        Some(p) if partial => (
-            String::new(),
-            p.values.clone(),
-            p.templates.clone(),
-            p.tool_version.clone(),
-        ),
-        _ => (
-            practice_fp,
+        // The day what a document says last changed: its reference changes with it.
+        let changed = match previous {
+            Some(p) if p.references == references && !p.changed.is_empty() => p.changed.clone(),
+            _ => chrono::Utc::now().date_naive().to_string(),
+        };
+        // A build of some documents only (`--docs`) vouches for those alone.
+        // If the inputs changed, the others may now be out of date: record
+        // no practice fingerprint (so the next build looks at every
+        // document) and the last values, templates and tool (so it says why).
+        let partial = DocKind::ALL.iter().any(|kind| !options.docs.contains(kind))
+            && previous.is_some_and(|p| p.fingerprint != practice_fp);
+        let (fingerprint_now, values, templates_fp, tool_version) = match previous {
+            Some(p) if partial => (
+                String::new(),
+                p.values.clone(),
+                p.templates.clone(),
+                p.tool_version.clone(),
+            ),
+            _ => (
+                practice_fp,
+                self.values,
+                self.templates.fingerprint().to_string(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
+        };
+        let practice = self.practice;
+        let entry = PracticeEntry {
+            config: recorded_config(&practice.path),
+            name: practice.name().to_string(),
+            issued: practice.issued.to_string(),
+            review_due: practice.review_due.to_string(),
+            fingerprint: fingerprint_now,
+            documents,
+            references,
             values,
-            templates.fingerprint().to_string(),
-            env!("CARGO_PKG_VERSION").to_string(),
-        ),
-    };
-    let entry = PracticeEntry {
-        config: recorded_config(&practice.path),
-        name: practice.name().to_string(),
-        issued: practice.issued.to_string(),
-        review_due: practice.review_due.to_string(),
-        fingerprint: fingerprint_now,
-        documents,
-        references,
-        values,
-        templates: templates_fp,
-        tool_version,
-        changed,
-        files: files.into_values().collect(),
-    };
-    Ok(Built {
-        entry,
-        rewritten,
-        changed_documents,
-        first_documents,
-        why,
-        zip_written,
-        written,
-        warnings,
-    })
+            templates: templates_fp,
+            tool_version,
+            changed,
+            files: files.into_values().collect(),
+        };
+        Ok(Built {
+            entry,
+            rewritten,
+            changed_documents,
+            first_documents,
+            why: self.why,
+            zip_written,
+            written,
+            warnings,
+        })
+    }
+}
+
+/// One document in every requested edition and format. The Markdown is
+/// read into the document model once, for all of them.
+fn render_document(
+    doc: &Document,
+    presentation: &Presentation,
+    templates: &Templates,
+    wanted: &[(&'static Edition, Format)],
+    fingerprint: &str,
+) -> anyhow::Result<Vec<Output>> {
+    let model = Model::of(doc)?;
+    wanted
+        .iter()
+        .map(|&(edition, format)| {
+            let input = Input {
+                doc,
+                model: &model,
+                presentation,
+                edition,
+                templates,
+            };
+            Ok(Output {
+                name: format.file_name(doc.kind, edition),
+                bytes: render::render(format, &input)?,
+                fingerprint: fingerprint.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// A warning when documents now say or show something else (their
