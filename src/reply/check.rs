@@ -319,10 +319,10 @@ impl OwnDetails {
                 spans.extend(re.find_iter(draft).map(|m| (m.range(), *route)));
             }
         }
-        // Phone numbers written with other spacing.
-        for found in PHONE.find_iter(draft) {
-            if self.phones.contains(&digits(found.as_str())) {
-                spans.push((found.range(), true));
+        // Phone numbers written with other spacing, or other digits.
+        for (range, number) in phone_numbers(draft) {
+            if self.phones.contains(&number) {
+                spans.push((range, true));
             }
         }
         spans
@@ -511,6 +511,52 @@ fn digits(phone: &str) -> String {
         }
         _ => all,
     }
+}
+
+/// The phone numbers in `draft`, each with its digits (`+44` read as a
+/// leading `0`), written in any script's digits ("٠٧٧٠٠", "𝟎𝟕𝟕𝟎𝟎",
+/// full-width "０７７００"), with full-width brackets and plus signs, any
+/// kind of dash, and invisible zero-width characters between them.
+fn phone_numbers(draft: &str) -> Vec<(Range<usize>, String)> {
+    use unicode_normalization::UnicodeNormalization as _;
+    // The draft as the pattern reads it, and for each of its bytes (and
+    // its end) the offset in the draft it came from.
+    let mut plain = String::with_capacity(draft.len());
+    let mut from = Vec::with_capacity(draft.len() + 1);
+    for (at, c) in draft.char_indices() {
+        let shown = if let Some(value) = digit_value(c) {
+            char::from_digit(value, 10)
+        } else if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
+            None
+        } else if c.is_ascii() {
+            Some(c)
+        } else if matches!(
+            c,
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}'
+        ) {
+            Some('-')
+        } else {
+            let mut compatible = std::iter::once(c).nfkc();
+            match (compatible.next(), compatible.next()) {
+                (Some(plain @ ('(' | ')' | '+')), None) => Some(plain),
+                _ => Some(c),
+            }
+        };
+        if let Some(shown) = shown {
+            plain.push(shown);
+            from.extend(std::iter::repeat_n(at, shown.len_utf8()));
+        }
+    }
+    from.push(draft.len());
+    PHONE
+        .find_iter(&plain)
+        .map(|found| {
+            (
+                from[found.start()]..from[found.end()],
+                digits(found.as_str()),
+            )
+        })
+        .collect()
 }
 
 /// The first digit of each block of ten in Unicode's decimal digits that
@@ -882,13 +928,12 @@ fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range
             spans.push(stretch);
         }
     }
-    for found in PHONE.find_iter(draft) {
-        let number = digits(found.as_str());
+    for (range, number) in phone_numbers(draft) {
         if !own.phones.contains(&number)
             && !helplines.contains(&number)
-            && !is_nhs_number(found.as_str())
+            && !is_nhs_number(&draft[range.clone()])
         {
-            spans.push(found.range());
+            spans.push(range);
         }
     }
     for found in EMAIL.find_iter(draft) {
