@@ -132,7 +132,11 @@ fn build_all(
             Err(problems) => report.failed.push((path.clone(), problems)),
         }
     }
-    let (mut manifest, distrusted) = Manifest::read(out);
+    let building: HashSet<String> = candidates
+        .iter()
+        .map(|p| super::build::recorded_config(&p.path))
+        .collect();
+    let (mut manifest, distrusted) = Manifest::read_for(out, &building);
     let manifest_path = out.join(manifest::FILE_NAME);
     if manifest.reports.is_none() {
         // A manifest from before reports were recorded: the reports already
@@ -718,14 +722,20 @@ fn shared_by_others(
 /// is left alone, and a file that is a link is removed as a link, never its
 /// target.
 fn prune(out: &Folder, slug: &str, entry: &manifest::PracticeEntry) -> Result<(), String> {
-    let folder = out
-        .existing(slug)
-        .map_err(|e| format!("not pruned: {e:#}"))?;
+    // A folder already gone leaves only its zip, if any, to take away.
+    let folder = match out.has(slug) {
+        true => Some(
+            out.existing(slug)
+                .map_err(|e| format!("not pruned: {e:#}"))?,
+        ),
+        false => None,
+    };
     for file in &entry.files {
         debug_assert!(manifest::is_output_of(slug, &file.path));
-        match file.path.split_once('/') {
-            Some((_, name)) => folder.remove(name),
-            None => out.remove(&file.path),
+        match (file.path.split_once('/'), &folder) {
+            (Some((_, name)), Some(folder)) => folder.remove(name),
+            (Some(_), None) => {}
+            (None, _) => out.remove(&file.path),
         }
     }
     out.remove_empty(slug);

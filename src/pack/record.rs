@@ -11,10 +11,14 @@
 //! service with none), the record is not kept and `out/manifest.json` is
 //! read with distrust alone.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use sha2::Digest as _;
+
+use super::manifest::{Manifest, PracticeEntry};
 
 /// The folder of records, if the environment names one; made private
 /// (0700) when it is made.
@@ -61,72 +65,114 @@ pub fn private(out: &Path) -> Option<PathBuf> {
     private.then_some(path)
 }
 
-/// The most bytes of a record read for its owners alone: a record is
-/// written by policypack, so only configs added by the thousand make one
-/// this large, and each is read as a stream, keeping only who built each
-/// folder (about 200 bytes a practice).
-const MAX_OWNERS_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// The most bytes of a record read as a stream: a record is written by
+/// policypack, so only configs added by the thousand make one this large.
+const MAX_STREAMED_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// The most practices kept from such a record.
-const MAX_OWNERS: usize = 1_000_000;
+const MAX_STREAMED: usize = 1_000_000;
+/// The values kept of a practice not being built, when its record is read
+/// as a stream: whose folder it is, and the nation it was built for.
+const VALUES_ALWAYS_KEPT: [&str; 2] = ["practice.ods_code", "practice.nation"];
 
-/// Who built each folder of `out`, from the officer's own record when it
-/// is too large to read whole (or lists more practices than a manifest
-/// may): configs added by the thousand must not make policypack forget
-/// whose each folder is, or a practice could then claim another's slug.
-/// The entries hold the config, name and ODS code only, so everything
-/// else is built again.
-pub fn owners(out: &Path) -> Option<(PathBuf, super::manifest::Manifest)> {
-    use std::collections::BTreeMap;
+/// The officer's own record of `out`, read as a stream one practice at a
+/// time, for when it is too large to read whole (or lists more practices
+/// than a manifest may): configs added by the thousand must not make
+/// policypack forget whose each folder is (or a practice could then claim
+/// another's slug), which files it made (or `--prune` could not take them
+/// away), nor what each document's reference was (or the change report
+/// could not say what to reprint).
+///
+/// Each practice is kept whole but for its config values (the most of a
+/// record by far), which are kept only for the configs in `building`:
+/// what a build of those needs to say which keys changed. So memory grows
+/// with the practices being built, as the build's own does, not with the
+/// record.
+pub fn streamed(out: &Path, building: &HashSet<String>) -> Option<(PathBuf, Manifest)> {
     use std::io::Read as _;
-
-    #[derive(serde::Deserialize)]
-    struct View {
-        practices: BTreeMap<String, Owner>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Owner {
-        config: String,
-        name: String,
-        #[serde(default)]
-        values: Values,
-    }
-    #[derive(serde::Deserialize, Default)]
-    struct Values {
-        #[serde(rename = "practice.ods_code")]
-        ods_code: Option<String>,
-    }
 
     let path = private(out)?;
     let file = crate::input::open_written(&path).ok()?;
-    let reader = std::io::BufReader::new(file.take(MAX_OWNERS_BYTES));
-    let view: View = serde_json::from_reader(reader).ok()?;
-    if view.practices.len() > MAX_OWNERS {
-        return None;
-    }
-    let practices = view
-        .practices
-        .into_iter()
-        .map(|(slug, owner)| {
-            let values = owner
-                .values
-                .ods_code
-                .map(|code| ("practice.ods_code".to_string(), code))
-                .into_iter()
-                .collect();
-            let entry = super::manifest::PracticeEntry {
-                config: owner.config,
-                name: owner.name,
-                values,
-                ..Default::default()
-            };
-            (slug, entry)
-        })
-        .collect();
-    let manifest = super::manifest::Manifest {
-        practices,
-        ..Default::default()
-    };
+    let reader = std::io::BufReader::new(file.take(MAX_STREAMED_BYTES));
+    let mut stream = serde_json::Deserializer::from_reader(reader);
+    let manifest = Lean { building }.deserialize(&mut stream).ok()?;
     Some((path, manifest))
+}
+
+/// Reads a manifest keeping the values of the configs in `building` only.
+struct Lean<'a> {
+    building: &'a HashSet<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for Lean<'_> {
+    type Value = Manifest;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Manifest, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Lean<'_> {
+    type Value = Manifest;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a manifest")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Manifest, A::Error> {
+        let mut manifest = Manifest::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "tool_version" => manifest.tool_version = map.next_value()?,
+                "template_sets" => manifest.template_sets = map.next_value()?,
+                "reports" => manifest.reports = map.next_value()?,
+                "practices" => {
+                    manifest.practices = map.next_value_seed(Practices(self.building))?
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(manifest)
+    }
+}
+
+/// A manifest's practices, each read whole and then stripped of the values
+/// of a config not being built, so that only one is ever held whole.
+struct Practices<'a>(&'a HashSet<String>);
+
+impl<'de> DeserializeSeed<'de> for Practices<'_> {
+    type Value = BTreeMap<String, PracticeEntry>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Practices<'_> {
+    type Value = BTreeMap<String, PracticeEntry>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("practices by slug")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut practices = BTreeMap::new();
+        while let Some((slug, mut entry)) = map.next_entry::<String, PracticeEntry>()? {
+            if practices.len() == MAX_STREAMED {
+                return Err(serde::de::Error::custom(
+                    "more practices than any build makes",
+                ));
+            }
+            if !self.0.contains(&entry.config) {
+                entry
+                    .values
+                    .retain(|key, _| VALUES_ALWAYS_KEPT.contains(&key.as_str()));
+            }
+            practices.insert(slug, entry);
+        }
+        Ok(practices)
+    }
 }
 
 /// Records `bytes` as the manifest of `out`.

@@ -1816,6 +1816,13 @@ fn an_overfull_record_still_says_who_built_each_folder() {
     for i in 0..25_000 {
         let mut extra = entry.clone();
         extra["config"] = format!("/nowhere/p{i}.toml").into();
+        for file in extra["files"].as_array_mut().unwrap() {
+            let path = file["path"]
+                .as_str()
+                .unwrap()
+                .replace("ashfield-medical-centre/", &format!("p{i}/"));
+            file["path"] = path.into();
+        }
         manifest["practices"][format!("p{i}")] = extra;
     }
     let bytes = manifest.to_string();
@@ -1846,12 +1853,106 @@ fn an_overfull_record_still_says_who_built_each_folder() {
                 .any(|l| l.starts_with("lmc/ashfield.toml: error")),
             "the folder's owner failed:\n{stderr}"
         );
-        assert!(stderr.contains("only who built each folder"), "{stderr}");
+        assert!(
+            stderr.contains("more than policypack reads whole"),
+            "{stderr}"
+        );
         assert_eq!(
             sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md"),
             before
         );
     }
+}
+
+/// An overfull record is read one practice at a time, each whole but for
+/// the config values of practices not built now: the change report still
+/// says what to reprint, naming only the key that changed, and `--prune`
+/// still takes away a gone practice's files, and the entries of practices
+/// whose folders are gone, so the record is no longer overfull.
+#[test]
+fn an_overfull_record_still_says_what_to_reprint_and_what_to_prune() {
+    let sandbox = Sandbox::new();
+    let home = sandbox.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let env = [("HOME", home.to_str().unwrap())];
+    sandbox.write(
+        "lmc/ashfield.toml",
+        &example("ashfield-medical-centre.toml"),
+    );
+    sandbox.write("lmc/ormeau.toml", &example("ormeau-road-surgery.toml"));
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "lmc", "--formats", "md", "-o", "out"];
+        args.extend(extra);
+        sandbox.run_with_env(&args, &env)
+    };
+    build(&[]).expect_code(0);
+    let record = walk(&home.join(".local/state/policypack/manifests"));
+    assert_eq!(record.len(), 1, "{record:?}");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record[0]).unwrap()).unwrap();
+    let entry = manifest["practices"]["ashfield-medical-centre"].clone();
+    for i in 0..25_000 {
+        let mut extra = entry.clone();
+        extra["config"] = format!("/nowhere/p{i}.toml").into();
+        for file in extra["files"].as_array_mut().unwrap() {
+            let path = file["path"]
+                .as_str()
+                .unwrap()
+                .replace("ashfield-medical-centre/", &format!("p{i}/"));
+            file["path"] = path.into();
+        }
+        manifest["practices"][format!("p{i}")] = extra;
+    }
+    let bytes = manifest.to_string();
+    std::fs::write(&record[0], &bytes).unwrap();
+    std::fs::write(sandbox.path().join("out/manifest.json"), &bytes).unwrap();
+
+    let config = sandbox.read("lmc/ashfield.toml");
+    sandbox.write(
+        "lmc/ashfield.toml",
+        &config.replacen("0114 496 0456", "0114 496 0999", 1),
+    );
+    let run = build(&[]);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains("more than policypack reads whole"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        !run.stderr().contains("nothing to reprint"),
+        "{}",
+        run.stderr()
+    );
+    let report = sandbox.run_with_env(&["changes", "-o", "out", "--format", "json"], &env);
+    report.expect_code(0);
+    let rows: Vec<serde_json::Value> = report
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", report.stdout());
+    assert_eq!(rows[0]["slug"], "ashfield-medical-centre");
+    assert_eq!(rows[0]["reprint"], true, "{}", report.stdout());
+    let keys: Vec<&str> = rows[0]["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["practice.phone"], "{}", report.stdout());
+
+    std::fs::remove_file(sandbox.path().join("lmc/ormeau.toml")).unwrap();
+    build(&["--prune"]).expect_code(0);
+    assert!(!sandbox.path().join("out/ormeau-road-surgery").exists());
+    let run = build(&[]);
+    run.expect_code(0);
+    assert!(
+        !run.stderr().contains("more than policypack reads whole"),
+        "{}",
+        run.stderr()
+    );
+    assert!(sandbox.path().join("out/ashfield-medical-centre").exists());
 }
 
 /// One config can make only so much: a web address, an email address, a
