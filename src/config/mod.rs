@@ -160,6 +160,9 @@ pub struct Writers {
     everyone: bool,
     /// The config's folder: what it names lies under it.
     folder: PathBuf,
+    /// The config is a shared file (`_lmc.toml`): what it names reaches
+    /// every practice that extends it, so must be the officer's too.
+    shared: bool,
 }
 
 impl Writers {
@@ -174,6 +177,7 @@ impl Writers {
             groups: Vec::new(),
             everyone: config.mode() & 0o002 != 0 || has_access_list(path),
             folder,
+            shared: is_shared(path),
         };
         if config.mode() & 0o020 != 0 {
             writers.groups.push(config.gid());
@@ -614,6 +618,12 @@ fn only_yours(path: &Path) -> bool {
 /// so nobody else can rename a file into its place. A name starting with
 /// `_` alone proves nothing on a folder the practices can write to.
 pub fn officers(path: &Path, meta: &std::fs::Metadata) -> bool {
+    officers_trusting(path, meta, None)
+}
+
+/// [`officers`], trusting the user `named_by` as well: the owner of the
+/// shared file that names `path`.
+fn officers_trusting(path: &Path, meta: &std::fs::Metadata, named_by: Option<u32>) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
@@ -633,9 +643,12 @@ pub fn officers(path: &Path, meta: &std::fs::Metadata) -> bool {
         // who may write there could rename another of the officer's files
         // (an old draft, a private one) into the shared file's place.
         let folder_keeps_names = folder.mode() & 0o022 == 0 || folder.mode() & 0o1000 != 0;
+        let owner_trusted = meta.uid() == me || meta.uid() == 0 || Some(meta.uid()) == named_by;
         let trusted = [me, 0, meta.uid()];
         meta.mode() & 0o022 == 0
-            && (meta.uid() == me || meta.uid() == 0 || folder_owner)
+            && !has_access_list(path)
+            && (owner_trusted || folder_owner)
+            && trusted.contains(&folder.uid())
             && folder_keeps_names
             && base
                 .canonicalize()
@@ -643,7 +656,7 @@ pub fn officers(path: &Path, meta: &std::fs::Metadata) -> bool {
     }
     #[cfg(not(unix))]
     {
-        let _ = (path, meta);
+        let _ = (path, meta, named_by);
         true
     }
 }
@@ -727,6 +740,20 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoP
                         .into(),
             });
         }
+    }
+    // A logo a shared file names is on every practice's documents: like
+    // the shared file, it must be one only the officer could have put there.
+    if let Some(reader) = reader
+        && reader.shared
+        && !officers_trusting(path, &meta, Some(reader.uid))
+    {
+        return Err(LogoProblem {
+            message: format!(
+                "{} is named by a shared file, so it goes on every practice's documents, but someone besides the officer could change it or put another file in its place",
+                path.display()
+            ),
+            hint: "make the logo the officer's: owned by you (or whoever owns the shared file), writable by nobody else, in a folder nobody else may write to (or one with the sticky bit)".into(),
+        });
     }
     // A PNG's first chunk must be its header, which holds the size.
     let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR");

@@ -2099,6 +2099,60 @@ fn a_shared_files_folder_swapped_whole_is_refused() {
     check().expect_code(0);
 }
 
+/// A logo a shared file names goes on every practice's documents, so it
+/// must be the officer's as the shared file is: not a practice's file
+/// claimed first in a folder the practices may write to, nor one the
+/// practices' group may write to. And a shared file owned by root in a
+/// folder a practice owns is not trusted: the practice could swap it.
+#[test]
+fn a_logo_a_shared_file_names_must_be_the_officers() {
+    if unsafe { libc::geteuid() } != 0 {
+        return; // Only root can make files another user owns.
+    }
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let sandbox = Sandbox::new();
+    let (lmc, practice) = lmc_and_practice();
+    let folder = sandbox.path().join("lmc");
+    sandbox.write(
+        "lmc/_lmc.toml",
+        &format!("[branding]\nlogo = \"lmc-logo.png\"\n\n{lmc}"),
+    );
+    sandbox.write("lmc/a.toml", &practice);
+    let logo = folder.join("lmc-logo.png");
+    std::fs::copy(repo().join("tests/fixtures/valid/longest/logo.png"), &logo).unwrap();
+    mode(&folder, 0o1777);
+    let check = || sandbox.run(&["check", "lmc/a.toml"]);
+    check().expect_code(0);
+    // A practice (here `nobody`) made the file first.
+    std::os::unix::fs::chown(&logo, Some(65534), Some(65534)).unwrap();
+    let run = check();
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("named by a shared file"),
+        "{}",
+        run.stderr()
+    );
+    let run = sandbox.run(&["build", "lmc", "--formats", "md", "-o", "out"]);
+    run.expect_code(1);
+    assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+    // The officer's, but the practices' group may write to it.
+    std::os::unix::fs::chown(&logo, Some(0), Some(0)).unwrap();
+    mode(&logo, 0o664);
+    check().expect_code(1);
+    mode(&logo, 0o644);
+    check().expect_code(0);
+
+    // The shared file is root's, but its folder is a practice's.
+    mode(&folder, 0o755);
+    std::os::unix::fs::chown(&folder, Some(65534), Some(65534)).unwrap();
+    let run = check();
+    run.expect_code(1);
+    assert!(run.stderr().contains("cannot trust it"), "{}", run.stderr());
+}
+
 /// A zip planted under a practice's name where no build wrote one (built
 /// without `--zip`, or its build refused this round), as a file or as a
 /// link, is taken away with a warning, so `out/<slug>.zip` is never a pack
