@@ -19,6 +19,7 @@ use chrono::{Months, NaiveDate};
 pub use model::{ConfigFile, KeptKey, Nation};
 
 use crate::diagnostics::{Diagnostic, SourceFile};
+use rules::Problem;
 use tree::{Node, Value};
 
 /// Reply time when `social_media.reply_within_working_days` is left out.
@@ -442,7 +443,7 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
         issued: None,
     };
     if let (Some(logo), Some(node)) = (&resolved.logo, find("branding.logo"))
-        && let Err(LogoProblem { message, hint }) = read_logo(logo, resolved.logo_reader.as_ref())
+        && let Err(Problem { message, hint }) = read_logo(logo, resolved.logo_reader.as_ref())
     {
         problems.push(Diagnostic::at(&node.origin, Some("branding.logo"), message).with_hint(hint));
     }
@@ -699,22 +700,16 @@ pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
 /// wide, and decoding 4,000 × 4,000 at 16 bits took about 260 MB per core.
 pub const MAX_LOGO_SIDE: usize = 2_500;
 
-/// Why a logo was refused, and what to do.
-pub struct LogoProblem {
-    pub message: String,
-    pub hint: String,
-}
-
 /// Reads a logo, checking from its header alone, before anything decodes
 /// it, that it is a PNG or JPEG no larger than [`MAX_LOGO_BYTES`] and
 /// [`MAX_LOGO_SIDE`] pixels a side. Used by `check` and again by `build`.
-pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoProblem> {
+pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, Problem> {
     let resize = format!(
         "resize it to at most {MAX_LOGO_SIDE} pixels a side and {} MB (a logo prints about 4 cm wide, so 1,000 pixels is plenty)",
         MAX_LOGO_BYTES / 1024 / 1024
     );
     let (bytes, meta) = crate::input::read_own_with_metadata(path, MAX_LOGO_BYTES, "logo")
-        .map_err(|refused| LogoProblem {
+        .map_err(|refused| Problem {
             hint: if refused.0.contains("larger than") {
                 resize.clone()
             } else {
@@ -729,7 +724,7 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoP
         if let Some(reader) = reader
             && !reader.can_all_reach(path, &meta)
         {
-            return Err(LogoProblem {
+            return Err(Problem {
                 message: format!(
                     "{} is not readable by everyone who may change the config that names it ({}), so they could not read it",
                     path.display(),
@@ -747,7 +742,7 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoP
         && reader.shared
         && !officers_trusting(path, &meta, Some(reader.uid))
     {
-        return Err(LogoProblem {
+        return Err(Problem {
             message: format!(
                 "{} is named by a shared file, so it goes on every practice's documents, but someone besides the officer could change it or put another file in its place",
                 path.display()
@@ -759,12 +754,12 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoP
     let png = bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR");
     let jpeg = bytes.starts_with(&[0xff, 0xd8, 0xff]);
     if !png && !jpeg {
-        return Err(LogoProblem {
+        return Err(Problem {
             message: format!("{} is not a PNG or JPEG image", path.display()),
             hint: "use a PNG or JPEG file; export it again from your image editor if needed".into(),
         });
     }
-    let size = imagesize::blob_size(&bytes).map_err(|_| LogoProblem {
+    let size = imagesize::blob_size(&bytes).map_err(|_| Problem {
         message: format!(
             "{} is not a PNG or JPEG image that can be read",
             path.display()
@@ -772,7 +767,7 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoP
         hint: "export it again from your image editor as PNG or JPEG".into(),
     })?;
     if size.width == 0 || size.height == 0 {
-        return Err(LogoProblem {
+        return Err(Problem {
             message: format!(
                 "{} is {} × {} pixels: an image with nothing in it",
                 path.display(),
@@ -783,7 +778,7 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoP
         });
     }
     if size.width > MAX_LOGO_SIDE || size.height > MAX_LOGO_SIDE {
-        return Err(LogoProblem {
+        return Err(Problem {
             message: format!(
                 "{} is {} × {} pixels, too large to print as a logo",
                 path.display(),
@@ -797,7 +792,7 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, LogoP
     // (checksums, a palette where one is needed): read row by row, which
     // holds one row in memory, not the picture.
     if png && let Err(error) = png_decodes(&bytes) {
-        return Err(LogoProblem {
+        return Err(Problem {
             message: format!("{} is a damaged PNG image ({error})", path.display()),
             hint: "export it again from your image editor as PNG or JPEG".into(),
         });

@@ -30,8 +30,8 @@ pub struct ConfigFile {
     pub practice: PracticeSection,
     /// Who handles complaints at the practice.
     pub complaints: ComplaintsSection,
-    /// The body that commissions the practice: ICB (England), health board (Wales, Scotland), SPPG (Northern Ireland).
-    pub commissioner: CommissionerSection,
+    /// The body that commissions the practice, which patients may complain to instead: ICB (England), health board (Wales, Scotland), SPPG (Northern Ireland). Give at least one of its phone, e-mail and website.
+    pub commissioner: Contact,
     /// Independent complaints advocacy; the nation's service is used when this is left out.
     pub advocacy: Option<Contact>,
     /// The Local Medical Committee, for staff support.
@@ -186,28 +186,7 @@ pub struct ComplaintsSection {
     pub acknowledge_working_days: Option<u8>,
 }
 
-/// The commissioner: at least one of phone, e-mail and website is needed.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CommissionerSection {
-    /// Full name, such as `NHS South Yorkshire Integrated Care Board`.
-    #[schemars(length(min = 2, max = 120))]
-    pub name: String,
-    /// Phone number for complaints to the commissioner.
-    #[schemars(length(max = 30), extend("format" = "uk-phone"))]
-    pub phone: Option<String>,
-    /// E-mail address for complaints to the commissioner.
-    #[schemars(length(max = 254), extend("format" = "email"))]
-    pub email: Option<String>,
-    /// Website, an http(s) address.
-    #[schemars(length(max = 300), extend("format" = "web-url"))]
-    pub website: Option<String>,
-    /// Postal address, 1–6 lines.
-    #[schemars(length(min = 1, max = 6), inner(length(min = 1, max = 100)))]
-    pub address: Option<Vec<String>>,
-}
-
-/// An organisation people can contact: advocacy, LMC, defence organisation.
+/// An organisation people can contact: the commissioner, advocacy, the LMC, a defence organisation.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {

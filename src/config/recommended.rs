@@ -192,14 +192,8 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
 /// and can cost more; 0871–0873 carry a service charge. (PhonepayPlus,
 /// "Premium rate number guide", phonepayplus.org.uk, checked 2026-12-06.)
 fn costly_number(phone: &str) -> Option<&'static str> {
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     // +44 90…, +44 (0)90…: the 0 after +44 is not dialled from abroad.
-    let digits = match digits.strip_prefix("44") {
-        Some(rest) if phone.trim_start().starts_with('+') => {
-            format!("0{}", rest.strip_prefix('0').unwrap_or(rest))
-        }
-        _ => digits,
-    };
+    let digits = super::rules::national_digits(phone);
     if digits.starts_with("09") {
         Some("a premium-rate number")
     } else if digits.starts_with("070") {

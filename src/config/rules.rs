@@ -320,18 +320,13 @@ pub fn phone_digits(value: &str) -> Result<String, Problem> {
     {
         return Err(bad(&format!("'{c}' is not allowed")));
     }
-    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
-    let national = if international {
-        if digits.starts_with('0') {
-            return Err(bad("after +44 leave out the first 0"));
-        }
-        format!("0{digits}")
-    } else {
-        if !digits.starts_with('0') {
-            return Err(bad("UK numbers start with 0 or +44"));
-        }
-        digits
-    };
+    if international && rest.trim_start().starts_with('0') {
+        return Err(bad("after +44 leave out the first 0"));
+    }
+    let national = national_digits(trimmed);
+    if !national.starts_with('0') {
+        return Err(bad("UK numbers start with 0 or +44"));
+    }
     if !(10..=11).contains(&national.len()) {
         return Err(bad(&format!(
             "it has {} digits, not 10 or 11",
@@ -339,6 +334,21 @@ pub fn phone_digits(value: &str) -> Result<String, Problem> {
         )));
     }
     Ok(national)
+}
+
+/// The digits of a phone number as dialled from within the UK, `+44` (and
+/// a `(0)` after it) read as a leading `0`: `+44 (0)114 496 0456` gives
+/// `01144960456`. Nothing is checked ([`phone_digits`] checks), so a
+/// number found in a reply's text is compared by these too.
+pub fn national_digits(value: &str) -> String {
+    let value = value.trim_start();
+    let all: String = value.chars().filter(char::is_ascii_digit).collect();
+    match all.strip_prefix("44") {
+        Some(rest) if value.starts_with('+') => {
+            format!("0{}", rest.strip_prefix('0').unwrap_or(rest))
+        }
+        _ => all,
+    }
 }
 
 /// `tel:` link for a checked phone number: `tel:+441144960456`.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::DocKind;
 use super::escape::{link, markdown_text};
-use super::nation::{FactsContact, NationFacts};
+use super::nation::NationFacts;
 use crate::config::model::Contact;
 use crate::config::{Practice, rules};
 use crate::reply::model::{ModelReplies, Values};
@@ -50,10 +50,7 @@ pub fn build(
         .or(nation.acknowledge_working_days);
     let advocacy = match &c.advocacy {
         Some(contact) => contact_value(contact),
-        None => nation
-            .advocacy
-            .as_ref()
-            .map_or(Value::Null, facts_contact_value),
+        None => nation.advocacy.as_ref().map_or(Value::Null, contact_value),
     };
 
     let value = json!({
@@ -92,13 +89,7 @@ pub fn build(
             "address_inline": inline_address(complaints_address, complaints.address.is_none().then_some(p.postcode.as_str())),
             "acknowledge_working_days": acknowledge,
         },
-        "commissioner": contact_value(&Contact {
-            name: c.commissioner.name.clone(),
-            phone: c.commissioner.phone.clone(),
-            email: c.commissioner.email.clone(),
-            website: c.commissioner.website.clone(),
-            address: c.commissioner.address.clone(),
-        }),
+        "commissioner": contact_value(&c.commissioner),
         "advocacy": advocacy,
         "lmc": c.lmc.as_ref().map_or(Value::Null, contact_value),
         "defence_organisations": c.defence_organisations.iter().map(contact_value).collect::<Vec<_>>(),
@@ -122,7 +113,7 @@ pub fn build(
             "version": c.policy.version.as_deref().map(markdown_text),
         },
         "replies": replies.fill(&reply_values(practice, true)),
-        "ombudsman": facts_contact_value(&nation.ombudsman),
+        "ombudsman": contact_value(&nation.ombudsman),
         "nation": nation.with_days(acknowledge),
     });
     Ok(tera::Context::from_value(value)?)
@@ -254,17 +245,5 @@ fn contact_value(contact: &Contact) -> Value {
         "website_link": contact.website.as_deref().map(web_link),
         "address": contact.address.as_deref().map(lines),
         "address_inline": contact.address.as_deref().map(|a| inline_address(a, None)),
-    })
-}
-
-/// Nation-default organisations come from our own data, but go through the
-/// same shape so templates treat every contact alike.
-fn facts_contact_value(contact: &FactsContact) -> Value {
-    contact_value(&Contact {
-        name: contact.name.clone(),
-        phone: contact.phone.clone(),
-        email: contact.email.clone(),
-        website: contact.website.clone(),
-        address: None,
     })
 }

@@ -18,6 +18,8 @@ use anyhow::{anyhow, bail};
 use serde::{Deserialize, Serialize};
 use toml::value::Datetime;
 
+use crate::config::model::Contact;
+
 /// One nation's complaints rules and law. Text fields are Markdown written by us.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -53,11 +55,11 @@ pub struct NationFacts {
     /// How the commissioner route works: in England, the practice or the ICB, not both.
     pub commissioner_route: String,
     /// The public-services ombudsman.
-    pub ombudsman: FactsContact,
+    pub ombudsman: Contact,
     /// When people can go to the ombudsman.
     pub ombudsman_when: String,
     /// The nation's free complaints advocacy service; England has none nationally.
-    pub advocacy: Option<FactsContact>,
+    pub advocacy: Option<Contact>,
     /// What advocacy is, and what to do where no service is configured.
     pub advocacy_about: String,
     /// Who may complain for someone else and when consent is not needed.
@@ -155,16 +157,6 @@ pub struct Defamation {
     pub notice_cy: Option<String>,
     /// For staff: list items on how the law works here.
     pub handbook: Vec<String>,
-}
-
-/// An organisation named in the nation facts.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FactsContact {
-    pub name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
 }
 
 /// Where some facts were checked.

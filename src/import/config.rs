@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use toml_edit::{Array, Item, Table, Value};
+use toml_edit::{Item, Table, Value};
 
 use crate::config::rules::{Problem, check_kept_key, normalise_postcode, phone_digits};
 use crate::config::{KeptKey, Nation};
@@ -26,8 +26,57 @@ pub struct Practice {
     pub phone: String,
 }
 
-/// The `[practice]` keys that come from ODS, which `--update` refreshes.
-pub const ODS_KEYS: [&str; 6] = ["name", "ods_code", "nation", "address", "postcode", "phone"];
+/// A `[practice]` key that comes from ODS, which `--update` refreshes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OdsKey {
+    Name,
+    OdsCode,
+    Nation,
+    Address,
+    Postcode,
+    Phone,
+}
+
+impl OdsKey {
+    /// Every one, in the order a new config writes them.
+    const ALL: [OdsKey; 6] = [
+        OdsKey::Name,
+        OdsKey::OdsCode,
+        OdsKey::Nation,
+        OdsKey::Address,
+        OdsKey::Postcode,
+        OdsKey::Phone,
+    ];
+
+    /// The key path: `practice.phone`.
+    fn path(self) -> &'static str {
+        match self {
+            OdsKey::Name => "practice.name",
+            OdsKey::OdsCode => "practice.ods_code",
+            OdsKey::Nation => "practice.nation",
+            OdsKey::Address => "practice.address",
+            OdsKey::Postcode => "practice.postcode",
+            OdsKey::Phone => "practice.phone",
+        }
+    }
+
+    /// The key within `[practice]`: `phone`.
+    fn field(self) -> &'static str {
+        &self.path()["practice.".len()..]
+    }
+
+    /// Its value for `practice`, as ODS gives it.
+    fn value(self, practice: &Practice) -> Value {
+        match self {
+            OdsKey::Name => practice.name.as_str().into(),
+            OdsKey::OdsCode => practice.ods_code.as_str().into(),
+            OdsKey::Nation => practice.nation.key().into(),
+            OdsKey::Address => Value::Array(practice.address.iter().map(String::as_str).collect()),
+            OdsKey::Postcode => practice.postcode.as_str().into(),
+            OdsKey::Phone => practice.phone.as_str().into(),
+        }
+    }
+}
 
 /// TOML basic-string form of a value: quotes and backslashes escaped.
 fn quoted(value: &str) -> String {
@@ -220,9 +269,10 @@ impl Existing {
         force: bool,
     ) -> Result<Update, Refusal> {
         let keep = self.keep.clone().unwrap_or_else(|| inherited.to_vec());
-        let spans: Vec<(&str, Range<usize>)> = ODS_KEYS
+        let spans: Vec<(&str, Range<usize>)> = OdsKey::ALL
             .iter()
-            .filter_map(|&key| {
+            .map(|key| key.field())
+            .filter_map(|key| {
                 let item = self.doc.get("practice")?.as_table_like()?.get(key)?;
                 Some((key, item.span()?))
             })
@@ -255,13 +305,13 @@ impl Existing {
             });
         }
         let mut update = Update::default();
-        for (key, new) in fresh(practice) {
+        for ods_key in OdsKey::ALL {
+            let (key, path, new) = (ods_key.field(), ods_key.path(), ods_key.value(practice));
             let kept = KeptKey::ALL.into_iter().find(|k| k.field() == key);
             let held = kept.filter(|k| keep.contains(k));
             // ODS is the authority for where a practice is; what it is
             // called and how patients ring it, the practice knows best.
             let guarded = kept.filter(|k| matches!(k, KeptKey::Name | KeptKey::Phone) && !force);
-            let path = ODS_PATHS[ODS_KEYS.iter().position(|k| *k == key).expect("an ODS key")];
             match table.get_mut(key).and_then(Item::as_value_mut) {
                 Some(old) if same(key, old, &new) => {}
                 Some(old) if held.or(guarded).is_some() => {
@@ -343,38 +393,15 @@ pub fn update_config(existing: &str, practice: &Practice, force: bool) -> Result
     Existing::parse(existing)?.update(practice, &[], force)
 }
 
-/// The key paths of [`ODS_KEYS`].
-const ODS_PATHS: [&str; 6] = [
-    "practice.name",
-    "practice.ods_code",
-    "practice.nation",
-    "practice.address",
-    "practice.postcode",
-    "practice.phone",
-];
-
-/// The ODS keys of `practice` as TOML values, in file order.
-fn fresh(practice: &Practice) -> [(&'static str, Value); 6] {
-    let address: Array = practice.address.iter().map(String::as_str).collect();
-    [
-        ("name", practice.name.as_str().into()),
-        ("ods_code", practice.ods_code.as_str().into()),
-        ("nation", practice.nation.key().into()),
-        ("address", Value::Array(address)),
-        ("postcode", practice.postcode.as_str().into()),
-        ("phone", practice.phone.as_str().into()),
-    ]
-}
-
 /// The keys a new config for `practice` sets, with their values.
 pub fn new_config_keys(practice: &Practice, extends: Option<&str>) -> Vec<Change> {
     let mut keys = Vec::new();
     if let Some(path) = extends {
         keys.push(("extends", toml::Value::String(path.into())));
     }
-    for (i, (_, value)) in fresh(practice).iter().enumerate() {
-        keys.push((ODS_PATHS[i], plain(value)));
-        if i == 0 {
+    for key in OdsKey::ALL {
+        keys.push((key.path(), plain(&key.value(practice))));
+        if key == OdsKey::Name {
             keys.push(("practice.slug", toml::Value::String(practice.slug.clone())));
         }
     }

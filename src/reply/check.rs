@@ -14,6 +14,7 @@ use regex::Regex;
 
 use super::rules::{Builtin, Rule, Rules};
 use crate::config::Practice;
+use crate::config::rules::national_digits;
 
 /// What the draft is checked against besides the rules.
 pub struct Context<'a> {
@@ -259,7 +260,7 @@ impl OwnDetails {
                         .map(String::as_str)
                         .filter(|p| !p.contains('@')),
                 )
-                .map(digits)
+                .map(national_digits)
                 .collect(),
             emails: emails
                 .iter()
@@ -502,17 +503,6 @@ fn titlecase(word: &str) -> String {
     })
 }
 
-/// The digits of a phone number, `+44` read as a leading `0`.
-fn digits(phone: &str) -> String {
-    let all: String = phone.chars().filter(char::is_ascii_digit).collect();
-    match all.strip_prefix("44") {
-        Some(rest) if phone.trim_start().starts_with('+') => {
-            format!("0{}", rest.strip_prefix('0').unwrap_or(rest))
-        }
-        _ => all,
-    }
-}
-
 /// The phone numbers in `draft`, each with its digits (`+44` read as a
 /// leading `0`), written in any script's digits ("٠٧٧٠٠", "𝟎𝟕𝟕𝟎𝟎",
 /// full-width "０７７００"), with full-width brackets and plus signs, any
@@ -553,7 +543,7 @@ fn phone_numbers(draft: &str) -> Vec<(Range<usize>, String)> {
         .map(|found| {
             (
                 from[found.start()]..from[found.end()],
-                digits(found.as_str()),
+                national_digits(found.as_str()),
             )
         })
         .collect()
@@ -1174,9 +1164,9 @@ mod tests {
 
     #[test]
     fn phone_digits_read_plus_44_as_zero() {
-        assert_eq!(digits("+44 114 496 0456"), "01144960456");
-        assert_eq!(digits("+44 (0)1302 123456"), "01302123456");
-        assert_eq!(digits("0114 496 0 456"), "01144960456");
+        assert_eq!(national_digits("+44 114 496 0456"), "01144960456");
+        assert_eq!(national_digits("+44 (0)1302 123456"), "01302123456");
+        assert_eq!(national_digits("0114 496 0 456"), "01144960456");
     }
 
     #[test]

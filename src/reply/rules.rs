@@ -256,7 +256,7 @@ impl Rules {
             let helplines = rule
                 .helplines
                 .iter()
-                .map(|p| p.chars().filter(char::is_ascii_digit).collect())
+                .map(|p| crate::config::rules::national_digits(p))
                 .collect();
             rules.push(Rule {
                 not_after,
