@@ -280,3 +280,54 @@ fn a_changed_fact_or_template_is_named_with_its_values() {
         serde_json::json!(["complaints-leaflet"])
     );
 }
+
+/// A practice pruned after the round that asked others to reprint is left
+/// out of the newest report, with a count: the others' reprints are still
+/// shown, not the whole report dropped.
+#[test]
+fn a_practice_pruned_after_a_round_leaves_the_others_reprints() {
+    let sandbox = Sandbox::new();
+    for name in [
+        "_lmc.toml",
+        "conisbrough-group-practice.toml",
+        "thorne-moor-surgery.toml",
+    ] {
+        sandbox.write(
+            &format!("lmc/{name}"),
+            &example(&format!("doncaster-lmc/{name}")),
+        );
+    }
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "lmc", "--formats", "md"];
+        args.extend(extra);
+        sandbox.run(&args)
+    };
+    build(&[]).expect_code(0);
+    let lmc = sandbox.read("lmc/_lmc.toml");
+    assert!(lmc.contains("0114 496 0100"), "the example's phone moved");
+    sandbox.write(
+        "lmc/_lmc.toml",
+        &lmc.replace("0114 496 0100", "0114 496 0199"),
+    );
+    build(&[]).expect_code(0);
+    assert_eq!(newest(&sandbox).len(), 2);
+
+    std::fs::remove_file(sandbox.path().join("lmc/conisbrough-group-practice.toml")).unwrap();
+    build(&["--prune"]).expect_code(0);
+    let run = sandbox.run(&["changes", "--format", "json"]);
+    run.expect_code(0);
+    let rows: Vec<serde_json::Value> = run
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", run.stderr());
+    assert_eq!(rows[0]["slug"], "thorne-moor-surgery");
+    assert_eq!(rows[0]["reprint"], true);
+    assert!(
+        run.stderr()
+            .contains("1 practice no longer in the manifest (pruned) left out"),
+        "{}",
+        run.stderr()
+    );
+}
