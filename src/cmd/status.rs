@@ -16,7 +16,7 @@ use crate::config::Practice;
 use crate::content::context::long_date;
 use crate::content::templates::Trust;
 use crate::content::{self, DocKind, Templates};
-use crate::diagnostics::WARNING;
+use crate::diagnostics::{Diagnostic, WARNING};
 use crate::pack::build::Fingerprints;
 use crate::pack::changes::spreadsheet_safe;
 use crate::pack::discover;
@@ -104,8 +104,9 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     for warning in &distrusted {
         anstream::eprintln!("{WARNING}warning{WARNING:#}: {warning}");
     }
-    let mut templates: HashMap<Option<PathBuf>, Templates> = HashMap::new();
-    templates.insert(None, Templates::load(args.templates.as_deref())?);
+    // Each templates folder, or why it was refused.
+    let mut templates: HashMap<Option<PathBuf>, Result<Templates, String>> = HashMap::new();
+    templates.insert(None, Ok(Templates::load(args.templates.as_deref())?));
     let loaded: Vec<(PathBuf, Result<Practice, _>)> = files
         .into_par_iter()
         .map(|path| {
@@ -125,12 +126,20 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 } else {
                     practice.templates.clone()
                 };
-                if let Entry::Vacant(slot) = templates.entry(folder) {
-                    // A folder that cannot be loaded leaves the outputs stale.
-                    let loaded = Templates::load_as(slot.key().as_deref(), Trust::Shared);
-                    if let Ok(loaded) = loaded {
-                        slot.insert(loaded);
+                let loaded = match templates.entry(folder) {
+                    Entry::Occupied(slot) => slot.into_mut(),
+                    Entry::Vacant(slot) => {
+                        let loaded = Templates::load_as(slot.key().as_deref(), Trust::Shared)
+                            .map_err(|error| format!("{error:#}"));
+                        slot.insert(loaded)
                     }
+                };
+                // Templates refused (another user's, or writable by
+                // others) are named, as `build` names them; the practice's
+                // outputs cannot be said to be current.
+                if let Err(problem) = loaded {
+                    failed += 1;
+                    report::problems(&[Diagnostic::file(&practice.path, problem.clone())], global);
                 }
                 practices.push(practice);
             }
@@ -149,8 +158,8 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 practice.templates.clone()
             };
             let state = match templates.get(&folder) {
-                Some(templates) => outputs_state(&practice, &manifest, &args.out, templates),
-                None => State::simple(Outputs::Stale),
+                Some(Ok(templates)) => outputs_state(&practice, &manifest, &args.out, templates),
+                _ => State::simple(Outputs::Stale),
             };
             Row {
                 overdue: today > practice.review_due,

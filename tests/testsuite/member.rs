@@ -860,6 +860,11 @@ fn templates_a_shared_file_chooses_must_be_the_officers_alone() {
         run.expect_code(1);
         assert!(run.stderr().contains(what), "{}", run.stderr());
         assert!(!sandbox.path().join("out/ashfield-medical-centre").exists());
+        // `status` names them too, and fails, rather than call the
+        // practice stale with no reason.
+        let status = sandbox.run(&["status", "lmc/a.toml", "-o", "out"]);
+        status.expect_code(1);
+        assert!(status.stderr().contains(what), "{}", status.stderr());
     };
     let mode = |path: &std::path::Path, mode: u32| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
