@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Builtin, Rule, Rules};
+use super::rules::{Builtin, Rule, Rules, Words};
 use crate::config::Practice;
 use crate::config::rules::national_digits;
 
@@ -82,7 +82,7 @@ pub fn check<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Fi
 }
 
 fn check_visible<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Vec<Finding<'r>> {
-    let own = OwnDetails::of(context.practice, context.public);
+    let own = OwnDetails::of(context.practice, context.public, &rules.words);
     let own_spans = own.spans(draft);
     let own_details_people = own.people.clone();
     let sentences = sentences(draft);
@@ -103,7 +103,12 @@ fn check_visible<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Ve
             Some(Builtin::StaffNames) => names(draft, context, &own, &rule.first_names),
             Some(Builtin::Identifiers) => identifiers(draft, &own, &rule.helplines),
             Some(Builtin::CopiedFromReview) => {
-                let mut spans = copied(draft, context.review, rule.words_in_a_row);
+                let mut spans = copied(
+                    draft,
+                    context.review,
+                    rule.words_in_a_row,
+                    &rules.words.common,
+                );
                 spans.extend(review_details(draft, context.review, &own));
                 spans.sort_by_key(|s| s.start);
                 spans
@@ -165,7 +170,7 @@ fn check_visible<'r>(rules: &'r Rules, draft: &str, context: &Context<'_>) -> Ve
 
 /// The practice's own name, phone numbers, email addresses, web addresses
 /// and complaints lead, from the config.
-struct OwnDetails {
+struct OwnDetails<'w> {
     /// Lower-case text that is the practice's own, and whether it is a
     /// private route (a phone, an email, the complaints lead).
     texts: Vec<(String, bool)>,
@@ -182,10 +187,12 @@ struct OwnDetails {
     /// Words of the practice's name, role and the like, which a signature
     /// may hold without naming a person.
     signature_words: HashSet<String>,
+    /// The rules' words that tell a name from other words.
+    words: &'w Words,
 }
 
-impl OwnDetails {
-    fn of(practice: &Practice, public: &[String]) -> OwnDetails {
+impl<'w> OwnDetails<'w> {
+    fn of(practice: &Practice, public: &[String], words: &'w Words) -> OwnDetails<'w> {
         let c = &practice.config;
         let mut texts: Vec<(String, bool)> = vec![(c.practice.name.clone(), false)];
         let phones: Vec<&str> = [
@@ -239,7 +246,7 @@ impl OwnDetails {
         let signature_words = [c.practice.name.as_str(), c.complaints.lead_role.as_str()]
             .iter()
             .flat_map(|t| t.split(|ch: char| !ch.is_alphanumeric()))
-            .chain(SIGNATURE_WORDS.iter().copied())
+            .chain(words.signature.iter().map(String::as_str))
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect();
@@ -276,6 +283,7 @@ impl OwnDetails {
                 .collect(),
             lead_name: c.complaints.lead_name.clone(),
             signature_words,
+            words,
         }
     }
 
@@ -289,7 +297,7 @@ impl OwnDetails {
             text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
                 .filter(|w| !w.is_empty())
                 .map(str::to_lowercase)
-                .filter(|w| !TITLES.contains(&w.trim_end_matches('.')))
+                .filter(|w| !self.is_title(w.trim_end_matches('.')))
                 .collect()
         };
         let lead = words(self.lead_name.as_deref().unwrap_or(""));
@@ -308,7 +316,12 @@ impl OwnDetails {
             .as_deref()
             .unwrap_or("")
             .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
-            .any(|w| w.to_lowercase() == word && !TITLES.contains(&word.as_str()))
+            .any(|w| w.to_lowercase() == word && !self.is_title(&word))
+    }
+
+    /// True when `word`, in lower case, is a title: "dr", "mrs".
+    fn is_title(&self, word: &str) -> bool {
+        self.words.titles.iter().any(|t| t == word)
     }
 
     /// Where the practice's own details stand in `draft`, in any case.
@@ -335,32 +348,6 @@ fn own_person(people: &[String], text: &str) -> bool {
     people.iter().any(|p| p.eq_ignore_ascii_case(text))
 }
 
-/// Words a signature may hold without naming anyone.
-const SIGNATURE_WORDS: [&str; 22] = [
-    "the",
-    "team",
-    "at",
-    "from",
-    "all",
-    "of",
-    "us",
-    "practice",
-    "surgery",
-    "medical",
-    "centre",
-    "center",
-    "health",
-    "group",
-    "partners",
-    "manager",
-    "management",
-    "staff",
-    "reception",
-    "nhs",
-    "gp",
-    "and",
-];
-
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\(0|\b0)\d(?:[\s)-]{0,2}\d){8,9}\b").expect("valid")
 });
@@ -377,82 +364,10 @@ static THANKS: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid")
 });
-static TITLED_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?i:Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Prof|Professor)\.?\s+((?:\p{Lu}\.?\s+){0,2}\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’-]+)?)")
-        .expect("valid")
-});
 static ROLE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?i:receptionist|nurse|doctor|gp|practice manager|manager|pharmacist|colleague|paramedic|physio|secretary|administrator|care navigator),?\s+(\p{Lu}[\p{Ll}\p{M}'’-]+)")
         .expect("valid")
 });
-/// Words that start with a capital but are not names: sentence openers,
-/// the words of a practice's name, and ways to address every reader.
-const NOT_NAMES: &[&str] = &[
-    "The",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "She",
-    "He",
-    "They",
-    "We",
-    "It",
-    "Is",
-    "Was",
-    "Who",
-    "Thank",
-    "Thanks",
-    "Please",
-    "Reception",
-    "Practice",
-    "Surgery",
-    "Team",
-    "Centre",
-    "Medical",
-    "Health",
-    "Group",
-    "NHS",
-    "GP",
-    "Doctor",
-    "Nurse",
-    "Manager",
-    "And",
-    "But",
-    "Our",
-    "Your",
-    "Dear",
-    "Hi",
-    "Hello",
-    "I",
-    "If",
-    "When",
-    "On",
-    "Ask",
-    "Call",
-    "Ring",
-    "Pop",
-    "Speak",
-    "Come",
-    "Contact",
-    "Email",
-    "Phone",
-    "Drop",
-    "Talk",
-    "Just",
-    "All",
-    "Everyone",
-    "Everybody",
-    "Anyone",
-    "Sir",
-    "Madam",
-    "There",
-    "Again",
-    "Folks",
-    "Patients",
-    "Reviewer",
-    "Both",
-];
 static ROLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\p{Lu}[\p{Ll}\p{M}'’-]+),? (?:on reception|at reception|on the desk|on the phones?|(?:our|the|a) (?:receptionist|nurse|doctor|gp|pharmacist|practice manager|manager|colleague|paramedic|physio|healthcare assistant|care navigator|secretary|administrator))\b")
         .expect("valid")
@@ -471,21 +386,6 @@ static VOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
-/// Titles before a name, in lower case.
-const TITLES: [&str; 12] = [
-    "dr",
-    "doctor",
-    "nurse",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "sister",
-    "matron",
-    "prof",
-    "professor",
-];
 /// A capitalised word straight after another: a surname after a first name.
 static FOLLOWING_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^ (\p{Lu}[\p{Ll}\p{M}'’-]+)\b").expect("valid"));
@@ -803,11 +703,12 @@ fn names(
     first_names: &[String],
 ) -> Vec<Range<usize>> {
     let is_lead = |name: &str| own.is_lead(name);
-    let not_a_name = |word: &str| {
-        NOT_NAMES.contains(&word) || own.signature_words.contains(&word.to_lowercase())
-    };
+    let not_names = &own.words.not_names;
+    let titled_name = &own.words.titled_name;
+    let not_a_name =
+        |word: &str| not_names.contains(word) || own.signature_words.contains(&word.to_lowercase());
     let mut spans: Vec<Range<usize>> = Vec::new();
-    for pattern in [&*TITLED_NAME, &*ROLE_NAME, &*ROLE_THEN_NAME, &*VOCATIVE] {
+    for pattern in [titled_name, &*ROLE_NAME, &*ROLE_THEN_NAME, &*VOCATIVE] {
         for captures in pattern.captures_iter(draft) {
             let (whole, name) = (
                 captures.get(0).expect("match"),
@@ -819,9 +720,9 @@ fn names(
             // Thorne Moor Surgery, "Dr McKenzie" of Dr J McKenzie &
             // Partners): only words that are never names are passed over
             // then. The practice's name in full is its own.
-            let titled = std::ptr::eq(pattern, &*TITLED_NAME) || std::ptr::eq(pattern, &*VOCATIVE);
+            let titled = std::ptr::eq(pattern, titled_name) || std::ptr::eq(pattern, &*VOCATIVE);
             let passed_over = if titled {
-                NOT_NAMES.contains(&first)
+                not_names.contains(first)
             } else {
                 not_a_name(first)
             };
@@ -868,7 +769,7 @@ fn names(
         );
     }
     if let Some(review) = context.review {
-        for pattern in [&*TITLED_NAME, &*REVIEW_NAME, &*ROLE_THEN_NAME] {
+        for pattern in [titled_name, &*REVIEW_NAME, &*ROLE_THEN_NAME] {
             for captures in pattern.captures_iter(review) {
                 wanted.push(captures[1].to_string());
             }
@@ -936,7 +837,12 @@ fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range
 }
 
 /// Runs of `n` or more words that the draft shares with the review.
-fn copied(draft: &str, review: Option<&str>, n: usize) -> Vec<Range<usize>> {
+fn copied(
+    draft: &str,
+    review: Option<&str>,
+    n: usize,
+    common: &HashSet<String>,
+) -> Vec<Range<usize>> {
     let Some(review) = review else {
         return Vec::new();
     };
@@ -956,7 +862,7 @@ fn copied(draft: &str, review: Option<&str>, n: usize) -> Vec<Range<usize>> {
     let telling = |window: &[String]| {
         window
             .iter()
-            .filter(|w| !COMMON_WORDS.contains(&w.as_str()))
+            .filter(|w| !common.contains(w.as_str()))
             .count()
             >= 2
     };
@@ -994,8 +900,8 @@ fn review_details(draft: &str, review: Option<&str>, own: &OwnDetails) -> Vec<Ra
     for found in CAPITALISED.find_iter(review) {
         let word = found.as_str();
         if starts_sentence(review, found.start())
-            || NOT_NAMES.contains(&word)
-            || NOT_DETAILS.contains(&word)
+            || own.words.not_names.contains(word)
+            || own.words.not_details.contains(word)
             || own.signature_words.contains(&word.to_lowercase())
         {
             continue;
@@ -1013,50 +919,6 @@ fn review_details(draft: &str, review: Option<&str>, own: &OwnDetails) -> Vec<Ra
     }
     spans
 }
-
-/// Capitalised words that are no detail of anyone's.
-const NOT_DETAILS: [&str; 32] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Google",
-    "Facebook",
-    "Care",
-    "Opinion",
-    "Christmas",
-    "Easter",
-    "App",
-    "Covid",
-    "COVID",
-    "English",
-    "Welsh",
-    "Scottish",
-    "Irish",
-    "British",
-];
-
-/// Words too common to tell a review's details.
-const COMMON_WORDS: [&str; 48] = [
-    "the", "a", "an", "to", "for", "you", "your", "we", "our", "us", "i", "me", "my", "and", "or",
-    "of", "in", "on", "at", "it", "is", "was", "be", "been", "with", "this", "that", "so", "as",
-    "thank", "thanks", "taking", "take", "time", "share", "sharing", "feedback", "review", "all",
-    "very", "much", "team", "everyone", "kind", "words", "such", "have", "had",
-];
 
 /// The whole draft's first line, when `pattern` is nowhere in it.
 fn missing(draft: &str, pattern: &Regex) -> Option<Range<usize>> {
@@ -1109,7 +971,9 @@ fn signed_by_person(draft: &str, own: &OwnDetails) -> Option<Range<usize>> {
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .filter(|w| !own.signature_words.contains(&w.to_lowercase()))
         .collect();
-    let names_someone = TITLED_NAME
+    let names_someone = own
+        .words
+        .titled_name
         .captures_iter(signature)
         .any(|c| !own.is_lead(&c[1]))
         || (!named.is_empty() && !own.is_lead(&named.join(" ")));
@@ -1315,7 +1179,8 @@ mod tests {
     fn copied_words_are_found_in_runs() {
         let review = "The receptionist on the front desk was rude to my elderly mother today.";
         let draft = "We are sorry the receptionist on the front desk was rude to your mother.";
-        let spans = copied(draft, Some(review), 6);
+        let (_, rules) = example();
+        let spans = copied(draft, Some(review), 6, &rules.words.common);
         assert_eq!(spans.len(), 1);
         assert_eq!(
             &draft[spans[0].clone()],

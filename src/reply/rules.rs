@@ -25,6 +25,74 @@ struct RulesFile {
     escalate: Vec<EscalateFile>,
     unclear: EscalateFile,
     classify: ClassifyFile,
+    /// The built-in file's; an override's is not read.
+    words: Option<WordsFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordsFile {
+    titles: Vec<String>,
+    signature: Vec<String>,
+    not_names: Vec<String>,
+    not_details: Vec<String>,
+    common: Vec<String>,
+}
+
+/// The words that tell a person's name from other words, from the
+/// built-in rules file's `[words]`. An override's are not read: a longer
+/// list of words that are never names, say, would let names pass.
+#[derive(Debug, Clone)]
+pub struct Words {
+    /// Titles before a name, in lower case: "dr", "mrs".
+    pub titles: Vec<String>,
+    /// A title and the name after it, "Dr Patel", "Mrs J. Smith"; the name
+    /// is the first group.
+    pub titled_name: Regex,
+    /// Words a signature may hold without naming anyone, in lower case.
+    pub signature: Vec<String>,
+    /// Words with a capital that are not names: sentence openers, the
+    /// words of a practice's name, ways to address every reader.
+    pub not_names: HashSet<String>,
+    /// Words with a capital that are no detail of anyone's: days, months,
+    /// the sites reviews are posted on.
+    pub not_details: HashSet<String>,
+    /// Words too common to tell a review's details, in lower case.
+    pub common: HashSet<String>,
+}
+
+impl Words {
+    fn compile(file: WordsFile, name: &str) -> anyhow::Result<Words> {
+        let lower = |list: &[String], key: &str| -> anyhow::Result<()> {
+            match list
+                .iter()
+                .find(|w| w.is_empty() || **w != w.to_lowercase())
+            {
+                Some(word) => bail!("{name}: words.{key}: {word:?} must be a word in lower case"),
+                None => Ok(()),
+            }
+        };
+        lower(&file.titles, "titles")?;
+        lower(&file.signature, "signature")?;
+        lower(&file.common, "common")?;
+        if file.titles.is_empty() {
+            bail!("{name}: words.titles is empty");
+        }
+        let titles: Vec<String> = file.titles.iter().map(|t| regex::escape(t)).collect();
+        let titled_name = Regex::new(&format!(
+            r"\b(?i:{})\.?\s+((?:\p{{Lu}}\.?\s+){{0,2}}\p{{Lu}}[\p{{L}}\p{{M}}'’-]+(?:\s+\p{{Lu}}[\p{{L}}\p{{M}}'’-]+)?)",
+            titles.join("|")
+        ))
+        .with_context(|| format!("{name}: words.titles"))?;
+        Ok(Words {
+            titles: file.titles,
+            titled_name,
+            signature: file.signature,
+            not_names: file.not_names.into_iter().collect(),
+            not_details: file.not_details.into_iter().collect(),
+            common: file.common.into_iter().collect(),
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,6 +271,7 @@ pub struct Rules {
     /// Who reads a review whose words fit no kind of reply.
     pub unclear: Escalation,
     pub classify: Classify,
+    pub words: Words,
 }
 
 /// The most text a pattern may compile to: a rules file is an LMC's
@@ -210,10 +279,22 @@ pub struct Rules {
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 impl Rules {
-    /// Reads and compiles a rules file; `name` is how problems refer to it.
+    /// Reads and compiles a rules file with its own `[words]`, as the
+    /// built-in one has; `name` is how problems refer to it.
     pub fn parse(text: &str, name: &str) -> anyhow::Result<Rules> {
+        Rules::parse_with(text, name, None)
+    }
+
+    /// Reads and compiles a rules file; `words`, when given, are used
+    /// instead of the file's own.
+    fn parse_with(text: &str, name: &str, words: Option<&Words>) -> anyhow::Result<Rules> {
         let file: RulesFile =
             toml::from_str(text).with_context(|| format!("{name} is not a valid rules file"))?;
+        let words = match (words, file.words) {
+            (Some(words), _) => words.clone(),
+            (None, Some(file)) => Words::compile(file, name)?,
+            (None, None) => bail!("{name} has no [words]: the built-in rules file needs them"),
+        };
         let mut ids = HashSet::new();
         let mut rules = Vec::new();
         for rule in file.rule {
@@ -317,6 +398,7 @@ impl Rules {
                 positive: all(&c.positive, "classify.positive")?,
                 negative: all(&c.negative, "classify.negative")?,
             },
+            words,
         })
     }
 
@@ -329,7 +411,7 @@ impl Rules {
         if text == built_in {
             return Ok(base);
         }
-        let over = Rules::parse(text, origin)?;
+        let over = Rules::parse_with(text, origin, Some(&base.words))?;
         Ok(base.beneath(over))
     }
 
@@ -528,5 +610,32 @@ mod tests {
             .replacen("'\\bon (?:monday", "'(\\bon (?:monday", 1);
         let err = Rules::parse(&bad, "r.toml").unwrap_err();
         assert!(format!("{err:#}").contains("event-time"), "{err:#}");
+    }
+
+    /// The words that tell a name from other words are the built-in
+    /// file's: an override that calls "Patel" never a name, or drops the
+    /// titles, changes nothing; the built-in file must have them.
+    #[test]
+    fn an_overrides_words_are_not_read() {
+        let text = include_str!("../../policy-templates/reply-rules.toml");
+        let base = Rules::parse(text, "built in").unwrap();
+        let weakened = text
+            .replacen("not_names = [", "not_names = [\"Patel\", ", 1)
+            .replacen("titles = [", "titles = [\"zz\"]\nold_titles = [", 1);
+        assert!(
+            Rules::parse(&weakened, "r.toml").is_err(),
+            "an unknown key is refused"
+        );
+        let weakened = text.replacen("not_names = [", "not_names = [\"Patel\", ", 1);
+        let over = Rules::load(text, &weakened, "lmc/reply-rules.toml").unwrap();
+        assert!(!over.words.not_names.contains("Patel"));
+        assert_eq!(over.words.titles, base.words.titles);
+        assert!(over.words.titled_name.is_match("Dr Patel"));
+        let start = text.find("\n[words]").unwrap();
+        let end = start + text[start..].find("\n[[sources]]").unwrap();
+        let without = format!("{}{}", &text[..start], &text[end..]);
+        let err = Rules::parse(&without, "r.toml").unwrap_err();
+        assert!(format!("{err:#}").contains("[words]"), "{err:#}");
+        assert!(Rules::load(text, &without, "lmc/reply-rules.toml").is_ok());
     }
 }
