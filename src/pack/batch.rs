@@ -132,11 +132,7 @@ fn build_all(
             Err(problems) => report.failed.push((path.clone(), problems)),
         }
     }
-    let building: HashSet<String> = candidates
-        .iter()
-        .map(|p| super::build::recorded_config(&p.path))
-        .collect();
-    let (mut manifest, distrusted) = Manifest::read_for(out, &building);
+    let (mut manifest, distrusted) = Manifest::read(out);
     let manifest_path = out.join(manifest::FILE_NAME);
     if manifest.reports.is_none() {
         // A manifest from before reports were recorded: the reports already

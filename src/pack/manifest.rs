@@ -2,7 +2,7 @@
 //! fingerprint it was built from, and per practice what the next build
 //! needs to decide what changed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -193,13 +193,6 @@ impl Manifest {
     /// that practice's own outputs (`<slug>/<stem>.<format>` or
     /// `<slug>.zip`). So `--prune` can never be pointed outside `out`.
     pub fn read(out: &Path) -> (Manifest, Vec<String>) {
-        Manifest::read_for(out, &HashSet::new())
-    }
-
-    /// [`Manifest::read`], for a build of the configs in `building` (as
-    /// the manifest records them): if the officer's record is too large to
-    /// read whole, the config values of these alone are read from it.
-    pub fn read_for(out: &Path, building: &HashSet<String>) -> (Manifest, Vec<String>) {
         // The officer's own record, outside `out/`, wins over the copy in
         // it, which anyone who can write there could have changed.
         if let Some((record, bytes)) = super::record::read(out) {
@@ -216,14 +209,14 @@ impl Manifest {
             }
             let (manifest, mut problems) = Manifest::parse(&bytes, &record);
             if manifest.practices.is_empty()
-                && let Some(owned) = Manifest::streamed(out, building)
+                && let Some(owned) = Manifest::streamed(out)
             {
                 return owned;
             }
             notes.append(&mut problems);
             return (manifest, notes);
         }
-        if let Some(owned) = Manifest::streamed(out, building) {
+        if let Some(owned) = Manifest::streamed(out) {
             return owned;
         }
         let path = out.join(FILE_NAME);
@@ -251,15 +244,15 @@ impl Manifest {
     /// The officer's own record read as a stream, when it is too large to
     /// read whole or lists more practices than a manifest may (see
     /// [`super::record::streamed`]), with a note saying so.
-    fn streamed(out: &Path, building: &HashSet<String>) -> Option<(Manifest, Vec<String>)> {
-        let (record, manifest) = super::record::streamed(out, building)?;
+    fn streamed(out: &Path) -> Option<(Manifest, Vec<String>)> {
+        let (record, manifest) = super::record::streamed(out)?;
         if manifest.practices.len() <= MAX_PRACTICES
             && std::fs::metadata(&record).is_ok_and(|m| m.len() <= MAX_BYTES)
         {
             return None;
         }
         let note = format!(
-            "your record of the last build here, {}, lists {} practices in {} MB, more than policypack reads whole (look for configs added in bulk, and build with --prune once they are gone); it is read one practice at a time, without the config values of practices not built now",
+            "your record of the last build here, {}, lists {} practices in {} MB, more than policypack reads whole (look for configs added in bulk, and build with --prune once they are gone); it is read one practice at a time, without the config values of practices whose configs are gone",
             record.display(),
             manifest.practices.len(),
             std::fs::metadata(&record).map_or(0, |m| m.len() / (1024 * 1024))

@@ -11,7 +11,7 @@
 //! service with none), the record is not kept and `out/manifest.json` is
 //! read with distrust alone.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -70,8 +70,8 @@ pub fn private(out: &Path) -> Option<PathBuf> {
 const MAX_STREAMED_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// The most practices kept from such a record.
 const MAX_STREAMED: usize = 1_000_000;
-/// The values kept of a practice not being built, when its record is read
-/// as a stream: whose folder it is, and the nation it was built for.
+/// The values kept of a practice whose config is gone, when its record is
+/// read as a stream: whose folder it was, and the nation it was built for.
 const VALUES_ALWAYS_KEPT: [&str; 2] = ["practice.ods_code", "practice.nation"];
 
 /// The officer's own record of `out`, read as a stream one practice at a
@@ -82,28 +82,26 @@ const VALUES_ALWAYS_KEPT: [&str; 2] = ["practice.ods_code", "practice.nation"];
 /// away), nor what each document's reference was (or the change report
 /// could not say what to reprint).
 ///
-/// Each practice is kept whole but for its config values (the most of a
-/// record by far), which are kept only for the configs in `building`:
-/// what a build of those needs to say which keys changed. So memory grows
-/// with the practices being built, as the build's own does, not with the
-/// record.
-pub fn streamed(out: &Path, building: &HashSet<String>) -> Option<(PathBuf, Manifest)> {
+/// Each practice is kept whole but for the config values (the most of a
+/// record by far) of a practice whose config is gone: a build needs the
+/// values of the others to say which keys changed, whether it builds them
+/// now or later. So memory grows with the configs there are, as a build's
+/// own does, not with what the record has gathered.
+pub fn streamed(out: &Path) -> Option<(PathBuf, Manifest)> {
     use std::io::Read as _;
 
     let path = private(out)?;
     let file = crate::input::open_written(&path).ok()?;
     let reader = std::io::BufReader::new(file.take(MAX_STREAMED_BYTES));
     let mut stream = serde_json::Deserializer::from_reader(reader);
-    let manifest = Lean { building }.deserialize(&mut stream).ok()?;
+    let manifest = Lean.deserialize(&mut stream).ok()?;
     Some((path, manifest))
 }
 
-/// Reads a manifest keeping the values of the configs in `building` only.
-struct Lean<'a> {
-    building: &'a HashSet<String>,
-}
+/// Reads a manifest without the values of configs that are gone.
+struct Lean;
 
-impl<'de> DeserializeSeed<'de> for Lean<'_> {
+impl<'de> DeserializeSeed<'de> for Lean {
     type Value = Manifest;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Manifest, D::Error> {
@@ -111,7 +109,7 @@ impl<'de> DeserializeSeed<'de> for Lean<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Lean<'_> {
+impl<'de> Visitor<'de> for Lean {
     type Value = Manifest;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -125,9 +123,7 @@ impl<'de> Visitor<'de> for Lean<'_> {
                 "tool_version" => manifest.tool_version = map.next_value()?,
                 "template_sets" => manifest.template_sets = map.next_value()?,
                 "reports" => manifest.reports = map.next_value()?,
-                "practices" => {
-                    manifest.practices = map.next_value_seed(Practices(self.building))?
-                }
+                "practices" => manifest.practices = map.next_value_seed(Practices)?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
@@ -137,11 +133,11 @@ impl<'de> Visitor<'de> for Lean<'_> {
     }
 }
 
-/// A manifest's practices, each read whole and then stripped of the values
-/// of a config not being built, so that only one is ever held whole.
-struct Practices<'a>(&'a HashSet<String>);
+/// A manifest's practices, each read whole and then stripped of its values
+/// if its config is gone, so that only one is ever held whole.
+struct Practices;
 
-impl<'de> DeserializeSeed<'de> for Practices<'_> {
+impl<'de> DeserializeSeed<'de> for Practices {
     type Value = BTreeMap<String, PracticeEntry>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -149,7 +145,7 @@ impl<'de> DeserializeSeed<'de> for Practices<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Practices<'_> {
+impl<'de> Visitor<'de> for Practices {
     type Value = BTreeMap<String, PracticeEntry>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -164,7 +160,7 @@ impl<'de> Visitor<'de> for Practices<'_> {
                     "more practices than any build makes",
                 ));
             }
-            if !self.0.contains(&entry.config) {
+            if !Path::new(&entry.config).is_file() {
                 entry
                     .values
                     .retain(|key, _| VALUES_ALWAYS_KEPT.contains(&key.as_str()));
