@@ -380,10 +380,17 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:kind|best|warm|warmest|many)\s+)?(?:regards|wishes|thanks|sincerely|yours sincerely|yours faithfully|from)\b[,:]?\s*").expect("valid")
 });
 
-/// A name the reply speaks to: "Cheers Daz!", "Thanks, Bev x".
+/// A name the reply speaks to, with up to two more names after it: "Cheers
+/// Daz!", "Thanks, Bev x", "Dear José García,", "Hi Kemi O'Neill-Adebayo",
+/// "Dear Seán Ó Murchú". A name is a capital, then letters (capitals
+/// among them: "MacDonald", "O'Neill", "Jia-Hui") ending in a small one.
 static VOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)\b(?i:thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|morning|welcome|aww|bless you|take care|love)\s*,?\s+(\p{Lu}[\p{Ll}\p{M}'’-]+)(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|x+)\b|\s+[^\w\s])")
-        .expect("valid")
+    const NAME: &str = r"\p{Lu}(?:[\p{L}\p{M}'’-]*[\p{Ll}\p{M}])?";
+    const PARTICLE: &str = r"(?:ap|ab|Ó|Ní|Nic|Mac|Mc|de|del|van|von|da|di|le|la|bin|binti|al|el)";
+    Regex::new(&format!(
+        r"(?m)\b(?i:thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|morning|welcome|aww|bless you|take care|love)\s*,?\s+({NAME}(?:\s+(?:{PARTICLE}\s+)?{NAME}){{0,2}})(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|we|x+)\b|\s+[^\w\s])"
+    ))
+    .expect("valid")
 });
 
 /// A capitalised word straight after another: a surname after a first name.
@@ -721,8 +728,16 @@ fn names(
             // Partners): only words that are never names are passed over
             // then. The practice's name in full is its own.
             let titled = std::ptr::eq(pattern, titled_name) || std::ptr::eq(pattern, &*VOCATIVE);
+            // Words spoken to that are not a person's name ("Dear Valued
+            // Patient", "Thanks Monday Team", "Hello Google Maps User")
+            // have a word that is never a name, or no detail of anyone's.
+            let spoken_to_all = std::ptr::eq(pattern, &*VOCATIVE)
+                && name
+                    .as_str()
+                    .split_whitespace()
+                    .any(|w| not_names.contains(w) || own.words.not_details.contains(w));
             let passed_over = if titled {
-                not_names.contains(first)
+                not_names.contains(first) || spoken_to_all
             } else {
                 not_a_name(first)
             };

@@ -282,6 +282,33 @@ fn the_twelfth_corpus_is_flagged() {
     assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
 }
 
+/// The thirteenth corpus, written blind for full names in greetings
+/// ("Dear José García,", "Thanks Mary Jones!", "Dear Seán Ó Murchú") and
+/// greetings to everyone that look like them ("Dear Valued Patient",
+/// "Thanks Monday Team", "Hello Google Maps User"). Counting the name
+/// rules only: 11 of 30 unsafe drafts were flagged before the change (a
+/// name after a greeting had to be one word) and 28 after (a full name
+/// with no greeting, "Derek Smith, we are sorry", and one at the end of a
+/// sentence still pass); 5 of 30 safe drafts were refused before and 3
+/// after (place names: "Hello Sheffield!", "Good morning South
+/// Yorkshire", "Hello Crookes and Walkley families").
+#[test]
+fn the_thirteenth_corpus_is_flagged() {
+    let names = ["names-person", "names-reviewer", "signed-by-person"];
+    let ((flagged, unsafe_, false_alarms, safe), wrong) =
+        run_corpus_for("thirteenth-corpus.toml", Some(&names));
+    assert_eq!((unsafe_, safe), (30, 30));
+    assert_eq!(flagged, 28, "{}", wrong.join("\n"));
+    assert_eq!(false_alarms, 3, "{}", wrong.join("\n"));
+    for known in ["Derek Smith, we are sorry", "Hello Sheffield!"] {
+        assert!(
+            wrong.iter().any(|w| w.contains(known)),
+            "{known:?} is judged right now: {}",
+            wrong.join("\n")
+        );
+    }
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
