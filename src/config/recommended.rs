@@ -126,18 +126,28 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
             ..
         }) if !items.is_empty() => {
             for (i, item) in items.iter().enumerate() {
-                no_contact(item, &format!("defence_organisations[{}]", i + 1), &mut warnings);
+                no_contact(
+                    item,
+                    &format!("defence_organisations[{}]", i + 1),
+                    &mut warnings,
+                );
             }
         }
-        _ => warnings.push(
-            Diagnostic::file(
-                shared_file,
-                "not set: the handbook will say \"Not set.\" where staff look for a medical defence organisation",
-            )
-            .for_key("defence_organisations")
-            .with_hint("add [[defence_organisations]] with name and phone, e.g. name = \"The MDU\"")
-            .warning(),
-        ),
+        // Set to an empty list: by the file that set it, which may be a
+        // practice's own over the LMC's list.
+        found => {
+            let message = "not set: the handbook will say \"Not set.\" where staff look for a medical defence organisation";
+            let at = match found {
+                Some(node) => Diagnostic::at(&node.origin, Some("defence_organisations"), message),
+                None => Diagnostic::file(shared_file, message).for_key("defence_organisations"),
+            };
+            warnings.push(
+                at.with_hint(
+                    "add [[defence_organisations]] with name and phone, e.g. name = \"The MDU\"",
+                )
+                .warning(),
+            );
+        }
     }
     if let Some(advocacy) = table("advocacy") {
         no_contact(advocacy, "advocacy", &mut warnings);

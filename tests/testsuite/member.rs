@@ -1166,6 +1166,32 @@ fn a_practices_missing_key_is_reported_in_its_own_file() {
         .unwrap_or_default()
         .to_string();
     assert!(line.starts_with("lmc/a.toml"), "{}", run.stderr());
+
+    // A list the LMC's file sets, emptied by the practice's own: the
+    // practice's file is named, not the LMC's.
+    let (lmc, practice) = lmc_and_practice();
+    let defence = {
+        let start = practice.find("[[defence_organisations]]").unwrap();
+        practice[start..].to_string()
+    };
+    sandbox.write("lmc/_lmc.toml", &format!("{lmc}\n{defence}"));
+    let start = practice.find("[[defence_organisations]]").unwrap();
+    sandbox.write(
+        "lmc/a.toml",
+        &practice[..start].replacen(
+            "extends = \"_lmc.toml\"\n",
+            "extends = \"_lmc.toml\"\ndefence_organisations = []\n",
+            1,
+        ),
+    );
+    let run = sandbox.run(&["check", "lmc/a.toml"]);
+    let line = run
+        .stderr()
+        .lines()
+        .find(|l| l.contains("defence_organisations"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.starts_with("lmc/a.toml"), "{}", run.stderr());
 }
 
 /// A subfolder of the configs swapped, again and again, for a link to a
