@@ -156,15 +156,16 @@ fn print_practices(report: &Report, global: &GlobalArgs) {
         }
     }
     for gone in &report.gone {
+        let why = match &gone.now {
+            Some(now) => format!("{} builds {now} now", gone.config),
+            None => format!("{} is no longer built", gone.config),
+        };
         if gone.deleted {
-            println!(
-                "{}: removed ({} is no longer built)",
-                gone.slug, gone.config
-            );
+            println!("{}: removed ({why})", gone.slug);
         } else {
             println!(
-                "{}: {} is no longer built; its files stay until you build with --prune",
-                gone.slug, gone.config
+                "{}: {why}; its files stay until you build with --prune",
+                gone.slug
             );
         }
     }
@@ -239,7 +240,7 @@ fn print_json(report: &Report) {
     for gone in &report.gone {
         println!(
             "{}",
-            serde_json::json!({ "slug": gone.slug, "file": gone.config, "status": if gone.deleted { "removed" } else { "gone" } })
+            serde_json::json!({ "slug": gone.slug, "file": gone.config, "status": if gone.deleted { "removed" } else { "gone" }, "now": gone.now })
         );
     }
 }

@@ -46,6 +46,9 @@ pub struct Gone {
     pub slug: String,
     pub config: String,
     pub deleted: bool,
+    /// The slug its config builds now, when it builds another (its name or
+    /// `slug` changed).
+    pub now: Option<String>,
 }
 
 #[derive(Default)]
@@ -378,6 +381,28 @@ fn build_all(
         ProgressStyle::with_template("{bar:40} {pos}/{len} practices {msg} ({eta} left)")
             .expect("a valid progress template"),
     );
+    // A config that built another folder last time, and builds under a new
+    // slug now (its name or `slug` changed), is built from that folder's
+    // entry: its change report names what changed, and what to reprint.
+    let by_config: HashMap<&str, &str> = manifest
+        .practices
+        .iter()
+        .map(|(slug, entry)| (entry.config.as_str(), slug.as_str()))
+        .collect();
+    let earlier: HashMap<&str, &str> = practices
+        .iter()
+        .filter(|p| !manifest.practices.contains_key(&p.slug))
+        .filter_map(|p| {
+            let old = *by_config.get(super::build::recorded_config(&p.path).as_str())?;
+            (!by_slug.contains_key(old)).then_some((p.slug.as_str(), old))
+        })
+        .collect();
+    let previous = |slug: &str| {
+        manifest
+            .practices
+            .get(slug)
+            .or_else(|| manifest.practices.get(*earlier.get(slug)?))
+    };
     let results: Vec<_> = practices
         .par_iter()
         .map(|practice| {
@@ -387,7 +412,7 @@ fn build_all(
             let result = build_practice(
                 practice,
                 &templates[&folder_of(practice)],
-                manifest.practices.get(&practice.slug),
+                previous(&practice.slug),
                 &manifest.template_sets,
                 &options.build,
             );
@@ -500,10 +525,15 @@ fn build_all(
                     .push(Diagnostic::file(&manifest_path, problem).warning()),
             }
         }
+        let now = practices
+            .iter()
+            .find(|p| super::build::recorded_config(&p.path) == entry.config)
+            .map(|p| p.slug.clone());
         report.gone.push(Gone {
             slug,
             config: super::build::shown_config(&entry.config),
             deleted,
+            now,
         });
     }
 

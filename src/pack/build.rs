@@ -430,10 +430,14 @@ impl Plan<'_> {
         let slug = &self.practice.slug;
         let zip_name = self.zip_name();
         let practice_fp = self.fps.practice.clone();
+        // The files of the last build, when it was under this slug (a
+        // practice whose slug changed is built from its old folder's entry,
+        // whose files stay that folder's).
         let mut files: BTreeMap<String, FileEntry> = previous
             .map(|p| {
                 p.files
                     .iter()
+                    .filter(|f| super::manifest::is_output_of(slug, &f.path))
                     .map(|f| (f.path.clone(), f.clone()))
                     .collect()
             })

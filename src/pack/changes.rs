@@ -323,22 +323,6 @@ impl Found {
                 report.built_at.chars().take(40).collect::<String>()
             ));
         }
-        // A manifest that records the reports its builds wrote vouches for
-        // those alone, byte for byte: a report planted in the folder (one
-        // dated last week, say, that no check above can fault), or one
-        // changed since, is not shown.
-        if let Some(recorded) = &manifest.reports {
-            let name = self
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match recorded.get(&name) {
-                Some(recorded) if *recorded == sha => {}
-                Some(_) => return Err("it was changed after the build wrote it".into()),
-                None => return Err("no build recorded in the manifest wrote it".into()),
-            }
-        }
         for practice in &report.practices {
             let slug = &practice.slug;
             let shown: String = slug.chars().take(60).collect();
@@ -346,8 +330,8 @@ impl Found {
                 return Err(format!("it names a practice {shown:?} that no build makes"));
             }
             let Some(entry) = manifest.practices.get(slug) else {
-                // A report the manifest vouches for, byte for byte, may
-                // name a practice pruned since it was written.
+                // A report the manifest vouches for, byte for byte (checked
+                // below), may name a practice pruned since it was written.
                 if newest && manifest.reports.is_none() {
                     return Err(format!(
                         "it names {shown}, which the manifest does not list"
@@ -393,6 +377,22 @@ impl Found {
             .practices
             .retain(|p| manifest.practices.contains_key(&p.slug));
         let gone = before - report.practices.len();
+        // A manifest that records the reports its builds wrote vouches for
+        // those alone, byte for byte: a report planted in the folder (one
+        // dated last week, say, that no check above can fault), or one
+        // changed since, is not shown.
+        if let Some(recorded) = &manifest.reports {
+            let name = self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match recorded.get(&name) {
+                Some(recorded) if *recorded == sha => {}
+                Some(_) => return Err("it was changed after the build wrote it".into()),
+                None => return Err("no build recorded in the manifest wrote it".into()),
+            }
+        }
         Ok((report, gone))
     }
 }

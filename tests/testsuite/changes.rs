@@ -331,3 +331,61 @@ fn a_practice_pruned_after_a_round_leaves_the_others_reprints() {
         run.stderr()
     );
 }
+
+/// A practice renamed (so its slug changes) with a new phone number in
+/// the same edit is reported as what it is: its documents changed and must
+/// be reprinted, naming the keys, and its old folder is one its config no
+/// longer builds, not a practice that left.
+#[test]
+fn a_new_slug_with_a_new_phone_still_asks_for_a_reprint() {
+    let sandbox = ashfield();
+    sandbox
+        .run(&["build", "a", "--formats", "md"])
+        .expect_code(0);
+    let config = sandbox.read("a/ashfield.toml");
+    assert!(config.contains("name = \"Ashfield Medical Centre\""));
+    sandbox.write(
+        "a/ashfield.toml",
+        &config
+            .replace(
+                "name = \"Ashfield Medical Centre\"",
+                "name = \"Ashfield Health Centre\"",
+            )
+            .replace(OLD_PHONE, NEW_PHONE),
+    );
+    let run = sandbox.run(&["build", "a", "--formats", "md"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout().contains(&format!(
+            "{SLUG}: a/ashfield.toml builds ashfield-health-centre now"
+        )),
+        "{}",
+        run.stdout()
+    );
+    let rows = newest(&sandbox);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["slug"], "ashfield-health-centre");
+    assert_eq!(rows[0]["reprint"], true);
+    assert_eq!(rows[0]["new"], false);
+    let keys: Vec<&str> = rows[0]["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"practice.phone"), "{keys:?}");
+    // The new entry lists only its own folder's files.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&sandbox.read("out/manifest.json")).unwrap();
+    let files = manifest["practices"]["ashfield-health-centre"]["files"]
+        .as_array()
+        .unwrap();
+    assert!(!files.is_empty());
+    assert!(
+        files.iter().all(|f| f["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("ashfield-health-centre/")),
+        "{files:?}"
+    );
+}
