@@ -776,6 +776,11 @@ mod tests {
     #[test]
     fn accent_colour_needs_contrast_with_white() {
         assert_eq!(check_accent_colour("#005EB8").unwrap(), [0x00, 0x5e, 0xb8]);
+        // The default every renderer falls back on is one.
+        assert_eq!(
+            check_accent_colour(crate::config::DEFAULT_ACCENT).unwrap(),
+            [0x00, 0x5e, 0xb8]
+        );
         assert!(check_accent_colour("#FFB81C").is_err());
         assert!(check_accent_colour("#41B6E6").is_err());
         assert!(check_accent_colour("005EB8").is_err());

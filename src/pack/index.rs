@@ -51,9 +51,6 @@ const SEARCH_SCRIPT: &str = r#"
 })();
 "#;
 
-/// NHS blue: the index's accent when the practices name none of their own.
-const DEFAULT_ACCENT: &str = "#005eb8";
-
 /// The index page for `manifest`.
 pub fn render(
     manifest: &Manifest,
@@ -146,7 +143,7 @@ pub fn render(
     let accent = shared_by_all(manifest, "branding.accent_colour")
         .filter(|c| crate::config::rules::check_accent_colour(c).is_ok())
         .map(|c| c.to_ascii_lowercase())
-        .unwrap_or_else(|| DEFAULT_ACCENT.to_string());
+        .unwrap_or_else(|| crate::config::DEFAULT_ACCENT.to_ascii_lowercase());
     let script_hash = {
         use base64::Engine as _;
         let digest = sha2::Sha256::digest(SEARCH_SCRIPT.as_bytes());

@@ -105,6 +105,15 @@ impl Presentation {
         line
     }
 
+    /// The accent colour's red, green and blue. The config checked it; a
+    /// value it could not read gives NHS blue, the default.
+    pub fn accent_rgb(&self) -> [u8; 3] {
+        use crate::config::rules::parse_hex_colour;
+        parse_hex_colour(&self.accent)
+            .or_else(|| parse_hex_colour(crate::config::DEFAULT_ACCENT))
+            .unwrap_or_default()
+    }
+
     /// "Practice — Document", for footers.
     pub fn footer(&self, title: &str) -> String {
         format!("{} — {title}", self.practice.name)

@@ -21,7 +21,6 @@ mod table;
 
 use super::Input;
 use super::edition::{Body, Edition, Geometry};
-use crate::config::rules::parse_hex_colour;
 use body::BodyWriter;
 
 /// Renders one document as a Word file, in the input's edition.
@@ -103,7 +102,7 @@ impl Theme {
             }
             Body::Flow(_) => (false, size, 66.0, edition.leading),
         };
-        let accent = parse_hex_colour(&input.presentation.accent).unwrap_or([0x00, 0x5e, 0xb8]);
+        let accent = input.presentation.accent_rgb();
         let tint = accent.map(|c| (u16::from(c) + 9 * 255).div_ceil(10) as u8);
         Theme {
             size,

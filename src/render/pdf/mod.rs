@@ -17,7 +17,6 @@ pub mod text;
 
 use super::Input;
 use super::edition::Body;
-use crate::config::rules::parse_hex_colour;
 use crate::content::{DocKind, Document};
 use crate::document::Block;
 use layout::{Content, Draw, Laid, Page, Theme, Typesetter};
@@ -26,7 +25,7 @@ use layout::{Content, Draw, Laid, Page, Theme, Typesetter};
 pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     let (doc, p, edition) = (input.doc, input.presentation, input.edition);
     let model = super::printed_model(input);
-    let accent = parse_hex_colour(&p.accent).unwrap_or([0x00, 0x5e, 0xb8]);
+    let accent = p.accent_rgb();
     let setting = edition.setting(doc.kind);
     let theme = |size: f32| Theme {
         footer: setting.footer_size(size),
