@@ -313,11 +313,12 @@ fn build_all(
         if same(recorded, &practice.path) {
             return true;
         }
-        // The recorded config builds another slug now: it let the folder go.
+        // The recorded config builds another slug now (its name or `slug`
+        // changed): its old folder is still its pack until --prune.
         let moved_on = configs_in_build
             .get(&entry.config)
-            .is_some_and(|slug| *slug != practice.slug);
-        if recorded.exists() && !moved_on {
+            .filter(|slug| **slug != practice.slug);
+        if recorded.exists() && moved_on.is_none() {
             let problem = Diagnostic::file(
                 &practice.path,
                 format!(
@@ -333,20 +334,25 @@ fn build_all(
             return false;
         }
         // A config that is gone may have been renamed, or hidden for one
-        // build by a practice taking its folder over: the officer says
-        // which, with --prune (which lets what is gone go), and the
-        // practice's ODS code must be the one recorded.
+        // build by a practice taking its folder over; one that builds
+        // another slug now may be followed by one taking the slug it left.
+        // The officer says which, with --prune (which lets what is gone
+        // go), and the practice's ODS code must be the one recorded.
         let recorded_code = entry.values.get("practice.ods_code");
         let code = practice.config.practice.ods_code.as_ref();
-        if !moved_on && (!options.prune || (recorded_code.is_some() && recorded_code != code)) {
+        if !options.prune || (recorded_code.is_some() && recorded_code != code) {
             let problem = Diagnostic::file(
                 &practice.path,
                 format!(
-                    "slug \"{}\": {} holds the pack of {}, built from {}, which is gone; this config is not built into it{}",
+                    "slug \"{}\": {} holds the pack of {}, built from {}, which {}; this config is not built into it{}",
                     practice.slug,
                     out.join(&practice.slug).display(),
                     entry.name,
                     super::build::shown_config(&entry.config),
+                    match moved_on {
+                        Some(now) => format!("builds {now} now"),
+                        None => "is gone".to_string(),
+                    },
                     match recorded_code {
                         Some(recorded) if recorded_code != code => {
                             format!(" (that practice's ODS code was {recorded})")

@@ -1821,6 +1821,57 @@ fn a_private_file_renamed_into_a_configs_way_is_refused() {
         .expect_code(0);
 }
 
+/// A practice renamed (so its slug changes) still holds its old folder
+/// until `--prune`: another practice's config cannot take that slug, nor
+/// can it with `--prune` and an ODS code not the one recorded.
+#[test]
+fn a_slug_a_renamed_practice_left_is_not_taken() {
+    let sandbox = Sandbox::new();
+    let ashfield = example("ashfield-medical-centre.toml");
+    sandbox.write("configs/a.toml", &ashfield);
+    sandbox.write("configs/b.toml", &example("ormeau-road-surgery.toml"));
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "configs", "--formats", "md", "-o", "out"];
+        args.extend(extra);
+        sandbox.run(&args)
+    };
+    build(&[]).expect_code(0);
+    let notice = "out/ashfield-medical-centre/zero-tolerance-notice.md";
+    let before = sandbox.read(notice);
+    sandbox.write(
+        "configs/a.toml",
+        &ashfield.replace(
+            "name = \"Ashfield Medical Centre\"",
+            "name = \"Ashfield Health Centre\"",
+        ),
+    );
+    build(&[]).expect_code(0);
+    sandbox.write(
+        "configs/b.toml",
+        &example("ormeau-road-surgery.toml").replacen(
+            "[practice]",
+            "[practice]\nslug = \"ashfield-medical-centre\"",
+            1,
+        ),
+    );
+    for extra in [&[][..], &["--prune"][..]] {
+        let run = build(extra);
+        run.expect_code(1);
+        assert!(
+            run.stderr().contains("builds ashfield-health-centre now"),
+            "{}",
+            run.stderr()
+        );
+        if extra.is_empty() {
+            assert_eq!(sandbox.read(notice), before);
+        }
+    }
+    // `--prune` took the renamed practice's old folder away; nothing of
+    // the other practice went in its place.
+    let old = sandbox.path().join("out/ashfield-medical-centre");
+    assert!(!old.exists() || !everything_under(&old).contains("Ormeau"));
+}
+
 /// Configs added by the thousand make the officer's record more than a
 /// manifest may hold. That must not make policypack forget who built each
 /// folder, or a config with another practice's slug and public ODS code
