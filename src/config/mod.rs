@@ -669,7 +669,7 @@ fn officers_trusting(path: &Path, meta: &std::fs::Metadata, named_by: Option<u32
 /// could rename the shared file's whole folder away and put a folder of
 /// their own, with their own `_lmc.toml`, in its place.
 #[cfg(unix)]
-fn nobody_else_can_move(folder: &Path, trusted: &[u32]) -> bool {
+pub(crate) fn nobody_else_can_move(folder: &Path, trusted: &[u32]) -> bool {
     use std::os::unix::fs::MetadataExt as _;
     let mut child = folder;
     while let Some(parent) = child.parent() {

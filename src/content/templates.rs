@@ -454,6 +454,22 @@ fn collect_dir(root: &Path, trust: Trust, files: &mut Vec<(String, String)>) -> 
     let handle = open_no_link(root)?;
     let meta = handle.metadata()?;
     check_owner(root, Owner::of(&meta), trust)?;
+    // Nor may anyone else be able to move it, or a folder above it: a
+    // practice could rename another of the officer's folders (an old
+    // draft) into its place.
+    if trust == Trust::Shared {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        let movable = !root
+            .canonicalize()
+            .is_ok_and(|folder| crate::config::nobody_else_can_move(&folder, &[me, 0]));
+        if movable {
+            bail!(
+                "{} is in a folder that someone other than you owns, or may rename things in: they could put another folder in its place. Keep a templates folder where only you (or root) own every folder on the way to it, and give any folder others may write to the sticky bit (chmod +t)",
+                root.display()
+            );
+        }
+    }
     let dir = Handle::from_std_file(handle);
     let mut seen = 0;
     walk(root, &dir, Path::new(""), trust, &mut seen, files)
