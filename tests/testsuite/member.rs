@@ -876,6 +876,7 @@ fn templates_a_shared_file_chooses_must_be_the_officers_alone() {
     mode(&folder, 0o777);
     refused("lmc/t may be changed by someone other than you");
     mode(&folder, 0o755);
+
     // The folder swapped for a link to another folder of templates.
     std::fs::rename(&folder, sandbox.path().join("lmc/elsewhere")).unwrap();
     std::os::unix::fs::symlink("elsewhere", &folder).unwrap();
@@ -912,6 +913,17 @@ fn templates_a_shared_file_chooses_must_be_the_officers_alone() {
             .read("out/ashfield-medical-centre/zero-tolerance-notice.md")
             .contains("Ours.")
     );
+    // The folder it is in lets others rename what it holds: another
+    // folder could be put in its place.
+    let above = sandbox.path().join("lmc/x");
+    std::fs::create_dir(&above).unwrap();
+    std::fs::rename(&folder, above.join("t")).unwrap();
+    sandbox.write("lmc/_mine.toml", "templates = \"x/t\"\n");
+    mode(&above, 0o777);
+    std::fs::remove_dir_all(sandbox.path().join("out")).unwrap();
+    refused("may rename things in");
+    mode(&above, 0o1777);
+    build().expect_code(0);
 }
 
 /// Outputs no manifest entry accounts for (the manifest was lost or
