@@ -336,18 +336,21 @@ pub fn phone_digits(value: &str) -> Result<String, Problem> {
     Ok(national)
 }
 
-/// The digits of a phone number as dialled from within the UK, `+44` (and
-/// a `(0)` after it) read as a leading `0`: `+44 (0)114 496 0456` gives
+/// The digits of a phone number as dialled from within the UK, `+44`,
+/// `(+44)` or `0044` (and a `(0)` after it) read as a leading `0`:
+/// `+44 (0)114 496 0456` gives
 /// `01144960456`. Nothing is checked ([`phone_digits`] checks), so a
 /// number found in a reply's text is compared by these too.
 pub fn national_digits(value: &str) -> String {
-    let value = value.trim_start();
+    let value = value.trim_start().trim_start_matches('(');
     let all: String = value.chars().filter(char::is_ascii_digit).collect();
-    match all.strip_prefix("44") {
-        Some(rest) if value.starts_with('+') => {
-            format!("0{}", rest.strip_prefix('0').unwrap_or(rest))
-        }
-        _ => all,
+    let abroad = match value.starts_with('+') {
+        true => all.strip_prefix("44"),
+        false => all.strip_prefix("0044"),
+    };
+    match abroad {
+        Some(rest) => format!("0{}", rest.strip_prefix('0').unwrap_or(rest)),
+        None => all,
     }
 }
 

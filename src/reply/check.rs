@@ -348,8 +348,11 @@ fn own_person(people: &[String], text: &str) -> bool {
     people.iter().any(|p| p.eq_ignore_ascii_case(text))
 }
 
+/// A UK phone number: from 0, +44, (+44) or 0044, its digits grouped by
+/// spaces, dashes, slashes, underscores or brackets, or one by one.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\(0|\b0)\d(?:[\s)-]{0,2}\d){8,9}\b").expect("valid")
+    Regex::new(r"(?:\(?\+44\)?\s?(?:\(0\)\s?)?|\b0044\s?|\(0|\b0\s?)\d(?:[\s)/_-]{0,2}\d){8,9}\b")
+        .expect("valid")
 });
 static NAMED_NHS_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)nhs (?:no\.?|num|number)\W*(?:is\W*)?$").expect("valid"));
@@ -381,14 +384,15 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A name the reply speaks to, with up to two more names after it: "Cheers
-/// Daz!", "Thanks, Bev x", "Dear José García,", "Hi Kemi O'Neill-Adebayo",
-/// "Dear Seán Ó Murchú". A name is a capital, then letters (capitals
-/// among them: "MacDonald", "O'Neill", "Jia-Hui") ending in a small one.
+/// Daz!", "Thanks, Bev x", "Dear José García,", "Hi there Kemi
+/// O'Neill-Adebayo", "Dear Seán Ó Murchú", "THANK YOU SO MUCH MARY JONES!".
+/// A name is a capital, then letters (capitals among them: "MacDonald",
+/// "O'Neill", "Jia-Hui") ending in a small one, or a word in capitals.
 static VOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    const NAME: &str = r"\p{Lu}(?:[\p{L}\p{M}'’-]*[\p{Ll}\p{M}])?";
+    const NAME: &str = r"(?:\p{Lu}(?:[\p{L}\p{M}'’-]*[\p{Ll}\p{M}])?|\p{Lu}{2,}(?:['’-]\p{Lu}+)*)";
     const PARTICLE: &str = r"(?:ap|ab|Ó|Ní|Nic|Mac|Mc|de|del|van|von|da|di|le|la|bin|binti|al|el)";
     Regex::new(&format!(
-        r"(?m)\b(?i:thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|morning|welcome|aww|bless you|take care|love)\s*,?\s+({NAME}(?:\s+(?:{PARTICLE}\s+)?{NAME}){{0,2}})(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|we|x+)\b|\s+[^\w\s])"
+        r"(?m)\b(?i:thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|morning|welcome|aww|bless you|take care|love)(?i:\s+(?:there|again|so much|very much))?\s*,?\s+({NAME}(?:\s+(?:{PARTICLE}\s+)?{NAME}){{0,2}})(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|we|x+)\b|\s+[^\w\s])"
     ))
     .expect("valid")
 });
@@ -456,24 +460,27 @@ fn phone_numbers(draft: &str) -> Vec<(Range<usize>, String)> {
         .collect()
 }
 
-/// The first digit of each block of ten in Unicode's decimal digits that
-/// a draft might use instead of 0–9: ASCII, Arabic-Indic, extended
-/// Arabic-Indic, Devanagari, Bengali, Gurmukhi, Gujarati and full-width.
-const ZEROS: [u32; 8] = [0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xFF10];
-
-/// A decimal digit's value, in any of the scripts of [`ZEROS`], or a
-/// character that stands for one (mathematical "𝟗", superscript "²").
+/// A decimal digit's value, in any script's digits (Unicode's decimal
+/// digits: Arabic-Indic, Devanagari, Thai, Khmer, Tibetan, Myanmar, Tamil,
+/// full-width, mathematical "𝟗" and the rest), or a character that stands
+/// for one (superscript "²", circled "⑨").
 fn digit_value(c: char) -> Option<u32> {
     use unicode_normalization::UnicodeNormalization as _;
-    let code = c as u32;
-    if let Some(zero) = ZEROS
-        .iter()
-        .find(|&&zero| (zero..zero + 10).contains(&code))
-    {
-        return Some(code - zero);
-    }
+    static DECIMAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\p{Nd}$").expect("valid"));
+    let decimal = |c: char| DECIMAL.is_match(c.encode_utf8(&mut [0; 4]));
     if c.is_ascii() {
-        return None;
+        return c.to_digit(10);
+    }
+    if decimal(c) {
+        // Unicode keeps each script's digits together, 0 to 9 in order, so
+        // a digit's value is its distance from the start of its run.
+        let mut start = c as u32;
+        while let Some(before) = start.checked_sub(1).and_then(char::from_u32)
+            && decimal(before)
+        {
+            start -= 1;
+        }
+        return Some((c as u32 - start) % 10);
     }
     let mut compatible = std::iter::once(c).nfkc();
     match (compatible.next(), compatible.next()) {
@@ -731,11 +738,19 @@ fn names(
             // Words spoken to that are not a person's name ("Dear Valued
             // Patient", "Thanks Monday Team", "Hello Google Maps User")
             // have a word that is never a name, or no detail of anyone's.
+            // A word in capitals counts as it would be written in small
+            // letters ("DEAR PATIENT").
+            let never_a_name = |w: &str| {
+                let word = match w.chars().any(char::is_lowercase) {
+                    true => std::borrow::Cow::Borrowed(w),
+                    false => std::borrow::Cow::Owned(titlecase(w)),
+                };
+                not_names.contains(w)
+                    || not_names.contains(word.as_ref())
+                    || own.words.not_details.contains(word.as_ref())
+            };
             let spoken_to_all = std::ptr::eq(pattern, &*VOCATIVE)
-                && name
-                    .as_str()
-                    .split_whitespace()
-                    .any(|w| not_names.contains(w) || own.words.not_details.contains(w));
+                && name.as_str().split_whitespace().any(never_a_name);
             let passed_over = if titled {
                 not_names.contains(first) || spoken_to_all
             } else {
