@@ -599,7 +599,7 @@ fn resolve_path(
 }
 
 /// A shared defaults file, `_lmc.toml`: the officer's, never a practice's.
-fn is_shared(path: &Path) -> bool {
+pub(crate) fn is_shared(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with('_'))
@@ -622,9 +622,17 @@ pub fn officers(path: &Path, meta: &std::fs::Metadata) -> bool {
     officers_trusting(path, meta, None)
 }
 
-/// [`officers`], trusting the user `named_by` as well: the owner of the
-/// shared file that names `path`.
-fn officers_trusting(path: &Path, meta: &std::fs::Metadata, named_by: Option<u32>) -> bool {
+/// [`officers`] for a file another shared file names (a logo, a shared
+/// file it extends), owned by `named_by`: then only whoever runs
+/// policypack, root and `named_by` are trusted, the file's owner and the
+/// owner of every folder on the way to it among them. A file a practice
+/// made in a folder of its own, where a shared file names one, is not the
+/// officer's.
+pub(crate) fn officers_trusting(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    named_by: Option<u32>,
+) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
@@ -639,13 +647,14 @@ fn officers_trusting(path: &Path, meta: &std::fs::Metadata, named_by: Option<u32
         let Ok(folder) = std::fs::metadata(base) else {
             return false;
         };
-        let folder_owner = folder.uid() == meta.uid() && folder.mode() & 0o022 == 0;
+        let folder_owner =
+            named_by.is_none() && folder.uid() == meta.uid() && folder.mode() & 0o022 == 0;
         // In a folder others may write to, without the sticky bit, anyone
         // who may write there could rename another of the officer's files
         // (an old draft, a private one) into the shared file's place.
         let folder_keeps_names = folder.mode() & 0o022 == 0 || folder.mode() & 0o1000 != 0;
         let owner_trusted = meta.uid() == me || meta.uid() == 0 || Some(meta.uid()) == named_by;
-        let trusted = [me, 0, meta.uid()];
+        let trusted = [me, 0, named_by.unwrap_or(meta.uid())];
         meta.mode() & 0o022 == 0
             && !has_access_list(path)
             && (owner_trusted || folder_owner)

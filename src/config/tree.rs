@@ -234,7 +234,14 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
     }
     // A shared file sets values for every practice that extends it: in a
     // folder practices can write to, one could swap in its own.
-    if extended_from.is_some() && !super::officers(path, &meta) {
+    // One a shared file extends is held to the rule for what a shared file
+    // names: the officer's (or the extending file's owner's), all the way.
+    let named_by = extended_from
+        .map(|origin| &origin.file.path)
+        .filter(|extender| super::is_shared(extender))
+        .and_then(|extender| std::fs::metadata(extender).ok())
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m));
+    if extended_from.is_some() && !super::officers_trusting(path, &meta, named_by) {
         return Err(fail(
             format!(
                 "{} may be changed by someone other than you, or belongs to another user, so the practices that extend it cannot trust it",

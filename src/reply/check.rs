@@ -351,8 +351,10 @@ fn own_person(people: &[String], text: &str) -> bool {
 /// A UK phone number: from 0, +44, (+44) or 0044, its digits grouped by
 /// spaces, dashes, slashes, underscores or brackets, or one by one.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\(?\+44\)?\s?(?:\(0\)\s?)?|\b0044\s?|\(0|\b0\s?)\d(?:[\s)/_-]{0,2}\d){8,9}\b")
-        .expect("valid")
+    Regex::new(
+        r"(?:\(?(?:\+|\b00)44\)?[\s/_-]?(?:\(0\)[\s/_-]?)?|\(0|\b0\s?)\d(?:[\s)/_-]{0,2}\d){8,9}\b",
+    )
+    .expect("valid")
 });
 static NAMED_NHS_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)nhs (?:no\.?|num|number)\W*(?:is\W*)?$").expect("valid"));
@@ -1054,6 +1056,29 @@ mod tests {
         assert!(is_nhs_number("9434765919"));
         assert!(!is_nhs_number("943 476 5918"));
         assert!(!is_nhs_number("0114 496 0456"));
+    }
+
+    /// Every way of writing a number from abroad the README names, with
+    /// a dash, slash or underscore after the country code or a "(0)".
+    #[test]
+    fn phone_numbers_are_found_from_abroad_however_grouped() {
+        for draft in [
+            "ring 0044 (0)7700 900123 today",
+            "ring 0044(0)7700900123 today",
+            "ring +44-7700-900123 today",
+            "ring (+44)-7700-900123 today",
+            "ring +44-(0)-7700-900123 today",
+            "ring 0044-7700-900123 today",
+            "ring 0044–7700–900123 today",
+            "ring 0044/7700/900123 today",
+            "ring 0044_7700_900123 today",
+            "ring (0044) 7700 900123 today",
+            "ring 0 7 7 0 0 9 0 0 1 2 3 today",
+        ] {
+            let found = phone_numbers(draft);
+            assert_eq!(found.len(), 1, "{draft}: {found:?}");
+            assert_eq!(found[0].1, "07700900123", "{draft}");
+        }
     }
 
     #[test]

@@ -2251,6 +2251,44 @@ fn a_logo_a_shared_file_names_must_be_the_officers() {
     check().expect_code(1);
     mode(&logo, 0o644);
     check().expect_code(0);
+    // In a folder a practice made (the officer had not made it yet), the
+    // file the practice's own too: not the officer's.
+    let theirs = folder.join("logos");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::copy(&logo, theirs.join("lmc.png")).unwrap();
+    for path in [&theirs, &theirs.join("lmc.png")] {
+        std::os::unix::fs::chown(path, Some(65534), Some(65534)).unwrap();
+    }
+    sandbox.write(
+        "lmc/_lmc.toml",
+        &format!("[branding]\nlogo = \"logos/lmc.png\"\n\n{lmc}"),
+    );
+    let run = check();
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("named by a shared file"),
+        "{}",
+        run.stderr()
+    );
+    // Nor may a shared file extend one a practice made in such a folder:
+    // it would set values for every practice.
+    sandbox.write(
+        "lmc/logos/_base.toml",
+        "[complaints]\nphone = \"0114 496 0666\"\n",
+    );
+    std::os::unix::fs::chown(folder.join("logos/_base.toml"), Some(65534), Some(65534)).unwrap();
+    sandbox.write(
+        "lmc/_lmc.toml",
+        &format!("extends = \"logos/_base.toml\"\n[branding]\nlogo = \"lmc-logo.png\"\n\n{lmc}"),
+    );
+    let run = check();
+    run.expect_code(1);
+    assert!(run.stderr().contains("cannot trust it"), "{}", run.stderr());
+    sandbox.write(
+        "lmc/_lmc.toml",
+        &format!("[branding]\nlogo = \"lmc-logo.png\"\n\n{lmc}"),
+    );
+    check().expect_code(0);
 
     // The shared file is root's, but its folder is a practice's.
     mode(&folder, 0o755);
