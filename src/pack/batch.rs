@@ -531,10 +531,7 @@ fn build_all(
                     .push(Diagnostic::file(&manifest_path, problem).warning()),
             }
         }
-        let now = practices
-            .iter()
-            .find(|p| super::build::recorded_config(&p.path) == entry.config)
-            .map(|p| p.slug.clone());
+        let now = configs_in_build.get(&entry.config).cloned();
         report.gone.push(Gone {
             slug,
             config: super::build::shown_config(&entry.config),
