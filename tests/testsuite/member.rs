@@ -1884,26 +1884,12 @@ fn a_slug_a_renamed_practice_left_is_not_taken() {
     assert!(!old.exists() || !everything_under(&old).contains("Ormeau"));
 }
 
-/// Configs added by the thousand make the officer's record more than a
-/// manifest may hold. That must not make policypack forget who built each
-/// folder, or a config with another practice's slug and public ODS code
-/// would be "new" beside it and both would fail for good.
-#[test]
-fn an_overfull_record_still_says_who_built_each_folder() {
-    let sandbox = Sandbox::new();
-    let home = sandbox.path().join("home");
-    std::fs::create_dir(&home).unwrap();
-    let env = [("HOME", home.to_str().unwrap())];
-    let victim = example("ashfield-medical-centre.toml");
-    sandbox.write("lmc/ashfield.toml", &victim);
-    let build = || sandbox.run_with_env(&["build", "lmc", "--formats", "md", "-o", "out"], &env);
-    build().expect_code(0);
-    let before = sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md");
+/// The officer's record in `home` and the published manifest, as a build
+/// of 25,000 more practices (more than a manifest may list, their configs
+/// gone since) would leave them: copies of the Ashfield example's entry.
+fn overfill_record(sandbox: &Sandbox, home: &Path) {
     let record = walk(&home.join(".local/state/policypack/manifests"));
     assert_eq!(record.len(), 1, "{record:?}");
-
-    // The record and the published manifest, as a build of 25,000
-    // practices (more than a manifest may list) would leave them.
     let mut manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&record[0]).unwrap()).unwrap();
     let entry = manifest["practices"]["ashfield-medical-centre"].clone();
@@ -1922,6 +1908,24 @@ fn an_overfull_record_still_says_who_built_each_folder() {
     let bytes = manifest.to_string();
     std::fs::write(&record[0], &bytes).unwrap();
     std::fs::write(sandbox.path().join("out/manifest.json"), &bytes).unwrap();
+}
+
+/// Configs added by the thousand make the officer's record more than a
+/// manifest may hold. That must not make policypack forget who built each
+/// folder, or a config with another practice's slug and public ODS code
+/// would be "new" beside it and both would fail for good.
+#[test]
+fn an_overfull_record_still_says_who_built_each_folder() {
+    let sandbox = Sandbox::new();
+    let home = sandbox.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let env = [("HOME", home.to_str().unwrap())];
+    let victim = example("ashfield-medical-centre.toml");
+    sandbox.write("lmc/ashfield.toml", &victim);
+    let build = || sandbox.run_with_env(&["build", "lmc", "--formats", "md", "-o", "out"], &env);
+    build().expect_code(0);
+    let before = sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md");
+    overfill_record(&sandbox, &home);
 
     // The thief: the victim's slug and public ODS code, sorting first.
     let thief = victim
@@ -1980,26 +1984,7 @@ fn an_overfull_record_still_says_what_to_reprint_and_what_to_prune() {
         sandbox.run_with_env(&args, &env)
     };
     build(&[]).expect_code(0);
-    let record = walk(&home.join(".local/state/policypack/manifests"));
-    assert_eq!(record.len(), 1, "{record:?}");
-    let mut manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&record[0]).unwrap()).unwrap();
-    let entry = manifest["practices"]["ashfield-medical-centre"].clone();
-    for i in 0..25_000 {
-        let mut extra = entry.clone();
-        extra["config"] = format!("/nowhere/p{i}.toml").into();
-        for file in extra["files"].as_array_mut().unwrap() {
-            let path = file["path"]
-                .as_str()
-                .unwrap()
-                .replace("ashfield-medical-centre/", &format!("p{i}/"));
-            file["path"] = path.into();
-        }
-        manifest["practices"][format!("p{i}")] = extra;
-    }
-    let bytes = manifest.to_string();
-    std::fs::write(&record[0], &bytes).unwrap();
-    std::fs::write(sandbox.path().join("out/manifest.json"), &bytes).unwrap();
+    overfill_record(&sandbox, &home);
 
     // A round that builds one practice alone, or in which the other
     // fails, keeps the other's values for the next.
