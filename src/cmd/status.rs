@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostic, WARNING};
 use crate::pack::build::Fingerprints;
 use crate::pack::changes::spreadsheet_safe;
 use crate::pack::discover;
-use crate::pack::fingerprint::{self, KeyChange, Recorded, Why};
+use crate::pack::fingerprint::{self, KeyChange, Why};
 use crate::pack::manifest::Manifest;
 use crate::render::Presentation;
 
@@ -246,16 +246,13 @@ fn outputs_state(
         return State::simple(Outputs::Current);
     }
     let values = crate::utils::flatten(&config);
-    let why = Why::between(
-        Some(&entry.recorded(&manifest.template_sets)),
-        &Recorded {
-            values: &values,
-            templates: templates.fingerprint(),
-            tool_version: env!("CARGO_PKG_VERSION"),
-            fingerprint: &fps.practice,
-            set: Some(templates.set()),
-            nation: practice.nation().key(),
-        },
+    let why = crate::pack::build::why_since(
+        Some(entry),
+        &manifest.template_sets,
+        practice,
+        templates,
+        &values,
+        &fps.practice,
     );
     // The documents the last build made that would now say or show
     // something else: their reference would change.

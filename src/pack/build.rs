@@ -167,17 +167,7 @@ pub fn plan<'a>(
     let config = serde_json::to_value(&practice.config).context("config as JSON")?;
     let values = crate::utils::flatten(&config);
     let fps = Fingerprints::of(templates, &presentation, &config);
-    let why = Why::between(
-        previous.map(|p| p.recorded(sets)).as_ref(),
-        &Recorded {
-            values: &values,
-            templates: templates.fingerprint(),
-            tool_version: env!("CARGO_PKG_VERSION"),
-            fingerprint: &fps.practice,
-            set: Some(templates.set()),
-            nation: practice.nation().key(),
-        },
-    );
+    let why = why_since(previous, sets, practice, templates, &values, &fps.practice);
     Ok(Plan {
         practice,
         templates,
@@ -190,6 +180,30 @@ pub fn plan<'a>(
         out_folder: OnceCell::new(),
         practice_folder: OnceCell::new(),
     })
+}
+
+/// What differs between the last build of a practice (`previous`, with
+/// the manifest's template `sets`) and what it is built from today: its
+/// config's flattened `values`, `templates` and practice `fingerprint`.
+pub fn why_since(
+    previous: Option<&PracticeEntry>,
+    sets: &BTreeMap<String, TemplateSet>,
+    practice: &Practice,
+    templates: &Templates,
+    values: &BTreeMap<String, String>,
+    fingerprint: &str,
+) -> Why {
+    Why::between(
+        previous.map(|p| p.recorded(sets)).as_ref(),
+        &Recorded {
+            values,
+            templates: templates.fingerprint(),
+            tool_version: env!("CARGO_PKG_VERSION"),
+            fingerprint,
+            set: Some(templates.set()),
+            nation: practice.nation().key(),
+        },
+    )
 }
 
 /// Stage 2's result: the files to write and what the practice's manifest
