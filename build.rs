@@ -1,7 +1,8 @@
 //! Hashes the bundled fonts at compile time, so that a build does not spend
 //! its start-up hashing 1.6 MB that cannot change while the binary exists.
 //! The hash is the one `pack::fingerprint::hash` gives (each part
-//! length-prefixed); a unit test checks that they agree.
+//! length-prefixed); a unit test checks that they agree. It also has the
+//! crate rebuilt when a file is added to `policy-templates/`.
 
 use std::path::Path;
 
@@ -15,6 +16,9 @@ const FACES: [&str; 4] = [
 ];
 
 fn main() {
+    // `include_dir!` embeds the templates and nation facts, but cargo does
+    // not see a file added to the folder (a new nation) on its own.
+    println!("cargo::rerun-if-changed=policy-templates");
     let mut hasher = Sha256::new();
     for face in FACES {
         let path = Path::new("assets/fonts").join(face);

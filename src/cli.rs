@@ -124,35 +124,23 @@ pub struct NewArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// The UK nation whose complaints rules apply.
-    #[arg(long, value_enum, default_value = "england")]
-    pub nation: NationArg,
+    #[arg(long, value_parser = nation_value(), default_value = "england")]
+    pub nation: Nation,
 }
 
-/// The nations as command-line values.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum NationArg {
-    England,
-    Wales,
-    Scotland,
-    NorthernIreland,
-}
-
-impl From<NationArg> for Nation {
-    fn from(arg: NationArg) -> Nation {
-        match arg {
-            NationArg::England => Nation::England,
-            NationArg::Wales => Nation::Wales,
-            NationArg::Scotland => Nation::Scotland,
-            NationArg::NorthernIreland => Nation::NorthernIreland,
-        }
-    }
+/// A nation named on the command line: one of the built-in facts files'
+/// names, which `--help` lists.
+fn nation_value() -> impl clap::builder::TypedValueParser<Value = Nation> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Nation::keys())
+        .try_map(|key| Nation::from_key(&key).ok_or(format!("unknown nation `{key}`")))
 }
 
 #[derive(Debug, Args)]
 pub struct FactsArgs {
-    /// Only this nation's facts; all four when left out.
-    #[arg(value_enum)]
-    pub nation: Option<NationArg>,
+    /// Only this nation's facts; every nation's when left out.
+    #[arg(value_parser = nation_value())]
+    pub nation: Option<Nation>,
     /// A folder of templates whose nation files override the built-in ones.
     #[arg(long)]
     pub templates: Option<PathBuf>,

@@ -12,8 +12,8 @@ use crate::content::nation::Fact;
 pub fn run(args: &FactsArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let templates = Templates::load(args.templates.as_deref())?;
     let nations: Vec<Nation> = match args.nation {
-        Some(nation) => vec![nation.into()],
-        None => Nation::ALL.to_vec(),
+        Some(nation) => vec![nation],
+        None => Nation::all().collect(),
     };
     let mut out = String::new();
     for nation in nations {

@@ -15,7 +15,7 @@ use crate::content::nation::NationFacts;
 
 pub fn run(args: &NewArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     crate::input::no_link_of_others(&args.path)?;
-    let nation = Nation::from(args.nation);
+    let nation = args.nation;
     let name = args.name.as_deref().unwrap_or("");
     if let Err(problem) = crate::config::rules::check_plain_text(name) {
         bail!("--name {}; {}", problem.message, problem.hint);
@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn starter_parses_as_toml_for_every_nation() {
         let templates = crate::content::Templates::load(None).unwrap();
-        for nation in Nation::ALL {
+        for nation in Nation::all() {
             let facts = templates.nation(nation).unwrap();
             let text = starter("St John's \"Star\" Surgery", nation, facts);
             let value: toml::Table =
@@ -185,7 +185,7 @@ mod tests {
             assert_eq!(value["practice"]["nation"].as_str(), Some(nation.key()));
             assert!(text.contains(&facts.example.postcode), "{text}");
             assert!(text.contains(&facts.example.commissioner), "{text}");
-            if nation != Nation::England {
+            if nation != Nation::from_key("england").unwrap() {
                 assert!(!text.contains("Doncaster"), "{}: {text}", nation.key());
             }
         }

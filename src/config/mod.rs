@@ -6,6 +6,7 @@
 //! once and fill in defaults. Later stages only ever see a [`Practice`].
 
 pub mod model;
+pub mod nation;
 pub mod recommended;
 pub mod rules;
 pub mod shape;

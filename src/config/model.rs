@@ -11,6 +11,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::value::Datetime;
 
+pub use super::nation::Nation;
+
 /// One practice's config, after `extends` has been merged in.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -126,35 +128,6 @@ impl KeptKey {
 
     pub fn from_path(path: &str) -> Option<KeptKey> {
         KeptKey::ALL.into_iter().find(|k| k.path() == path)
-    }
-}
-
-/// The four UK nations, each with its own NHS complaints rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Nation {
-    England,
-    Wales,
-    Scotland,
-    NorthernIreland,
-}
-
-impl Nation {
-    pub const ALL: [Nation; 4] = [
-        Nation::England,
-        Nation::Wales,
-        Nation::Scotland,
-        Nation::NorthernIreland,
-    ];
-
-    /// The name used in configs and for the nation's facts file.
-    pub fn key(self) -> &'static str {
-        match self {
-            Nation::England => "england",
-            Nation::Wales => "wales",
-            Nation::Scotland => "scotland",
-            Nation::NorthernIreland => "northern-ireland",
-        }
     }
 }
 

@@ -12,6 +12,7 @@
 
 use std::sync::Arc;
 
+use super::Nation;
 use super::tree::{Node, Value};
 use crate::diagnostics::{Diagnostic, SourceFile};
 
@@ -63,10 +64,10 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
     // The Welsh half of the notice in Wales prints no English role words:
     // without the Welsh ones it leaves the role out.
     let nation = match super::find_node(root, "practice.nation").map(|n| &n.value) {
-        Some(Value::String(nation)) => nation.as_str(),
-        _ => "",
+        Some(Value::String(nation)) => Nation::from_key(nation),
+        _ => None,
     };
-    if nation == "wales" {
+    if nation.and_then(Nation::language_code) == Some("cy") {
         for (section, key, english, example, what) in [
             (
                 "complaints",
@@ -97,11 +98,16 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
             }
         }
     }
-    if nation == "england" && !has("advocacy") {
+    if let Some(nation) = nation.filter(|n| !n.has_national_advocacy())
+        && !has("advocacy")
+    {
         warnings.push(
             Diagnostic::file(
                 shared_file,
-                "not set: England has no national complaints advocacy service, so the leaflet can only say \"ask us how to find a free advocate\"",
+                format!(
+                    "not set: {} has no national complaints advocacy service, so the leaflet can only say \"ask us how to find a free advocate\"",
+                    nation.name()
+                ),
             )
             .for_key("advocacy")
             .with_hint("add [advocacy] with the service your council pays for, with its name, phone and website")

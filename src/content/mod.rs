@@ -14,7 +14,7 @@ pub mod templates;
 
 use clap::ValueEnum;
 
-use crate::config::{Nation, Practice};
+use crate::config::Practice;
 pub use reference::Reference;
 pub use set::TemplateSet;
 pub use templates::Templates;
@@ -62,12 +62,13 @@ impl DocKind {
         }
     }
 
-    /// The title in Welsh of a document whose first heading is not its
-    /// title (the notice's is its headline).
-    pub fn title_cy(self) -> Option<&'static str> {
-        match self {
-            DocKind::Notice => Some("Hysbysiad dim goddefgarwch ar gyfryngau cymdeithasol"),
-            DocKind::Leaflet | DocKind::Handbook => None,
+    /// The title in a second language ([`nation::SECOND_LANGUAGES`]) of
+    /// a document whose first heading is not its title (the notice's is
+    /// its headline).
+    pub fn title_in_language(self, code: &str) -> Option<&'static str> {
+        match (self, code) {
+            (DocKind::Notice, "cy") => Some("Hysbysiad dim goddefgarwch ar gyfryngau cymdeithasol"),
+            _ => None,
         }
     }
 
@@ -75,9 +76,11 @@ impl DocKind {
         format!("{}.md", self.stem())
     }
 
-    /// The template of the document's Welsh half, for practices in Wales.
-    fn welsh_template(self) -> String {
-        format!("{}.cy.md", self.stem())
+    /// The template of the document's half in the language of `code`
+    /// (`zero-tolerance-notice.cy.md`), for practices in a nation whose
+    /// facts name that language.
+    fn template_in(self, code: &str) -> String {
+        format!("{}.{code}.md", self.stem())
     }
 }
 
@@ -174,9 +177,15 @@ pub fn render(
     let nation = templates.nation(practice.nation())?;
     let context = context::build(practice, nation, templates.replies(), kind)?;
     let english = render_template(templates, &kind.template(), &context)?;
-    // In Wales a document with a Welsh template is bilingual, Welsh first.
-    let welsh_template = kind.welsh_template();
-    if practice.nation() != Nation::Wales || !templates.has(&welsh_template) {
+    // In a nation with its own language (Wales), a document with a
+    // template in that language is bilingual, that language first.
+    let own = nation
+        .language_code
+        .as_deref()
+        .and_then(|code| nation::SECOND_LANGUAGES.into_iter().find(|c| *c == code))
+        .map(|code| (code, kind.template_in(code)))
+        .filter(|(_, template)| templates.has(template));
+    let Some((code, own_template)) = own else {
         let title = kind.title_in(nation).to_string();
         return Ok(Document::referenced(
             kind,
@@ -185,29 +194,29 @@ pub fn render(
             Vec::new(),
             shown,
         ));
-    }
-    let welsh = render_template(templates, &welsh_template, &context)?;
+    };
+    let own = render_template(templates, &own_template, &context)?;
     // The Welsh notice opens with its headline, as the English does; its
     // title names what it is, in both languages.
-    let welsh_title = first_title(&welsh).ok_or_else(|| {
+    let own_title = first_title(&own).ok_or_else(|| {
         templates.problem(
-            &welsh_template,
+            &own_template,
             None,
             "has no title: its first heading must be a level-1 heading (`# …`)".into(),
         )
     })?;
-    let markdown = format!("{welsh}\n{english}");
+    let markdown = format!("{own}\n{english}");
     Ok(Document::referenced(
         kind,
         format!(
             "{} / {}",
-            kind.title_cy().unwrap_or(&welsh_title),
+            kind.title_in_language(code).unwrap_or(&own_title),
             kind.title_in(nation)
         ),
         markdown,
-        // The line break between the halves goes with the Welsh, so the
+        // The line break between the halves goes with the first, so the
         // English half's line numbers are its template's.
-        vec![(0..welsh.len() + 1, "cy")],
+        vec![(0..own.len() + 1, code)],
         shown,
     ))
 }

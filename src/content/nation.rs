@@ -73,6 +73,16 @@ pub struct NationFacts {
     /// The nation's own language besides English, which the leaflet offers
     /// itself in: "Welsh".
     pub language: Option<String>,
+    /// That language's code, `cy`: a document with a template of this
+    /// code (`zero-tolerance-notice.cy.md`) is printed in the language
+    /// first, then in English. Only languages policypack has the words
+    /// for ([`SECOND_LANGUAGES`]); not a fact, as it is never printed.
+    pub language_code: Option<String>,
+    /// First letters of the ODS codes of the nation's practices (`W`), by
+    /// which `import` tells which nation a practice of the ODS list is
+    /// in; not a fact, as it is never printed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ods_code_prefixes: Vec<String>,
     /// What happens when a patient is removed at once after violence.
     pub removal: Removal,
     /// The criminal law on threatening, abusive or false messages.
@@ -185,7 +195,19 @@ pub struct Fact<'a> {
 }
 
 /// Keys of a facts file that are not facts.
-const NOT_FACTS: [&str; 3] = ["name", "sources", "example"];
+const NOT_FACTS: [&str; 5] = [
+    "name",
+    "sources",
+    "example",
+    "language_code",
+    "ods_code_prefixes",
+];
+
+/// The languages a nation may print its documents in besides English:
+/// those with the words policypack adds itself (a page's "Tudalen N o M",
+/// the dates, the documents' titles) and the config keys for the
+/// practice's own words in them (`complaints.lead_role_cy`).
+pub const SECOND_LANGUAGES: [&str; 1] = ["cy"];
 
 impl NationFacts {
     /// The phones and emails of the national bodies this nation's documents
@@ -206,7 +228,51 @@ impl NationFacts {
         let facts: NationFacts = toml::from_str(text)?;
         facts.facts()?;
         facts.check_placeholders()?;
+        facts.check_routing()?;
         Ok(facts)
+    }
+
+    /// The keys of the facts' sentences in the nation's own language that
+    /// are not given: `removal.notice_cy`.
+    pub fn missing_in_own_language(&self) -> Vec<&'static str> {
+        [
+            ("removal.notice_cy", self.removal.notice_cy.is_none()),
+            ("offences.notice_cy", self.offences.notice_cy.is_none()),
+            ("defamation.notice_cy", self.defamation.notice_cy.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(key, gone)| gone.then_some(key))
+        .collect()
+    }
+
+    /// A second language is one policypack has the words for, and is
+    /// named; an ODS code prefix is letters or digits.
+    fn check_routing(&self) -> anyhow::Result<()> {
+        if let Some(code) = &self.language_code {
+            if !SECOND_LANGUAGES.contains(&code.as_str()) {
+                bail!(
+                    "language_code {code:?} is not a language policypack can print besides English ({}): leave it out to print in English only",
+                    SECOND_LANGUAGES.join(", ")
+                );
+            }
+            if self.language.is_none() {
+                bail!(
+                    "language_code is set but language is not: name the language, such as \"Welsh\""
+                );
+            }
+        }
+        for prefix in &self.ods_code_prefixes {
+            let plain = (1..=3).contains(&prefix.len())
+                && prefix
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            if !plain {
+                bail!(
+                    "ods_code_prefixes has {prefix:?}: each is the first 1 to 3 capital letters or digits of an ODS code, such as \"W\""
+                );
+            }
+        }
+        Ok(())
     }
 
     /// A `{frontline}` or `{response}` in `next_steps` needs its number, or
@@ -353,14 +419,14 @@ mod tests {
     #[test]
     fn every_placeholder_is_filled_for_every_nation() {
         let templates = Templates::load(None).unwrap();
-        for nation in Nation::ALL {
+        for nation in Nation::all() {
             let facts = templates.nation(nation).unwrap().with_days(Some(4));
             for step in &facts.next_steps {
                 assert!(!step.contains('{'), "{}: {step}", nation.key());
             }
         }
         let scotland = templates
-            .nation(Nation::Scotland)
+            .nation(Nation::from_key("scotland").unwrap())
             .unwrap()
             .with_days(Some(4));
         assert!(
@@ -374,7 +440,7 @@ mod tests {
     #[test]
     fn every_fact_of_every_built_in_nation_has_a_dated_source() {
         let templates = Templates::load(None).unwrap();
-        for nation in Nation::ALL {
+        for nation in Nation::all() {
             let facts = templates.nation(nation).unwrap().facts().unwrap();
             assert!(facts.len() > 20, "{}", nation.key());
             for fact in facts {
@@ -390,7 +456,7 @@ mod tests {
     fn england() -> NationFacts {
         Templates::load(None)
             .unwrap()
-            .nation(Nation::England)
+            .nation(Nation::from_key("england").unwrap())
             .unwrap()
             .clone()
     }
@@ -427,7 +493,7 @@ mod tests {
         assert!(error.contains("{frontline}"), "{error}");
         let wales = Templates::load(None)
             .unwrap()
-            .nation(Nation::Wales)
+            .nation(Nation::from_key("wales").unwrap())
             .unwrap()
             .clone();
         assert!(wales.acknowledge_working_days.is_none());

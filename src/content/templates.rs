@@ -12,7 +12,7 @@ use std::sync::{Arc, LazyLock};
 use anyhow::{Context as _, anyhow, bail};
 use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
 use cap_std::fs::{Dir as Handle, MetadataExt as _, OpenOptions, OpenOptionsExt as _};
-use include_dir::{Dir, include_dir};
+use include_dir::Dir;
 use rayon::prelude::*;
 use tera::Tera;
 
@@ -22,8 +22,7 @@ use crate::config::Nation;
 use crate::diagnostics::{Diagnostic, Origin, SourceFile};
 use crate::reply::model::ModelReplies;
 use crate::reply::rules::Rules;
-
-static BUILT_IN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
+use crate::utils::BUILT_IN;
 
 /// The most a rendered document may hold: the handbook is about 40 KB.
 const MAX_RENDERED_BYTES: usize = 4 * 1024 * 1024;
@@ -120,7 +119,7 @@ impl Templates {
         refuse_recursive_macros(&files)?;
 
         let mut nations = HashMap::new();
-        for nation in Nation::ALL {
+        for nation in Nation::all() {
             let name = format!("nations/{}.toml", nation.key());
             let (_, text) = files
                 .iter()
@@ -128,26 +127,21 @@ impl Templates {
                 .ok_or_else(|| anyhow!("the nation facts file {name} is missing"))?;
             let facts = NationFacts::parse(text)
                 .with_context(|| format!("the nation facts file {name} is not valid"))?;
-            nations.insert(nation, facts);
-        }
-        // A Welsh template prints the Welsh sentences of the Welsh facts; an
-        // override of those facts must not leave them out.
-        if files.iter().any(|(name, _)| name.ends_with(".cy.md")) {
-            let wales = &nations[&Nation::Wales];
-            let missing: Vec<&str> = [
-                ("removal.notice_cy", wales.removal.notice_cy.is_none()),
-                ("offences.notice_cy", wales.offences.notice_cy.is_none()),
-                ("defamation.notice_cy", wales.defamation.notice_cy.is_none()),
-            ]
-            .into_iter()
-            .filter_map(|(key, gone)| gone.then_some(key))
-            .collect();
-            if !missing.is_empty() {
-                bail!(
-                    "the nation facts file nations/wales.toml has no {}: the Welsh templates print them",
-                    missing.join(", ")
-                );
+            // A template in the nation's own language prints the facts'
+            // sentences in that language; an override of those facts
+            // must not leave them out.
+            if let Some(code) = facts.language_code.as_deref() {
+                let suffix = format!(".{code}.md");
+                let missing = facts.missing_in_own_language();
+                if files.iter().any(|(n, _)| n.ends_with(&suffix)) && !missing.is_empty() {
+                    bail!(
+                        "the nation facts file {name} has no {}: the templates in {} print them",
+                        missing.join(", "),
+                        facts.language.as_deref().unwrap_or(code),
+                    );
+                }
             }
+            nations.insert(nation, facts);
         }
         let replies = {
             let name = "model-replies.toml";
@@ -620,7 +614,7 @@ mod tests {
     #[test]
     fn built_in_templates_load_with_all_nations() {
         let templates = Templates::load(None).unwrap();
-        for nation in Nation::ALL {
+        for nation in Nation::all() {
             assert!(templates.nation(nation).is_ok());
         }
     }

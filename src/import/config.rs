@@ -490,7 +490,7 @@ mod tests {
             name: "St John's \"Star\" Surgery".into(),
             slug: "st-johns-star-surgery".into(),
             ods_code: "C86020".into(),
-            nation: Nation::England,
+            nation: Nation::from_key("england").unwrap(),
             address: vec!["Greenfield Lane".into(), "Balby".into(), "Doncaster".into()],
             postcode: "DN4 0TH".into(),
             phone: "01302 854521".into(),

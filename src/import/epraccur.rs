@@ -493,6 +493,11 @@ impl Filter {
     }
 }
 
+/// The nation of the ODS list's practices whose code no facts file
+/// claims: epraccur lists the GP practices in England, and Welsh ones
+/// whose codes start with `W`, which `nations/wales.toml` claims.
+const LIST_NATION: &str = "england";
+
 /// A row as a checked practice, or why it cannot be one.
 fn practice(row: &Row, slug: String) -> Result<Practice, String> {
     let ods_code = row.get(CODE).to_string();
@@ -537,14 +542,15 @@ fn practice(row: &Row, slug: String) -> Result<Practice, String> {
             )));
         }
     }
+    // A code no nation's facts file claims (Wales's claims `W`) is in the
+    // nation whose list this is.
+    let nation = Nation::of_ods_code(&ods_code)
+        .or_else(|| Nation::from_key(LIST_NATION))
+        .ok_or_else(|| with_code(format!("no nation's facts file is named {LIST_NATION}")))?;
     Ok(Practice {
         name: row.name.clone(),
         slug,
-        nation: if ods_code.starts_with('W') {
-            Nation::Wales
-        } else {
-            Nation::England
-        },
+        nation,
         ods_code,
         address,
         postcode,

@@ -7,10 +7,15 @@ pub mod fs;
 
 use std::collections::BTreeMap;
 
+use include_dir::{Dir, include_dir};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime};
+
+/// The templates and nation facts built into the binary from
+/// `policy-templates/`.
+pub static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/policy-templates");
 
 /// The folder in an output folder that holds the change reports
 /// (`OUT/changes/`); no practice may have it as its slug.
