@@ -46,6 +46,43 @@ impl Span {
     }
 }
 
+/// A QR code to a web address, with the words every format prints with
+/// it, so the PDF and the Word file say the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Qr {
+    pub url: String,
+    /// What a screen reader reads for the code.
+    pub alt: String,
+    /// Under the code: how to use it, and the address (linked) for those
+    /// who cannot.
+    pub caption: Vec<Span>,
+    /// Beside the code when the paragraph set with it already gives the
+    /// address: how to use it.
+    pub scan: Vec<Span>,
+}
+
+impl Qr {
+    /// The code to `url`, which is [`Model::links`] entry `link`.
+    fn to(url: &str, link: usize) -> Qr {
+        let shown = url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        Qr {
+            url: url.to_string(),
+            alt: format!("QR code linking to {url}"),
+            caption: vec![
+                Span::plain("Scan the code with your phone camera, or go to "),
+                Span {
+                    link: Some(link),
+                    ..Span::plain(shown)
+                },
+            ],
+            scan: vec![Span::plain("Scan the code with your phone camera.")],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Heading {
@@ -73,10 +110,8 @@ pub enum Block {
         rows: Vec<Vec<Vec<Span>>>,
     },
     Rule,
-    /// A QR code to `url`, added for print ([`Model::with_qr`]), not from Markdown.
-    Qr {
-        url: String,
-    },
+    /// A QR code, added for print ([`Model::with_qr`]), not from Markdown.
+    Qr(Qr),
     /// Blocks in a language other than the document's (`lang` is a BCP 47
     /// tag such as `cy`).
     Part {
@@ -184,19 +219,25 @@ impl Model {
     /// document's own language (English); a part in another language gets
     /// it only if nothing else links there.
     pub fn with_qr(mut self, url: &str) -> Model {
+        let link = match self.links.iter().position(|l| l == url) {
+            Some(at) => at,
+            None => {
+                self.links.push(url.to_string());
+                self.links.len() - 1
+            }
+        };
+        let qr = Block::Qr(Qr::to(url, link));
+        let links = self.links.clone();
         let links_to = |block: &Block| {
             block
                 .links()
                 .into_iter()
-                .any(|i| self.links.get(i).is_some_and(|l| l == url))
+                .any(|i| links.get(i).is_some_and(|l| l == url))
         };
         let own = self
             .blocks
             .iter()
             .position(|b| !matches!(b, Block::Part { .. }) && links_to(b));
-        let qr = Block::Qr {
-            url: url.to_string(),
-        };
         if let Some(at) = own {
             self.blocks.insert(at + 1, qr);
             return self;
@@ -205,14 +246,7 @@ impl Model {
             self.blocks.push(qr);
             return self;
         };
-        let links = self.links.clone();
         if let Block::Part { blocks, .. } = &mut self.blocks[part] {
-            let links_to = |block: &Block| {
-                block
-                    .links()
-                    .into_iter()
-                    .any(|i| links.get(i).is_some_and(|l| l == url))
-            };
             let at = blocks
                 .iter()
                 .position(links_to)

@@ -142,10 +142,8 @@ pub struct Edition {
     pub documents: &'static [DocKind],
     pub formats: &'static [Format],
     pub paper: Geometry,
-    /// How the notice, the leaflet and the handbook are set.
-    pub notice: Setting,
-    pub leaflet: Setting,
-    pub handbook: Setting,
+    /// How each document is set, in the order of [`DocKind::ALL`].
+    pub settings: [Setting; DocKind::ALL.len()],
     /// Heading sizes (levels 1, 2, 3) as multiples of the body size.
     pub heading_scale: [f32; 3],
     /// Line height as a multiple of the size, for body text and headings.
@@ -163,11 +161,7 @@ pub struct Edition {
 
 impl Edition {
     pub fn setting(&self, kind: DocKind) -> Setting {
-        match kind {
-            DocKind::Notice => self.notice,
-            DocKind::Leaflet => self.leaflet,
-            DocKind::Handbook => self.handbook,
-        }
+        self.settings[kind as usize]
     }
 
     /// Whether this edition makes `kind` in `format`.
@@ -186,37 +180,39 @@ pub static STANDARD: Edition = Edition {
     // A waiting-room poster read from the chairs: a headline of 40 pt or
     // more, text of 18 pt or more (the size large print aims at), a QR
     // code of 36 mm, on one A4 page in English alone or in Welsh and
-    // English.
-    notice: Setting {
-        body: Body::Poster(Poster {
-            paper: A4_POSTER,
-            one_language: PosterSizes {
-                body: 22.0,
-                headline: 60.0,
-                heading: 26.0,
-                lead: 28.0,
-                leading: 1.3,
-            },
-            two_languages: PosterSizes {
-                body: 18.0,
-                headline: 40.0,
-                heading: 22.0,
-                lead: 22.0,
-                leading: 1.25,
-            },
-            sign_off: 10.0,
-            qr: 102.0,
-        }),
-        footer: Some(10.0),
-    },
-    leaflet: Setting {
-        body: Body::Flow(12.0),
-        footer: Some(8.5),
-    },
-    handbook: Setting {
-        body: Body::Flow(10.5),
-        footer: Some(8.5),
-    },
+    // English. Then the leaflet and the handbook.
+    settings: [
+        Setting {
+            body: Body::Poster(Poster {
+                paper: A4_POSTER,
+                one_language: PosterSizes {
+                    body: 22.0,
+                    headline: 60.0,
+                    heading: 26.0,
+                    lead: 28.0,
+                    leading: 1.3,
+                },
+                two_languages: PosterSizes {
+                    body: 18.0,
+                    headline: 40.0,
+                    heading: 22.0,
+                    lead: 22.0,
+                    leading: 1.25,
+                },
+                sign_off: 10.0,
+                qr: 102.0,
+            }),
+            footer: Some(10.0),
+        },
+        Setting {
+            body: Body::Flow(12.0),
+            footer: Some(8.5),
+        },
+        Setting {
+            body: Body::Flow(10.5),
+            footer: Some(8.5),
+        },
+    ],
     heading_scale: [2.0, 1.4, 1.15],
     leading: 1.35,
     heading_leading: 1.2,
@@ -239,9 +235,7 @@ pub static LARGE_PRINT: Edition = Edition {
     paper: Geometry { bottom: 96.0, ..A4 },
     // Large print (UKAAF, RNIB): 18 pt body, footers and page numbers as
     // large as the body; as many pages as it takes.
-    notice: LARGE,
-    leaflet: LARGE,
-    handbook: LARGE,
+    settings: [LARGE; DocKind::ALL.len()],
     // The title well above the headings (36 pt to 24 pt), which are well
     // above the body.
     heading_scale: [2.0, 1.35, 1.15],
@@ -251,3 +245,24 @@ pub static LARGE_PRINT: Edition = Edition {
     underline_links: false,
     qr_beside_text: false,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_in_the_order_of_the_documents() {
+        // `Edition::setting` indexes by the kind's number.
+        for (i, kind) in DocKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, i);
+        }
+        assert!(matches!(
+            STANDARD.setting(DocKind::Notice).body,
+            Body::Poster(_)
+        ));
+        assert!(matches!(
+            STANDARD.setting(DocKind::Handbook).body,
+            Body::Flow(10.5)
+        ));
+    }
+}

@@ -2,7 +2,7 @@
 //! language, split into the practice's name (the masthead), the body, the
 //! QR code's place and the sign-off.
 
-use crate::document::{Block, Span};
+use crate::document::{Block, Qr, Span};
 
 /// One language's share of the poster.
 pub struct Side<'m> {
@@ -11,8 +11,8 @@ pub struct Side<'m> {
     pub lead: Option<&'m [Span]>,
     pub blocks: Vec<&'m Block>,
     pub sign_off: Option<&'m [Span]>,
-    /// The QR code's address, and the block it followed.
-    pub qr: Option<(&'m str, usize)>,
+    /// The QR code, and the block it followed.
+    pub qr: Option<(&'m Qr, usize)>,
 }
 
 impl<'m> Side<'m> {
@@ -23,7 +23,7 @@ impl<'m> Side<'m> {
         let (mut qr, mut lead) = (None, None);
         for block in blocks {
             match block {
-                Block::Qr { url } => qr = Some((url.as_str(), kept.len().saturating_sub(1))),
+                Block::Qr(code) => qr = Some((code, kept.len().saturating_sub(1))),
                 Block::Paragraph(spans) if lead.is_none() && is_lead(spans) => {
                     lead = Some(spans.as_slice())
                 }
@@ -76,14 +76,20 @@ mod tests {
                 spans: vec![Span::plain("Headline")],
             },
             Block::Paragraph(vec![Span::plain("Phone")]),
-            Block::Qr {
+            Block::Qr(Qr {
                 url: "https://example.org".into(),
-            },
+                alt: String::new(),
+                caption: Vec::new(),
+                scan: Vec::new(),
+            }),
             Block::Paragraph(vec![Span::plain("Issued")]),
         ];
         let side = Side::of(&blocks);
         assert_eq!(side.blocks.len(), 2);
         assert_eq!(side.sign_off.map(|s| s[0].text.as_str()), Some("Issued"));
-        assert_eq!(side.qr, Some(("https://example.org", 1)));
+        assert_eq!(
+            side.qr.map(|(code, after)| (code.url.as_str(), after)),
+            Some(("https://example.org", 1))
+        );
     }
 }

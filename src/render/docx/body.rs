@@ -15,7 +15,7 @@ use docx_rust::formatting::{
 
 use super::package::{Media, REL_IMAGE, Relations};
 use super::{Theme, picture, styles, word_lang};
-use crate::document::{Block, Span};
+use crate::document::{Block, Qr, Span};
 use crate::render::presentation::Logo;
 
 /// The QR code's side, quiet zone included: about 30 mm, as in the PDF.
@@ -137,7 +137,7 @@ impl<'a> BodyWriter<'a> {
                 self.page_break = true;
             }
             Block::Rule => self.rule(),
-            Block::Qr { url } => self.qr(url, context),
+            Block::Qr(code) => self.qr(code, context),
             Block::Part { lang, blocks } => {
                 let part = Context {
                     lang: Some(word_lang(lang)),
@@ -249,12 +249,11 @@ impl<'a> BodyWriter<'a> {
     }
 
     /// The QR code to the complaints page, with the address under it.
-    fn qr(&mut self, url: &str, context: &Context) {
-        let Some(png) = picture::qr_png(url) else {
+    fn qr(&mut self, qr: &Qr, context: &Context) {
+        let Some(png) = picture::qr_png(&qr.url) else {
             return; // Too long to encode: the address is still printed as a link.
         };
-        let alt = format!("QR code linking to {url}");
-        let code = self.picture(png, "png", (QR_SIZE, QR_SIZE), &alt);
+        let code = self.picture(png, "png", (QR_SIZE, QR_SIZE), &qr.alt);
         // Single line spacing: a taller line would lift the picture into
         // what stands above it.
         let size = self.theme.size;
@@ -263,14 +262,7 @@ impl<'a> BodyWriter<'a> {
         property.keep_next = Some(KeepNext::default());
         self.push(Paragraph::default().property(property).push(code));
 
-        let shown = url
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_end_matches('/');
-        let lead = Span::plain("Scan the code with your phone camera, or go to ");
-        let mut caption = self.paragraph(&[lead], Some("Caption"), context);
-        let link = self.hyperlink(url, run(&Span::plain(shown), true, context));
-        caption.content.push(link.into());
+        let caption = self.paragraph(&qr.caption, Some("Caption"), context);
         self.push(caption);
     }
 

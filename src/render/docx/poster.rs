@@ -14,7 +14,7 @@ use docx_rust::formatting::{
 use super::Theme;
 use super::body::{BodyWriter, Context};
 use super::styles;
-use crate::document::{Block, Span};
+use crate::document::{Block, Qr, Span};
 use crate::render::poster::{Side, languages};
 use crate::render::presentation::Logo;
 
@@ -37,11 +37,11 @@ impl BodyWriter<'_> {
                 self.masthead(logo, alt, english.lead, &plain);
                 for (i, block) in english.blocks.iter().enumerate() {
                     let beside = english.qr.filter(|(_, after)| *after == i);
-                    let Some((url, _)) = beside else {
+                    let Some((qr, _)) = beside else {
                         self.block(block, None, &plain);
                         continue;
                     };
-                    let Some(code) = self.code(url) else {
+                    let Some(code) = self.code(qr) else {
                         self.block(block, None, &plain);
                         continue;
                     };
@@ -55,11 +55,10 @@ impl BodyWriter<'_> {
                         if beside_code {
                             w.block(block, None, &plain);
                         }
-                        let scan = [Span::plain("Scan the code with your phone camera.")];
-                        let paragraph = w.paragraph(&scan, None, &plain);
+                        let paragraph = w.paragraph(&qr.scan, None, &plain);
                         w.push(paragraph);
                     });
-                    let side = self.qr_side(url);
+                    let side = self.qr_side(&qr.url);
                     self.layout_row(vec![(code, side), (text, width - side)]);
                 }
                 self.sign_off(english.sign_off, &plain);
@@ -81,10 +80,10 @@ impl BodyWriter<'_> {
                         self.capture(|w| own.into_iter().for_each(|b| w.block(b, None, &plain)));
                     let code = qr
                         .filter(|(_, after)| *after == row)
-                        .and_then(|(url, _)| self.code(url));
+                        .and_then(|(qr, _)| self.code(qr));
                     let cells = match code {
                         Some(code) => {
-                            let side = qr.map_or(0.0, |(url, _)| self.qr_side(url));
+                            let side = qr.map_or(0.0, |(qr, _)| self.qr_side(&qr.url));
                             let text = (width - side) / 2.0;
                             vec![(left, text), (code, side), (right, text)]
                         }
@@ -151,13 +150,12 @@ impl BodyWriter<'_> {
         crate::render::pdf::figure::qr_side(url, self.theme.qr).unwrap_or(0.0)
     }
 
-    /// The QR code to `url` as a centred paragraph, or `None` when the
-    /// address is too long to encode.
-    fn code(&mut self, url: &str) -> Option<Vec<BodyContent<'static>>> {
-        let png = super::picture::qr_png(url)?;
-        let side = self.qr_side(url);
-        let alt = format!("QR code linking to {url}");
-        let picture = self.picture(png, "png", (side, side), &alt);
+    /// The QR code as a centred paragraph, or `None` when its address is
+    /// too long to encode.
+    fn code(&mut self, qr: &Qr) -> Option<Vec<BodyContent<'static>>> {
+        let png = super::picture::qr_png(&qr.url)?;
+        let side = self.qr_side(&qr.url);
+        let picture = self.picture(png, "png", (side, side), &qr.alt);
         let property = ParagraphProperty {
             justification: Some(JustificationVal::Center.into()),
             ..ParagraphProperty::default().spacing(styles::spacing(0.0, 0.0, 1.0))

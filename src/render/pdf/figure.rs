@@ -9,7 +9,7 @@ use qrcode::{Color, EcLevel, QrCode};
 
 use super::layout::{Content, Draw, Node, Typesetter, lines_draws, plain};
 use super::text::TextStyle;
-use crate::document::Span;
+use crate::document::{Qr, Span};
 
 /// The blank modules around a QR code, on each side.
 const QUIET: usize = 4;
@@ -20,12 +20,13 @@ impl Typesetter<'_> {
     /// use the code.
     pub fn qr(
         &mut self,
-        url: &str,
+        code: &Qr,
         beside: Option<&[Span]>,
         x: f32,
         width: f32,
         out: &mut Vec<Node>,
     ) {
+        let url = code.url.as_str();
         let Some(side) = qr_side(url, self.theme.qr) else {
             // Too long to encode: the address is still printed as a link.
             if let Some(spans) = beside {
@@ -40,28 +41,17 @@ impl Typesetter<'_> {
         let body = self.theme.body();
         let text = beside.map(|spans| self.lines(spans, &body, column));
         let how = if text.is_some() {
-            vec![plain("Scan the code with your phone camera.")]
+            &code.scan
         } else {
-            self.links.push(url.to_string());
-            let shown = url
-                .trim_start_matches("https://")
-                .trim_start_matches("http://")
-                .trim_end_matches('/');
-            vec![
-                plain("Scan the code with your phone camera, or go to "),
-                Span {
-                    link: Some(self.links.len() - 1),
-                    ..Span::plain(shown)
-                },
-            ]
+            &code.caption
         };
-        let how = self.lines(&how, &body, column);
+        let how = self.lines(how, &body, column);
         let between = self.theme.size * 0.3;
         let beside_height = text.as_ref().map_or(0.0, |t| t.height() + between) + how.height();
         let height = side.max(beside_height);
         self.ensure(height + 4.0);
         let top = self.y;
-        self.qr_code(url, x, top, out);
+        self.qr_code(code, x, top, out);
         // The text beside the code, centred on it.
         self.y = top + (side - beside_height).max(0.0) / 2.0;
         if let Some(text) = &text {
@@ -80,11 +70,11 @@ impl Typesetter<'_> {
         self.y += self.theme.size * 0.6 * self.theme.space;
     }
 
-    /// Draws the QR code to `url` with its quiet zone's top left corner at
+    /// Draws the QR code with its quiet zone's top left corner at
     /// (x, y), as a figure in `out`; its side, quiet zone included, or
     /// `None` when the address is too long to encode.
-    pub fn qr_code(&mut self, url: &str, x: f32, y: f32, out: &mut Vec<Node>) -> Option<f32> {
-        let (modules, colors) = qr_modules(url)?;
+    pub fn qr_code(&mut self, code: &Qr, x: f32, y: f32, out: &mut Vec<Node>) -> Option<f32> {
+        let (modules, colors) = qr_modules(&code.url)?;
         let unit = self.theme.qr / modules as f32;
         let mut draws = Vec::new();
         for row in 0..modules {
@@ -109,9 +99,8 @@ impl Typesetter<'_> {
         }
         let leaf = self.leaf();
         self.mark(Content::Graphic(leaf), draws);
-        let alt = format!("QR code linking to {url}");
         out.push(Node::Group(
-            Tag::Figure(Some(alt)).into(),
+            Tag::Figure(Some(code.alt.clone())).into(),
             vec![Node::Leaf(leaf)],
         ));
         Some(unit * (modules + 2 * QUIET) as f32)

@@ -309,8 +309,8 @@ impl<'a> Typesetter<'a> {
             Block::Paragraph(spans)
                 if self.theme.edition.qr_beside_text && matches!(next, Some(Block::Qr { .. })) =>
             {
-                if let Some(Block::Qr { url }) = next {
-                    self.qr(url, Some(spans), x, width, out);
+                if let Some(Block::Qr(code)) = next {
+                    self.qr(code, Some(spans), x, width, out);
                 }
             }
             Block::Paragraph(spans) => {
@@ -351,7 +351,7 @@ impl<'a> Typesetter<'a> {
             Block::Qr { .. }
                 if self.theme.edition.qr_beside_text
                     && matches!(blocks[..i].last(), Some(Block::Paragraph(_))) => {}
-            Block::Qr { url } => self.qr(url, None, x, width, out),
+            Block::Qr(code) => self.qr(code, None, x, width, out),
             Block::Part { lang, blocks } => {
                 let mut kids = Vec::new();
                 self.blocks(blocks, x, width, &mut kids);

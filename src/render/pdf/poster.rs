@@ -45,12 +45,10 @@ pub fn lay(
             let mut body = Vec::new();
             for (i, block) in english.blocks.iter().enumerate() {
                 body.push((*block).clone());
-                if let Some((url, after)) = english.qr
+                if let Some((code, after)) = english.qr
                     && after == i
                 {
-                    body.push(Block::Qr {
-                        url: url.to_string(),
-                    });
+                    body.push(Block::Qr(code.clone()));
                 }
             }
             setter.document(&body, x, width, tree, &[]);
@@ -78,8 +76,8 @@ pub fn lay(
                     continue;
                 }
                 // The row the QR code follows has it in its middle.
-                let code = qr.filter(|(_, after)| *after == row).and_then(|(url, _)| {
-                    Some((url, super::figure::qr_side(url, setter.theme.qr)?))
+                let code = qr.filter(|(_, after)| *after == row).and_then(|(qr, _)| {
+                    Some((qr, super::figure::qr_side(&qr.url, setter.theme.qr)?))
                 });
                 let (text, english_x) = match code {
                     Some((_, side)) => {
@@ -97,8 +95,8 @@ pub fn lay(
                     setter.blocks(std::slice::from_ref(*e), english_x, text, &mut english_kids);
                 }
                 let mut end = setter.y.max(welsh_end);
-                if let Some((url, side)) = code {
-                    setter.qr_code(url, x + (width - side) / 2.0, top, &mut english_kids);
+                if let Some((qr, side)) = code {
+                    setter.qr_code(qr, x + (width - side) / 2.0, top, &mut english_kids);
                     end = end.max(top + side);
                 }
                 setter.y = end;
