@@ -864,8 +864,91 @@ fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range
             spans.push(found.range());
         }
     }
+    for (range, address) in spelled_emails(draft) {
+        if !own.emails.contains(&address) {
+            spans.push(range);
+        }
+    }
     spans.sort_by_key(|s| s.start);
     spans
+}
+
+/// E-mail addresses written so that a person, not a mail program, reads
+/// them ("sarah.j @ gmail . com", "k.smith [at] outlook [dot] com",
+/// "LMORRIS AT BTINTERNET DOT COM"), each with the address it spells.
+/// An address is taken as spelled when it has an at sign with spaces
+/// round it, an "at" or "dot" in brackets, or a "dot" in words, or when
+/// " at " joins a part that is no plain word ("r.bentley", "jw64") or a
+/// mail provider to a domain; "visit us at ashfield.nhs.uk" is none of
+/// these. The domain must end in a top-level domain people use.
+fn spelled_emails(draft: &str) -> Vec<(Range<usize>, String)> {
+    const PART: &str = r"[\p{L}\p{N}_%+-]+";
+    const DOT: &str = r"(?i:\s*\.\s*|\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)";
+    const AT: &str = r"(?i:\s*[@＠﹫]\s*|\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)";
+    static SPELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"(?i)\b({PART}(?:{DOT}{PART})*)({AT})({PART}(?:{DOT}{PART})+)\b"
+        ))
+        .expect("valid")
+    });
+    static DOT_SIGN: LazyLock<Regex> = LazyLock::new(|| Regex::new(DOT).expect("valid"));
+    const TOP_LEVEL: [&str; 24] = [
+        "com", "net", "org", "uk", "co", "info", "biz", "io", "me", "ie", "eu", "de", "fr", "es",
+        "it", "nl", "pl", "ro", "in", "pk", "ng", "us", "ca", "au",
+    ];
+    const PROVIDERS: [&str; 16] = [
+        "gmail",
+        "googlemail",
+        "hotmail",
+        "outlook",
+        "live",
+        "msn",
+        "yahoo",
+        "ymail",
+        "icloud",
+        "aol",
+        "btinternet",
+        "sky",
+        "virginmedia",
+        "ntlworld",
+        "talktalk",
+        "protonmail",
+    ];
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(caps) = SPELLED.captures_at(draft, from) {
+        let whole_match = caps.get(0).expect("whole match");
+        // A candidate that is no address ("you at sarah.jenkins83") may
+        // hide one that starts inside it: look again from its next word.
+        from = draft[whole_match.start()..]
+            .find(|c: char| !(c.is_alphanumeric() || "_%+-".contains(c)))
+            .map_or(draft.len(), |n| whole_match.start() + n.max(1));
+        let (whole, local, at, domain) = (&caps[0], &caps[1], &caps[2], &caps[3]);
+        let labels: Vec<String> = DOT_SIGN.split(domain).map(|l| l.to_lowercase()).collect();
+        if !labels
+            .last()
+            .is_some_and(|l| TOP_LEVEL.contains(&l.as_str()))
+        {
+            continue;
+        }
+        let local_plain = DOT_SIGN.split(local).collect::<Vec<_>>().join(".");
+        let address = format!("{}@{}", local_plain.to_lowercase(), labels.join("."));
+        // Written as a mail program would read it: the plain check's.
+        if whole.to_lowercase() == address {
+            continue;
+        }
+        let word_at = at.trim().eq_ignore_ascii_case("at");
+        let in_words = DOT_SIGN.find_iter(whole).any(|d| d.as_str().trim() != ".")
+            || (at.trim() != at && !word_at)
+            || at.contains(['[', '(']);
+        let telling_local = local_plain.contains(|c: char| !c.is_alphabetic());
+        let provider = PROVIDERS.contains(&labels[0].as_str());
+        if in_words || (word_at && (telling_local || provider)) {
+            found.push((whole_match.range(), address));
+            from = whole_match.end();
+        }
+    }
+    found
 }
 
 /// Runs of `n` or more words that the draft shares with the review.
@@ -928,7 +1011,11 @@ fn review_details(draft: &str, review: Option<&str>, own: &OwnDetails) -> Vec<Ra
             .last()
             .is_none_or(|c| matches!(c, '.' | '!' | '?' | '"' | '“' | ':' | '\n'))
     };
-    let mut details: HashSet<&str> = HashSet::new();
+    // A word written in capitals in the draft ("WE HOPE KWAME IS BETTER")
+    // is the review's word all the same.
+    static IN_CAPITALS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b\p{Lu}[\p{Lu}\p{M}'’-]{2,}\b").expect("valid"));
+    let mut details: HashSet<String> = HashSet::new();
     for found in CAPITALISED.find_iter(review) {
         let word = found.as_str();
         if starts_sentence(review, found.start())
@@ -938,17 +1025,19 @@ fn review_details(draft: &str, review: Option<&str>, own: &OwnDetails) -> Vec<Ra
         {
             continue;
         }
-        details.insert(word);
+        details.insert(word.to_lowercase());
     }
     for found in NUMBER.find_iter(review) {
-        details.insert(found.as_str());
+        details.insert(found.as_str().to_string());
     }
-    let mut spans = Vec::new();
-    for found in CAPITALISED.find_iter(draft).chain(NUMBER.find_iter(draft)) {
-        if details.contains(found.as_str()) {
-            spans.push(found.range());
-        }
-    }
+    let mut spans: Vec<Range<usize>> = CAPITALISED
+        .find_iter(draft)
+        .chain(IN_CAPITALS.find_iter(draft))
+        .chain(NUMBER.find_iter(draft))
+        .filter(|found| details.contains(&found.as_str().to_lowercase()))
+        .map(|found| found.range())
+        .collect();
+    spans.sort_by_key(|s| s.start);
     spans
 }
 
@@ -1015,6 +1104,43 @@ fn signed_by_person(draft: &str, own: &OwnDetails) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e_mail_addresses_spelled_out_are_read() {
+        let spelled = |draft: &str| -> Vec<String> {
+            spelled_emails(draft).into_iter().map(|(_, a)| a).collect()
+        };
+        for (draft, address) in [
+            (
+                "sent to you at sarah.j83 @ gmail . com today",
+                "sarah.j83@gmail.com",
+            ),
+            ("k.okafor [at] outlook [dot] com", "k.okafor@outlook.com"),
+            ("annie_b (at) outlook (dot) com", "annie_b@outlook.com"),
+            ("derek dot smith at gmail dot com", "derek.smith@gmail.com"),
+            (
+                "LMORRIS1972 AT BTINTERNET DOT COM",
+                "lmorris1972@btinternet.com",
+            ),
+            (
+                "write to r.bentley at btinternet.com.",
+                "r.bentley@btinternet.com",
+            ),
+            ("gary at hotmail.co.uk", "gary@hotmail.co.uk"),
+        ] {
+            assert_eq!(spelled(draft), [address], "{draft}");
+        }
+        for draft in [
+            "email us at complaints.ashfield@nhs.net",
+            "visit us at www.ashfieldmedical.nhs.uk",
+            "find us at ashfieldmedical.nhs.uk",
+            "on the dot of 8am at reception",
+            "the wait at reception. Net result: better",
+            "ask at reception or at the practice",
+        ] {
+            assert_eq!(spelled(draft), Vec::<String>::new(), "{draft}");
+        }
+    }
 
     #[test]
     fn ten_digits_are_found_however_they_are_separated() {

@@ -330,6 +330,40 @@ fn the_fourteenth_corpus_is_flagged() {
     assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
 }
 
+/// The fifteenth corpus, written blind for clinical words of sexual,
+/// reproductive and mental health, addiction, screening and procedures;
+/// patients' e-mail addresses spelled out ("sarah.j @ gmail . com",
+/// "annie_b (at) outlook (dot) com", "LMORRIS AT BTINTERNET DOT COM");
+/// and names and places from the review repeated in capitals. Counting
+/// the clinical, identifier and name rules: 16 of 30 unsafe drafts were
+/// flagged before the change and 29 after (a name that opens the
+/// review's sentence, "Karen on reception…", is not taken for one); 2 of
+/// 30 safe drafts were refused before ("THANK YOU SO MUCH!" taken for a
+/// name, and "PLEASE NOTE that prescriptions can take…" for a clinical
+/// detail) and 1 after (the second).
+#[test]
+fn the_fifteenth_corpus_is_flagged() {
+    let rules = [
+        "clinical-detail",
+        "identifier",
+        "repeats-review",
+        "names-person",
+        "names-reviewer",
+    ];
+    let ((flagged, unsafe_, false_alarms, safe), wrong) =
+        run_corpus_for("fifteenth-corpus.toml", Some(&rules));
+    assert_eq!((unsafe_, safe), (30, 30));
+    assert_eq!(flagged, 29, "{}", wrong.join("\n"));
+    assert_eq!(false_alarms, 1, "{}", wrong.join("\n"));
+    for known in ["KAREN HAS BEEN", "PLEASE NOTE that prescriptions"] {
+        assert!(
+            wrong.iter().any(|w| w.contains(known)),
+            "{known:?} is judged right now: {}",
+            wrong.join("\n")
+        );
+    }
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
