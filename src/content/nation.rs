@@ -16,9 +16,10 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail};
 use serde::{Deserialize, Serialize};
-use toml::value::Datetime;
 
 use crate::config::model::Contact;
+use crate::utils::source::Cites;
+pub use crate::utils::source::Source;
 
 /// One nation's complaints rules and law. Text fields are Markdown written by us.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -169,22 +170,6 @@ pub struct Defamation {
     pub handbook: Vec<String>,
 }
 
-/// Where some facts were checked.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    /// The facts this source backs, by key: `time_limit`, `ombudsman.phone`,
-    /// or a table such as `ombudsman` for all of its keys.
-    pub facts: Vec<String>,
-    /// The page or document, and who publishes it.
-    pub title: String,
-    pub url: String,
-    /// The date it was last checked against the source.
-    pub checked: Datetime,
-    /// What the source says that the fact rests on, where it needs saying.
-    pub note: Option<String>,
-}
-
 /// One fact of a nation file, with the sources that back it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Fact<'a> {
@@ -194,14 +179,16 @@ pub struct Fact<'a> {
     pub sources: Vec<&'a Source>,
 }
 
-/// Keys of a facts file that are not facts.
-const NOT_FACTS: [&str; 5] = [
-    "name",
-    "sources",
-    "example",
-    "language_code",
-    "ods_code_prefixes",
-];
+/// Keys of a facts file that are never printed: the sources, the examples
+/// for `policypack new`, and what routes rather than prints. A change to
+/// them asks no one to reprint.
+pub const NOT_PRINTED: [&str; 4] = ["sources", "example", "language_code", "ods_code_prefixes"];
+
+/// Keys of a facts file that are not facts: the nation's name, and what
+/// is never printed.
+fn is_fact(key: &str) -> bool {
+    key != "name" && !NOT_PRINTED.contains(&key)
+}
 
 /// The languages a nation may print its documents in besides English:
 /// those with the words policypack adds itself (a page's "Tudalen N o M",
@@ -338,12 +325,7 @@ impl NationFacts {
             );
         }
         for source in &self.sources {
-            if source.checked.date.is_none() || source.checked.time.is_some() {
-                bail!(
-                    "the source \"{}\" must have checked = a date, such as 2026-11-26",
-                    source.title
-                );
-            }
+            source.check(Cites::Facts)?;
             if let Some(unknown) = source
                 .facts
                 .iter()
@@ -393,7 +375,7 @@ fn flatten(value: &toml::Value, path: &str, out: &mut BTreeMap<String, toml::Val
     match value {
         toml::Value::Table(table) => {
             for (key, value) in table {
-                if path.is_empty() && NOT_FACTS.contains(&key.as_str()) {
+                if path.is_empty() && !is_fact(key) {
                     continue;
                 }
                 let path = if path.is_empty() {

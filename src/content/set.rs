@@ -16,8 +16,8 @@ pub struct TemplateSet {
     /// By file name relative to the templates folder (`nations/wales.toml`),
     /// a short hash of its text.
     pub files: BTreeMap<String, String>,
-    /// By nation key, the facts of its nation file (sources and the
-    /// examples for `policypack new` left out: neither is printed).
+    /// By nation key, the facts of its nation file (what is never printed
+    /// left out: [`super::nation::NOT_PRINTED`]).
     pub facts: BTreeMap<String, BTreeMap<String, String>>,
 }
 
@@ -40,8 +40,9 @@ impl TemplateSet {
                 .into_iter()
                 .map(|(nation, mut value)| {
                     if let Value::Object(map) = &mut value {
-                        map.remove("sources");
-                        map.remove("example");
+                        for key in super::nation::NOT_PRINTED {
+                            map.remove(key);
+                        }
                     }
                     (nation.to_string(), flatten(&value))
                 })

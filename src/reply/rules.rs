@@ -6,9 +6,10 @@ use std::collections::HashSet;
 use anyhow::{Context as _, anyhow, bail};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
-use toml::value::Datetime;
 
 use crate::diagnostics::Severity;
+use crate::utils::source::Cites;
+pub use crate::utils::source::Source;
 
 /// The file as written.
 #[derive(Debug, Deserialize)]
@@ -136,16 +137,6 @@ pub enum Builtin {
     PrivateRoute,
     Length,
     SignOff,
-}
-
-/// Where a rule's reason comes from.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub checked: Datetime,
 }
 
 #[derive(Debug, Deserialize)]
@@ -295,6 +286,11 @@ impl Rules {
             (None, Some(file)) => Words::compile(file, name)?,
             (None, None) => bail!("{name} has no [words]: the built-in rules file needs them"),
         };
+        for source in &file.sources {
+            source
+                .check(Cites::Id)
+                .with_context(|| format!("{name}: [[sources]]"))?;
+        }
         let mut ids = HashSet::new();
         let mut rules = Vec::new();
         for rule in file.rule {

@@ -4,6 +4,7 @@
 //! mdBook's `utils::fs`).
 
 pub mod fs;
+pub mod source;
 
 use std::collections::BTreeMap;
 
