@@ -58,6 +58,18 @@ pub struct Practice {
 }
 
 impl Practice {
+    /// The logo, read and checked again: the file may have changed since
+    /// the config was checked. Read once per build, by the build's
+    /// [`crate::render::Presentation`].
+    pub fn read_logo(&self) -> anyhow::Result<Option<LogoFile>> {
+        let Some(path) = &self.logo else {
+            return Ok(None);
+        };
+        read_logo(path, self.logo_reader.as_ref())
+            .map(Some)
+            .map_err(|problem| anyhow::anyhow!("{}; {}", problem.message, problem.hint))
+    }
+
     pub fn nation(&self) -> Nation {
         self.config.practice.nation
     }
@@ -713,7 +725,17 @@ pub const MAX_LOGO_SIDE: usize = 2_500;
 /// Reads a logo, checking from its header alone, before anything decodes
 /// it, that it is a PNG or JPEG no larger than [`MAX_LOGO_BYTES`] and
 /// [`MAX_LOGO_SIDE`] pixels a side. Used by `check` and again by `build`.
-pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, Problem> {
+/// A logo as read and checked: its bytes, whether they are a PNG (or a
+/// JPEG), and its size in pixels. Renderers get this, never the file.
+#[derive(Debug, Clone)]
+pub struct LogoFile {
+    pub bytes: Vec<u8>,
+    pub png: bool,
+    /// Width and height in pixels.
+    pub size: (u32, u32),
+}
+
+pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<LogoFile, Problem> {
     let resize = format!(
         "resize it to at most {MAX_LOGO_SIDE} pixels a side and {} MB (a logo prints about 4 cm wide, so 1,000 pixels is plenty)",
         MAX_LOGO_BYTES / 1024 / 1024
@@ -807,7 +829,13 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<Vec<u8>, Probl
             hint: "export it again from your image editor as PNG or JPEG".into(),
         });
     }
-    Ok(bytes)
+    // Both sides are at most MAX_LOGO_SIDE, checked above.
+    let side = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(LogoFile {
+        bytes,
+        png,
+        size: (side(size.width), side(size.height)),
+    })
 }
 
 /// Decodes every row of a PNG, keeping none, as the PDF and Word writers

@@ -4,16 +4,13 @@
 //! being listed a second time.
 
 use std::hash::{Hash, Hasher};
-use std::path::Path;
 
 use base64::Engine as _;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::config::Practice;
-use crate::content::Reference;
 use crate::content::context::long_date;
-use crate::content::escape::markdown_text;
 
 /// The practice as renderers see it. It serialises to the values the page
 /// layout (`page.html`) is given.
@@ -54,11 +51,11 @@ impl Presentation {
         let c = &practice.config;
         Ok(Presentation {
             accent: practice.accent_colour.clone(),
-            logo: practice
-                .logo
-                .as_deref()
-                .map(|path| Logo::read(path, practice.logo_reader.as_ref()))
-                .transpose()?,
+            logo: practice.read_logo()?.map(|file| Logo {
+                bytes: file.bytes,
+                png: file.png,
+                size: file.size,
+            }),
             practice: PracticeFacts {
                 name: c.practice.name.clone(),
                 phone: c.practice.phone.clone(),
@@ -94,17 +91,6 @@ impl Presentation {
         crate::utils::hash([values.as_slice()])
     }
 
-    /// "Ref 3F9A-21C0 · issued 1 November 2026 · version 3": the last line
-    /// of the Markdown, as Markdown text.
-    pub fn reference_line(&self, reference: &Reference) -> String {
-        let mut line = format!("{reference} · issued {}", self.policy.issued);
-        if let Some(version) = &self.policy.version {
-            line.push_str(" · version ");
-            line.push_str(&markdown_text(version));
-        }
-        line
-    }
-
     /// The accent colour's red, green and blue. The config checked it; a
     /// value it could not read gives NHS blue, the default.
     pub fn accent_rgb(&self) -> [u8; 3] {
@@ -134,42 +120,17 @@ impl Hasher for Sha256Hasher {
     }
 }
 
-/// A practice's logo, read once and prepared for every format.
+/// A practice's logo, as the config stage read and checked it: the PDF
+/// decodes it ([`crate::render::pdf`]), the web page and Word file take
+/// its bytes.
 pub struct Logo {
     pub bytes: Vec<u8>,
     pub png: bool,
     /// Width and height in pixels.
     pub size: (u32, u32),
-    /// For the PDF: decoded once, and a logo that cannot be decoded fails
-    /// here rather than in one format.
-    pub image: krilla::image::Image,
 }
 
 impl Logo {
-    fn read(path: &Path, reader: Option<&crate::config::Writers>) -> anyhow::Result<Logo> {
-        // Checked again here: the file may have changed since it was checked.
-        let bytes = crate::config::read_logo(path, reader)
-            .map_err(|problem| anyhow::anyhow!("{}; {}", problem.message, problem.hint))?;
-        let png = bytes.starts_with(b"\x89PNG");
-        let image = if png {
-            krilla::image::Image::from_png(bytes.clone().into(), true)
-        } else {
-            krilla::image::Image::from_jpeg(bytes.clone().into(), true)
-        }
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "the logo {} cannot be read as an image: {e}",
-                path.display()
-            )
-        })?;
-        Ok(Logo {
-            size: image.size(),
-            bytes,
-            png,
-            image,
-        })
-    }
-
     pub fn mime(&self) -> &'static str {
         if self.png { "image/png" } else { "image/jpeg" }
     }

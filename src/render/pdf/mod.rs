@@ -15,16 +15,48 @@ pub mod poster;
 pub mod table;
 pub mod text;
 
+use std::sync::Mutex;
+
 use super::Input;
 use super::edition::Body;
+use super::presentation::Logo;
 use crate::content::{DocKind, Document};
 use crate::document::Block;
 use layout::{Content, Draw, Laid, Page, Theme, Typesetter};
+
+/// The logo as krilla's image, which decodes it once however many PDFs
+/// show it. The last few are kept: a pack's practices mostly share the
+/// LMC's logo, and a practice's documents share its own.
+fn decoded(logo: &Logo) -> anyhow::Result<krilla::image::Image> {
+    const KEPT: usize = 4;
+    static IMAGES: Mutex<Vec<(String, krilla::image::Image)>> = Mutex::new(Vec::new());
+    let key = crate::utils::sha256(&logo.bytes);
+    let mut images = IMAGES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(at) = images.iter().position(|(k, _)| *k == key) {
+        let found = images.remove(at);
+        let image = found.1.clone();
+        images.insert(0, found);
+        return Ok(image);
+    }
+    let data = logo.bytes.clone().into();
+    let image = if logo.png {
+        krilla::image::Image::from_png(data, true)
+    } else {
+        krilla::image::Image::from_jpeg(data, true)
+    }
+    .map_err(|e| anyhow::anyhow!("the logo cannot be read as an image: {e}"))?;
+    images.insert(0, (key, image.clone()));
+    images.truncate(KEPT);
+    Ok(image)
+}
 
 /// Renders one document as PDF bytes, in the input's edition.
 pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     let (doc, p, edition) = (input.doc, input.presentation, input.edition);
     let model = super::printed_model(input);
+    let image = p.logo.as_ref().map(decoded).transpose()?;
     let accent = p.accent_rgb();
     let setting = edition.setting(doc.kind);
     let theme = |size: f32| Theme {
@@ -62,7 +94,7 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
             };
             let mut setter = Typesetter::new(ctx, poster.paper, theme, model.links.clone());
             let mut tree = Vec::new();
-            let logo = p.logo.as_ref().map(|logo| (&logo.image, alt.as_str()));
+            let logo = image.as_ref().map(|image| (image, alt.as_str()));
             poster::lay(&mut setter, &model.blocks, logo, &mut tree, &template)?;
             anyhow::Ok(setter.finish(tree))
         })?;
@@ -95,8 +127,8 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
             };
             let mut setter = Typesetter::new(ctx, edition.paper, theme, model.links.clone());
             let mut tree = Vec::new();
-            if let Some(logo) = &p.logo {
-                setter.logo(&logo.image, &alt, LOGO_HEIGHT, &mut tree);
+            if let Some(image) = &image {
+                setter.logo(image, &alt, LOGO_HEIGHT, &mut tree);
             }
             let mut breaks = breaks.to_vec();
             if two_languages {
