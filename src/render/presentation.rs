@@ -91,18 +91,52 @@ impl Presentation {
         crate::utils::hash([values.as_slice()])
     }
 
-    /// The accent colour's red, green and blue. The config checked it; a
-    /// value it could not read gives NHS blue, the default.
-    pub fn accent_rgb(&self) -> [u8; 3] {
+    /// The colours the PDF and the Word file print in. The accent colour
+    /// was checked with the config; a value it could not read gives NHS
+    /// blue, the default.
+    pub fn palette(&self) -> Palette {
         use crate::config::rules::parse_hex_colour;
-        parse_hex_colour(&self.accent)
+        let accent = parse_hex_colour(&self.accent)
             .or_else(|| parse_hex_colour(crate::config::DEFAULT_ACCENT))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        Palette {
+            accent,
+            ..Palette::NHS
+        }
     }
 
     /// "Practice — Document", for footers.
     pub fn footer(&self, title: &str) -> String {
         format!("{} — {title}", self.practice.name)
+    }
+}
+
+/// The colours of the printed formats, as red, green and blue. The web
+/// page's are in its stylesheet (`page.html`, which an LMC may replace):
+/// the same text colours, and the accent from the config.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    /// Body text: NHS dark grey.
+    pub text: [u8; 3],
+    /// Quieter text and rules: NHS mid grey.
+    pub muted: [u8; 3],
+    /// The practice's accent colour: headings, rules, links.
+    pub accent: [u8; 3],
+}
+
+impl Palette {
+    /// NHS dark and mid grey, and NHS blue.
+    pub const NHS: Palette = Palette {
+        text: [0x21, 0x2b, 0x32],
+        muted: [0x4c, 0x62, 0x72],
+        accent: [0x00, 0x5e, 0xb8],
+    };
+
+    /// The accent mixed with white, nine parts to one: a tint for table
+    /// headers.
+    pub fn tint(&self) -> [u8; 3] {
+        self.accent
+            .map(|c| (u16::from(c) + 9 * 255).div_ceil(10) as u8)
     }
 }
 

@@ -102,8 +102,7 @@ impl Theme {
             }
             Body::Flow(_) => (false, size, 66.0, edition.leading),
         };
-        let accent = input.presentation.accent_rgb();
-        let tint = accent.map(|c| (u16::from(c) + 9 * 255).div_ceil(10) as u8);
+        let palette = input.presentation.palette();
         Theme {
             size,
             footer: setting.footer_size(size),
@@ -114,10 +113,10 @@ impl Theme {
             qr,
             leading,
             edition,
-            accent: hex(accent),
-            text: hex([0x21, 0x2b, 0x32]),
-            muted: hex([0x4c, 0x62, 0x72]),
-            tint: hex(tint),
+            accent: hex(palette.accent),
+            text: hex(palette.text),
+            muted: hex(palette.muted),
+            tint: hex(palette.tint()),
         }
     }
 

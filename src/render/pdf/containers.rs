@@ -111,7 +111,7 @@ impl Typesetter<'_> {
                 y: top,
                 w: bar,
                 h: (bottom - top).max(0.0),
-                rgb: self.theme.accent,
+                rgb: self.theme.palette.accent,
             };
             self.pages[page].marks.push(Mark {
                 content: Content::Artifact(ArtifactType::Layout),
@@ -130,7 +130,7 @@ impl Typesetter<'_> {
             y: self.y,
             w: width,
             h: 0.75,
-            rgb: self.theme.muted,
+            rgb: self.theme.palette.muted,
         };
         self.mark(Content::Artifact(ArtifactType::Layout), vec![draw]);
         self.y += self.theme.size * 0.9;

@@ -110,7 +110,7 @@ impl Typesetter<'_> {
                     y: baseline - dot,
                     w: dot,
                     h: dot,
-                    rgb: self.theme.muted,
+                    rgb: self.theme.palette.muted,
                 })
                 .collect();
             marks.push(Mark {

@@ -148,8 +148,8 @@ impl Typesetter<'_> {
         let style = TextStyle {
             size: self.theme.footer,
             bold: false,
-            rgb: self.theme.muted,
-            link_rgb: self.theme.muted,
+            rgb: self.theme.palette.muted,
+            link_rgb: self.theme.palette.muted,
             leading: 1.25,
             underline_links: false,
         };
@@ -235,7 +235,7 @@ impl Typesetter<'_> {
                 y: top - 6.0,
                 w: width,
                 h: 0.5,
-                rgb: self.theme.muted,
+                rgb: self.theme.palette.muted,
             }];
             draws.extend(lines_draws(&label, x, top));
             match side {

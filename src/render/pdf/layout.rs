@@ -15,6 +15,7 @@ use krilla::tagging::{ArtifactType, Tag, TagKind};
 use super::text::{Line, Lines, Run, TextContext, TextStyle};
 use crate::document::{Block, Span};
 use crate::render::edition::Edition;
+use crate::render::presentation::Palette;
 
 pub use crate::render::edition::Geometry;
 
@@ -24,9 +25,7 @@ pub use crate::render::edition::Geometry;
 pub struct Theme {
     pub size: f32,
     pub space: f32,
-    pub text: [u8; 3],
-    pub accent: [u8; 3],
-    pub muted: [u8; 3],
+    pub palette: Palette,
     /// The footer's size.
     pub footer: f32,
     pub edition: &'static Edition,
@@ -46,8 +45,8 @@ impl Theme {
         TextStyle {
             size: self.size,
             bold: false,
-            rgb: self.text,
-            link_rgb: self.accent,
+            rgb: self.palette.text,
+            link_rgb: self.palette.accent,
             leading: self.leading,
             underline_links: self.edition.underline_links,
         }
@@ -61,8 +60,8 @@ impl Theme {
         TextStyle {
             size,
             bold: true,
-            rgb: self.accent,
-            link_rgb: self.accent,
+            rgb: self.palette.accent,
+            link_rgb: self.palette.accent,
             leading: self.edition.heading_leading,
             underline_links: self.edition.underline_links,
         }
@@ -70,8 +69,7 @@ impl Theme {
 
     /// The accent mixed with white: a tint for table headers.
     fn tint(&self) -> [u8; 3] {
-        self.accent
-            .map(|c| (u16::from(c) + 9 * 255).div_ceil(10) as u8)
+        self.palette.tint()
     }
 }
 
@@ -519,7 +517,7 @@ impl<'a> Typesetter<'a> {
                 y: self.y,
                 w: width,
                 h: 1.5,
-                rgb: self.theme.accent,
+                rgb: self.theme.palette.accent,
             };
             self.mark(Content::Artifact(ArtifactType::Layout), vec![rule]);
             self.y += 1.5;
@@ -534,7 +532,7 @@ impl<'a> Typesetter<'a> {
             Some(size) if is_label(spans) => TextStyle {
                 size,
                 bold: true,
-                rgb: self.theme.accent,
+                rgb: self.theme.palette.accent,
                 ..self.theme.body()
             },
             _ => self.theme.body(),

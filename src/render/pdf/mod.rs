@@ -57,15 +57,13 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
     let (doc, p, edition) = (input.doc, input.presentation, input.edition);
     let model = super::printed_model(input);
     let image = p.logo.as_ref().map(decoded).transpose()?;
-    let accent = p.accent_rgb();
+    let palette = p.palette();
     let setting = edition.setting(doc.kind);
     let theme = |size: f32| Theme {
         footer: setting.footer_size(size),
         size,
         space: (size / 12.0).min(1.0),
-        text: [0x21, 0x2b, 0x32],
-        accent,
-        muted: [0x4c, 0x62, 0x72],
+        palette,
         edition: input.edition.name.edition(),
         headings: edition.heading_scale.map(|scale| size * scale),
         lead: None,

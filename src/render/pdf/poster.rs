@@ -160,7 +160,7 @@ fn masthead(
     let style = TextStyle {
         size: setter.theme.lead.unwrap_or(setter.theme.size),
         bold: true,
-        rgb: setter.theme.accent,
+        rgb: setter.theme.palette.accent,
         ..setter.theme.body()
     };
     let lines = name.map(|spans| setter.lines(spans, &style, width - logo_size.0 - gap));
@@ -205,8 +205,8 @@ fn sign_off(setter: &mut Typesetter<'_>, sign_offs: &[SignOff<'_>], tree: &mut V
     let style = TextStyle {
         size: setter.theme.footer,
         bold: false,
-        rgb: setter.theme.muted,
-        link_rgb: setter.theme.muted,
+        rgb: setter.theme.palette.muted,
+        link_rgb: setter.theme.palette.muted,
         leading: 1.3,
         underline_links: false,
     };
@@ -234,7 +234,7 @@ fn sign_off(setter: &mut Typesetter<'_>, sign_offs: &[SignOff<'_>], tree: &mut V
         y: top - 6.0,
         w: setter.geo.content_width(),
         h: 0.5,
-        rgb: setter.theme.muted,
+        rgb: setter.theme.palette.muted,
     };
     setter.mark(
         super::layout::Content::Artifact(krilla::tagging::ArtifactType::Layout),

@@ -75,7 +75,7 @@ impl Typesetter<'_> {
                         y: top,
                         w: 0.5,
                         h: height,
-                        rgb: self.theme.muted,
+                        rgb: self.theme.palette.muted,
                     })
                     .collect();
                 self.mark(Content::Artifact(ArtifactType::Layout), dividers);
@@ -135,7 +135,7 @@ impl Typesetter<'_> {
             y: self.y - 0.5,
             w: width,
             h: 0.5,
-            rgb: self.theme.muted,
+            rgb: self.theme.palette.muted,
         };
         self.mark(Content::Artifact(ArtifactType::Layout), vec![rule]);
     }
