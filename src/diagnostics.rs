@@ -181,9 +181,9 @@ impl Diagnostic {
         }
         let _ = write!(out, ": {style}{label}{style:#}: ");
         if let Some(key) = &self.key {
-            let _ = write!(out, "{}: ", terminal_safe(key));
+            let _ = write!(out, "{}: ", terminal_safe(&shortened(key, MAX_SHOWN)));
         }
-        out.push_str(&terminal_safe(&self.message));
+        out.push_str(&terminal_safe(&shortened(&self.message, MAX_SHOWN)));
         if let (Some(origin), Some((line, col))) = (&self.origin, self.line_col()) {
             let text = origin.file.line_text(line);
             let width = line.to_string().len();
@@ -192,10 +192,21 @@ impl Diagnostic {
             let carets = span_chars
                 .min(text.chars().count().saturating_sub(col - 1))
                 .max(1);
-            let shown: String = text
-                .chars()
+            // A long line (a config written on one line) is shown as a
+            // window round the column, as every problem on it would print
+            // it whole again.
+            let chars: Vec<char> = text.chars().collect();
+            let from = (col - 1).saturating_sub(WINDOW / 3);
+            let to = chars.len().min(from + WINDOW);
+            let (col, carets) = (col - from, carets.min(to.saturating_sub(col - 1)).max(1));
+            let shown: String = (from > 0)
+                .then_some('…')
+                .into_iter()
+                .chain(chars[from..to].iter().copied())
+                .chain((to < chars.len()).then_some('…'))
                 .map(|c| if is_unsafe(c) { ' ' } else { c })
                 .collect();
+            let col = if from > 0 { col + 1 } else { col };
             let _ = write!(
                 out,
                 "\n {line:>width$} | {shown}\n {blank:>width$} | {pad}{style}{marks}{style:#}",
@@ -221,6 +232,20 @@ impl Diagnostic {
             message: &self.message,
             hint: self.hint.as_deref(),
         }
+    }
+}
+
+/// The most characters of a source line a problem shows.
+const WINDOW: usize = 120;
+/// The most characters of a key or message a problem shows: a key written
+/// a megabyte long is still one key.
+const MAX_SHOWN: usize = 400;
+
+/// `text`, cut to `max` characters with "…" when longer.
+fn shortened(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
     }
 }
 
@@ -353,6 +378,25 @@ mod tests {
             anstream::adapter::strip_str(&text).to_string(),
             "p.toml:2:9: error: complaints.phone: not a UK phone number\n 2 | phone = \"123\"\n   |         ^^^^^\n  hint: write 10 or 11 digits"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_round_the_problem() {
+        let line = format!("practice = {{ {} bad = 1 }}", "k = 1, ".repeat(100_000));
+        let file = source(&format!("{line}\n"));
+        let start = file.text.find("bad").unwrap();
+        let origin = Origin {
+            file,
+            span: start..start + 3,
+        };
+        let key = "x".repeat(1_000_000);
+        let text = Diagnostic::at(&origin, Some(&key), "unknown key").render();
+        let plain = anstream::adapter::strip_str(&text).to_string();
+        assert!(plain.len() < 2_000, "{} bytes", plain.len());
+        let lines: Vec<&str> = plain.lines().collect();
+        let caret = lines[2].find('^').unwrap();
+        let under: String = lines[1].chars().skip(caret).take(3).collect();
+        assert_eq!(under, "bad", "{plain}");
     }
 
     #[test]

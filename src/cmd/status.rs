@@ -30,6 +30,9 @@ enum Outputs {
     Current,
     Stale,
     NotBuilt,
+    /// Its folder holds the pack another config built (or one that is
+    /// gone): `build` refuses this config.
+    Refused,
 }
 
 impl Outputs {
@@ -38,6 +41,7 @@ impl Outputs {
             Outputs::Current => "current",
             Outputs::Stale => "stale",
             Outputs::NotBuilt => "not built",
+            Outputs::Refused => "refused",
         }
     }
 }
@@ -168,6 +172,22 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             }
         })
         .collect();
+    for row in rows.iter().filter(|r| r.state.outputs == Outputs::Refused) {
+        failed += 1;
+        let entry = &manifest.practices[&row.practice.slug];
+        let problem = Diagnostic::file(
+            &row.practice.path,
+            format!(
+                "slug \"{}\": {} holds the pack of {}, built from {}; build refuses this config",
+                row.practice.slug,
+                args.out.join(&row.practice.slug).display(),
+                entry.name,
+                crate::pack::build::shown_config(&entry.config)
+            ),
+        )
+        .with_hint("give this practice its own slug = \"…\" under [practice]; `build` says more");
+        report::problems(&[problem], global);
+    }
     // Overdue reviews first, the longest overdue at the top; then by when
     // the review is due, then by name.
     rows.sort_by(|a, b| {
@@ -224,6 +244,11 @@ fn outputs_state(
     let Some(entry) = manifest.practices.get(&practice.slug) else {
         return State::simple(Outputs::NotBuilt);
     };
+    // Another config's folder (another file, or another user's file in
+    // its place): its outputs are not this config's to judge.
+    if !entry.built_from(&practice.path) {
+        return State::simple(Outputs::Refused);
+    }
     // A logo that cannot be read now cannot be built either.
     let Ok(presentation) = Presentation::of(practice) else {
         return State::simple(Outputs::Stale);

@@ -768,6 +768,27 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<LogoFile, Prob
             });
         }
     }
+    // A practice's own logo is the practice's: a file of another user in
+    // its place (a shared folder with the sticky bit lets another practice
+    // put one there once the practice's own is gone) would put that
+    // practice's picture on its documents.
+    #[cfg(unix)]
+    if let Some(reader) = reader
+        && !reader.shared
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if ![me, 0, reader.uid].contains(&meta.uid()) {
+            return Err(Problem {
+                message: format!(
+                    "{} belongs to another user than the config that names it, so another practice could have put it there",
+                    path.display()
+                ),
+                hint: "use a logo file owned by whoever owns the config (or by you)".into(),
+            });
+        }
+    }
     // A logo a shared file names is on every practice's documents: like
     // the shared file, it must be one only the officer could have put there.
     if let Some(reader) = reader

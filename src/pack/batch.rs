@@ -227,16 +227,12 @@ fn build_all(
     let mut practices: Vec<Practice> = Vec::with_capacity(candidates.len());
     for practice in candidates {
         let claimants = &by_slug[&practice.slug];
-        let owner = manifest
+        let entry = manifest
             .practices
             .get(&practice.slug)
-            .map(|entry| entry.config.as_str())
-            .filter(|owner| {
-                claimants
-                    .iter()
-                    .any(|p| super::build::recorded_config(p) == *owner)
-            });
-        let is_owner = owner == Some(super::build::recorded_config(&practice.path).as_str());
+            .filter(|entry| claimants.iter().any(|p| entry.built_from(p)));
+        let owner = entry.map(|entry| entry.config.as_str());
+        let is_owner = entry.is_some_and(|entry| entry.built_from(&practice.path));
         if claimants.len() > 1 && !is_owner {
             let others: Vec<String> = claimants
                 .iter()
@@ -310,15 +306,17 @@ fn build_all(
             (Ok(a), Ok(b)) => a == b,
             _ => false,
         };
-        if same(recorded, &practice.path) {
+        // Another user's file in the recorded config's place is not it.
+        let present = entry.config_present();
+        if present && same(recorded, &practice.path) {
             return true;
         }
         // The recorded config builds another slug now (its name or `slug`
         // changed): its old folder is still its pack until --prune.
         let moved_on = configs_in_build
             .get(&entry.config)
-            .filter(|slug| **slug != practice.slug);
-        if recorded.exists() && moved_on.is_none() {
+            .filter(|slug| present && **slug != practice.slug);
+        if present && moved_on.is_none() {
             let problem = Diagnostic::file(
                 &practice.path,
                 format!(
@@ -400,7 +398,8 @@ fn build_all(
         .filter(|p| !manifest.practices.contains_key(&p.slug))
         .filter_map(|p| {
             let old = *by_config.get(super::build::recorded_config(&p.path).as_str())?;
-            (!by_slug.contains_key(old)).then_some((p.slug.as_str(), old))
+            let same_file = manifest.practices[old].built_from(&p.path);
+            (same_file && !by_slug.contains_key(old)).then_some((p.slug.as_str(), old))
         })
         .collect();
     let previous = |slug: &str| {
@@ -511,7 +510,7 @@ fn build_all(
         .iter()
         .filter(|(slug, entry)| {
             !by_slug.contains_key(*slug)
-                && (!Path::new(&entry.config).is_file()
+                && (!entry.config_present()
                     || built_configs.contains(&entry.config)
                     || not_a_practice(&entry.config))
         })

@@ -328,6 +328,7 @@ impl Plan<'_> {
     pub fn kept_as_is(self) -> Built {
         let mut entry = self.previous.cloned().unwrap_or_default();
         entry.config = recorded_config(&self.practice.path);
+        entry.config_owner = config_owner(&self.practice.path);
         Built {
             entry,
             rewritten: Vec::new(),
@@ -555,6 +556,7 @@ impl Plan<'_> {
         let practice = self.practice;
         let entry = PracticeEntry {
             config: recorded_config(&practice.path),
+            config_owner: config_owner(&practice.path),
             name: practice.name().to_string(),
             issued: practice.issued.to_string(),
             review_due: practice.review_due.to_string(),
@@ -711,6 +713,12 @@ pub fn recorded_config(path: &Path) -> String {
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string()
+}
+
+/// The user who owns the config file at `path`, as the manifest records it.
+pub fn config_owner(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path).ok().map(|meta| meta.uid())
 }
 
 /// A recorded config's path as a person reads it: relative to the current

@@ -61,6 +61,12 @@ pub const MAX_REPORTS: usize = 10_000;
 pub struct PracticeEntry {
     /// The practice's config file, as given on the command line.
     pub config: String,
+    /// The user who owned that file: another user's file put in its place
+    /// (a shared folder with the sticky bit lets a practice do so once
+    /// the file is gone) is another config ([`PracticeEntry::built_from`]).
+    /// Left out in a manifest written before owners were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_owner: Option<u32>,
     pub name: String,
     pub issued: String,
     pub review_due: String,
@@ -88,6 +94,27 @@ pub struct PracticeEntry {
 }
 
 impl PracticeEntry {
+    /// Whether `path` is the config that built this folder: the same file,
+    /// owned by the user who owned it then.
+    pub fn built_from(&self, path: &Path) -> bool {
+        super::build::recorded_config(path) == self.config && self.owner_matches(path)
+    }
+
+    /// Whether the config that built this folder is still there: a file at
+    /// its path, owned by the same user. A practice that deletes or renames
+    /// its config, and another that puts its own file in that place, leave
+    /// it gone.
+    pub fn config_present(&self) -> bool {
+        let path = Path::new(&self.config);
+        path.is_file() && self.owner_matches(path)
+    }
+
+    fn owner_matches(&self, path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt as _;
+        self.config_owner
+            .is_none_or(|uid| std::fs::metadata(path).is_ok_and(|meta| meta.uid() == uid))
+    }
+
     /// What the last build was made from, to compare with today's inputs;
     /// `sets` are the manifest's [`Manifest::template_sets`].
     pub fn recorded<'a>(

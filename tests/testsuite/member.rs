@@ -2334,3 +2334,76 @@ fn lmc_and_practice() -> (String, String) {
     );
     (config[start..end].to_string(), practice)
 }
+
+/// A practice that deletes or renames its config leaves its folder's
+/// config gone: another practice's file put in that place (a folder of
+/// configs with the sticky bit lets it, once the name is free) is another
+/// config, refused until `--prune` as any config taking a gone one's
+/// folder, and `status` says so rather than judging that folder's files
+/// by it. A logo of another user put in a practice's logo's place is
+/// refused.
+#[test]
+fn another_users_file_in_a_configs_place_is_another_config() {
+    use std::os::unix::fs::chown;
+    let (beta_user, alpha_user) = (4242, 4243);
+    let sandbox = Sandbox::new();
+    let beta = example("ormeau-road-surgery.toml");
+    sandbox.write("configs/a.toml", &example("ashfield-medical-centre.toml"));
+    sandbox.write("configs/b.toml", &beta);
+    let config = sandbox.path().join("configs/b.toml");
+    chown(&config, Some(beta_user), None).unwrap();
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "configs", "--formats", "md", "-o", "out"];
+        args.extend(extra);
+        sandbox.run(&args)
+    };
+    build(&[]).expect_code(0);
+    let notice = "out/ormeau-road-surgery/zero-tolerance-notice.md";
+    let before = sandbox.read(notice);
+
+    // Beta leaves; Alpha's user puts its own file in Beta's config's place.
+    std::fs::remove_file(&config).unwrap();
+    sandbox.write(
+        "configs/b.toml",
+        &beta.replace("028 9649 6000", "028 9649 6999"),
+    );
+    chown(&config, Some(alpha_user), None).unwrap();
+    let run = build(&[]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("which is gone"), "{}", run.stderr());
+    assert_eq!(sandbox.read(notice), before);
+    let status = sandbox.run(&["status", "configs", "-o", "out"]);
+    status.expect_code(1);
+    assert!(status.stdout().contains("refused"), "{}", status.stdout());
+    assert!(
+        status.stderr().contains("build refuses this config"),
+        "{}",
+        status.stderr()
+    );
+
+    // Beta's own file again: it is Beta's config, and builds.
+    std::fs::remove_file(&config).unwrap();
+    sandbox.write("configs/b.toml", &beta);
+    chown(&config, Some(beta_user), None).unwrap();
+    build(&[]).expect_code(0);
+
+    // Beta's logo, then another user's file in its place.
+    sandbox.write(
+        "configs/b.toml",
+        &format!("{beta}\n[branding]\nlogo = \"beta.png\"\n"),
+    );
+    chown(&config, Some(beta_user), None).unwrap();
+    let logo = sandbox.path().join("configs/beta.png");
+    std::fs::copy(repo().join("tests/fixtures/valid/longest/logo.png"), &logo).unwrap();
+    chown(&logo, Some(beta_user), None).unwrap();
+    build(&[]).expect_code(0);
+    chown(&logo, Some(alpha_user), None).unwrap();
+    let run = build(&[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("belongs to another user than the config"),
+        "{}",
+        run.stderr()
+    );
+}
