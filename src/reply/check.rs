@@ -349,10 +349,11 @@ fn own_person(people: &[String], text: &str) -> bool {
 }
 
 /// A UK phone number: from 0, +44, (+44) or 0044, its digits grouped by
-/// spaces, dashes, slashes, underscores or brackets, or one by one.
+/// spaces, dashes, slashes, underscores or brackets (with spaces round
+/// them too: "07700 - 900 - 123"), or one by one.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:\(?(?:\+|\b00)44\)?[\s/_-]?(?:\(0\)[\s/_-]?)?|\(0|\b0\s?)\d(?:[\s)/_-]{0,2}\d){8,9}\b",
+        r"(?:\(?(?:\+|\b00)44\)?[\s/_-]?(?:\(0\)[\s/_-]?)?|\(0|\b0\s?)\d(?:[\s)/_-]{0,3}\d){8,9}\b",
     )
     .expect("valid")
 });
@@ -962,7 +963,9 @@ fn copied(
         return Vec::new();
     };
     let word = |text: &str| -> Vec<(Range<usize>, String)> {
-        static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\w'’]+").expect("valid"));
+        // Words joined by underscores ("waited_over_an_hour") are words.
+        static WORD: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"[\p{L}\p{M}\p{N}'’]+").expect("valid"));
         WORD.find_iter(text)
             .map(|m| (m.range(), m.as_str().to_lowercase().replace('’', "'")))
             .collect()
@@ -1027,14 +1030,24 @@ fn review_details(draft: &str, review: Option<&str>, own: &OwnDetails) -> Vec<Ra
         }
         details.insert(word.to_lowercase());
     }
+    // A number in another script's digits ("４７", "٤٧") is the same number.
+    let ascii = |text: &str| -> String {
+        text.chars()
+            .map(|c| {
+                digit_value(c)
+                    .and_then(|d| char::from_digit(d, 10))
+                    .unwrap_or(c)
+            })
+            .collect()
+    };
     for found in NUMBER.find_iter(review) {
-        details.insert(found.as_str().to_string());
+        details.insert(ascii(found.as_str()));
     }
     let mut spans: Vec<Range<usize>> = CAPITALISED
         .find_iter(draft)
         .chain(IN_CAPITALS.find_iter(draft))
         .chain(NUMBER.find_iter(draft))
-        .filter(|found| details.contains(&found.as_str().to_lowercase()))
+        .filter(|found| details.contains(&ascii(&found.as_str().to_lowercase())))
         .map(|found| found.range())
         .collect();
     spans.sort_by_key(|s| s.start);

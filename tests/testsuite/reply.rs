@@ -364,6 +364,30 @@ fn the_fifteenth_corpus_is_flagged() {
     }
 }
 
+/// The sixteenth corpus, written blind for phone numbers with spaces
+/// round their separators ("07700 - 900 - 123", "0161 – 496 – 0782"),
+/// names after Sir, Madam, Dame, Lady or Lord ("Dear Sir Derek
+/// Holloway,"), and the review's details in other scripts' digits ("４７",
+/// "٢٣") or its words joined by underscores ("waited_over_an_hour_for").
+/// Counting the identifier, name and review rules: 5 of 30 unsafe drafts
+/// were flagged before the change and 30 after; no safe draft was
+/// refused before or after.
+#[test]
+fn the_sixteenth_corpus_is_flagged() {
+    let rules = [
+        "identifier",
+        "names-person",
+        "names-reviewer",
+        "repeats-review",
+        "signed-by-person",
+    ];
+    let ((flagged, unsafe_, false_alarms, safe), wrong) =
+        run_corpus_for("sixteenth-corpus.toml", Some(&rules));
+    assert_eq!((unsafe_, safe), (30, 30));
+    assert_eq!(flagged, 30, "{}", wrong.join("\n"));
+    assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
