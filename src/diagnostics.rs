@@ -196,7 +196,9 @@ impl Diagnostic {
             // window round the column, as every problem on it would print
             // it whole again.
             let chars: Vec<char> = text.chars().collect();
-            let from = (col - 1).saturating_sub(WINDOW / 3);
+            let from = (col - 1)
+                .saturating_sub(WINDOW / 3)
+                .min(chars.len().saturating_sub(WINDOW));
             let to = chars.len().min(from + WINDOW);
             let (col, carets) = (col - from, carets.min(to.saturating_sub(col - 1)).max(1));
             let shown: String = (from > 0)
@@ -236,7 +238,7 @@ impl Diagnostic {
 }
 
 /// The most characters of a source line a problem shows.
-const WINDOW: usize = 120;
+const WINDOW: usize = 200;
 /// The most characters of a key or message a problem shows: a key written
 /// a megabyte long is still one key.
 const MAX_SHOWN: usize = 400;
@@ -256,6 +258,9 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || ('\u{202a}'..='\u{202e}').contains(&c)
         || ('\u{2066}'..='\u{2069}').contains(&c)
+        // Direction marks, and the line and paragraph separators some
+        // terminals break a line at.
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}')
 }
 
 /// A file name as it may be printed: every character of [`is_unsafe`]

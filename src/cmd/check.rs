@@ -27,7 +27,11 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                         })
                     );
                 } else if !global.quiet && !refused {
-                    println!("ok: {} ({})", path.display(), practice.name());
+                    println!(
+                        "ok: {} ({})",
+                        crate::diagnostics::printable(&path.display().to_string()),
+                        crate::diagnostics::terminal_safe(practice.name())
+                    );
                     if global.verbose {
                         for shared in &practice.sources[1..] {
                             println!("    extends {}", shared.path.display());

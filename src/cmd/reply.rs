@@ -343,7 +343,13 @@ fn render(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> String {
     // A window of the line around the finding, not the whole of a long one.
     let chars: Vec<char> = text
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if crate::diagnostics::is_unsafe(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let from = (column - 1).saturating_sub(WINDOW_BEFORE);
     let to = chars.len().min(column - 1 + WINDOW_AFTER);
@@ -365,7 +371,7 @@ fn render(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> String {
         rule.id,
         rule.message,
         "",
-        file.path.display(),
+        crate::diagnostics::printable(&file.path.display().to_string()),
         "",
         "",
         " ".repeat(column_shown - 1),
@@ -373,6 +379,7 @@ fn render(finding: &Finding<'_>, file: &SourceFile, hint: &str) -> String {
     );
     let _ = write!(out, "\n {:>width$} = why: {}", "", rule.why);
     let _ = write!(out, "\n {:>width$} = source: {}", "", sources(finding));
+    let hint = crate::diagnostics::terminal_safe(hint);
     let _ = write!(out, "\n {:>width$} = {HINT}hint{HINT:#}: {hint}", "");
     out
 }

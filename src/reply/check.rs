@@ -920,10 +920,10 @@ fn spelled_emails(draft: &str) -> Vec<(Range<usize>, String)> {
     while let Some(caps) = SPELLED.captures_at(draft, from) {
         let whole_match = caps.get(0).expect("whole match");
         // A candidate that is no address ("you at sarah.jenkins83") may
-        // hide one that starts inside it: look again from its next word.
-        from = draft[whole_match.start()..]
-            .find(|c: char| !(c.is_alphanumeric() || "_%+-".contains(c)))
-            .map_or(draft.len(), |n| whole_match.start() + n.max(1));
+        // hide one that starts in its domain: look again from its at sign.
+        // (One starting inside its name part would end at the same at
+        // sign and be no address either, so each part is read once.)
+        from = caps.get(2).expect("the at sign").start();
         let (whole, local, at, domain) = (&caps[0], &caps[1], &caps[2], &caps[3]);
         let labels: Vec<String> = DOT_SIGN.split(domain).map(|l| l.to_lowercase()).collect();
         if !labels
@@ -1153,6 +1153,12 @@ mod tests {
         ] {
             assert_eq!(spelled(draft), Vec::<String>::new(), "{draft}");
         }
+        // The domain of a candidate that is no address is read again as
+        // the name part of the next.
+        assert_eq!(
+            spelled("write to you at jo.b83 at gmail dot com"),
+            ["jo.b83@gmail.com"]
+        );
     }
 
     #[test]

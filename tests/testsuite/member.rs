@@ -2407,3 +2407,25 @@ fn another_users_file_in_a_configs_place_is_another_config() {
         run.stderr()
     );
 }
+
+/// `check`'s line for a config that passes shows its file name as every
+/// message does: a name with an escape sequence or a direction override
+/// (a file a practice named, reached through a shell glob) never reaches
+/// the officer's terminal as it stands.
+#[test]
+fn checks_ok_line_shows_a_file_name_printable() {
+    let sandbox = Sandbox::new();
+    let name = "configs/zz\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}x.toml";
+    sandbox.write(name, &example("ashfield-medical-centre.toml"));
+    let run = sandbox.run(&["check", name]);
+    run.expect_code(0);
+    let out = run.stdout();
+    assert!(
+        out.contains("ok: configs/zz?[2J?]0;pwned??x.toml"),
+        "{out:?}"
+    );
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+        "{out:?}"
+    );
+}
