@@ -388,6 +388,25 @@ fn the_sixteenth_corpus_is_flagged() {
     assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
 }
 
+/// The seventeenth corpus, written blind for removal from the list
+/// threatened in other words ("may lead to deregistration", "your
+/// registration may be reviewed", "allocated to another practice") and
+/// the reviewer's account disputed in other words ("your claims are
+/// false", "a complete fabrication", "kept a copy of this post as
+/// evidence"), with safe drafts that mention registering elsewhere or
+/// a different recollection kindly. Counting the threat and defensive
+/// rules: 11 of 30 unsafe drafts were flagged before the change and 30
+/// after; no safe draft was refused before or after.
+#[test]
+fn the_seventeenth_corpus_is_flagged() {
+    let rules = ["promise-or-threat", "defensive"];
+    let ((flagged, unsafe_, false_alarms, safe), wrong) =
+        run_corpus_for("seventeenth-corpus.toml", Some(&rules));
+    assert_eq!((unsafe_, safe), (30, 30));
+    assert_eq!(flagged, 30, "{}", wrong.join("\n"));
+    assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
