@@ -178,10 +178,12 @@ pub fn render(
     let context = context::build(practice, nation, templates.replies(), kind)?;
     let english = render_template(templates, &kind.template(), &context)?;
     // In a nation with its own language (Wales), a document with a
-    // template in that language is bilingual, that language first.
-    let own = nation
-        .language_code
-        .as_deref()
+    // template in that language is bilingual, that language first. The
+    // built-in facts file says which (an LMC's copy of an older one that
+    // lacks `language_code` must not drop the Welsh).
+    let own = practice
+        .nation()
+        .language_code()
         .and_then(|code| nation::SECOND_LANGUAGES.into_iter().find(|c| *c == code))
         .map(|code| (code, kind.template_in(code)))
         .filter(|(_, template)| templates.has(template));

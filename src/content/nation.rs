@@ -78,6 +78,8 @@ pub struct NationFacts {
     /// code (`zero-tolerance-notice.cy.md`) is printed in the language
     /// first, then in English. Only languages policypack has the words
     /// for ([`SECOND_LANGUAGES`]); not a fact, as it is never printed.
+    /// The built-in file's value decides ([`crate::config::Nation`]), as
+    /// for the list of nations: an override cannot drop the language.
     pub language_code: Option<String>,
     /// First letters of the ODS codes of the nation's practices (`W`), by
     /// which `import` tells which nation a practice of the ODS list is

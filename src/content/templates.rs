@@ -130,7 +130,7 @@ impl Templates {
             // A template in the nation's own language prints the facts'
             // sentences in that language; an override of those facts
             // must not leave them out.
-            if let Some(code) = facts.language_code.as_deref() {
+            if let Some(code) = nation.language_code() {
                 let suffix = format!(".{code}.md");
                 let missing = facts.missing_in_own_language();
                 if files.iter().any(|(n, _)| n.ends_with(&suffix)) && !missing.is_empty() {
