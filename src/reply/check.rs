@@ -939,6 +939,14 @@ fn spelled_emails(draft: &str) -> Vec<(Range<usize>, String)> {
             continue;
         }
         let word_at = at.trim().eq_ignore_ascii_case("at");
+        // After a bare " at ", a full stop and a space end a sentence
+        // ("open at 8 at reception. In the meantime"), not a domain's part.
+        let sentence_end = DOT_SIGN
+            .find_iter(domain)
+            .any(|d| d.as_str().trim() == "." && d.as_str() != ".");
+        if word_at && sentence_end {
+            continue;
+        }
         let in_words = DOT_SIGN.find_iter(whole).any(|d| d.as_str().trim() != ".")
             || (at.trim() != at && !word_at)
             || at.contains(['[', '(']);
@@ -1150,6 +1158,7 @@ mod tests {
             "on the dot of 8am at reception",
             "the wait at reception. Net result: better",
             "ask at reception or at the practice",
+            "appointments open at 8 at reception. In the meantime, call us",
         ] {
             assert_eq!(spelled(draft), Vec::<String>::new(), "{draft}");
         }
