@@ -865,7 +865,7 @@ fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range
             spans.push(found.range());
         }
     }
-    for (range, address) in spelled_emails(draft) {
+    for (range, address) in spelled_emails(draft, own.words) {
         if !own.emails.contains(&address) {
             spans.push(range);
         }
@@ -881,8 +881,9 @@ fn identifiers(draft: &str, own: &OwnDetails, helplines: &[String]) -> Vec<Range
 /// round it, an "at" or "dot" in brackets, or a "dot" in words, or when
 /// " at " joins a part that is no plain word ("r.bentley", "jw64") or a
 /// mail provider to a domain; "visit us at ashfield.nhs.uk" is none of
-/// these. The domain must end in a top-level domain people use.
-fn spelled_emails(draft: &str) -> Vec<(Range<usize>, String)> {
+/// these. The domain must end in a top-level domain people use
+/// (`[words] top_level_domains`; the providers are `mail_providers`).
+fn spelled_emails(draft: &str, words: &Words) -> Vec<(Range<usize>, String)> {
     const PART: &str = r"[\p{L}\p{N}_%+-]+";
     const DOT: &str = r"(?i:\s*\.\s*|\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+)";
     const AT: &str = r"(?i:\s*[@＠﹫]\s*|\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)";
@@ -893,28 +894,6 @@ fn spelled_emails(draft: &str) -> Vec<(Range<usize>, String)> {
         .expect("valid")
     });
     static DOT_SIGN: LazyLock<Regex> = LazyLock::new(|| Regex::new(DOT).expect("valid"));
-    const TOP_LEVEL: [&str; 24] = [
-        "com", "net", "org", "uk", "co", "info", "biz", "io", "me", "ie", "eu", "de", "fr", "es",
-        "it", "nl", "pl", "ro", "in", "pk", "ng", "us", "ca", "au",
-    ];
-    const PROVIDERS: [&str; 16] = [
-        "gmail",
-        "googlemail",
-        "hotmail",
-        "outlook",
-        "live",
-        "msn",
-        "yahoo",
-        "ymail",
-        "icloud",
-        "aol",
-        "btinternet",
-        "sky",
-        "virginmedia",
-        "ntlworld",
-        "talktalk",
-        "protonmail",
-    ];
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(caps) = SPELLED.captures_at(draft, from) {
@@ -928,7 +907,7 @@ fn spelled_emails(draft: &str) -> Vec<(Range<usize>, String)> {
         let labels: Vec<String> = DOT_SIGN.split(domain).map(|l| l.to_lowercase()).collect();
         if !labels
             .last()
-            .is_some_and(|l| TOP_LEVEL.contains(&l.as_str()))
+            .is_some_and(|l| words.top_level_domains.contains(l))
         {
             continue;
         }
@@ -951,7 +930,7 @@ fn spelled_emails(draft: &str) -> Vec<(Range<usize>, String)> {
             || (at.trim() != at && !word_at)
             || at.contains(['[', '(']);
         let telling_local = local_plain.contains(|c: char| !c.is_alphabetic());
-        let provider = PROVIDERS.contains(&labels[0].as_str());
+        let provider = words.mail_providers.contains(&labels[0]);
         if in_words || (word_at && (telling_local || provider)) {
             found.push((whole_match.range(), address));
             from = whole_match.end();
@@ -1128,8 +1107,16 @@ mod tests {
 
     #[test]
     fn e_mail_addresses_spelled_out_are_read() {
+        let rules = Rules::parse(
+            include_str!("../../policy-templates/reply-rules.toml"),
+            "reply-rules.toml",
+        )
+        .unwrap();
         let spelled = |draft: &str| -> Vec<String> {
-            spelled_emails(draft).into_iter().map(|(_, a)| a).collect()
+            spelled_emails(draft, &rules.words)
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect()
         };
         for (draft, address) in [
             (

@@ -38,6 +38,8 @@ struct WordsFile {
     not_names: Vec<String>,
     not_details: Vec<String>,
     common: Vec<String>,
+    top_level_domains: Vec<String>,
+    mail_providers: Vec<String>,
 }
 
 /// The words that tell a person's name from other words, from the
@@ -60,6 +62,12 @@ pub struct Words {
     pub not_details: HashSet<String>,
     /// Words too common to tell a review's details, in lower case.
     pub common: HashSet<String>,
+    /// The endings of the e-mail domains people use, in lower case: an
+    /// address spelled out ("jo at gmail dot com") must end in one.
+    pub top_level_domains: HashSet<String>,
+    /// Mail providers, in lower case: after one, a bare " at " joins an
+    /// address ("gary at hotmail.co.uk").
+    pub mail_providers: HashSet<String>,
 }
 
 impl Words {
@@ -76,6 +84,8 @@ impl Words {
         lower(&file.titles, "titles")?;
         lower(&file.signature, "signature")?;
         lower(&file.common, "common")?;
+        lower(&file.top_level_domains, "top_level_domains")?;
+        lower(&file.mail_providers, "mail_providers")?;
         if file.titles.is_empty() {
             bail!("{name}: words.titles is empty");
         }
@@ -92,6 +102,8 @@ impl Words {
             not_names: file.not_names.into_iter().collect(),
             not_details: file.not_details.into_iter().collect(),
             common: file.common.into_iter().collect(),
+            top_level_domains: file.top_level_domains.into_iter().collect(),
+            mail_providers: file.mail_providers.into_iter().collect(),
         })
     }
 }
