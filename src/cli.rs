@@ -106,6 +106,11 @@ pub enum Command {
         #[arg(long)]
         shared: bool,
     },
+    /// The web app over the configs below DIR: practices, the config form, previews and downloads, the reply checker.
+    #[command(
+        after_help = "Without --auth it listens on loopback only. For an LMC hosting it for its practices:\n  policypack serve --new-auth lmc-keys.json practice-configs/doncaster-lmc --public-url https://policy.example-lmc.org.uk\n  policypack serve practice-configs/doncaster-lmc --auth lmc-keys.json --addr 0.0.0.0:8080\n\nExample:\n  policypack serve practice-configs --addr 127.0.0.1:8080 -o out"
+    )]
+    Serve(ServeArgs),
     /// Print shell completions.
     #[command(
         after_help = "Example:\n  policypack completions bash > /etc/bash_completion.d/policypack"
@@ -114,6 +119,31 @@ pub enum Command {
         /// The shell to write completions for.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The folder of practice configs to serve.
+    #[arg(default_value = "practice-configs")]
+    pub dir: PathBuf,
+    /// Where to listen; port 0 chooses a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The output folder, shared with `policypack build`.
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    /// An NHS ODS `epraccur.csv`: an ODS code on the form fills in the practice's name, address, phone and commissioner.
+    #[arg(long, value_name = "CSV")]
+    pub ods: Option<PathBuf>,
+    /// The key file `--new-auth` wrote: every page then needs a secret link, and any address may be used.
+    #[arg(long, value_name = "FILE", conflicts_with = "new_auth")]
+    pub auth: Option<PathBuf>,
+    /// Write a new key file for the practices below DIR and print one secret link per practice and one for the LMC, then stop.
+    #[arg(long, value_name = "FILE")]
+    pub new_auth: Option<PathBuf>,
+    /// The address people open, for the links `--new-auth` prints (default: http://ADDR).
+    #[arg(long, value_name = "URL", requires = "new_auth")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

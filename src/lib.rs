@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod pack;
 pub mod render;
 pub mod reply;
+pub mod serve;
 pub mod utils;
 
 /// How a command ended, when it did not fail outright.

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         }
         Command::Facts(args) => cmd::facts::run(&args, &cli.global),
         Command::Schema { shared } => cmd::schema::run(shared),
+        Command::Serve(args) => policypack::serve::run(&args, &cli.global),
         Command::Completions { shell } => cmd::schema::completions(shell),
     };
     match result {

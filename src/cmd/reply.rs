@@ -70,18 +70,44 @@ pub fn check(args: &ReplyCheckArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     })
 }
 
-pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let Some(practice) = load_practice(&args.config, global) else {
-        return Ok(Outcome::IoProblems);
-    };
-    let templates = templates(args.templates.as_deref(), &practice)?;
-    let rules = templates.reply_rules()?;
-    let review = read_review(args.review.as_deref())?;
+/// What `reply draft` comes to, for the command line and the web app.
+pub enum Drafted<'r> {
+    /// A person must read the review: these reasons, most urgent first,
+    /// and whom to ask for advice.
+    Hold {
+        held: Vec<&'r Escalation>,
+        contacts: Vec<String>,
+    },
+    /// The model reply, filled in for the practice, passing `reply check`.
+    Reply {
+        kind: &'static str,
+        title: String,
+        /// Which of the model's wordings, from 1.
+        wording: usize,
+        text: String,
+    },
+    /// An edited model reply that fails `reply check`: handed to no one.
+    Fails {
+        title: String,
+        wording: usize,
+        text: String,
+    },
+}
+
+/// Decides what to do about a review (or a `kind` staff chose) and fills
+/// the model reply in, checking it as `reply check` would.
+pub fn drafted<'r>(
+    rules: &'r crate::reply::rules::Rules,
+    templates: &Templates,
+    practice: &Practice,
+    review: Option<&str>,
+    kind: Option<draft::Kind>,
+) -> anyhow::Result<Drafted<'r>> {
     // A review that needs a person is never answered, whatever --kind says.
-    let from_review = review.as_deref().map(|r| draft::decide(&rules, r));
-    let decision = match (from_review, args.kind) {
+    let from_review = review.map(|r| draft::decide(rules, r));
+    let decision = match (from_review, kind) {
         (Some(held @ Decision::Hold(_)), _) => held,
-        (_, Some(kind)) => draft::for_kind(&rules, kind),
+        (_, Some(kind)) => draft::for_kind(rules, kind),
         (Some(suggested), None) => suggested,
         (None, None) => {
             bail!("say what kind of review this is with --kind, or give the review with --review")
@@ -89,8 +115,8 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     };
     let kind = match decision {
         Decision::Hold(held) => {
-            print_hold(&held, &practice, global);
-            return Ok(Outcome::InputProblems);
+            let contacts = hold_contacts(&held, practice);
+            return Ok(Drafted::Hold { held, contacts });
         }
         Decision::Reply(kind) => kind,
     };
@@ -98,9 +124,9 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
         .replies()
         .get(kind)
         .with_context(|| format!("model-replies.toml has no reply of kind \"{kind}\""))?;
-    let wording = draft::wording(review.as_deref(), model.wordings());
+    let wording = draft::wording(review, model.wordings());
     let reply = model.fill_wording(
-        &crate::content::context::reply_values(&practice, false),
+        &crate::content::context::reply_values(practice, false),
         wording,
     );
     let text = reply.text();
@@ -110,35 +136,82 @@ pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outco
     // reply are not the reply's fault.
     let public = templates.nation(practice.nation())?.public_contacts();
     let context = Context {
-        practice: &practice,
+        practice,
         review: None,
         reviewer: None,
         public: &public,
     };
-    let findings = check::check(&rules, &text, &context);
+    let findings = check::check(rules, &text, &context);
     if findings.iter().any(|f| f.rule.severity == Severity::Error) {
-        let file = SourceFile::new(
-            PathBuf::from(format!("model reply \"{}\"", reply.title)),
+        return Ok(Drafted::Fails {
+            title: reply.title,
+            wording: wording + 1,
             text,
-        );
-        print_findings(&findings, &file, &practice, global);
-        bail!(
-            "the model reply \"{}\" (wording {}) fails reply check; correct it in model-replies.toml",
-            reply.title,
-            wording + 1
-        );
+        });
     }
+    Ok(Drafted::Reply {
+        kind,
+        title: reply.title,
+        wording: wording + 1,
+        text,
+    })
+}
+
+pub fn draft(args: &ReplyDraftArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let Some(practice) = load_practice(&args.config, global) else {
+        return Ok(Outcome::IoProblems);
+    };
+    let templates = templates(args.templates.as_deref(), &practice)?;
+    let rules = templates.reply_rules()?;
+    let review = read_review(args.review.as_deref())?;
+    let (kind, title, wording, text) = match drafted(
+        &rules,
+        &templates,
+        &practice,
+        review.as_deref(),
+        args.kind,
+    )? {
+        Drafted::Hold { held, contacts } => {
+            print_hold(&held, &contacts, global);
+            return Ok(Outcome::InputProblems);
+        }
+        Drafted::Fails {
+            title,
+            wording,
+            text,
+        } => {
+            let public = templates.nation(practice.nation())?.public_contacts();
+            let context = Context {
+                practice: &practice,
+                review: None,
+                reviewer: None,
+                public: &public,
+            };
+            let findings = check::check(&rules, &text, &context);
+            let file = SourceFile::new(PathBuf::from(format!("model reply \"{title}\"")), text);
+            print_findings(&findings, &file, &practice, global);
+            bail!(
+                "the model reply \"{title}\" (wording {wording}) fails reply check; correct it in model-replies.toml"
+            );
+        }
+        Drafted::Reply {
+            kind,
+            title,
+            wording,
+            text,
+        } => (kind, title, wording, text),
+    };
     if global.message_format == MessageFormat::Json {
         println!(
             "{}",
-            json!({ "kind": kind, "title": reply.title, "wording": wording + 1, "reply": text })
+            json!({ "kind": kind, "title": title, "wording": wording, "reply": text })
         );
     } else {
         if args.kind.is_none() && !global.quiet {
             anstream::eprintln!(
                 "{HINT}note{HINT:#}: the review reads as {}: drafted reply {}. A second person reads it before it is posted.",
                 article(kind),
-                reply.title
+                title
             );
         }
         print!("{text}");
@@ -173,10 +246,9 @@ fn article(kind: &str) -> String {
     }
 }
 
-/// Who must read a held review and what to do, most urgent first, with
-/// the practice's LMC and defence organisations where the advice is theirs
-/// to give.
-fn print_hold(held: &[&Escalation], practice: &Practice, global: &GlobalArgs) {
+/// Whom to ask for advice about a held review: the practice's LMC and
+/// defence organisations, where the advice is theirs to give.
+pub fn hold_contacts(held: &[&Escalation], practice: &Practice) -> Vec<String> {
     let c = &practice.config;
     let mut contacts = Vec::new();
     if held
@@ -191,6 +263,12 @@ fn print_hold(held: &[&Escalation], practice: &Practice, global: &GlobalArgs) {
             contacts.push(line);
         }
     }
+    contacts
+}
+
+/// Who must read a held review and what to do, most urgent first, with
+/// whom to ask for advice.
+fn print_hold(held: &[&Escalation], contacts: &[String], global: &GlobalArgs) {
     if global.message_format == MessageFormat::Json {
         let hold: Vec<_> = held
             .iter()

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -26,7 +26,7 @@ use crate::render::Presentation;
 
 /// Whether a practice's outputs match its inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outputs {
+pub enum Outputs {
     Current,
     Stale,
     NotBuilt,
@@ -36,7 +36,7 @@ enum Outputs {
 }
 
 impl Outputs {
-    fn word(self) -> &'static str {
+    pub fn word(self) -> &'static str {
         match self {
             Outputs::Current => "current",
             Outputs::Stale => "stale",
@@ -46,21 +46,21 @@ impl Outputs {
     }
 }
 
-struct Row {
-    practice: Practice,
-    state: State,
-    overdue: bool,
+pub struct Row {
+    pub practice: Practice,
+    pub state: State,
+    pub overdue: bool,
 }
 
 /// Whether a practice's outputs are current, and if not, why.
-struct State {
-    outputs: Outputs,
+pub struct State {
+    pub outputs: Outputs,
     /// What differs from the last build.
-    why: Why,
+    pub why: Why,
     /// The documents whose content would change, by stem.
-    stale_documents: Vec<String>,
+    pub stale_documents: Vec<String>,
     /// Files the last build wrote that are gone or were changed since.
-    missing_files: Vec<String>,
+    pub missing_files: Vec<String>,
 }
 
 impl State {
@@ -74,7 +74,7 @@ impl State {
     }
 
     /// "complaints-leaflet, staff-handbook: commissioner.phone; templates changed".
-    fn reason(&self) -> String {
+    pub fn reason(&self) -> String {
         let mut why = self.why.summary();
         if !self.missing_files.is_empty() {
             if !why.is_empty() {
@@ -98,19 +98,31 @@ impl State {
     }
 }
 
-pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    crate::input::no_link_of_others(&args.out)?;
-    let today = args
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let files = discover::practice_files(&args.paths)?;
-    let (manifest, distrusted) = Manifest::read(&args.out);
-    for warning in &distrusted {
-        anstream::eprintln!("{WARNING}warning{WARNING:#}: {warning}");
-    }
+/// Every practice's row, and the problems found on the way (configs that
+/// do not load, templates refused, folders another config holds): what
+/// `status` prints, and what the web app's list shows.
+pub struct Collected {
+    pub rows: Vec<Row>,
+    pub problems: Vec<Diagnostic>,
+    /// Why the manifest was not trusted, if it was not.
+    pub distrusted: Vec<String>,
+    /// How many configs had a problem.
+    pub failed: usize,
+}
+
+/// The rows of the configs below `paths`, as `status` shows them on `today`.
+pub fn collect(
+    paths: &[PathBuf],
+    out: &Path,
+    templates_option: Option<&Path>,
+    today: NaiveDate,
+) -> anyhow::Result<Collected> {
+    let files = discover::practice_files(paths)?;
+    let (manifest, distrusted) = Manifest::read(out);
+    let mut problems = Vec::new();
     // Each templates folder, or why it was refused.
     let mut templates: HashMap<Option<PathBuf>, Result<Templates, String>> = HashMap::new();
-    templates.insert(None, Ok(Templates::load(args.templates.as_deref())?));
+    templates.insert(None, Ok(Templates::load(templates_option)?));
     let loaded: Vec<(PathBuf, Result<Practice, _>)> = files
         .into_par_iter()
         .map(|path| {
@@ -125,7 +137,7 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
         match result {
             Ok(practice) => {
                 // `--templates` wins over a config's own, as in `build`.
-                let folder = if args.templates.is_some() {
+                let folder = if templates_option.is_some() {
                     None
                 } else {
                     practice.templates.clone()
@@ -143,26 +155,26 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
                 // outputs cannot be said to be current.
                 if let Err(problem) = loaded {
                     failed += 1;
-                    report::problems(&[Diagnostic::file(&practice.path, problem.clone())], global);
+                    problems.push(Diagnostic::file(&practice.path, problem.clone()));
                 }
                 practices.push(practice);
             }
-            Err(problems) => {
+            Err(found) => {
                 failed += 1;
-                report::problems(&problems, global);
+                problems.extend(found);
             }
         }
     }
     let mut rows: Vec<Row> = practices
         .into_par_iter()
         .map(|practice| {
-            let folder = if args.templates.is_some() {
+            let folder = if templates_option.is_some() {
                 None
             } else {
                 practice.templates.clone()
             };
             let state = match templates.get(&folder) {
-                Some(Ok(templates)) => outputs_state(&practice, &manifest, &args.out, templates),
+                Some(Ok(templates)) => outputs_state(&practice, &manifest, out, templates),
                 _ => State::simple(Outputs::Stale),
             };
             Row {
@@ -180,13 +192,13 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             format!(
                 "slug \"{}\": {} holds the pack of {}, built from {}; build refuses this config",
                 row.practice.slug,
-                args.out.join(&row.practice.slug).display(),
+                out.join(&row.practice.slug).display(),
                 entry.name,
                 crate::pack::build::shown_config(&entry.config)
             ),
         )
         .with_hint("give this practice its own slug = \"…\" under [practice]; `build` says more");
-        report::problems(&[problem], global);
+        problems.push(problem);
     }
     // Overdue reviews first, the longest overdue at the top; then by when
     // the review is due, then by name.
@@ -197,6 +209,29 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
             &b.practice.slug,
         ))
     });
+    Ok(Collected {
+        rows,
+        problems,
+        distrusted,
+        failed,
+    })
+}
+
+pub fn run(args: &StatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    crate::input::no_link_of_others(&args.out)?;
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let Collected {
+        rows,
+        problems,
+        distrusted,
+        failed,
+    } = collect(&args.paths, &args.out, args.templates.as_deref(), today)?;
+    for warning in &distrusted {
+        anstream::eprintln!("{WARNING}warning{WARNING:#}: {warning}");
+    }
+    report::problems(&problems, global);
     let format = match (args.format, global.message_format) {
         (Some(format), _) => format,
         (None, MessageFormat::Json) => StatusFormat::Json,

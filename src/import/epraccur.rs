@@ -498,6 +498,21 @@ impl Filter {
 /// whose codes start with `W`, which `nations/wales.toml` claims.
 const LIST_NATION: &str = "england";
 
+/// The open GP practice with this ODS code, as `import` would write it
+/// (its slug from its name alone), for the web app's form.
+pub fn lookup(csv_path: &Path, code: &str) -> anyhow::Result<Option<Practice>> {
+    let wanted = code.trim().to_ascii_uppercase();
+    let mut bad = BadRows::default();
+    let mut found = None;
+    each_row(csv_path, &mut bad, |_, row| {
+        if found.is_none() && row.get(CODE).eq_ignore_ascii_case(&wanted) {
+            let slug = row.name_slug.clone().unwrap_or_default();
+            found = practice(row, slug).ok();
+        }
+    })?;
+    Ok(found)
+}
+
 /// A row as a checked practice, or why it cannot be one.
 fn practice(row: &Row, slug: String) -> Result<Practice, String> {
     let ods_code = row.get(CODE).to_string();

@@ -18,5 +18,6 @@ mod poster;
 mod print;
 mod reference;
 mod reply;
+mod serve;
 mod snapshots;
 mod warnings;

@@ -1,0 +1,369 @@
+//! `policypack serve`: the web app over a folder of practice configs, for
+//! practice managers and reception staff, who have a browser and not a
+//! terminal.
+//!
+//! It is the same pipeline as the command line: the list is `status`'s
+//! rows, the form saves only what `check` passes, a practice's files are
+//! made by the same incremental build into the same output folder under
+//! the same lock, and the reply page runs `reply check` and `reply draft`.
+//! Pages are rendered on the server and work without JavaScript.
+//!
+//! - `mod.rs`: listening, stopping, and what every request passes through
+//!   (who is asking, security headers, limits);
+//! - `auth.rs`: the secret links an LMC mails to its practices;
+//! - `pages.rs`: the page templates;
+//! - `practices.rs`: the list, a practice, its files;
+//! - `form.rs`: the config form, and saving it;
+//! - `reply.rs`: the reply checker and drafter.
+
+mod auth;
+mod form;
+mod pages;
+mod practices;
+mod reply;
+
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs as _};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::Outcome;
+use crate::cli::{GlobalArgs, ServeArgs};
+
+/// The largest request body: a form with a long review and draft is a few
+/// kilobytes.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// How long a client may take to send its request line and headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a request may take, body and answer together. A build of one
+/// practice's files takes well under a second.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// What every handler shares.
+pub struct App {
+    /// The folder of configs served.
+    pub dir: PathBuf,
+    /// The output folder, shared with `policypack build`.
+    pub out: PathBuf,
+    /// The NHS ODS list, when `--ods` names one.
+    pub ods: Option<form::Ods>,
+    /// The keys of `--auth`; none means loopback only, and everyone on
+    /// this computer may do everything.
+    pub keys: Option<auth::Keys>,
+    /// A secret made at start: the CSRF token of a form is made from it
+    /// and who is asking.
+    csrf_secret: [u8; 32],
+    pub pages: pages::Pages,
+    /// One build from the server at a time; `build` on the command line
+    /// waits for the output folder's lock as it would for another build.
+    pub building: tokio::sync::Mutex<()>,
+}
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    /// Served on loopback without `--auth`: whoever can reach it may do
+    /// everything, as they could with the command line.
+    Local,
+    /// An LMC's link: everything.
+    Lmc { key: String },
+    /// A practice's link: its own pages and `/reply`, by the config file
+    /// the link was made for.
+    Practice { key: String, config: PathBuf },
+}
+
+impl Who {
+    /// Whether this person may see every practice and add one.
+    pub fn sees_all(&self) -> bool {
+        matches!(self, Who::Local | Who::Lmc { .. })
+    }
+
+    /// Whether this person may open the practice whose config is `config`.
+    pub fn may_open(&self, config: &Path) -> bool {
+        match self {
+            Who::Practice { config: own, .. } => same_file(own, config),
+            _ => true,
+        }
+    }
+
+    fn key(&self) -> &str {
+        match self {
+            Who::Local => "local",
+            Who::Lmc { key } | Who::Practice { key, .. } => key,
+        }
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+impl App {
+    /// The CSRF token of every form this person is shown: only a page of
+    /// this server, opened by them, can know it.
+    pub fn csrf(&self, who: &Who) -> String {
+        crate::utils::hash([
+            b"policypack-csrf".as_slice(),
+            &self.csrf_secret,
+            who.key().as_bytes(),
+        ])
+    }
+
+    /// Whether a form's token is the one this person was given.
+    pub fn csrf_ok(&self, who: &Who, token: Option<&str>) -> bool {
+        let expected = self.csrf(who);
+        token.is_some_and(|token| {
+            token.len() == expected.len()
+                && token
+                    .bytes()
+                    .zip(expected.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        })
+    }
+}
+
+pub fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    if let Some(file) = &args.new_auth {
+        return auth::new_keys(file, &args.dir, args.public_url.as_deref(), &args.addr);
+    }
+    if !args.dir.is_dir() {
+        bail!(
+            "the config folder {} does not exist; give the folder of practice configs, e.g. `policypack serve practice-configs`",
+            args.dir.display()
+        );
+    }
+    crate::input::no_link_of_others(&args.out)?;
+    let addrs: Vec<SocketAddr> = args
+        .addr
+        .to_socket_addrs()
+        .with_context(|| {
+            format!(
+                "--addr {}: not an address to listen on; give HOST:PORT, e.g. 127.0.0.1:8080",
+                args.addr
+            )
+        })?
+        .collect();
+    let Some(&addr) = addrs.first() else {
+        bail!("--addr {}: the name has no address", args.addr);
+    };
+    let keys = match &args.auth {
+        Some(file) => Some(auth::Keys::read(file)?),
+        None => {
+            if let Some(open) = addrs.iter().find(|a| !is_loopback(a.ip())) {
+                bail!(
+                    "--addr {}: without --auth policypack serves only this computer (127.0.0.1 or ::1), not {}; to serve others, make keys with `policypack serve --new-auth FILE {}` and add --auth FILE",
+                    args.addr,
+                    open.ip(),
+                    args.dir.display()
+                );
+            }
+            None
+        }
+    };
+    let ods = match &args.ods {
+        Some(csv) => Some(form::Ods::read(csv)?),
+        None => None,
+    };
+    let mut csrf_secret = [0u8; 32];
+    getrandom::fill(&mut csrf_secret)
+        .map_err(|e| anyhow::anyhow!("cannot get random bytes from the system: {e}"))?;
+    let app = Arc::new(App {
+        dir: args.dir.clone(),
+        out: args.out.clone(),
+        ods,
+        keys,
+        csrf_secret,
+        pages: pages::Pages::new()?,
+        building: tokio::sync::Mutex::new(()),
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the web server's threads")?;
+    runtime.block_on(serve(app, addr, &args.dir))?;
+    Ok(Outcome::Success)
+}
+
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+/// Every route, behind the checks every request passes.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(practices::list))
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/practices",
+            axum::routing::post(form::create).get(practices::list),
+        )
+        .route("/practices/new", get(form::new_form))
+        .route("/practices/{slug}", get(practices::show).post(form::save))
+        .route("/practices/{slug}/edit", get(form::edit_form))
+        .route("/practices/{slug}/files/{file}", get(practices::file))
+        .route("/reply", get(reply::page).post(reply::submit))
+        .route("/k/{secret}", get(auth::sign_in))
+        .fallback(|| async { pages::not_found() })
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(app)
+}
+
+/// Who is asking, whether they may ask at all, and the headers every
+/// answer carries.
+async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let who = match &app.keys {
+        None => Some(Who::Local),
+        Some(keys) => auth::who(keys, request.headers()),
+    };
+    let open_to_all = path == "/healthz" || path.starts_with("/k/");
+    let mut response = match who {
+        Some(who) => {
+            request.extensions_mut().insert(who);
+            next.run(request).await
+        }
+        None if open_to_all => next.run(request).await,
+        None => pages::unauthorised(),
+    };
+    let headers = response.headers_mut();
+    let csp = if path.contains("/files/") {
+        // A built document: its own policy, in a sandbox of its own origin.
+        format!(
+            "{}; sandbox; frame-ancestors 'self'",
+            crate::render::html::CSP
+        )
+    } else {
+        app.pages.csp()
+    };
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&csp).expect("an ASCII policy"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Listens until Ctrl-C or SIGTERM, then lets requests in flight finish.
+async fn serve(app: Arc<App>, addr: SocketAddr, dir: &Path) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("policypack serving {} at http://{}/", dir.display(), local);
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    let service = router(app);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop_signal());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _) = match accepted {
+                    Ok(accepted) => accepted,
+                    // Out of file handles, or a connection reset before it
+                    // was taken: wait a moment and go on serving.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let hyper_service = hyper_util::service::TowerToHyperService::new(service.clone());
+                let connection = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(HEADER_TIMEOUT)
+                    .serve_connection(io, hyper_service);
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+            }
+            () = &mut stop => break,
+        }
+    }
+    drop(listener);
+    eprintln!("policypack: stopping after the requests in progress");
+    graceful.shutdown().await;
+    Ok(())
+}
+
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
+
+/// An answer with a status and a page.
+pub fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Runs blocking work (loading configs, building) off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Response> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| pages::failed("the work stopped unexpectedly"))
+}

@@ -1,0 +1,755 @@
+//! `policypack serve`, driven over HTTP as a browser would: the server is
+//! the real binary on port 0, and every request a plain HTTP/1.1 request.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::harness::{Sandbox, repo};
+
+/// A running `policypack serve`, stopped with SIGTERM when dropped.
+pub struct Server {
+    child: Child,
+    pub addr: String,
+    /// The cookie a secret link gave, sent with every request.
+    pub cookie: Option<String>,
+}
+
+impl Server {
+    pub fn start(sandbox: &Sandbox, args: &[&str]) -> Server {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("policypack"))
+            .arg("serve")
+            .args(args)
+            .args(["--addr", "127.0.0.1:0"])
+            .current_dir(sandbox.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("policypack serve starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let addr = first
+            .trim()
+            .rsplit_once("http://")
+            .map(|(_, a)| a.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| panic!("first line: {first:?}"));
+        assert!(
+            first.starts_with("policypack serving "),
+            "first line: {first:?}"
+        );
+        Server {
+            child,
+            addr,
+            cookie: None,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        self.request("GET", path, None)
+    }
+
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.request("POST", path, Some(body.into_bytes()))
+    }
+
+    pub fn request(&self, method: &str, path: &str, body: Option<Vec<u8>>) -> Answer {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            self.addr
+        );
+        if let Some(cookie) = &self.cookie {
+            head.push_str(&format!("Cookie: {cookie}\r\n"));
+        }
+        if let Some(body) = &body {
+            head.push_str(&format!(
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).unwrap();
+        if let Some(body) = &body {
+            // The server may answer (413) before reading all of a big body.
+            let _ = stream.write_all(body);
+        }
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        Answer::parse(&raw)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SAFETY: kill has no memory-safety preconditions.
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    fn parse(raw: &[u8]) -> Answer {
+        let end = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("an HTTP answer");
+        let head = String::from_utf8_lossy(&raw[..end]);
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers: BTreeMap<String, String> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let mut body = raw[end + 4..].to_vec();
+        if headers.get("transfer-encoding").map(String::as_str) == Some("chunked") {
+            let mut plain = Vec::new();
+            let mut rest = &body[..];
+            loop {
+                let line_end = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+                let size = usize::from_str_radix(
+                    std::str::from_utf8(&rest[..line_end]).unwrap().trim(),
+                    16,
+                )
+                .unwrap();
+                if size == 0 {
+                    break;
+                }
+                plain.extend_from_slice(&rest[line_end + 2..line_end + 2 + size]);
+                rest = &rest[line_end + 2 + size + 2..];
+            }
+            body = plain;
+        }
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The hidden CSRF token of the page's first form.
+    pub fn csrf(&self) -> String {
+        let text = self.text();
+        let at = text
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a csrf field");
+        let rest = &text[at + "name=\"csrf\" value=\"".len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+}
+
+/// The example configs, copied so the server may write to them.
+fn examples(sandbox: &Sandbox) -> PathBuf {
+    let dir = sandbox.path().join("configs");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(repo().join("practice-configs"))
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    dir
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A new practice's fields, with this phone number.
+fn new_practice(phone: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("practice.name", "Brook Lane Surgery".into()),
+        ("practice.nation", "england".into()),
+        ("practice.address", "1 Brook Lane\r\nSheffield".into()),
+        ("practice.postcode", "s6 1aa".into()),
+        ("practice.phone", phone.into()),
+        ("complaints.lead_role", "Practice Manager".into()),
+        ("commissioner.name", "NHS South Yorkshire ICB".into()),
+        ("commissioner.phone", "0114 305 1000".into()),
+        ("social_media.monitored_by", "Practice Manager".into()),
+        ("policy.issued", "2026-12-01".into()),
+    ]
+}
+
+fn with<'a>(
+    fields: &'a [(&'static str, String)],
+    extra: &[(&'static str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    fields
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .chain(extra.iter().copied())
+        .collect()
+}
+
+#[test]
+fn a_practice_manager_adds_a_practice_prints_its_poster_and_edits_its_phone() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let out = sandbox.path().join("out");
+    let server = Server::start(&sandbox, &[path(&configs), "-o", path(&out)]);
+
+    assert_eq!(server.get("/healthz").text(), "ok");
+    let list = server.get("/");
+    assert_eq!(list.status, 200);
+    assert!(list.text().contains("Ashfield Medical Centre"));
+    let csp = &list.headers["content-security-policy"];
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(list.headers["x-content-type-options"], "nosniff");
+    let found = server.get("/?q=ormeau");
+    assert!(found.text().contains("Ormeau Road Surgery"));
+    assert!(!found.text().contains("Ashfield Medical Centre"));
+
+    // A wrong phone: the error beside its field, and no file.
+    let form = server.get("/practices/new?nation=england");
+    assert_eq!(form.status, 200);
+    for name in [
+        "practice.name",
+        "practice.phone",
+        "complaints.lead_role",
+        "policy.issued",
+        "advocacy.name",
+    ] {
+        assert!(form.text().contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    let csrf = form.csrf();
+    let wrong = new_practice("0114 12");
+    let answer = server.post(
+        "/practices",
+        &with(&wrong, &[("csrf", &csrf), ("step", "review")]),
+    );
+    assert_eq!(answer.status, 422);
+    let text = answer.text();
+    let field = text.find("id=\"practice-phone\"").expect("the phone field");
+    let error = text
+        .find("is not a UK phone number")
+        .expect("check's message");
+    let label = text.find("for=\"practice-phone\"").unwrap();
+    assert!(
+        label < error && error < field,
+        "the error is beside its field"
+    );
+    assert!(!configs.join("brook-lane-surgery.toml").exists());
+    // Saving straight away with the error still there writes nothing.
+    let answer = server.post(
+        "/practices",
+        &with(&wrong, &[("csrf", &csrf), ("step", "save")]),
+    );
+    assert_eq!(answer.status, 422);
+    assert!(!configs.join("brook-lane-surgery.toml").exists());
+
+    // Corrected: what it will print, then saved.
+    let right = new_practice("0114 496 0000");
+    let review = server.post(
+        "/practices",
+        &with(&right, &[("csrf", &csrf), ("step", "review")]),
+    );
+    assert_eq!(review.status, 200);
+    assert!(
+        review.text().contains("Documents to print"),
+        "{}",
+        review.text()
+    );
+    assert!(
+        !configs.join("brook-lane-surgery.toml").exists(),
+        "nothing before Save"
+    );
+    let saved = server.post(
+        "/practices",
+        &with(&right, &[("csrf", &csrf), ("step", "save")]),
+    );
+    assert_eq!(saved.status, 303);
+    assert_eq!(
+        saved.headers["location"],
+        "/practices/brook-lane-surgery?saved=1"
+    );
+    let written = std::fs::read_to_string(configs.join("brook-lane-surgery.toml")).unwrap();
+    assert!(written.contains("postcode = \"s6 1aa\""), "{written}");
+    // `check` agrees with the form.
+    sandbox
+        .run(&["check", path(&configs.join("brook-lane-surgery.toml"))])
+        .expect_code(0);
+
+    // Its page: previews and downloads, built into OUT.
+    let page = server.get("/practices/brook-lane-surgery");
+    assert_eq!(page.status, 200, "{}", page.text());
+    let text = page.text();
+    assert!(text.contains("/practices/brook-lane-surgery/files/zero-tolerance-notice.pdf"));
+    assert!(text.contains("<iframe title=\"Preview of the Social media zero-tolerance notice\""));
+    let pdf = server.get("/practices/brook-lane-surgery/files/zero-tolerance-notice.pdf");
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let pdf_path = sandbox.path().join("poster.pdf");
+    std::fs::write(&pdf_path, &pdf.body).unwrap();
+    let qpdf = Command::new("qpdf")
+        .arg("--check")
+        .arg(&pdf_path)
+        .output()
+        .expect("qpdf runs");
+    assert!(
+        qpdf.status.success(),
+        "{}",
+        String::from_utf8_lossy(&qpdf.stdout)
+    );
+    assert_eq!(
+        pdf.body,
+        std::fs::read(out.join("brook-lane-surgery/zero-tolerance-notice.pdf")).unwrap()
+    );
+    let docx =
+        server.get("/practices/brook-lane-surgery/files/complaints-leaflet.large-print.docx");
+    assert_eq!(docx.status, 200);
+    assert!(docx.body.starts_with(b"PK"), "a Word file is a zip");
+    let preview = server.get("/practices/brook-lane-surgery/files/complaints-leaflet.html");
+    assert!(preview.headers["content-security-policy"].contains("sandbox"));
+    assert_eq!(
+        server
+            .get("/practices/brook-lane-surgery/files/brook-lane-surgery.zip")
+            .status,
+        200
+    );
+    // The command line sees the same build: nothing to do.
+    let status = sandbox.run(&[
+        "status",
+        path(&configs.join("brook-lane-surgery.toml")),
+        "-o",
+        path(&out),
+    ]);
+    assert!(status.stdout().contains("current"), "{}", status.stdout());
+
+    // Edit the phone: what changes, and what to reprint and sign again.
+    let edit = server.get("/practices/ashfield-medical-centre/edit");
+    assert_eq!(edit.status, 200);
+    let fields = form_fields(&edit.text());
+    let mut changed: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| {
+            let v = if k == "practice.phone" {
+                "01302 999888".to_string()
+            } else {
+                v.clone()
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    changed.push(("step".into(), "review".into()));
+    let borrowed: Vec<(&str, &str)> = changed
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let before = std::fs::read_to_string(configs.join("ashfield-medical-centre.toml")).unwrap();
+    let review = server.post("/practices/ashfield-medical-centre", &borrowed);
+    assert_eq!(review.status, 200, "{}", review.text());
+    let text = review.text();
+    assert!(text.contains("practice.phone"), "{text}");
+    assert!(text.contains("01302 999888"));
+    assert!(
+        text.contains("Complaints leaflet</strong>: print new copies"),
+        "{text}"
+    );
+    assert!(text.contains("staff read and sign the new version"));
+    assert_eq!(
+        before,
+        std::fs::read_to_string(configs.join("ashfield-medical-centre.toml")).unwrap()
+    );
+    changed.pop();
+    changed.push(("step".into(), "save".into()));
+    let borrowed: Vec<(&str, &str)> = changed
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = server.post("/practices/ashfield-medical-centre", &borrowed);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let after = std::fs::read_to_string(configs.join("ashfield-medical-centre.toml")).unwrap();
+    // Only the phone changed: comments, key order and the rest kept.
+    let differing: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        differing,
+        vec![("phone = \"0114 496 0456\"", "phone = \"01302 999888\"")]
+    );
+    assert_eq!(before.lines().count(), after.lines().count());
+
+    // A second save from the same (now stale) form loses nothing: refused,
+    // with the form back.
+    let stale = server.post("/practices/ashfield-medical-centre", &borrowed);
+    assert_eq!(stale.status, 409);
+    assert!(stale.text().contains("Someone else saved"));
+    assert_eq!(
+        after,
+        std::fs::read_to_string(configs.join("ashfield-medical-centre.toml")).unwrap()
+    );
+}
+
+/// Every field of a page's form, with its value, as a browser sends it.
+fn form_fields(page: &str) -> Vec<(String, String)> {
+    let post = page.find("<form method=\"post\"").expect("a post form");
+    let page = &page[post..page[post..].find("</form>").unwrap() + post];
+    let mut fields = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let tag_end = rest.find('>').unwrap();
+        let tag = &rest[..tag_end];
+        let attr = |name: &str| -> Option<String> {
+            let at = tag.find(&format!(" {name}=\""))?;
+            let value = &tag[at + name.len() + 3..];
+            Some(unescape(&value[..value.find('"')?]))
+        };
+        if tag.starts_with("input") {
+            if let Some(name) = attr("name") {
+                fields.push((name, attr("value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("textarea") {
+            let name = attr("name").unwrap();
+            let body = &rest[tag_end + 1..];
+            fields.push((name, unescape(&body[..body.find("</textarea>").unwrap()])));
+        } else if tag.starts_with("select") {
+            let name = attr("name").unwrap();
+            let body = &rest[tag_end + 1..rest.find("</select>").unwrap()];
+            let value = body
+                .split("<option")
+                .find(|o| o.contains(" selected"))
+                .and_then(|o| o.split('"').nth(1))
+                .unwrap_or("")
+                .to_string();
+            fields.push((name, value));
+        }
+    }
+    fields
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn reception_checks_an_unsafe_and_a_safe_reply() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let server = Server::start(
+        &sandbox,
+        &[path(&configs), "-o", path(&sandbox.path().join("out"))],
+    );
+    let page = server.get("/reply");
+    assert_eq!(page.status, 200);
+    let csrf = page.csrf();
+    let unsafe_draft =
+        "Dear Mrs Jones, thank you. We checked your records and your blood test on 3 May was fine.";
+    let checked = server.post(
+        "/reply",
+        &[
+            ("csrf", &csrf),
+            ("practice", "ashfield-medical-centre"),
+            ("review", "Waited ages for my results."),
+            ("draft", unsafe_draft),
+            ("action", "check"),
+        ],
+    );
+    assert_eq!(checked.status, 200);
+    let text = checked.text();
+    assert!(
+        text.contains("Change this draft before it is posted"),
+        "{text}"
+    );
+    assert!(text.contains("<mark>Mrs Jones</mark>"), "{text}");
+    assert!(text.contains("this names a person"));
+    let safe = "Thank you for your feedback. We are sorry to hear you are unhappy. Please contact our practice manager on 0114 496 0456 so that we can look into this. The Practice Team, Ashfield Medical Centre";
+    let checked = server.post(
+        "/reply",
+        &[
+            ("csrf", &csrf),
+            ("practice", "ashfield-medical-centre"),
+            ("review", "Waited ages on the phone."),
+            ("draft", safe),
+            ("action", "check"),
+        ],
+    );
+    assert!(!checked.text().contains("<mark"), "{}", checked.text());
+    assert!(!checked.text().contains("Change this draft"));
+    // A review that needs a person gets no draft.
+    let held = server.post(
+        "/reply",
+        &[
+            ("csrf", &csrf),
+            ("practice", "ashfield-medical-centre"),
+            (
+                "review",
+                "I will be waiting for the receptionist in the car park tonight.",
+            ),
+            ("draft", ""),
+            ("action", "draft"),
+        ],
+    );
+    assert!(held.text().contains("Do not reply"), "{}", held.text());
+    let drafted = server.post(
+        "/reply",
+        &[
+            ("csrf", &csrf),
+            ("practice", "ashfield-medical-centre"),
+            ("review", "Lovely staff, thank you so much for your help."),
+            ("draft", ""),
+            ("action", "draft"),
+        ],
+    );
+    assert!(
+        drafted.text().contains("Suggested reply"),
+        "{}",
+        drafted.text()
+    );
+}
+
+#[test]
+fn forms_limits_and_addresses_are_guarded() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let server = Server::start(
+        &sandbox,
+        &[path(&configs), "-o", path(&sandbox.path().join("out"))],
+    );
+    // No CSRF token, or another: 403, and nothing written.
+    let fields = new_practice("0114 496 0000");
+    assert_eq!(
+        server
+            .post("/practices", &with(&fields, &[("step", "save")]))
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .post(
+                "/practices",
+                &with(&fields, &[("step", "save"), ("csrf", "0000")])
+            )
+            .status,
+        403
+    );
+    assert!(!configs.join("brook-lane-surgery.toml").exists());
+    assert_eq!(
+        server
+            .post("/reply", &[("draft", "hello"), ("action", "check")])
+            .status,
+        403
+    );
+    // A 2 MB body: 413.
+    let big = vec![b'a'; 2 * 1024 * 1024];
+    assert_eq!(server.request("POST", "/reply", Some(big)).status, 413);
+    // No part of a URL becomes a path.
+    for url in [
+        "/practices/../../etc/passwd",
+        "/practices/ashfield-medical-centre/files/..%2f..%2fmanifest.json",
+        "/practices/ashfield-medical-centre/files/../../ashfield-medical-centre.toml",
+        "/practices/..%2f..%2fetc/edit",
+        "/practices/ashfield-medical-centre/files/manifest.json",
+        "/practices/nobody/files/staff-handbook.pdf",
+    ] {
+        assert_eq!(server.get(url).status, 404, "{url}");
+    }
+}
+
+#[test]
+fn without_keys_only_loopback_and_with_keys_each_practice_sees_its_own() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let run = sandbox.run(&["serve", path(&configs), "--addr", "0.0.0.0:0"]);
+    run.expect_code(2);
+    assert!(run.stderr().contains("--new-auth"), "{}", run.stderr());
+
+    let keys = sandbox.path().join("keys.json");
+    let made = sandbox.run(&[
+        "serve",
+        "--new-auth",
+        path(&keys),
+        path(&configs),
+        "--public-url",
+        "https://policy.example.org",
+    ]);
+    made.expect_code(0);
+    let links = made.stdout();
+    let stored = std::fs::read_to_string(&keys).unwrap();
+    let link_of = |who: &str| -> String {
+        links
+            .lines()
+            .find(|l| l.starts_with(who))
+            .and_then(|l| l.rsplit(',').next())
+            .unwrap_or_else(|| panic!("{who} in {links}"))
+            .to_string()
+    };
+    let ashfield = link_of("ashfield-medical-centre");
+    let lmc = link_of("LMC");
+    let secret = ashfield.rsplit('/').next().unwrap();
+    assert!(ashfield.starts_with("https://policy.example.org/k/"));
+    assert!(!stored.contains(secret), "the key file keeps hashes only");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&keys).unwrap().permissions());
+    assert_eq!(mode & 0o077, 0, "the key file is private");
+    // Never written over: the links are in people's mail.
+    sandbox
+        .run(&["serve", "--new-auth", path(&keys), path(&configs)])
+        .expect_code(2);
+
+    let mut server = Server::start(
+        &sandbox,
+        &[
+            path(&configs),
+            "-o",
+            path(&sandbox.path().join("out")),
+            "--auth",
+            path(&keys),
+        ],
+    );
+    assert_eq!(server.get("/").status, 401);
+    assert_eq!(server.get("/practices/ashfield-medical-centre").status, 401);
+    assert_eq!(server.get("/healthz").status, 200);
+    assert_eq!(server.get("/k/forged-secret").status, 401);
+    let signed_in = server.get(&format!("/k/{secret}"));
+    assert_eq!(signed_in.status, 303);
+    let cookie = signed_in.headers["set-cookie"].clone();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    server.cookie = Some(cookie.split(';').next().unwrap().to_string());
+    assert_eq!(
+        server.get("/").status,
+        303,
+        "a practice's list is its own page"
+    );
+    assert_eq!(server.get("/practices/ashfield-medical-centre").status, 200);
+    assert_eq!(
+        server.get("/practices/ashfield-medical-centre/edit").status,
+        200
+    );
+    assert_eq!(server.get("/reply").status, 200);
+    assert!(!server.get("/reply").text().contains("Ormeau Road Surgery"));
+    assert_eq!(server.get("/practices/ormeau-road-surgery").status, 403);
+    assert_eq!(
+        server.get("/practices/ormeau-road-surgery/edit").status,
+        403
+    );
+    assert_eq!(
+        server
+            .get("/practices/ormeau-road-surgery/files/complaints-leaflet.pdf")
+            .status,
+        403
+    );
+    assert_eq!(server.get("/practices/new").status, 403);
+    // A forged cookie is nobody.
+    server.cookie = Some("policypack_key=forged".into());
+    assert_eq!(server.get("/practices/ashfield-medical-centre").status, 401);
+    // The LMC's link opens everything.
+    server.cookie = Some(format!(
+        "policypack_key={}",
+        lmc.rsplit('/').next().unwrap()
+    ));
+    assert_eq!(server.get("/").status, 200);
+    assert_eq!(server.get("/practices/ormeau-road-surgery").status, 200);
+    assert_eq!(server.get("/practices/new").status, 200);
+}
+
+#[test]
+fn two_saves_racing_on_one_practice_lose_nothing() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let server = Server::start(
+        &sandbox,
+        &[path(&configs), "-o", path(&sandbox.path().join("out"))],
+    );
+    let edit = server.get("/practices/ashfield-medical-centre/edit");
+    let fields = form_fields(&edit.text());
+    let save = |key: &str, value: &str| {
+        let mut mine: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    if k == key {
+                        value.to_string()
+                    } else {
+                        v.clone()
+                    },
+                )
+            })
+            .collect();
+        mine.push(("step".into(), "save".into()));
+        mine
+    };
+    let a = save("practice.phone", "01302 111111");
+    let b = save("complaints.lead_name", "Ann Other");
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let runs: Vec<_> = [a, b]
+            .into_iter()
+            .map(|form| {
+                let server = &server;
+                scope.spawn(move || {
+                    let borrowed: Vec<(&str, &str)> =
+                        form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    server
+                        .post("/practices/ashfield-medical-centre", &borrowed)
+                        .status
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    let mut sorted = statuses.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        vec![303, 409],
+        "one saved, the other told: {statuses:?}"
+    );
+    let text = std::fs::read_to_string(configs.join("ashfield-medical-centre.toml")).unwrap();
+    let phone = text.contains("01302 111111");
+    let lead = text.contains("Ann Other");
+    assert!(phone != lead, "exactly one save landed, whole");
+}
