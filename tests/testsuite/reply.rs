@@ -407,6 +407,21 @@ fn the_seventeenth_corpus_is_flagged() {
     assert_eq!(false_alarms, 0, "{}", wrong.join("\n"));
 }
 
+/// The eighteenth corpus's drafts, written blind for defensive rebuttals
+/// ("You are lying", "CCTV shows you shouting", "as you claim"), seeing
+/// the reviewer first, confirming care, telling the reviewer to register
+/// elsewhere or take the review down, and asking for details. 23 of 30
+/// unsafe drafts were flagged before the change and 30 after; 6 of 30
+/// safe drafts were refused before and after (praise of staff in a reply
+/// to praise, "your visit", "our priority is").
+#[test]
+fn the_eighteenth_corpus_is_flagged() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("eighteenth-corpus.toml");
+    assert_eq!((unsafe_, safe), (30, 30));
+    assert_eq!(flagged, 30, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 6, "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");
@@ -553,6 +568,78 @@ fn the_third_reviews_that_need_a_person_are_all_held() {
     assert_eq!((total, need), (32, 17));
     assert_eq!(held, need, "{}", wrong.join("\n"));
     assert!(right >= 28, "{}", wrong.join("\n"));
+}
+
+/// The eighteenth corpus's reviews, written blind: veiled threats ("I
+/// know which bus she gets", "I'll be by the gate when you lock up"),
+/// words of suicide or self-harm said indirectly ("putting my sleeping
+/// tablets aside"), abuse named by who does it ("my boyfriend pushed me
+/// down the stairs"), and information sent to the wrong person. Before
+/// the change 29 of 30 were held and 8 of them for the right reason
+/// (the rest as "unclear"); after, 30 held, 29 for the right reason. 9 of
+/// 30 ordinary reviews were held as unclear before and after.
+#[test]
+fn the_eighteenth_reviews_are_held_for_the_right_person() {
+    #[derive(Deserialize)]
+    struct Reviews {
+        review: Vec<Review>,
+    }
+    #[derive(Deserialize)]
+    struct Review {
+        want: String,
+        text: String,
+    }
+    let reviews: Reviews = toml::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/replies/eighteenth-reviews.toml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let sandbox = Sandbox::new();
+    sandbox.write("a.toml", &example("ashfield-medical-centre.toml"));
+    let (mut risky, mut held, mut routed, mut ordinary, mut false_holds) = (0, 0, 0, 0, 0);
+    let mut wrong = Vec::new();
+    for review in &reviews.review {
+        sandbox.write("review.txt", &review.text);
+        let run = sandbox.run(&[
+            "reply",
+            "draft",
+            "--config",
+            "a.toml",
+            "--review",
+            "review.txt",
+            "--message-format",
+            "json",
+        ]);
+        let out: Value = serde_json::from_str(run.stdout().trim()).unwrap();
+        let escalated = out["escalate"].as_str();
+        if review.want == "reply" {
+            ordinary += 1;
+            if let Some(kind) = escalated {
+                false_holds += 1;
+                wrong.push(format!("held as {kind}: {}", review.text));
+            }
+            continue;
+        }
+        risky += 1;
+        match escalated {
+            Some(kind) if run.code() == 1 && out["reply"].is_null() => {
+                held += 1;
+                if kind == review.want {
+                    routed += 1;
+                } else {
+                    wrong.push(format!(
+                        "want {}, held as {kind}: {}",
+                        review.want, review.text
+                    ));
+                }
+            }
+            _ => wrong.push(format!("NOT HELD, want {}: {}", review.want, review.text)),
+        }
+    }
+    assert_eq!((risky, ordinary), (30, 30));
+    assert_eq!(held, 30, "{}", wrong.join("\n"));
+    assert!(routed >= 29, "{}", wrong.join("\n"));
+    assert!(false_holds <= 9, "{}", wrong.join("\n"));
 }
 
 #[test]
