@@ -359,8 +359,13 @@ fn print_csv(rows: &[Row], today: NaiveDate) -> anyhow::Result<()> {
         let other = why.others();
         let changes = fingerprint::keys_and_facts(&why.keys, &why.facts);
         let keys: Vec<&str> = changes.iter().map(|k| k.key.as_str()).collect();
-        let joined =
-            |f: fn(&KeyChange) -> &str| changes.iter().map(f).collect::<Vec<_>>().join("; ");
+        let joined = |f: fn(&KeyChange) -> &str| {
+            changes
+                .iter()
+                .map(|k| crate::pack::changes::joinable(f(k)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
         let days = if row.overdue {
             (today - row.practice.review_due).num_days().to_string()
         } else {

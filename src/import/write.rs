@@ -152,6 +152,31 @@ pub fn write(path: &Path, practice: &Practice, options: &Options) -> anyhow::Res
             return Ok(report);
         }
     };
+    // Another user's config, rewritten by an officer who is not root,
+    // would become the officer's: `build` takes a config whose owner
+    // changed for another practice's (so no one can put a file in a
+    // practice's place), and the practice could no longer edit it.
+    #[cfg(unix)]
+    if update.text.is_some() {
+        use std::os::unix::fs::MetadataExt as _;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if me != 0 && read.uid() != me {
+            let keys: Vec<&str> = update.changes.iter().map(|c| c.key).collect();
+            report.problems.push(
+                not_updated(format!(
+                    "it belongs to another user (uid {}); rewritten by you it would become yours, the practice could no longer edit it, and `build` would refuse it as another practice's config",
+                    read.uid()
+                ))
+                .with_hint(format!(
+                    "run the import as root, which keeps each config's owner, or ask the practice to change {}",
+                    keys.join(", ")
+                )),
+            );
+            report.changes = update.changes;
+            return Ok(report);
+        }
+    }
     if let Some(text) = &update.text
         && !options.dry_run
     {

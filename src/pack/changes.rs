@@ -197,10 +197,16 @@ impl PracticeChange {
         {
             message.push_str(" Staff should read the staff handbook and sign its last page.");
         }
+        // Values in quotes, their own quotes escaped: a value cannot end
+        // its quote and write a clause of its own.
         let said = |name: String, k: &KeyChange| match (k.old.is_empty(), k.new.is_empty()) {
-            (true, _) => format!("{name} is now \"{}\"", k.new),
-            (_, true) => format!("{name} (\"{}\") was removed", k.old),
-            _ => format!("{name} changed from \"{}\" to \"{}\"", k.old, k.new),
+            (true, _) => format!("{name} is now {}", quoted(&k.new)),
+            (_, true) => format!("{name} ({}) was removed", quoted(&k.old)),
+            _ => format!(
+                "{name} changed from {} to {}",
+                quoted(&k.old),
+                quoted(&k.new)
+            ),
         };
         let changes: Vec<String> = self
             .keys
@@ -217,6 +223,22 @@ impl PracticeChange {
             message.push_str(&format!(" Why: {}.", changes.join("; ")));
         }
         message.trim().to_string()
+    }
+}
+
+/// A value in double quotes, with `"` and `\\` escaped as in JSON.
+fn quoted(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// A value as one of several in a cell joined with "; ": as it is, unless
+/// it holds a `;` or a `"` (or starts or ends with a space), when it is
+/// quoted as in JSON, so that no value can pass for two.
+pub fn joinable(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.contains([';', '"']) || value.trim() != value {
+        std::borrow::Cow::Owned(quoted(value))
+    } else {
+        std::borrow::Cow::Borrowed(value)
     }
 }
 
@@ -491,8 +513,12 @@ pub fn write_csv_rows<W: std::io::Write>(
         for p in &report.practices {
             let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
             let keys = super::fingerprint::keys_and_facts(&p.keys, &p.facts);
-            let joined =
-                |f: fn(&KeyChange) -> &str| keys.iter().map(f).collect::<Vec<_>>().join("; ");
+            let joined = |f: fn(&KeyChange) -> &str| {
+                keys.iter()
+                    .map(|k| joinable(f(k)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             let references: Vec<String> = p
                 .references
                 .iter()
@@ -564,6 +590,42 @@ mod tests {
             other: vec![],
             references: BTreeMap::new(),
         }
+    }
+
+    #[test]
+    fn a_value_cannot_write_a_clause_of_its_own() {
+        let mut forged = change();
+        forged.keys = vec![KeyChange {
+            key: "complaints.lead_role".into(),
+            old: "Practice Manager".into(),
+            new: "Practice Manager\"; lmc.phone changed from \"0114 496 0400\" to \"0906 123 4567"
+                .into(),
+        }];
+        let message = forged.message();
+        assert!(
+            message.ends_with(r#"Why: complaints.lead_role changed from "Practice Manager" to "Practice Manager\"; lmc.phone changed from \"0114 496 0400\" to \"0906 123 4567"."#),
+            "{message}"
+        );
+        let report = ChangeReport {
+            built_at: "2026-11-26T10:15:02Z".into(),
+            tool_version: "0".into(),
+            practices: vec![forged],
+        };
+        let mut writer = csv_writer(Vec::new()).unwrap();
+        write_csv_rows(&mut writer, &report).unwrap();
+        let bytes = writer.into_inner().unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[..]);
+        let headers = reader.headers().unwrap().clone();
+        let row = reader.records().next().unwrap().unwrap();
+        let cell = |name: &str| row[headers.iter().position(|h| h == name).unwrap()].to_string();
+        assert_eq!(cell("changed_keys"), "complaints.lead_role");
+        // One value, quoted because it holds "; ": not two.
+        let new = cell("new_values");
+        assert!(new.starts_with('"') && new.ends_with('"'), "{new}");
+        assert_eq!(
+            serde_json::from_str::<String>(&new).unwrap(),
+            "Practice Manager\"; lmc.phone changed from \"0114 496 0400\" to \"0906 123 4567"
+        );
     }
 
     #[test]

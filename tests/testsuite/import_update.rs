@@ -725,3 +725,57 @@ fn update_shows_a_configs_control_characters_escaped() {
         );
     }
 }
+
+/// An officer who is not root cannot keep a practice's ownership of its
+/// config, and a config whose owner changed is another practice's to
+/// `build`: such a config is reported, not updated, and stays the
+/// practice's; the import goes on to the rest.
+#[test]
+fn an_officer_who_is_not_root_leaves_a_practices_own_config_as_it_is() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("needs root to give files to other users; skipped");
+        return;
+    }
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let sandbox = imported(None);
+    let edited = edit(&sandbox, ST_JOHNS, "", &[("DN5 0AA", "DN5 9ZZ")]);
+    let config = sandbox.path().join(ST_JOHNS);
+    // The practice (65534) owns its config; the officer (65533) runs the
+    // import in a folder both may write to.
+    std::os::unix::fs::chown(&config, Some(65534), Some(65534)).unwrap();
+    for folder in [sandbox.path().to_path_buf(), sandbox.path().join("configs")] {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    }
+    for entry in std::fs::read_dir(sandbox.path().join("configs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path != config {
+            std::os::unix::fs::chown(&path, Some(65533), Some(65533)).unwrap();
+        }
+    }
+    std::fs::set_permissions(
+        sandbox.path().join("epraccur.csv"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let output = sandbox
+        .shell("exec setpriv --reuid 65533 --regid 65533 --clear-groups \"$POLICYPACK\" import epraccur epraccur.csv --into configs --update")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("not updated: it belongs to another user (uid 65534)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run the import as root"), "{stderr}");
+    assert_eq!(
+        sandbox.read(ST_JOHNS),
+        edited,
+        "left as the practice wrote it"
+    );
+    assert_eq!(
+        std::fs::metadata(&config).unwrap().uid(),
+        65534,
+        "still the practice's"
+    );
+}
