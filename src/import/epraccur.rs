@@ -499,16 +499,32 @@ impl Filter {
 const LIST_NATION: &str = "england";
 
 /// The open GP practice with this ODS code, as `import` would write it
-/// (its slug from its name alone), for the web app's form.
-pub fn lookup(csv_path: &Path, code: &str) -> anyhow::Result<Option<Practice>> {
+/// (its slug from its name alone), with its commissioner's code
+/// (`02X`), for the web app's form.
+pub fn lookup(csv_path: &Path, code: &str) -> anyhow::Result<Option<(Practice, String)>> {
     let wanted = code.trim().to_ascii_uppercase();
     let mut bad = BadRows::default();
     let mut found = None;
     each_row(csv_path, &mut bad, |_, row| {
         if found.is_none() && row.get(CODE).eq_ignore_ascii_case(&wanted) {
             let slug = row.name_slug.clone().unwrap_or_default();
-            found = practice(row, slug).ok();
+            found = practice(row, slug)
+                .ok()
+                .map(|p| (p, row.get(COMMISSIONER).to_string()));
         }
+    })?;
+    Ok(found)
+}
+
+/// Each open GP practice's commissioner code, by its ODS code.
+pub fn commissioners(csv_path: &Path) -> anyhow::Result<std::collections::HashMap<String, String>> {
+    let mut bad = BadRows::default();
+    let mut found = std::collections::HashMap::new();
+    each_row(csv_path, &mut bad, |_, row| {
+        found.insert(
+            row.get(CODE).to_ascii_uppercase(),
+            row.get(COMMISSIONER).to_string(),
+        );
     })?;
     Ok(found)
 }

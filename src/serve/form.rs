@@ -123,11 +123,48 @@ impl Ods {
         })
     }
 
-    /// The practice with this ODS code, as `import epraccur` would write it.
-    fn lookup(&self, code: &str) -> Option<crate::import::config::Practice> {
+    /// The practice with this ODS code, as `import epraccur` would write
+    /// it, and its commissioner's code.
+    fn lookup(&self, code: &str) -> Option<(crate::import::config::Practice, String)> {
         crate::import::epraccur::lookup(&self.path, code)
             .ok()
             .flatten()
+    }
+
+    /// The commissioner's details another practice below `dir` gives
+    /// whose ODS code has the same commissioner: the ODS list names a
+    /// commissioner only by its code.
+    fn commissioner_like(&self, dir: &Path, code: &str) -> Option<(String, toml_edit::Table)> {
+        let of = crate::import::epraccur::commissioners(&self.path).ok()?;
+        let files = crate::pack::discover::practice_files(&[dir.to_path_buf()]).ok()?;
+        files.iter().find_map(|path| {
+            let practice = crate::config::load(path).ok()?;
+            let ods = practice
+                .config
+                .practice
+                .ods_code
+                .as_deref()?
+                .to_ascii_uppercase();
+            if of.get(&ods).map(String::as_str) != Some(code) {
+                return None;
+            }
+            let c = &practice.config.commissioner;
+            let mut table = toml_edit::Table::new();
+            table["name"] = value(c.name.as_str());
+            for (key, field) in [
+                ("phone", &c.phone),
+                ("email", &c.email),
+                ("website", &c.website),
+            ] {
+                if let Some(v) = field {
+                    table[key] = value(v.as_str());
+                }
+            }
+            if let Some(lines) = &c.address {
+                table["address"] = value(lines_array(lines));
+            }
+            Some((practice.name().to_string(), table))
+        })
     }
 }
 
@@ -188,7 +225,18 @@ pub async fn new_form(
         let mut notes = Vec::new();
         if let Some(code) = query.ods.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             match app2.ods.as_ref().map(|ods| ods.lookup(code)) {
-                Some(Some(found)) => {
+                Some(Some((found, commissioner))) => {
+                    if !doc.contains_key("extends")
+                        && let Some((from, table)) = app2
+                            .ods
+                            .as_ref()
+                            .and_then(|ods| ods.commissioner_like(&app2.dir, &commissioner))
+                    {
+                        doc["commissioner"] = Item::Table(table);
+                        notes.push(format!(
+                            "The commissioner ({commissioner} in the ODS list) is filled in as {from} has it."
+                        ));
+                    }
                     let table = table_of(&mut doc, "practice");
                     table["name"] = value(found.name.as_str());
                     table["ods_code"] = value(found.ods_code.as_str());
@@ -513,7 +561,7 @@ impl FormView {
             "id": name.replace(['.', '[', ']'], "-"),
             "label": label(key),
             "row": row,
-            "help": spec.get("description").and_then(Json::as_str).unwrap_or(""),
+            "help": help(key, &spec),
             "input": input,
             "required": required && !inherited.contains_key(name),
             "value": own.get(name).cloned().unwrap_or_default(),
@@ -521,6 +569,18 @@ impl FormView {
             "problems": problems,
         })
     }
+}
+
+/// A field's help as a practice manager reads it: the schema's words
+/// without code marks, and the nation's in plain words.
+fn help(key: &str, spec: &Json) -> String {
+    if key == "nation" {
+        return "Each UK nation has its own NHS complaints rules; the documents follow the one chosen.".into();
+    }
+    spec.get("description")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .replace('`', "")
 }
 
 fn problem_json(p: &Shown) -> Json {
@@ -977,7 +1037,8 @@ async fn submit(
     // lock, so a build never reads a config half-way through an edit.
     let _one_at_a_time = app.building.lock().await;
     let app2 = app.clone();
-    let result = blocking(move || submit_blocking(&app2, &fields, editing)).await;
+    let sees_all = who.sees_all();
+    let result = blocking(move || submit_blocking(&app2, &fields, editing, sees_all)).await;
     let result = match result {
         Ok(result) => result,
         Err(response) => return response,
@@ -998,7 +1059,12 @@ async fn submit(
     }
 }
 
-fn submit_blocking(app: &App, fields: &Fields, editing: Option<(String, PathBuf)>) -> Submitted {
+fn submit_blocking(
+    app: &App,
+    fields: &Fields,
+    editing: Option<(String, PathBuf)>,
+    sees_all: bool,
+) -> Submitted {
     let (folder, old_text, old_practice) = match &editing {
         Some((_, path)) => {
             let text = match read_config(path) {
@@ -1077,6 +1143,23 @@ fn submit_blocking(app: &App, fields: &Fields, editing: Option<(String, PathBuf)
         }
         let view = form_view(Vec::new(), notes, now);
         return Submitted::Form(view.context(app, None), StatusCode::CONFLICT);
+    }
+    // A logo is a file on the LMC's computer: a practice's link may keep
+    // the one its config names, but not name another, or it could publish
+    // any picture the web app can read.
+    let logo = |values: &BTreeMap<String, String>| values.get("branding.logo").cloned();
+    if !sees_all && logo(&own_values(&doc)) != logo(&before) {
+        let problem = Shown {
+            key: Some("branding.logo".into()),
+            message: "a logo can be changed only by your LMC".into(),
+            hint: Some(
+                "send your logo (PNG or JPEG) to your LMC, and leave this field as it was".into(),
+            ),
+            warning: false,
+            elsewhere: None,
+        };
+        let view = form_view(vec![problem], Vec::new(), now);
+        return Submitted::Form(view.context(app, None), StatusCode::UNPROCESSABLE_ENTITY);
     }
     let (temp_path, checked) = match check_text(&folder, &text) {
         Ok(checked) => checked,
@@ -1206,6 +1289,20 @@ fn reprints(old: Option<&Practice>, new: &Practice) -> Vec<Json> {
 fn write_edit(path: &Path, text: &str) -> anyhow::Result<()> {
     let meta = std::fs::symlink_metadata(path)
         .with_context(|| format!("cannot read {}", path.display()))?;
+    // As `import --update`: another user's config, rewritten by a web app
+    // not run as root, would become the web app's, and `build` would take
+    // it for another practice's config.
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        anyhow::ensure!(
+            me == 0 || meta.uid() == me,
+            "{} belongs to another user (uid {}), and saving it here would make it the web app's; ask whoever owns it to edit it, or run the web app as that user or as root",
+            path.display(),
+            meta.uid()
+        );
+    }
     crate::utils::fs::atomic_replacing(path, text.as_bytes(), &meta)
 }
 

@@ -67,6 +67,11 @@ pub struct App {
     /// One build from the server at a time; `build` on the command line
     /// waits for the output folder's lock as it would for another build.
     pub building: tokio::sync::Mutex<()>,
+    /// Which config claimed each slug at the last full look.
+    slugs: std::sync::Mutex<std::collections::HashMap<String, PathBuf>>,
+    /// Templates and reply rules, by templates folder, kept while the
+    /// folder is as it was (see `reply::Cache`).
+    rules: reply::Cache,
 }
 
 /// Who is asking.
@@ -189,6 +194,8 @@ pub fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
         csrf_secret,
         pages: pages::Pages::new()?,
         building: tokio::sync::Mutex::new(()),
+        slugs: std::sync::Mutex::new(Default::default()),
+        rules: reply::Cache::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

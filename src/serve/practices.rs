@@ -128,21 +128,50 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Practice, Res
     if crate::config::rules::check_slug(slug).is_err() {
         return Err(pages::not_found());
     }
+    // The config that had this slug last time, if it still has: one file
+    // read, not every config (the reply page is used all day).
+    let cached = app.slugs.lock().ok().and_then(|s| s.get(slug).cloned());
+    if let Some(path) = cached {
+        let wanted = slug.to_string();
+        let loaded = blocking(move || crate::config::load(&path).ok()).await?;
+        if let Some(practice) = loaded.filter(|p| p.slug == wanted) {
+            if !who.may_open(&practice.path) {
+                return Err(pages::forbidden());
+            }
+            return Ok(practice);
+        }
+    }
     let dir = app.dir.clone();
-    let wanted = slug.to_string();
     let found = blocking(move || -> anyhow::Result<Vec<Practice>> {
         let files = crate::pack::discover::practice_files(&[dir])?;
         Ok(files
             .par_iter()
             .filter_map(|path| crate::config::load(path).ok())
-            .filter(|practice| practice.slug == wanted)
             .collect())
     })
     .await?
     .map_err(|error| pages::failed(&format!("{error:#}")))?;
-    let mut found = found.into_iter();
-    let (Some(practice), None) = (found.next(), found.next()) else {
-        // None, or two configs claiming one slug, which build refuses too.
+    // Every slug one config alone claims; two configs claiming one slug
+    // are both refused, as `build` refuses them.
+    let mut by_slug: std::collections::HashMap<String, Vec<Practice>> = Default::default();
+    for practice in found {
+        by_slug
+            .entry(practice.slug.clone())
+            .or_default()
+            .push(practice);
+    }
+    if let Ok(mut slugs) = app.slugs.lock() {
+        slugs.clear();
+        for (s, claimants) in &by_slug {
+            if let [only] = claimants.as_slice() {
+                slugs.insert(s.clone(), only.path.clone());
+            }
+        }
+    }
+    let Some(mut claimants) = by_slug.remove(slug) else {
+        return Err(pages::not_found());
+    };
+    let (Some(practice), None) = (claimants.pop(), claimants.pop()) else {
         return Err(pages::not_found());
     };
     if !who.may_open(&practice.path) {

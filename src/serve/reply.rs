@@ -3,6 +3,8 @@
 //! change, "Suggest a reply" runs `reply draft` or says who must read the
 //! review today.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
@@ -18,6 +20,7 @@ use crate::content::Templates;
 use crate::content::templates::Trust;
 use crate::diagnostics::Severity;
 use crate::reply::check::{self, Context};
+use crate::reply::rules::Rules;
 
 /// As `reply check`: a review is a few hundred words.
 const MAX_TEXT: usize = 64 * 1024;
@@ -92,7 +95,8 @@ pub async fn submit(
     let action = fields.action.clone().unwrap_or_default();
     let review = fields.review.clone();
     let draft = fields.draft.clone();
-    let outcome = blocking(move || run(&practice, &action, &review, &draft)).await;
+    let app2 = app.clone();
+    let outcome = blocking(move || run(&app2, &practice, &action, &review, &draft)).await;
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(response) => return response,
@@ -128,21 +132,111 @@ enum Outcome {
     },
 }
 
-fn run(practice: &Practice, action: &str, review: &str, draft: &str) -> Outcome {
-    let templates = match Templates::load_as(practice.templates.as_deref(), Trust::Shared) {
-        Ok(templates) => templates,
+/// Templates and their reply rules, parsed once per templates folder and
+/// used again while the folder and every file in it are as they were (the
+/// same files, sizes, times, owners and modes, and the same folders above
+/// it): parsing them for every check would take most of its time.
+#[derive(Default)]
+pub struct Cache {
+    loaded: std::sync::Mutex<HashMap<Option<PathBuf>, Kept>>,
+}
+
+/// What a templates folder was (its signature) when it was loaded.
+type Kept = (Vec<u64>, Arc<Loaded>);
+
+pub struct Loaded {
+    templates: Templates,
+    rules: Rules,
+}
+
+/// The most files a templates folder's signature reads.
+const MAX_SIGNED: usize = 2_000;
+
+/// What a templates folder is now: for it and each folder above it, and
+/// each file below it, its identity, size, times, owner and mode. `None`
+/// when any of them cannot be read (then nothing is reused).
+fn signature(folder: &Path) -> Option<Vec<u64>> {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut signed = Vec::new();
+    let mut add = |meta: &std::fs::Metadata| {
+        signed.extend([
+            meta.dev(),
+            meta.ino(),
+            meta.size(),
+            meta.mtime() as u64,
+            meta.mtime_nsec() as u64,
+            meta.ctime() as u64,
+            meta.ctime_nsec() as u64,
+            u64::from(meta.uid()),
+            u64::from(meta.mode()),
+        ]);
+    };
+    let absolute = std::path::absolute(folder).ok()?;
+    for above in absolute.ancestors() {
+        add(&std::fs::symlink_metadata(above).ok()?);
+    }
+    let mut stack = vec![absolute];
+    let mut count = 0;
+    while let Some(dir) = stack.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .ok()?
+            .collect::<Result<_, _>>()
+            .ok()?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            count += 1;
+            if count > MAX_SIGNED {
+                return None;
+            }
+            let meta = std::fs::symlink_metadata(entry.path()).ok()?;
+            add(&meta);
+            if meta.is_dir() {
+                stack.push(entry.path());
+            }
+        }
+    }
+    Some(signed)
+}
+
+impl Cache {
+    /// The templates a practice's shared file chooses, and their rules.
+    fn get(&self, folder: Option<&Path>) -> anyhow::Result<Arc<Loaded>> {
+        let key = folder.map(Path::to_path_buf);
+        let now = match folder {
+            None => Some(Vec::new()),
+            Some(folder) => signature(folder),
+        };
+        if let Some(now) = &now
+            && let Ok(loaded) = self.loaded.lock()
+            && let Some((was, kept)) = loaded.get(&key)
+            && was == now
+        {
+            return Ok(kept.clone());
+        }
+        let templates = Templates::load_as(folder, Trust::Shared)?;
+        let rules = templates.reply_rules()?;
+        let fresh = Arc::new(Loaded { templates, rules });
+        if let Some(now) = now
+            && let Ok(mut loaded) = self.loaded.lock()
+        {
+            // An LMC has a few templates folders; a folder gone stays until
+            // the web app restarts.
+            loaded.insert(key, (now, fresh.clone()));
+        }
+        Ok(fresh)
+    }
+}
+
+fn run(app: &App, practice: &Practice, action: &str, review: &str, draft: &str) -> Outcome {
+    let loaded = match app.rules.get(practice.templates.as_deref()) {
+        Ok(loaded) => loaded,
         Err(error) => {
             return Outcome::Problem(format!(
-                "The practice's templates cannot be used: {error:#}"
+                "The practice's templates or reply rules cannot be used: {error:#}"
             ));
         }
     };
-    let rules = match templates.reply_rules() {
-        Ok(rules) => rules,
-        Err(error) => {
-            return Outcome::Problem(format!("The reply rules cannot be used: {error:#}"));
-        }
-    };
+    let (templates, rules) = (&loaded.templates, &loaded.rules);
     let review = (!review.trim().is_empty()).then_some(review);
     match action {
         "check" => {
@@ -161,7 +255,7 @@ fn run(practice: &Practice, action: &str, review: &str, draft: &str) -> Outcome 
                 reviewer: None,
                 public: &public,
             };
-            let mut found = check::check(&rules, draft, &context);
+            let mut found = check::check(rules, draft, &context);
             found.sort_by_key(|f| (f.span.start, std::cmp::Reverse(f.span.end)));
             let values = crate::content::context::reply_values(practice, false);
             let errors = found
@@ -191,7 +285,7 @@ fn run(practice: &Practice, action: &str, review: &str, draft: &str) -> Outcome 
                 rules: rules.origin.clone(),
             }
         }
-        "draft" => match drafted(&rules, &templates, practice, review, None) {
+        "draft" => match drafted(rules, templates, practice, review, None) {
             Err(_) => Outcome::Problem(
                 "Paste the review first: a reply is suggested from what the review says.".into(),
             ),

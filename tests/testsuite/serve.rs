@@ -683,6 +683,36 @@ fn without_keys_only_loopback_and_with_keys_each_practice_sees_its_own() {
         403
     );
     assert_eq!(server.get("/practices/new").status, 403);
+    // A practice may not name another file as its logo.
+    let edit = server.get("/practices/ashfield-medical-centre/edit");
+    let mut fields: Vec<(String, String)> = form_fields(&edit.text())
+        .into_iter()
+        .map(|(k, v)| {
+            let v = if k == "branding.logo" {
+                "_lmc.toml".to_string()
+            } else {
+                v
+            };
+            (k, v)
+        })
+        .collect();
+    fields.push(("step".into(), "save".into()));
+    let before = std::fs::read(configs.join("ashfield-medical-centre.toml")).unwrap();
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = server.post("/practices/ashfield-medical-centre", &borrowed);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .text()
+            .contains("a logo can be changed only by your LMC")
+    );
+    assert_eq!(
+        before,
+        std::fs::read(configs.join("ashfield-medical-centre.toml")).unwrap()
+    );
     // A forged cookie is nobody.
     server.cookie = Some("policypack_key=forged".into());
     assert_eq!(server.get("/practices/ashfield-medical-centre").status, 401);
@@ -752,4 +782,173 @@ fn two_saves_racing_on_one_practice_lose_nothing() {
     let phone = text.contains("01302 111111");
     let lead = text.contains("Ann Other");
     assert!(phone != lead, "exactly one save landed, whole");
+}
+
+/// Every kind of page the web app shows, saved as the browser gets it and
+/// checked as the documents are: axe-core in headless Chromium at 1280
+/// and 390 px wide, reflow at 320, and the W3C Nu HTML checker.
+#[test]
+fn the_web_apps_pages_pass_axe_and_the_nu_checker() {
+    let a11y = repo().join("tests/a11y");
+    assert!(
+        a11y.join("node_modules/axe-core").is_dir(),
+        "tests/a11y/node_modules is missing: run `npm ci --prefix tests/a11y` (see .ci/run)"
+    );
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let server = Server::start(
+        &sandbox,
+        &[path(&configs), "-o", path(&sandbox.path().join("out"))],
+    );
+    let pages = sandbox.path().join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let save = |name: &str, answer: Answer, status: u16| {
+        assert_eq!(answer.status, status, "{name}: {}", answer.text());
+        std::fs::write(pages.join(format!("{name}.html")), answer.body).unwrap();
+    };
+    save("list", server.get("/"), 200);
+    save("list-none", server.get("/?q=nowhere"), 200);
+    let form = server.get("/practices/new?nation=wales");
+    let csrf = form.csrf();
+    save("new-wales", form, 200);
+    let wrong = new_practice("0114 12");
+    save(
+        "new-with-errors",
+        server.post(
+            "/practices",
+            &with(&wrong, &[("csrf", &csrf), ("step", "review")]),
+        ),
+        422,
+    );
+    let right = new_practice("0114 496 0000");
+    save(
+        "new-review",
+        server.post(
+            "/practices",
+            &with(&right, &[("csrf", &csrf), ("step", "review")]),
+        ),
+        200,
+    );
+    save(
+        "practice",
+        server.get("/practices/ashfield-medical-centre"),
+        200,
+    );
+    let edit = server.get("/practices/meddygfa-ty-gwyn/edit");
+    let mut stale = form_fields(&edit.text());
+    save("edit-wales", edit, 200);
+    for (key, value) in stale.iter_mut() {
+        if key == "base" {
+            *value = "0".repeat(64);
+        }
+    }
+    stale.push(("step".into(), "save".into()));
+    let borrowed: Vec<(&str, &str)> = stale
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    save(
+        "edit-conflict",
+        server.post("/practices/meddygfa-ty-gwyn", &borrowed),
+        409,
+    );
+    save("reply", server.get("/reply"), 200);
+    let reply = |review: &str, draft: &str, action: &str| {
+        server.post(
+            "/reply",
+            &[
+                ("csrf", &csrf),
+                ("practice", "ashfield-medical-centre"),
+                ("review", review),
+                ("draft", draft),
+                ("action", action),
+            ],
+        )
+    };
+    save(
+        "reply-checked",
+        reply(
+            "Dr Khan kept me waiting.",
+            "Dear Mrs Jones, we checked your records and Dr Khan says your blood test was fine. Call 07700 900123.",
+            "check",
+        ),
+        200,
+    );
+    save(
+        "reply-held",
+        reply(
+            "I know when the receptionist finishes. Watch your back.",
+            "",
+            "draft",
+        ),
+        200,
+    );
+    save(
+        "reply-drafted",
+        reply("Lovely staff, thank you.", "", "draft"),
+        200,
+    );
+    save("reply-problem", reply("", "", "check"), 422);
+    save("not-found", server.get("/practices/nowhere"), 404);
+    drop(server);
+
+    let output = Command::new("node")
+        .arg(a11y.join("check.mjs"))
+        .arg("--app")
+        .arg(&pages)
+        .current_dir(sandbox.path())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run `node` ({e}); install Node.js (see .ci/run)"));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the web app's pages:\n{report}"
+    );
+    eprintln!("{report}");
+}
+
+/// With `--ods`, an ODS code on "Add a practice" fills in what the NHS
+/// list says, and the commissioner as another practice of the same
+/// commissioner (`02X`) has it: the list names a commissioner only by code.
+#[test]
+fn an_ods_code_fills_in_the_form() {
+    let sandbox = Sandbox::new();
+    sandbox.write("epraccur.csv", &crate::import::clean_fixture());
+    // A practice of commissioner 02X whose config gives its ICB.
+    sandbox.write(
+        "configs/ashfield.toml",
+        &crate::harness::example("ashfield-medical-centre.toml").replace("C86099", "C99005"),
+    );
+    let server = Server::start(&sandbox, &["configs", "-o", "out", "--ods", "epraccur.csv"]);
+    let form = server.get("/practices/new?ods=c99001");
+    assert_eq!(form.status, 200);
+    let text = form.text();
+    assert!(
+        text.contains("Filled in from the NHS ODS list for C99001"),
+        "{text}"
+    );
+    assert!(text.contains("St John"), "{text}");
+    assert!(text.contains("value=\"01302 123456\""), "{text}");
+    assert!(text.contains("value=\"DN5 0AA\""), "{text}");
+    assert!(
+        text.contains(
+            "The commissioner (02X in the ODS list) is filled in as Ashfield Medical Centre has it"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("value=\"NHS South Yorkshire Integrated Care Board\""),
+        "{text}"
+    );
+    let missing = server.get("/practices/new?ods=C00000");
+    assert!(
+        missing
+            .text()
+            .contains("has no open GP practice with the code C00000")
+    );
 }
