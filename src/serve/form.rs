@@ -318,7 +318,7 @@ pub async fn edit_form(
             notes: Vec::new(),
             doc,
             folder: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
-            problems: problems.iter().map(|p| shown(p, &path)).collect(),
+            problems: for_form(&problems, &path),
         };
         Ok(view.context(&app2, Some(&path)))
     })
@@ -341,7 +341,7 @@ pub async fn edit_form(
 async fn find_config(app: &Arc<App>, who: &Who, slug: &str) -> Result<PathBuf, Response> {
     super::practices::find(app, who, slug)
         .await
-        .map(|practice| practice.path)
+        .map(|practice| practice.path.clone())
 }
 
 fn read_config(path: &Path) -> Result<String, String> {
@@ -370,6 +370,47 @@ fn shown(problem: &Diagnostic, file: &Path) -> Shown {
         warning: problem.is_warning(),
         elsewhere: (problem.path != file).then(|| problem.path.display().to_string()),
     }
+}
+
+/// `check`'s problems as the form shows them. A missing key or table is
+/// said as a field left empty, beside each required field of it (the form
+/// has no sections or keys to add); everything else keeps `check`'s words.
+fn for_form(problems: &[Diagnostic], file: &Path) -> Vec<Shown> {
+    let schema = crate::config::shape::config_schema();
+    let required_of = |group: &str| -> Vec<String> {
+        property(&schema, &[group])
+            .get("required")
+            .and_then(Json::as_array)
+            .map(|keys| {
+                keys.iter()
+                    .filter_map(Json::as_str)
+                    .map(|k| format!("{group}.{k}"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let empty = |key: String| Shown {
+        key: Some(key),
+        message: "this is required: fill it in".into(),
+        hint: None,
+        warning: false,
+        elsewhere: None,
+    };
+    let mut shown = Vec::new();
+    for problem in problems {
+        let mine = problem.path == file;
+        if mine && problem.message.starts_with("missing table [") {
+            let group = problem.message["missing table [".len()..].trim_end_matches(']');
+            shown.extend(required_of(group).into_iter().map(empty));
+        } else if mine && problem.message.starts_with("missing required key `") {
+            if let Some(key) = &problem.key {
+                shown.push(empty(key.clone()));
+            }
+        } else {
+            shown.push(self::shown(problem, file));
+        }
+    }
+    shown
 }
 
 /// What a form page shows.
@@ -466,7 +507,14 @@ impl FormView {
                 )),
                 _ => None,
             });
+            let group_problems: Vec<Json> = self
+                .problems
+                .iter()
+                .filter(|p| p.elsewhere.is_none() && p.key.as_deref() == Some(group))
+                .map(problem_json)
+                .collect();
             groups.push(json!({
+                "problems": group_problems,
                 "key": group,
                 "title": title,
                 "help": object.get("description").and_then(Json::as_str).unwrap_or(""),
@@ -477,7 +525,12 @@ impl FormView {
         let general: Vec<Json> = self
             .problems
             .iter()
-            .filter(|p| p.elsewhere.is_some() || p.key.as_deref().is_none_or(|k| !on_form(k)))
+            .filter(|p| {
+                p.elsewhere.is_some()
+                    || p.key.as_deref().is_none_or(|k| {
+                        !on_form(k) && !GROUPS.iter().any(|(group, _, _)| *group == k)
+                    })
+            })
             .map(problem_json)
             .collect();
         let nations: Vec<Json> = crate::config::Nation::all()
@@ -1168,7 +1221,7 @@ fn submit_blocking(
     let practice = match checked {
         Ok(practice) => practice,
         Err(problems) => {
-            let shown: Vec<Shown> = problems.iter().map(|p| shown(p, &temp_path)).collect();
+            let shown = for_form(&problems, &temp_path);
             let view = form_view(shown, Vec::new(), now);
             return Submitted::Form(view.context(app, None), StatusCode::UNPROCESSABLE_ENTITY);
         }

@@ -67,6 +67,10 @@ pub struct App {
     /// One build from the server at a time; `build` on the command line
     /// waits for the output folder's lock as it would for another build.
     pub building: tokio::sync::Mutex<()>,
+    /// Configs as loaded, kept while their files are as they were.
+    configs: std::sync::Mutex<
+        std::collections::HashMap<PathBuf, (Vec<u64>, Arc<crate::config::Practice>)>,
+    >,
     /// Which config claimed each slug at the last full look.
     slugs: std::sync::Mutex<std::collections::HashMap<String, PathBuf>>,
     /// Templates and reply rules, by templates folder, kept while the
@@ -116,7 +120,53 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// What the files a config was loaded from are now: for the config, each
+/// file it extends, its logo and its templates folder, and every folder
+/// above each, the file's identity, size, times, owner and mode (what
+/// `config::load` reads and checks). `None` if any cannot be read.
+fn files_now(paths: &[&Path]) -> Option<Vec<u64>> {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut now = Vec::new();
+    for path in paths {
+        let absolute = std::path::absolute(path).ok()?;
+        for above in absolute.ancestors() {
+            let meta = std::fs::symlink_metadata(above).ok()?;
+            now.extend([
+                meta.dev(),
+                meta.ino(),
+                meta.size(),
+                meta.mtime() as u64,
+                meta.mtime_nsec() as u64,
+                meta.ctime() as u64,
+                meta.ctime_nsec() as u64,
+                u64::from(meta.uid()),
+                u64::from(meta.mode()),
+            ]);
+        }
+    }
+    Some(now)
+}
+
 impl App {
+    /// A valid config, as `config::load` reads it, loaded again only when
+    /// one of its files changed: the list and the reply page read every
+    /// config, and a practice manager's edit must show at once.
+    pub fn load(&self, path: &Path) -> Option<Arc<crate::config::Practice>> {
+        let kept = self.configs.lock().ok()?.get(path).cloned();
+        if let Some((was, practice)) = kept
+            && files_now(&practice_files(&practice)).as_ref() == Some(&was)
+        {
+            return Some(practice);
+        }
+        let practice = Arc::new(crate::config::load(path).ok()?);
+        if let Some(now) = files_now(&practice_files(&practice))
+            && let Ok(mut configs) = self.configs.lock()
+        {
+            configs.insert(path.to_path_buf(), (now, practice.clone()));
+        }
+        Some(practice)
+    }
+
     /// The CSRF token of every form this person is shown: only a page of
     /// this server, opened by them, can know it.
     pub fn csrf(&self, who: &Who) -> String {
@@ -194,6 +244,7 @@ pub fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
         csrf_secret,
         pages: pages::Pages::new()?,
         building: tokio::sync::Mutex::new(()),
+        configs: std::sync::Mutex::new(Default::default()),
         slugs: std::sync::Mutex::new(Default::default()),
         rules: reply::Cache::default(),
     });
@@ -203,6 +254,14 @@ pub fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .context("cannot start the web server's threads")?;
     runtime.block_on(serve(app, addr, &args.dir))?;
     Ok(Outcome::Success)
+}
+
+/// The files and folders a loaded config depends on.
+fn practice_files(practice: &crate::config::Practice) -> Vec<&Path> {
+    let mut files: Vec<&Path> = practice.sources.iter().map(|s| s.path.as_path()).collect();
+    files.extend(practice.logo.as_deref());
+    files.extend(practice.templates.as_deref());
+    files
 }
 
 fn is_loopback(ip: IpAddr) -> bool {

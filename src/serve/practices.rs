@@ -41,7 +41,8 @@ pub async fn list(
     if let Who::Practice { config, .. } = &who {
         // A practice's link opens its own page.
         let config = config.clone();
-        let found = blocking(move || crate::config::load(&config).ok()).await;
+        let app2 = app.clone();
+        let found = blocking(move || app2.load(&config)).await;
         return match found {
             Ok(Some(practice)) => {
                 Redirect::to(&format!("/practices/{}", practice.slug)).into_response()
@@ -124,7 +125,7 @@ pub fn shown_file(app: &App, path: &std::path::Path) -> String {
 /// The practice whose slug this is, if this person may open it: the
 /// config is found by loading the configs below the served folder, never
 /// by making a path of the URL.
-pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Practice, Response> {
+pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>, Response> {
     if crate::config::rules::check_slug(slug).is_err() {
         return Err(pages::not_found());
     }
@@ -133,7 +134,8 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Practice, Res
     let cached = app.slugs.lock().ok().and_then(|s| s.get(slug).cloned());
     if let Some(path) = cached {
         let wanted = slug.to_string();
-        let loaded = blocking(move || crate::config::load(&path).ok()).await?;
+        let app2 = app.clone();
+        let loaded = blocking(move || app2.load(&path)).await?;
         if let Some(practice) = loaded.filter(|p| p.slug == wanted) {
             if !who.may_open(&practice.path) {
                 return Err(pages::forbidden());
@@ -141,19 +143,19 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Practice, Res
             return Ok(practice);
         }
     }
-    let dir = app.dir.clone();
-    let found = blocking(move || -> anyhow::Result<Vec<Practice>> {
-        let files = crate::pack::discover::practice_files(&[dir])?;
+    let app2 = app.clone();
+    let found = blocking(move || -> anyhow::Result<Vec<Arc<Practice>>> {
+        let files = crate::pack::discover::practice_files(std::slice::from_ref(&app2.dir))?;
         Ok(files
             .par_iter()
-            .filter_map(|path| crate::config::load(path).ok())
+            .filter_map(|path| app2.load(path))
             .collect())
     })
     .await?
     .map_err(|error| pages::failed(&format!("{error:#}")))?;
     // Every slug one config alone claims; two configs claiming one slug
     // are both refused, as `build` refuses them.
-    let mut by_slug: std::collections::HashMap<String, Vec<Practice>> = Default::default();
+    let mut by_slug: std::collections::HashMap<String, Vec<Arc<Practice>>> = Default::default();
     for practice in found {
         by_slug
             .entry(practice.slug.clone())

@@ -355,7 +355,8 @@ async fn render(
     let choices: Vec<serde_json::Value> = match who {
         Who::Practice { config, .. } => {
             let config = config.clone();
-            blocking(move || crate::config::load(&config).ok())
+            let app2 = app.clone();
+            blocking(move || app2.load(&config))
                 .await
                 .ok()
                 .flatten()
@@ -363,12 +364,13 @@ async fn render(
                 .unwrap_or_default()
         }
         _ => {
-            let dir = app.dir.clone();
+            let app2 = app.clone();
             blocking(move || {
-                let files = crate::pack::discover::practice_files(&[dir]).unwrap_or_default();
+                let files = crate::pack::discover::practice_files(std::slice::from_ref(&app2.dir))
+                    .unwrap_or_default();
                 let mut found: Vec<(String, String)> = files
                     .iter()
-                    .filter_map(|path| crate::config::load(path).ok())
+                    .filter_map(|path| app2.load(path))
                     .map(|p| (p.name().to_string(), p.slug.clone()))
                     .collect();
                 found.sort();
