@@ -18,6 +18,17 @@ struct Flags {
     term: Arc<AtomicBool>,
 }
 
+/// Set by [`leave_signals_to_the_caller`].
+static LEFT_TO_CALLER: AtomicBool = AtomicBool::new(false);
+
+/// For a caller that handles Ctrl-C and SIGTERM itself (the web app, which
+/// stops taking requests and lets those in flight finish): no handler is
+/// installed, and a build is never asked to stop. Called before anything
+/// else.
+pub fn leave_signals_to_the_caller() {
+    LEFT_TO_CALLER.store(true, Ordering::SeqCst);
+}
+
 fn flags() -> &'static Flags {
     static FLAGS: OnceLock<Flags> = OnceLock::new();
     FLAGS.get_or_init(|| {
@@ -25,6 +36,9 @@ fn flags() -> &'static Flags {
             int: Arc::new(AtomicBool::new(false)),
             term: Arc::new(AtomicBool::new(false)),
         };
+        if LEFT_TO_CALLER.load(Ordering::SeqCst) {
+            return flags;
+        }
         use signal_hook::consts::{SIGINT, SIGTERM};
         // If a handler cannot be set, the signal simply ends the process as usual.
         let _ = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, flags.int.clone());

@@ -49,6 +49,9 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// practice's files takes well under a second.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How long requests in flight may take to finish once asked to stop.
+const STOP_GRACE: Duration = Duration::from_secs(60);
+
 /// What every handler shares.
 pub struct App {
     /// The folder of configs served.
@@ -192,6 +195,9 @@ impl App {
 }
 
 pub fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    // Ctrl-C and SIGTERM are the server's: it stops taking requests and
+    // lets the builds in flight finish.
+    crate::pack::interrupt::leave_signals_to_the_caller();
     if let Some(file) = &args.new_auth {
         return auth::new_keys(file, &args.dir, args.public_url.as_deref(), &args.addr);
     }
@@ -395,8 +401,18 @@ async fn serve(app: Arc<App>, addr: SocketAddr, dir: &Path) -> anyhow::Result<()
         }
     }
     drop(listener);
-    eprintln!("policypack: stopping after the requests in progress");
-    graceful.shutdown().await;
+    eprintln!("policypack: stopping after the requests in progress (Ctrl-C again to stop now)");
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = stop_signal() => {
+            eprintln!("policypack: stopped; a build in progress leaves each file as it was or complete");
+            std::process::exit(130);
+        }
+        () = tokio::time::sleep(STOP_GRACE) => {
+            eprintln!("policypack: requests still running {} s after being asked to stop; stopping now", STOP_GRACE.as_secs());
+            std::process::exit(143);
+        }
+    }
     Ok(())
 }
 

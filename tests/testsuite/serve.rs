@@ -952,3 +952,145 @@ fn an_ods_code_fills_in_the_form() {
             .contains("has no open GP practice with the code C00000")
     );
 }
+
+/// The form follows the nation, shows what the LMC's shared file gives as
+/// inherited, and an edit keeps `extends` and the file's comments.
+#[test]
+fn the_form_follows_the_nation_and_keeps_what_the_lmc_shares() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let server = Server::start(
+        &sandbox,
+        &[path(&configs), "-o", path(&sandbox.path().join("out"))],
+    );
+    let england = server.get("/practices/new?nation=england").text();
+    let wales = server.get("/practices/new?nation=wales").text();
+    let scotland = server.get("/practices/new?nation=scotland").text();
+    // Advocacy where the nation has no service of its own; Welsh words in Wales.
+    assert!(england.contains("name=\"advocacy.name\""));
+    assert!(!scotland.contains("name=\"advocacy.name\""));
+    assert!(wales.contains("name=\"complaints.lead_role_cy\""));
+    assert!(wales.contains("name=\"policy.approved_by_cy\""));
+    assert!(!england.contains("name=\"complaints.lead_role_cy\""));
+    // The nation's bodies, as they will be printed.
+    assert!(
+        scotland.contains("Scottish Public Services Ombudsman"),
+        "{scotland}"
+    );
+
+    let edit = server.get("/practices/conisbrough-group-practice/edit");
+    assert_eq!(edit.status, 200);
+    let text = edit.text();
+    // Inherited from _lmc.toml: shown, and an empty field keeps it.
+    assert!(text.contains("Empty fields use the shared details in _lmc.toml"));
+    assert!(
+        text.contains(
+            "Leave empty to use the shared value: NHS South Yorkshire Integrated Care Board"
+        ),
+        "{text}"
+    );
+    let before =
+        std::fs::read_to_string(configs.join("doncaster-lmc/conisbrough-group-practice.toml"))
+            .unwrap();
+    let mut fields = form_fields(&text);
+    for (key, value) in fields.iter_mut() {
+        if key == "commissioner.phone" {
+            // Overridden here, for this practice only.
+            *value = "0114 496 0999".into();
+        }
+    }
+    fields.push(("step".into(), "save".into()));
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = server.post("/practices/conisbrough-group-practice", &borrowed);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let after =
+        std::fs::read_to_string(configs.join("doncaster-lmc/conisbrough-group-practice.toml"))
+            .unwrap();
+    assert!(
+        after.starts_with(&before[..before.find("[practice]").unwrap()]),
+        "comments and extends kept:\n{after}"
+    );
+    assert!(
+        after.contains("[commissioner]\nphone = \"0114 496 0999\""),
+        "{after}"
+    );
+    assert!(
+        !after.contains("NHS South Yorkshire Integrated Care Board"),
+        "the inherited name is not copied in:\n{after}"
+    );
+    sandbox
+        .run(&[
+            "check",
+            path(&configs.join("doncaster-lmc/conisbrough-group-practice.toml")),
+        ])
+        .expect_code(0);
+}
+
+/// SIGTERM lets the request in flight finish (here the first build of a
+/// practice, every format and edition), then the server stops with 0.
+#[test]
+fn sigterm_lets_the_request_in_flight_finish() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let mut server = Server::start(
+        &sandbox,
+        &[path(&configs), "-o", path(&sandbox.path().join("out"))],
+    );
+    let addr = server.addr.clone();
+    let in_flight = std::thread::spawn(move || {
+        let probe = Server {
+            child: Command::new("true").spawn().unwrap(),
+            addr,
+            cookie: None,
+        };
+        probe.get("/practices/ashfield-medical-centre")
+    });
+    std::thread::sleep(std::time::Duration::from_millis(40));
+    assert!(
+        !in_flight.is_finished(),
+        "the build is still running when SIGTERM comes"
+    );
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe {
+        libc::kill(server.child.id() as i32, libc::SIGTERM);
+    }
+    let answer = in_flight.join().unwrap();
+    assert_eq!(answer.status, 200, "the request in flight finished");
+    let status = server.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        sandbox
+            .path()
+            .join("out/ashfield-medical-centre/staff-handbook.pdf")
+            .exists()
+    );
+}
+
+/// A client that starts a request and never finishes its headers is
+/// dropped after 10 s, and others are served meanwhile.
+#[test]
+fn a_client_that_never_finishes_its_headers_is_dropped() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let server = Server::start(
+        &sandbox,
+        &[path(&configs), "-o", path(&sandbox.path().join("out"))],
+    );
+    let started = std::time::Instant::now();
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    assert_eq!(server.get("/healthz").text(), "ok");
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(9) && waited < std::time::Duration::from_secs(20),
+        "dropped after {waited:?}"
+    );
+    assert_eq!(server.get("/healthz").text(), "ok");
+}
