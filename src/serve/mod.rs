@@ -49,6 +49,9 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// practice's files takes well under a second.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// A loaded config and what its files were when it was loaded.
+type KeptConfig = (Vec<u64>, Arc<crate::config::Practice>);
+
 /// How long requests in flight may take to finish once asked to stop.
 const STOP_GRACE: Duration = Duration::from_secs(60);
 
@@ -71,9 +74,7 @@ pub struct App {
     /// waits for the output folder's lock as it would for another build.
     pub building: tokio::sync::Mutex<()>,
     /// Configs as loaded, kept while their files are as they were.
-    configs: std::sync::Mutex<
-        std::collections::HashMap<PathBuf, (Vec<u64>, Arc<crate::config::Practice>)>,
-    >,
+    configs: std::sync::Mutex<std::collections::HashMap<PathBuf, KeptConfig>>,
     /// Which config claimed each slug at the last full look.
     slugs: std::sync::Mutex<std::collections::HashMap<String, PathBuf>>,
     /// Templates and reply rules, by templates folder, kept while the
