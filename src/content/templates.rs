@@ -305,7 +305,7 @@ impl std::fmt::Display for TemplateProblem {
 impl std::error::Error for TemplateProblem {}
 
 /// Tera keeps the useful part of an error in `source()`; show all of it.
-fn chain(error: &dyn std::error::Error) -> String {
+pub fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

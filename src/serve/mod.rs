@@ -129,26 +129,32 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// above each, the file's identity, size, times, owner and mode (what
 /// `config::load` reads and checks). `None` if any cannot be read.
 fn files_now(paths: &[&Path]) -> Option<Vec<u64>> {
-    use std::os::unix::fs::MetadataExt as _;
     let mut now = Vec::new();
     for path in paths {
         let absolute = std::path::absolute(path).ok()?;
         for above in absolute.ancestors() {
-            let meta = std::fs::symlink_metadata(above).ok()?;
-            now.extend([
-                meta.dev(),
-                meta.ino(),
-                meta.size(),
-                meta.mtime() as u64,
-                meta.mtime_nsec() as u64,
-                meta.ctime() as u64,
-                meta.ctime_nsec() as u64,
-                u64::from(meta.uid()),
-                u64::from(meta.mode()),
-            ]);
+            signed(&mut now, &std::fs::symlink_metadata(above).ok()?);
         }
     }
     Some(now)
+}
+
+/// What a cache compares of a file to know it is as it was: its identity,
+/// size, times (the change time, which only the kernel sets, too), owner
+/// and mode.
+pub fn signed(now: &mut Vec<u64>, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt as _;
+    now.extend([
+        meta.dev(),
+        meta.ino(),
+        meta.size(),
+        meta.mtime() as u64,
+        meta.mtime_nsec() as u64,
+        meta.ctime() as u64,
+        meta.ctime_nsec() as u64,
+        u64::from(meta.uid()),
+        u64::from(meta.mode()),
+    ]);
 }
 
 impl App {

@@ -64,7 +64,7 @@ impl Pages {
         self.tera.render(name, &context).map_err(|error| {
             failed(&format!(
                 "the page {name} could not be made: {}",
-                error_chain(&error)
+                crate::content::templates::chain(&error)
             ))
         })
     }
@@ -84,17 +84,6 @@ impl Pages {
         context.insert("text", text);
         self.page(status, "message.html", &context)
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// A page made without templates, for when they cannot be used.

@@ -182,6 +182,18 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>
     Ok(practice)
 }
 
+/// The practice with this slug, if this person may open it, and its files
+/// built now.
+async fn find_and_build(
+    app: &Arc<App>,
+    who: &Who,
+    slug: &str,
+) -> Result<(Arc<Practice>, batch::Report), Response> {
+    let practice = find(app, who, slug).await?;
+    let report = build(app, practice.path.clone()).await?;
+    Ok((practice, report))
+}
+
 /// Builds one practice's files as `policypack build CONFIG --formats
 /// md,html,pdf,docx --editions standard,large-print --zip` would.
 pub async fn build(app: &Arc<App>, config: PathBuf) -> Result<batch::Report, Response> {
@@ -218,12 +230,8 @@ pub async fn show(
     Extension(who): Extension<Who>,
     Path(slug): Path<String>,
 ) -> Response {
-    let practice = match find(&app, &who, &slug).await {
-        Ok(practice) => practice,
-        Err(response) => return response,
-    };
-    let report = match build(&app, practice.path.clone()).await {
-        Ok(report) => report,
+    let (practice, report) = match find_and_build(&app, &who, &slug).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     let mut context = tera::Context::new();
@@ -381,12 +389,8 @@ pub async fn file(
     if !known_file_name(&slug, &file) {
         return pages::not_found();
     }
-    let practice = match find(&app, &who, &slug).await {
-        Ok(practice) => practice,
-        Err(response) => return response,
-    };
-    let report = match build(&app, practice.path.clone()).await {
-        Ok(report) => report,
+    let (practice, report) = match find_and_build(&app, &who, &slug).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
     if !report.failed.is_empty() {

@@ -156,21 +156,8 @@ const MAX_SIGNED: usize = 2_000;
 /// each file below it, its identity, size, times, owner and mode. `None`
 /// when any of them cannot be read (then nothing is reused).
 fn signature(folder: &Path) -> Option<Vec<u64>> {
-    use std::os::unix::fs::MetadataExt as _;
     let mut signed = Vec::new();
-    let mut add = |meta: &std::fs::Metadata| {
-        signed.extend([
-            meta.dev(),
-            meta.ino(),
-            meta.size(),
-            meta.mtime() as u64,
-            meta.mtime_nsec() as u64,
-            meta.ctime() as u64,
-            meta.ctime_nsec() as u64,
-            u64::from(meta.uid()),
-            u64::from(meta.mode()),
-        ]);
-    };
+    let mut add = |meta: &std::fs::Metadata| super::signed(&mut signed, meta);
     let absolute = std::path::absolute(folder).ok()?;
     for above in absolute.ancestors() {
         add(&std::fs::symlink_metadata(above).ok()?);
