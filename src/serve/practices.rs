@@ -47,11 +47,7 @@ pub async fn list(
             Ok(Some(practice)) => {
                 Redirect::to(&format!("/practices/{}", practice.slug)).into_response()
             }
-            _ => app.pages.message(
-                StatusCode::NOT_FOUND,
-                "Your practice's config cannot be read",
-                "Your practice's config has errors or has gone. Ask your LMC to check it.",
-            ),
+            _ => Redirect::to(&format!("/practices/{}/edit", super::form::MINE)).into_response(),
         };
     }
     let dir = app.dir.clone();

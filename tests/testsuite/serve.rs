@@ -724,6 +724,46 @@ fn without_keys_only_loopback_and_with_keys_each_practice_sees_its_own() {
     assert_eq!(server.get("/").status, 200);
     assert_eq!(server.get("/practices/ormeau-road-surgery").status, 200);
     assert_eq!(server.get("/practices/new").status, 200);
+    assert_eq!(
+        server.get("/practices/_mine/edit").status,
+        404,
+        "only a practice's link has its own"
+    );
+
+    // A practice whose config no longer passes `check` (edited by hand)
+    // still reaches its form from its link, and corrects it there.
+    let config = configs.join("ashfield-medical-centre.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        good.replace("phone = \"0114 496 0456\"", "phone = \"0114 49\""),
+    )
+    .unwrap();
+    server.cookie = Some(format!("policypack_key={secret}"));
+    let home = server.get("/");
+    assert_eq!(home.status, 303);
+    assert_eq!(home.headers["location"], "/practices/_mine/edit");
+    let form = server.get("/practices/_mine/edit");
+    assert_eq!(form.status, 200, "{}", form.text());
+    assert!(
+        form.text().contains("is not a UK phone number"),
+        "{}",
+        form.text()
+    );
+    let mut fields = form_fields(&form.text());
+    for (key, value) in fields.iter_mut() {
+        if key == "practice.phone" {
+            *value = "0114 496 0456".into();
+        }
+    }
+    fields.push(("step".into(), "save".into()));
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = server.post("/practices/_mine", &borrowed);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), good);
 }
 
 #[test]
