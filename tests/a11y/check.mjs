@@ -12,8 +12,8 @@
 // Usage: node tests/a11y/check.mjs [--app] FILE.html|FOLDER...
 //   Folders are searched for *.html. With --app the pages are the web app's
 //   (`policypack serve`), saved to files: they may refer to the app's own
-//   addresses (`/practices/…`), and axe runs at 390 px wide (a phone) as
-//   well as at 1280. Exit code 0: all clean; 1: problems
+//   addresses (`/practices/…`), axe runs at 390 px wide (a phone) as well
+//   as at 1280, and Tab must reach every control, each showing its focus. Exit code 0: all clean; 1: problems
 //   found (the report says which); 2: the checker could not run.
 //
 // Environment: CHROMIUM (path to the browser, default: the first of
@@ -199,6 +199,38 @@ async function checkPage(page, file) {
     for (const v of axe.bestPractice) {
       advice.push(`axe ${v.id} (${v.impact}, ${v.nodes.length} element(s), first at ${v.nodes[0]?.target}): ${v.help}${at}`);
     }
+    }
+
+    if (appMode) {
+      // Keyboard: Tab reaches every control, in order, each with a focus
+      // indicator that can be seen.
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const controls = await page.evaluate(() => {
+        const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')];
+        all.forEach((el, i) => el.setAttribute('data-keyboard', String(i)));
+        return all.filter((el) => el.getClientRects().length > 0).length;
+      });
+      await page.evaluate(() => document.activeElement?.blur());
+      const reached = [];
+      for (let i = 0; i < controls + 3; i += 1) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          const style = getComputedStyle(el);
+          const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+          return {
+            what: `${el.getAttribute('data-keyboard')}: ${el.tagName.toLowerCase()} ${el.id || el.getAttribute('name') || el.textContent.trim().slice(0, 30)}`,
+            seen: outline || style.boxShadow !== 'none',
+          };
+        });
+        if (!focused || reached.includes(focused.what)) break;
+        reached.push(focused.what);
+        if (!focused.seen) problems.push(`keyboard: ${focused.what} shows no focus indicator`);
+      }
+      if (reached.length < controls) {
+        problems.push(`keyboard: Tab reached ${reached.length} of ${controls} controls (${reached.join(', ')})`);
+      }
     }
 
     await page.setViewportSize({ width: REFLOW_WIDTH, height: 640 });
