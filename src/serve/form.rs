@@ -1388,3 +1388,167 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
     Ok(())
 }
+
+/// `POST /practices/{slug}/logo`: a logo uploaded from the form, checked
+/// as `check` checks a logo (PNG or JPEG, its size, its pixels, a PNG
+/// that decodes), saved beside the config as `<slug>-logo.png` (or
+/// `.jpg`), and named in the config's `[branding]`. The practice's page
+/// then rebuilds, and the change report asks for the reprint.
+pub async fn upload_logo(
+    State(app): State<Arc<App>>,
+    Extension(who): Extension<Who>,
+    UrlPath(slug): UrlPath<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut csrf = None;
+    let mut bytes = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(part)) => match part.name() {
+                Some("csrf") => csrf = part.text().await.ok(),
+                Some("logo") => bytes = part.bytes().await.ok(),
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(error) => {
+                let status = error.status();
+                return app.pages.message(
+                    status,
+                    "The logo could not be read",
+                    &format!(
+                        "The upload stopped or was too large ({}). A logo can be at most {} MB.",
+                        error.body_text(),
+                        crate::config::MAX_LOGO_BYTES / 1024 / 1024
+                    ),
+                );
+            }
+        }
+    }
+    if !app.csrf_ok(&who, csrf.as_deref()) {
+        return pages::bad_form();
+    }
+    let path = match find_config(&app, &who, &slug).await {
+        Ok(path) => path,
+        Err(response) => return response,
+    };
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return app.pages.message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a logo first",
+            "Choose the logo file (PNG or JPEG) on your computer, then upload it.",
+        );
+    };
+    let _one_at_a_time = app.building.lock().await;
+    let saved = blocking(move || save_logo(&path, &bytes)).await;
+    match saved {
+        Ok(Ok(slug)) => Redirect::to(&format!("/practices/{slug}?saved=1")).into_response(),
+        Ok(Err((message, hint))) => app.pages.message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This logo cannot be used",
+            &format!("{message}. {hint}"),
+        ),
+        Err(response) => response,
+    }
+}
+
+/// Checks an uploaded logo, writes it beside the config and names it
+/// there: the practice's slug, or what is wrong and what to do.
+fn save_logo(config: &Path, bytes: &[u8]) -> Result<String, (String, String)> {
+    use std::io::Write as _;
+    let io = |error: anyhow::Error| {
+        (
+            format!("{error:#}"),
+            "try again, or ask your LMC".to_string(),
+        )
+    };
+    let folder = config.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let text = read_config(config).map_err(|e| (e, "ask your LMC to check the config".into()))?;
+    let practice_slug = crate::config::load(config).ok().map(|p| p.slug.clone());
+    let mut temp = tempfile::Builder::new()
+        .prefix(".policypack-logo-")
+        .tempfile_in(&folder)
+        .map_err(|e| io(e.into()))?;
+    temp.write_all(bytes).map_err(|e| io(e.into()))?;
+    // The same checks as `check` makes of a logo it is given.
+    let logo = crate::config::read_logo(temp.path(), None).map_err(|problem| {
+        (
+            problem
+                .message
+                .replace(&temp.path().display().to_string(), "the logo"),
+            problem.hint,
+        )
+    })?;
+    let stem = practice_slug.clone().unwrap_or_else(|| {
+        config
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("practice")
+            .to_string()
+    });
+    let name = format!("{stem}-logo.{}", if logo.png { "png" } else { "jpg" });
+    let target = folder.join(&name);
+    // Only a logo this web app wrote is replaced.
+    if let Ok(old) = std::fs::symlink_metadata(&target) {
+        use std::os::unix::fs::MetadataExt as _;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if !old.is_file() || (me != 0 && old.uid() != me) {
+            return Err((
+                format!("{name} is already there and is not the web app's to replace"),
+                "ask your LMC to remove or rename it".into(),
+            ));
+        }
+    }
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Readable by whoever reads the documents it goes into.
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| io(e.into()))?;
+    }
+    let mut doc: DocumentMut = text.parse().map_err(|e| {
+        (
+            format!("the config cannot be read as TOML: {e}"),
+            "ask your LMC to check the config".to_string(),
+        )
+    })?;
+    table_of(&mut doc, "branding")["logo"] = value(name.as_str());
+    let new_text = doc.to_string();
+    // The config is checked with the logo in place; if it does not pass,
+    // the logo that was there before is put back.
+    let before = std::fs::read(&target).ok();
+    temp.persist(&target).map_err(|e| io(e.error.into()))?;
+    let put_back = || match &before {
+        Some(old) => {
+            let _ = crate::utils::fs::atomic(&target, old);
+        }
+        None => {
+            let _ = std::fs::remove_file(&target);
+        }
+    };
+    let checked = match check_text(&folder, &new_text) {
+        Ok((_, checked)) => checked,
+        Err(error) => {
+            put_back();
+            return Err(io(error));
+        }
+    };
+    let practice = match checked {
+        Ok(practice) => practice,
+        Err(problems) => {
+            put_back();
+            let first = problems.iter().find(|p| !p.is_warning());
+            return Err((
+                first.map_or("the config does not pass check".into(), |p| {
+                    p.message.clone()
+                }),
+                first.and_then(|p| p.hint.clone()).unwrap_or_default(),
+            ));
+        }
+    };
+    if let Err(error) = write_edit(config, &new_text) {
+        put_back();
+        return Err(io(error));
+    }
+    Ok(practice.slug.clone())
+}

@@ -288,7 +288,18 @@ fn is_loopback(ip: IpAddr) -> bool {
 
 /// Every route, behind the checks every request passes.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
+    // Every form's body is bounded by 1 MB, but a logo's by what `check`
+    // lets a logo be.
+    let logo_body =
+        usize::try_from(crate::config::MAX_LOGO_BYTES).unwrap_or(usize::MAX) + 64 * 1024;
+    let logo = Router::new()
+        .route(
+            "/practices/{slug}/logo",
+            axum::routing::post(form::upload_logo),
+        )
+        .layer(DefaultBodyLimit::max(logo_body))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(logo_body));
+    let forms = Router::new()
         .route("/", get(practices::list))
         .route("/healthz", get(|| async { "ok" }))
         .route(
@@ -301,10 +312,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/practices/{slug}/files/{file}", get(practices::file))
         .route("/reply", get(reply::page).post(reply::submit))
         .route("/k/{secret}", get(auth::sign_in))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
+    forms
+        .merge(logo)
         .fallback(|| async { pages::not_found() })
         .layer(middleware::from_fn_with_state(app.clone(), guard))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -1134,3 +1134,95 @@ fn a_client_that_never_finishes_its_headers_is_dropped() {
     );
     assert_eq!(server.get("/healthz").text(), "ok");
 }
+
+/// A multipart body with a CSRF token and a file, as a browser sends it.
+fn multipart(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----policypack-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Server {
+    fn upload(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            self.addr,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let _ = stream.write_all(&body);
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        Answer::parse(&raw)
+    }
+}
+
+/// A logo uploaded on the form is checked as `check` checks a logo, saved
+/// beside the config, named in it, and printed; a file that is not an
+/// image, or one larger than a logo may be, is refused and nothing changes.
+#[test]
+fn a_logo_is_uploaded_checked_and_printed() {
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let out = sandbox.path().join("out");
+    let server = Server::start(&sandbox, &[path(&configs), "-o", path(&out)]);
+    let csrf = server.get("/practices/ashfield-medical-centre/edit").csrf();
+    let config = configs.join("ashfield-medical-centre.toml");
+    let before = std::fs::read_to_string(&config).unwrap();
+
+    let (kind, body) = multipart(&csrf, b"GIF89a not a logo");
+    let refused = server.upload("/practices/ashfield-medical-centre/logo", &kind, body);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.text().contains("PNG or JPEG"), "{}", refused.text());
+    let (kind, body) = multipart(&csrf, &vec![0u8; 3 * 1024 * 1024]);
+    assert_eq!(
+        server
+            .upload("/practices/ashfield-medical-centre/logo", &kind, body)
+            .status,
+        413
+    );
+    let (kind, body) = multipart("forged", crate::a11y::LOGO_PNG);
+    assert_eq!(
+        server
+            .upload("/practices/ashfield-medical-centre/logo", &kind, body)
+            .status,
+        403
+    );
+    assert_eq!(before, std::fs::read_to_string(&config).unwrap());
+    assert!(!configs.join("ashfield-medical-centre-logo.png").exists());
+
+    let (kind, body) = multipart(&csrf, crate::a11y::LOGO_PNG);
+    let saved = server.upload("/practices/ashfield-medical-centre/logo", &kind, body);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert_eq!(
+        std::fs::read(configs.join("ashfield-medical-centre-logo.png")).unwrap(),
+        crate::a11y::LOGO_PNG
+    );
+    let after = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        after.contains("accent_colour = \"#005EB8\"\nlogo = \"ashfield-medical-centre-logo.png\""),
+        "{after}"
+    );
+    sandbox.run(&["check", path(&config)]).expect_code(0);
+    assert_eq!(server.get("/practices/ashfield-medical-centre").status, 200);
+    let html =
+        std::fs::read_to_string(out.join("ashfield-medical-centre/zero-tolerance-notice.html"))
+            .unwrap();
+    assert!(
+        html.contains("data:image/png;base64,"),
+        "the logo is on the poster"
+    );
+}
