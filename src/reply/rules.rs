@@ -511,11 +511,46 @@ fn sourced(all: &[Source], ids: &[String], at: &str) -> anyhow::Result<Vec<Sourc
 /// strings cannot hold a straight one) matching either, and a bound on what
 /// a pattern may compile to.
 fn compile(pattern: &str) -> anyhow::Result<Regex> {
-    let pattern = pattern.replace(['\'', '’'], "['’]");
+    let pattern = any_spacing(&pattern.replace(['\'', '’'], "['’]"));
     Ok(RegexBuilder::new(&pattern)
         .case_insensitive(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()?)
+}
+
+/// A pattern whose spaces between words match any run of spacing: two
+/// spaces, a tab, a no-break space or a line break in pasted text leave
+/// a phrase the phrase. A space inside `[…]` or escaped is left as it is.
+fn any_spacing(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` first in a class is the character itself.
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                    if next == '\\' {
+                        out.extend(chars.next());
+                    }
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            ' ' if !in_class => out.push_str(r"\s+"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A word list entry as a pattern: whole words, the last one with its
@@ -561,6 +596,28 @@ fn word_forms(entry: &str) -> Option<String> {
     }
     pattern.push_str(&format!("(?:{})", forms.join("|")));
     Some(pattern)
+}
+
+#[cfg(test)]
+mod spacing_tests {
+    use super::*;
+
+    #[test]
+    fn a_phrase_matches_across_any_spacing_but_a_class_keeps_its_space() {
+        let re = compile("legal action|[ -]x").unwrap();
+        for text in [
+            "legal action",
+            "legal  action",
+            "legal\taction",
+            "legal\u{a0}action",
+            "legal\naction",
+        ] {
+            assert!(re.is_match(text), "{text:?}");
+        }
+        assert!(!re.is_match("legalaction"));
+        assert!(re.is_match(" x") && re.is_match("-x"));
+        assert_eq!(any_spacing(r"a\ b [^ ] c"), r"a\ b\s+[^ ]\s+c");
+    }
 }
 
 #[cfg(test)]

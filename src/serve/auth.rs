@@ -45,6 +45,10 @@ struct KeyEntry {
     /// A practice's key: the config it opens, as an absolute path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     config: Option<PathBuf>,
+    /// The practice's ODS code when the key was made: a new practice
+    /// given the same file name later is not the old link's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ods_code: Option<String>,
 }
 
 /// The keys of `--auth`, by hash.
@@ -54,10 +58,16 @@ pub struct Keys {
 
 enum Scope {
     Lmc,
-    Practice(PathBuf),
+    Practice(PathBuf, Option<String>),
 }
 
 impl Keys {
+    fn none() -> Keys {
+        Keys {
+            by_hash: HashMap::new(),
+        }
+    }
+
     /// Reads a key file: the runner's own, not writable by others, as
     /// the shared files an officer trusts are.
     pub fn read(file: &Path) -> anyhow::Result<Keys> {
@@ -73,7 +83,7 @@ impl Keys {
         for entry in parsed.keys {
             let scope = match (entry.lmc, entry.config) {
                 (true, None) => Scope::Lmc,
-                (false, Some(config)) => Scope::Practice(config),
+                (false, Some(config)) => Scope::Practice(config, entry.ods_code),
                 _ => bail!(
                     "--auth {}: a key is for neither the LMC nor one practice; make the file again with --new-auth",
                     file.display()
@@ -94,12 +104,59 @@ impl Keys {
         let key = crate::utils::sha256(secret.as_bytes());
         match self.by_hash.get(&key)? {
             Scope::Lmc => Some(Who::Lmc { key }),
-            Scope::Practice(config) => Some(Who::Practice {
+            Scope::Practice(config, ods_code) => Some(Who::Practice {
                 key,
                 config: config.clone(),
+                ods_code: ods_code.clone(),
             }),
         }
     }
+}
+
+/// The key file of `--auth`, read again whenever it changes: a key file
+/// removed or made anew stops the old links at once, without a restart.
+pub struct KeyStore {
+    file: PathBuf,
+    kept: std::sync::Mutex<(Vec<u64>, Arc<Keys>)>,
+}
+
+impl KeyStore {
+    pub fn open(file: &Path) -> anyhow::Result<KeyStore> {
+        let now = file_now(file);
+        let keys = Keys::read(file)?;
+        Ok(KeyStore {
+            file: file.to_path_buf(),
+            kept: std::sync::Mutex::new((now, Arc::new(keys))),
+        })
+    }
+
+    /// The keys as the file now has them; none if it is gone or unreadable.
+    pub fn keys(&self) -> Arc<Keys> {
+        let now = file_now(&self.file);
+        let Ok(mut kept) = self.kept.lock() else {
+            return Arc::new(Keys::none());
+        };
+        if kept.0 != now {
+            let keys = match Keys::read(&self.file) {
+                Ok(keys) => keys,
+                Err(error) => {
+                    eprintln!("policypack: {error:#}; every link is refused until it is put right");
+                    Keys::none()
+                }
+            };
+            *kept = (now, Arc::new(keys));
+        }
+        kept.1.clone()
+    }
+}
+
+/// What the key file is now (nothing if it is gone).
+fn file_now(file: &Path) -> Vec<u64> {
+    let mut now = Vec::new();
+    if let Ok(meta) = std::fs::symlink_metadata(file) {
+        super::signed(&mut now, &meta);
+    }
+    now
 }
 
 /// Who the request's cookie says is asking, if anyone.
@@ -120,10 +177,10 @@ pub async fn sign_in(
     headers: HeaderMap,
     UrlPath(secret): UrlPath<String>,
 ) -> Response {
-    let Some(keys) = &app.keys else {
+    let Some(store) = &app.keys else {
         return pages::not_found();
     };
-    if keys.who(&secret).is_none() {
+    if store.keys().who(&secret).is_none() {
         return pages::unauthorised();
     }
     let secure = headers
@@ -175,21 +232,27 @@ pub fn new_keys(
         sha256: crate::utils::sha256(lmc.as_bytes()),
         lmc: true,
         config: None,
+        ods_code: None,
     });
     writer.write_record(["LMC", "every practice", "", &format!("{base}/k/{lmc}")])?;
     for config in &configs {
         let absolute = std::fs::canonicalize(config)
             .with_context(|| format!("cannot find {}", config.display()))?;
-        let (slug, name) = match crate::config::load(config) {
-            Ok(practice) => (practice.slug.clone(), practice.name().to_string()),
+        let (slug, name, ods_code) = match crate::config::load(config) {
+            Ok(practice) => (
+                practice.slug.clone(),
+                practice.name().to_string(),
+                practice.config.practice.ods_code.clone(),
+            ),
             // Its link works once the config is corrected.
-            Err(_) => (String::new(), String::new()),
+            Err(_) => (String::new(), String::new(), super::ods_code_in(config)),
         };
         let key = secret()?;
         keys.push(KeyEntry {
             sha256: crate::utils::sha256(key.as_bytes()),
             lmc: false,
             config: Some(absolute),
+            ods_code: ods_code.map(|c| c.to_ascii_uppercase()),
         });
         let record = [
             slug,

@@ -138,6 +138,11 @@ impl Ods {
         let of = crate::import::epraccur::commissioners(&self.path).ok()?;
         let files = crate::pack::discover::practice_files(&[dir.to_path_buf()]).ok()?;
         files.iter().find_map(|path| {
+            // Only a config the officer keeps: a practice's own is its to
+            // fill with whatever it likes, not another practice's to copy.
+            if !officers_own(path) {
+                return None;
+            }
             let practice = crate::config::load(path).ok()?;
             let ods = practice
                 .config
@@ -166,6 +171,17 @@ impl Ods {
             Some((practice.name().to_string(), table))
         })
     }
+}
+
+/// Whether a config is the web app's user's (or root's) and no one else
+/// may write to it.
+fn officers_own(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    std::fs::symlink_metadata(path).is_ok_and(|meta| {
+        meta.is_file() && (meta.uid() == me || meta.uid() == 0) && meta.mode() & 0o022 == 0
+    })
 }
 
 /// A form as sent: every field by name, the hidden ones too.
@@ -346,7 +362,12 @@ pub const MINE: &str = "_mine";
 async fn find_config(app: &Arc<App>, who: &Who, slug: &str) -> Result<PathBuf, Response> {
     if slug == MINE {
         return match who {
-            Who::Practice { config, .. } if config.is_file() => Ok(config.clone()),
+            Who::Practice { config, .. }
+                if config.is_file()
+                    && who.may_open(config, super::ods_code_in(config).as_deref()) =>
+            {
+                Ok(config.clone())
+            }
             _ => Err(pages::not_found()),
         };
     }
@@ -1362,9 +1383,7 @@ fn write_edit(path: &Path, text: &str) -> anyhow::Result<()> {
         let me = unsafe { libc::geteuid() };
         anyhow::ensure!(
             me == 0 || meta.uid() == me,
-            "{} belongs to another user (uid {}), and saving it here would make it the web app's; ask whoever owns it to edit it, or run the web app as that user or as root",
-            path.display(),
-            meta.uid()
+            "this config belongs to another user on the LMC's computer, and saving it here would make it the web app's; ask your LMC to make the change"
         );
     }
     crate::utils::fs::atomic_replacing(path, text.as_bytes(), &meta)

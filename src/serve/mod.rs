@@ -65,7 +65,7 @@ pub struct App {
     pub ods: Option<form::Ods>,
     /// The keys of `--auth`; none means loopback only, and everyone on
     /// this computer may do everything.
-    pub keys: Option<auth::Keys>,
+    pub keys: Option<auth::KeyStore>,
     /// A secret made at start: the CSRF token of a form is made from it
     /// and who is asking.
     csrf_secret: [u8; 32],
@@ -91,8 +91,12 @@ pub enum Who {
     /// An LMC's link: everything.
     Lmc { key: String },
     /// A practice's link: its own pages and `/reply`, by the config file
-    /// the link was made for.
-    Practice { key: String, config: PathBuf },
+    /// the link was made for, and the ODS code the practice had then.
+    Practice {
+        key: String,
+        config: PathBuf,
+        ods_code: Option<String>,
+    },
 }
 
 impl Who {
@@ -101,10 +105,22 @@ impl Who {
         matches!(self, Who::Local | Who::Lmc { .. })
     }
 
-    /// Whether this person may open the practice whose config is `config`.
-    pub fn may_open(&self, config: &Path) -> bool {
+    /// Whether this person may open the practice whose config is
+    /// `config`, with this ODS code: a practice's link opens its own file,
+    /// and only while it is the same practice's (a new practice saved
+    /// under a departed one's file name has another ODS code).
+    pub fn may_open(&self, config: &Path, ods_code: Option<&str>) -> bool {
         match self {
-            Who::Practice { config: own, .. } => same_file(own, config),
+            Who::Practice {
+                config: own,
+                ods_code: own_code,
+                ..
+            } => {
+                same_file(own, config)
+                    && own_code
+                        .as_deref()
+                        .is_none_or(|own| ods_code.is_some_and(|c| c.eq_ignore_ascii_case(own)))
+            }
             _ => true,
         }
     }
@@ -229,7 +245,7 @@ pub fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
         bail!("--addr {}: the name has no address", args.addr);
     };
     let keys = match &args.auth {
-        Some(file) => Some(auth::Keys::read(file)?),
+        Some(file) => Some(auth::KeyStore::open(file)?),
         None => {
             if let Some(open) = addrs.iter().find(|a| !is_loopback(a.ip())) {
                 bail!(
@@ -267,6 +283,48 @@ pub fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
         .context("cannot start the web server's threads")?;
     runtime.block_on(serve(app, addr, &args.dir))?;
     Ok(Outcome::Success)
+}
+
+/// Whether the Host a request names is this computer: `localhost` or a
+/// loopback address, with any port.
+fn loopback_host(headers: &axum::http::HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok_and(is_loopback)
+}
+
+/// Whether a request comes from another site's page: its Origin is not
+/// the Host it was sent to, or the browser says so (Sec-Fetch-Site).
+fn cross_site(headers: &axum::http::HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if text("sec-fetch-site").is_some_and(|site| site == "cross-site" || site == "same-site") {
+        return true;
+    }
+    match (text("origin"), text("host")) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            !origin_host.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// The ODS code a config's text gives, read without checking the rest
+/// (for a config that does not pass `check`).
+pub fn ods_code_in(config: &Path) -> Option<String> {
+    let bytes = crate::input::read_limited(config, 1024 * 1024, "config").ok()?;
+    let doc: toml_edit::DocumentMut = String::from_utf8(bytes).ok()?.parse().ok()?;
+    doc.get("practice")?
+        .get("ods_code")?
+        .as_str()
+        .map(|c| c.to_ascii_uppercase())
 }
 
 /// The files and folders a loaded config depends on.
@@ -329,9 +387,19 @@ pub fn router(app: Arc<App>) -> Router {
 /// answer carries.
 async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
+    // Served on loopback without keys: only for a browser that asked for
+    // this computer by name, so no other website can reach it by making
+    // its own name point here (DNS rebinding).
+    if app.keys.is_none() && !loopback_host(request.headers()) {
+        return pages::misdirected();
+    }
+    // A form is sent only from this web app's own pages.
+    if request.method() == axum::http::Method::POST && cross_site(request.headers()) {
+        return pages::forbidden_cross_site();
+    }
     let who = match &app.keys {
         None => Some(Who::Local),
-        Some(keys) => auth::who(keys, request.headers()),
+        Some(store) => auth::who(&store.keys(), request.headers()),
     };
     let open_to_all = path == "/healthz" || path.starts_with("/k/");
     let mut response = match who {

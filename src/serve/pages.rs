@@ -121,6 +121,22 @@ pub fn forbidden() -> Response {
     )
 }
 
+pub fn misdirected() -> Response {
+    bare(
+        StatusCode::MISDIRECTED_REQUEST,
+        "Open this web app by its own address",
+        "Without secret links this web app answers only when it is opened as http://localhost or http://127.0.0.1 on this computer.",
+    )
+}
+
+pub fn forbidden_cross_site() -> Response {
+    bare(
+        StatusCode::FORBIDDEN,
+        "This form came from another website",
+        "Forms are accepted only from this web app's own pages. Open the page here again and send it from there.",
+    )
+}
+
 pub fn unauthorised() -> Response {
     bare(
         StatusCode::UNAUTHORIZED,

@@ -44,6 +44,11 @@ pub async fn list(
         let app2 = app.clone();
         let found = blocking(move || app2.load(&config)).await;
         return match found {
+            Ok(Some(practice))
+                if !who.may_open(&practice.path, practice.config.practice.ods_code.as_deref()) =>
+            {
+                pages::forbidden()
+            }
             Ok(Some(practice)) => {
                 Redirect::to(&format!("/practices/{}", practice.slug)).into_response()
             }
@@ -133,7 +138,7 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>
         let app2 = app.clone();
         let loaded = blocking(move || app2.load(&path)).await?;
         if let Some(practice) = loaded.filter(|p| p.slug == wanted) {
-            if !who.may_open(&practice.path) {
+            if !who.may_open(&practice.path, practice.config.practice.ods_code.as_deref()) {
                 return Err(pages::forbidden());
             }
             return Ok(practice);
@@ -172,7 +177,7 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>
     let (Some(practice), None) = (claimants.pop(), claimants.pop()) else {
         return Err(pages::not_found());
     };
-    if !who.may_open(&practice.path) {
+    if !who.may_open(&practice.path, practice.config.practice.ods_code.as_deref()) {
         return Err(pages::forbidden());
     }
     Ok(practice)

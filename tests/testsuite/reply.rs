@@ -416,7 +416,20 @@ fn the_seventeenth_corpus_is_flagged() {
 /// to praise, "your visit", "our priority is").
 #[test]
 fn the_eighteenth_corpus_is_flagged() {
-    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("eighteenth-corpus.toml");
+    eighteenth_corpus("eighteenth-corpus.toml");
+}
+
+/// The same drafts with some spaces made two spaces, a tab, a no-break
+/// space or a line break: 24 of 30 unsafe drafts were flagged before
+/// phrases matched any spacing, 30 after (safe drafts refused: 3 before,
+/// 6 after, the same six as with single spaces).
+#[test]
+fn the_eighteenth_corpus_is_flagged_whatever_its_spacing() {
+    eighteenth_corpus("eighteenth-corpus-spacing.toml");
+}
+
+fn eighteenth_corpus(name: &str) {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus(name);
     assert_eq!((unsafe_, safe), (30, 30));
     assert_eq!(flagged, 30, "{}", wrong.join("\n"));
     assert!(false_alarms <= 6, "{}", wrong.join("\n"));
@@ -580,6 +593,19 @@ fn the_third_reviews_that_need_a_person_are_all_held() {
 /// 30 ordinary reviews were held as unclear before and after.
 #[test]
 fn the_eighteenth_reviews_are_held_for_the_right_person() {
+    eighteenth_reviews("eighteenth-reviews.toml");
+}
+
+/// The same reviews with some spaces made two spaces, a tab, a no-break
+/// space or a line break, as pasted text has them: before phrases matched
+/// any spacing, 29 of 30 were held and 18 for the right reason; after, 30
+/// and 29, as with single spaces.
+#[test]
+fn the_eighteenth_reviews_are_held_whatever_their_spacing() {
+    eighteenth_reviews("eighteenth-reviews-spacing.toml");
+}
+
+fn eighteenth_reviews(name: &str) {
     #[derive(Deserialize)]
     struct Reviews {
         review: Vec<Review>,
@@ -590,8 +616,7 @@ fn the_eighteenth_reviews_are_held_for_the_right_person() {
         text: String,
     }
     let reviews: Reviews = toml::from_str(
-        &std::fs::read_to_string(repo().join("tests/fixtures/replies/eighteenth-reviews.toml"))
-            .unwrap(),
+        &std::fs::read_to_string(repo().join("tests/fixtures/replies").join(name)).unwrap(),
     )
     .unwrap();
     let sandbox = Sandbox::new();

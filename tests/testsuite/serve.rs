@@ -64,11 +64,30 @@ impl Server {
     }
 
     pub fn request(&self, method: &str, path: &str, body: Option<Vec<u8>>) -> Answer {
+        self.request_with(method, path, &[], body)
+    }
+
+    /// A request with these headers too; a `Host` given replaces the
+    /// server's own address.
+    pub fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Answer {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.addr
-        );
+        let host = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("host"))
+            .map_or(self.addr.as_str(), |(_, v)| v);
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+        for (name, value) in headers
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
+        {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
         if let Some(cookie) = &self.cookie {
             head.push_str(&format!("Cookie: {cookie}\r\n"));
         }
@@ -580,9 +599,63 @@ fn forms_limits_and_addresses_are_guarded() {
             .status,
         403
     );
-    // A 2 MB body: 413.
+    // A 2 MB body: 413, with the headers every answer has.
     let big = vec![b'a'; 2 * 1024 * 1024];
-    assert_eq!(server.request("POST", "/reply", Some(big)).status, 413);
+    let too_big = server.request("POST", "/reply", Some(big));
+    assert_eq!(too_big.status, 413);
+    assert!(too_big.headers.contains_key("content-security-policy"));
+    assert_eq!(too_big.headers["x-content-type-options"], "nosniff");
+    // Without keys, only a browser that asked for this computer by name:
+    // another website's name made to point here (DNS rebinding) gets 421.
+    let csrf = server.get("/reply").csrf();
+    let form = format!("csrf={csrf}&practice=ashfield-medical-centre&draft=hello&action=check");
+    for host in ["evil.example", "evil.example:80", "127.0.0.1.evil.example"] {
+        assert_eq!(
+            server
+                .request_with("GET", "/", &[("Host", host)], None)
+                .status,
+            421,
+            "{host}"
+        );
+        assert_eq!(
+            server
+                .request_with(
+                    "POST",
+                    "/reply",
+                    &[("Host", host)],
+                    Some(form.clone().into_bytes())
+                )
+                .status,
+            421
+        );
+    }
+    assert_eq!(
+        server
+            .request_with("GET", "/healthz", &[("Host", "localhost:1")], None)
+            .status,
+        200
+    );
+    // A form posted from another site's page: 403, whatever its token.
+    for headers in [
+        [("Origin", "http://evil.example")],
+        [("Origin", "null")],
+        [("Sec-Fetch-Site", "cross-site")],
+    ] {
+        let answer =
+            server.request_with("POST", "/reply", &headers, Some(form.clone().into_bytes()));
+        assert_eq!(answer.status, 403, "{headers:?}");
+    }
+    let own_origin = format!("http://{}", server.addr);
+    let answer = server.request_with(
+        "POST",
+        "/reply",
+        &[
+            ("Origin", own_origin.as_str()),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        Some(form.into_bytes()),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.text());
     // No part of a URL becomes a path.
     for url in [
         "/practices/../../etc/passwd",
@@ -764,6 +837,18 @@ fn without_keys_only_loopback_and_with_keys_each_practice_sees_its_own() {
     let saved = server.post("/practices/_mine", &borrowed);
     assert_eq!(saved.status, 303, "{}", saved.text());
     assert_eq!(std::fs::read_to_string(&config).unwrap(), good);
+
+    // The practice leaves, and a new practice is saved under its file
+    // name: the old link does not open it.
+    std::fs::write(&config, good.replace("C86099", "C86098")).unwrap();
+    assert_eq!(server.get("/practices/ashfield-medical-centre").status, 403);
+    assert_eq!(server.get("/practices/_mine/edit").status, 404);
+    std::fs::write(&config, &good).unwrap();
+    assert_eq!(server.get("/practices/ashfield-medical-centre").status, 200);
+    // The key file removed: every old link stops at once, no restart.
+    std::fs::remove_file(&keys).unwrap();
+    assert_eq!(server.get("/practices/ashfield-medical-centre").status, 401);
+    assert_eq!(server.get(&format!("/k/{secret}")).status, 401);
 }
 
 #[test]
@@ -984,6 +1069,19 @@ fn an_ods_code_fills_in_the_form() {
     assert!(
         text.contains("value=\"NHS South Yorkshire Integrated Care Board\""),
         "{text}"
+    );
+    // A practice's own config is not copied into another's form.
+    std::os::unix::fs::chown(
+        sandbox.path().join("configs/ashfield.toml"),
+        Some(65534),
+        Some(65534),
+    )
+    .unwrap();
+    let form = server.get("/practices/new?ods=c99001").text();
+    assert!(text.contains("St John") && form.contains("St John"));
+    assert!(
+        !form.contains("NHS South Yorkshire Integrated Care Board"),
+        "{form}"
     );
     let missing = server.get("/practices/new?ods=C00000");
     assert!(
