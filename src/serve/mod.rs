@@ -390,19 +390,18 @@ async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) ->
     // Served on loopback without keys: only for a browser that asked for
     // this computer by name, so no other website can reach it by making
     // its own name point here (DNS rebinding).
-    if app.keys.is_none() && !loopback_host(request.headers()) {
-        return pages::misdirected();
-    }
+    let misdirected = app.keys.is_none() && !loopback_host(request.headers());
     // A form is sent only from this web app's own pages.
-    if request.method() == axum::http::Method::POST && cross_site(request.headers()) {
-        return pages::forbidden_cross_site();
-    }
+    let from_elsewhere =
+        request.method() == axum::http::Method::POST && cross_site(request.headers());
     let who = match &app.keys {
         None => Some(Who::Local),
         Some(store) => auth::who(&store.keys(), request.headers()),
     };
     let open_to_all = path == "/healthz" || path.starts_with("/k/");
     let mut response = match who {
+        _ if misdirected => pages::misdirected(),
+        _ if from_elsewhere => pages::forbidden_cross_site(),
         Some(who) => {
             request.extensions_mut().insert(who);
             next.run(request).await

@@ -163,18 +163,34 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>
             .or_default()
             .push(practice);
     }
+    // A slug two configs claim belongs, as `build` decides, to the config
+    // that built its folder; if neither did, to neither.
+    let out = app.out.clone();
+    let manifest = blocking(move || Manifest::read(&out).0).await?;
+    let owner = |s: &str, claimants: &[Arc<Practice>]| -> Option<Arc<Practice>> {
+        match claimants {
+            [only] => Some(only.clone()),
+            _ => {
+                let entry = manifest.practices.get(s)?;
+                claimants
+                    .iter()
+                    .find(|p| entry.built_from(&p.path))
+                    .cloned()
+            }
+        }
+    };
     if let Ok(mut slugs) = app.slugs.lock() {
         slugs.clear();
         for (s, claimants) in &by_slug {
-            if let [only] = claimants.as_slice() {
-                slugs.insert(s.clone(), only.path.clone());
+            if let Some(owner) = owner(s, claimants) {
+                slugs.insert(s.clone(), owner.path.clone());
             }
         }
     }
-    let Some(mut claimants) = by_slug.remove(slug) else {
-        return Err(pages::not_found());
-    };
-    let (Some(practice), None) = (claimants.pop(), claimants.pop()) else {
+    let Some(practice) = by_slug
+        .get(slug)
+        .and_then(|claimants| owner(slug, claimants))
+    else {
         return Err(pages::not_found());
     };
     if !who.may_open(&practice.path, practice.config.practice.ods_code.as_deref()) {

@@ -610,13 +610,9 @@ fn forms_limits_and_addresses_are_guarded() {
     let csrf = server.get("/reply").csrf();
     let form = format!("csrf={csrf}&practice=ashfield-medical-centre&draft=hello&action=check");
     for host in ["evil.example", "evil.example:80", "127.0.0.1.evil.example"] {
-        assert_eq!(
-            server
-                .request_with("GET", "/", &[("Host", host)], None)
-                .status,
-            421,
-            "{host}"
-        );
+        let misdirected = server.request_with("GET", "/", &[("Host", host)], None);
+        assert_eq!(misdirected.status, 421, "{host}");
+        assert!(misdirected.headers.contains_key("content-security-policy"));
         assert_eq!(
             server
                 .request_with(
@@ -644,6 +640,7 @@ fn forms_limits_and_addresses_are_guarded() {
         let answer =
             server.request_with("POST", "/reply", &headers, Some(form.clone().into_bytes()));
         assert_eq!(answer.status, 403, "{headers:?}");
+        assert_eq!(answer.headers["x-content-type-options"], "nosniff");
     }
     let own_origin = format!("http://{}", server.addr);
     let answer = server.request_with(
@@ -1159,6 +1156,39 @@ fn the_form_follows_the_nation_and_keeps_what_the_lmc_shares() {
         !after.contains("NHS South Yorkshire Integrated Care Board"),
         "the inherited name is not copied in:\n{after}"
     );
+    // The nation the shared file gives stays the shared file's.
+    assert!(
+        text.contains("<option value=\"\" selected>The shared value (england)</option>"),
+        "{text}"
+    );
+    assert!(!after.contains("nation ="), "{after}");
+
+    // A practice that claims another's slug (whose folder it built) takes
+    // nothing: the web app keeps the folder's owner, as `build` does.
+    sandbox
+        .run(&[
+            "build",
+            path(&configs),
+            "-o",
+            path(&sandbox.path().join("out")),
+            "--formats",
+            "md",
+        ])
+        .expect_code(0);
+    let thorne = configs.join("doncaster-lmc/thorne-moor-surgery.toml");
+    let text = std::fs::read_to_string(&thorne).unwrap();
+    std::fs::write(
+        &thorne,
+        text.replace(
+            "[practice]\n",
+            "[practice]\nslug = \"conisbrough-group-practice\"\n",
+        ),
+    )
+    .unwrap();
+    let page = server.get("/practices/conisbrough-group-practice");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Conisbrough Group Practice"));
+    assert_eq!(server.get("/practices/thorne-moor-surgery").status, 404);
     sandbox
         .run(&[
             "check",
