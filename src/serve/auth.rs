@@ -45,10 +45,11 @@ struct KeyEntry {
     /// A practice's key: the config it opens, as an absolute path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     config: Option<PathBuf>,
-    /// The practice's ODS code when the key was made: a new practice
-    /// given the same file name later is not the old link's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    ods_code: Option<String>,
+    /// Who the practice was when the key was made (its ODS code, or its
+    /// name without one): a new practice given the same file name later
+    /// is not the old link's.
+    #[serde(default, flatten)]
+    was: super::Seen,
 }
 
 /// The keys of `--auth`, by hash.
@@ -58,7 +59,7 @@ pub struct Keys {
 
 enum Scope {
     Lmc,
-    Practice(PathBuf, Option<String>),
+    Practice(PathBuf, super::Seen),
 }
 
 impl Keys {
@@ -83,7 +84,7 @@ impl Keys {
         for entry in parsed.keys {
             let scope = match (entry.lmc, entry.config) {
                 (true, None) => Scope::Lmc,
-                (false, Some(config)) => Scope::Practice(config, entry.ods_code),
+                (false, Some(config)) => Scope::Practice(config, entry.was),
                 _ => bail!(
                     "--auth {}: a key is for neither the LMC nor one practice; make the file again with --new-auth",
                     file.display()
@@ -104,10 +105,10 @@ impl Keys {
         let key = crate::utils::sha256(secret.as_bytes());
         match self.by_hash.get(&key)? {
             Scope::Lmc => Some(Who::Lmc { key }),
-            Scope::Practice(config, ods_code) => Some(Who::Practice {
+            Scope::Practice(config, was) => Some(Who::Practice {
                 key,
                 config: config.clone(),
-                ods_code: ods_code.clone(),
+                was: was.clone(),
             }),
         }
     }
@@ -232,27 +233,27 @@ pub fn new_keys(
         sha256: crate::utils::sha256(lmc.as_bytes()),
         lmc: true,
         config: None,
-        ods_code: None,
+        was: super::Seen::default(),
     });
     writer.write_record(["LMC", "every practice", "", &format!("{base}/k/{lmc}")])?;
     for config in &configs {
         let absolute = std::fs::canonicalize(config)
             .with_context(|| format!("cannot find {}", config.display()))?;
-        let (slug, name, ods_code) = match crate::config::load(config) {
+        let (slug, name, was) = match crate::config::load(config) {
             Ok(practice) => (
                 practice.slug.clone(),
                 practice.name().to_string(),
-                practice.config.practice.ods_code.clone(),
+                super::Seen::of(&practice),
             ),
             // Its link works once the config is corrected.
-            Err(_) => (String::new(), String::new(), super::ods_code_in(config)),
+            Err(_) => (String::new(), String::new(), super::Seen::in_text(config)),
         };
         let key = secret()?;
         keys.push(KeyEntry {
             sha256: crate::utils::sha256(key.as_bytes()),
             lmc: false,
             config: Some(absolute),
-            ods_code: ods_code.map(|c| c.to_ascii_uppercase()),
+            was,
         });
         let record = [
             slug,

@@ -363,8 +363,7 @@ async fn find_config(app: &Arc<App>, who: &Who, slug: &str) -> Result<PathBuf, R
     if slug == MINE {
         return match who {
             Who::Practice { config, .. }
-                if config.is_file()
-                    && who.may_open(config, super::ods_code_in(config).as_deref()) =>
+                if config.is_file() && who.may_open(config, &super::Seen::in_text(config)) =>
             {
                 Ok(config.clone())
             }

@@ -95,7 +95,8 @@ pub enum Who {
     Practice {
         key: String,
         config: PathBuf,
-        ods_code: Option<String>,
+        /// Who the practice was when the link was made.
+        was: Seen,
     },
 }
 
@@ -106,21 +107,15 @@ impl Who {
     }
 
     /// Whether this person may open the practice whose config is
-    /// `config`, with this ODS code: a practice's link opens its own file,
-    /// and only while it is the same practice's (a new practice saved
-    /// under a departed one's file name has another ODS code).
-    pub fn may_open(&self, config: &Path, ods_code: Option<&str>) -> bool {
+    /// `config`, which now says `now`: a practice's link opens its own
+    /// file, and only while it is the same practice's (a new practice
+    /// saved under a departed one's file name has another ODS code, or,
+    /// without one, another name).
+    pub fn may_open(&self, config: &Path, now: &Seen) -> bool {
         match self {
             Who::Practice {
-                config: own,
-                ods_code: own_code,
-                ..
-            } => {
-                same_file(own, config)
-                    && own_code
-                        .as_deref()
-                        .is_none_or(|own| ods_code.is_some_and(|c| c.eq_ignore_ascii_case(own)))
-            }
+                config: own, was, ..
+            } => same_file(own, config) && was.same_practice(now),
             _ => true,
         }
     }
@@ -316,15 +311,63 @@ fn cross_site(headers: &axum::http::HeaderMap) -> bool {
     }
 }
 
-/// The ODS code a config's text gives, read without checking the rest
-/// (for a config that does not pass `check`).
-pub fn ods_code_in(config: &Path) -> Option<String> {
-    let bytes = crate::input::read_limited(config, 1024 * 1024, "config").ok()?;
-    let doc: toml_edit::DocumentMut = String::from_utf8(bytes).ok()?.parse().ok()?;
-    doc.get("practice")?
-        .get("ods_code")?
-        .as_str()
-        .map(|c| c.to_ascii_uppercase())
+/// Who a practice is, as far as a link can tell: its ODS code, or its
+/// name (spaces and capitals aside) when it has none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Seen {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ods_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Seen {
+    fn new(ods_code: Option<&str>, name: Option<&str>) -> Seen {
+        let ods_code = ods_code
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty());
+        let name = match ods_code {
+            Some(_) => None,
+            None => name.map(|n| {
+                n.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            }),
+        };
+        Seen { ods_code, name }
+    }
+
+    pub fn of(practice: &crate::config::Practice) -> Seen {
+        Seen::new(
+            practice.config.practice.ods_code.as_deref(),
+            Some(practice.name()),
+        )
+    }
+
+    /// What a config's text says, read without checking the rest (for a
+    /// config that does not pass `check`).
+    pub fn in_text(config: &Path) -> Seen {
+        let doc = crate::input::read_limited(config, 1024 * 1024, "config")
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .and_then(|text| text.parse::<toml_edit::DocumentMut>().ok());
+        let field = |key: &str| {
+            doc.as_ref()
+                .and_then(|d| d.get("practice")?.get(key)?.as_str().map(str::to_string))
+        };
+        Seen::new(field("ods_code").as_deref(), field("name").as_deref())
+    }
+
+    /// Whether `now` is the practice this was.
+    fn same_practice(&self, now: &Seen) -> bool {
+        match (&self.ods_code, &self.name) {
+            (Some(code), _) => now.ods_code.as_ref() == Some(code),
+            (None, Some(name)) => now.ods_code.is_none() && now.name.as_ref() == Some(name),
+            // A key from before practices were recorded: its file alone.
+            (None, None) => true,
+        }
+    }
 }
 
 /// The files and folders a loaded config depends on.

@@ -44,9 +44,7 @@ pub async fn list(
         let app2 = app.clone();
         let found = blocking(move || app2.load(&config)).await;
         return match found {
-            Ok(Some(practice))
-                if !who.may_open(&practice.path, practice.config.practice.ods_code.as_deref()) =>
-            {
+            Ok(Some(practice)) if !who.may_open(&practice.path, &super::Seen::of(&practice)) => {
                 pages::forbidden()
             }
             Ok(Some(practice)) => {
@@ -138,7 +136,7 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>
         let app2 = app.clone();
         let loaded = blocking(move || app2.load(&path)).await?;
         if let Some(practice) = loaded.filter(|p| p.slug == wanted) {
-            if !who.may_open(&practice.path, practice.config.practice.ods_code.as_deref()) {
+            if !who.may_open(&practice.path, &super::Seen::of(&practice)) {
                 return Err(pages::forbidden());
             }
             return Ok(practice);
@@ -193,7 +191,7 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>
     else {
         return Err(pages::not_found());
     };
-    if !who.may_open(&practice.path, practice.config.practice.ods_code.as_deref()) {
+    if !who.may_open(&practice.path, &super::Seen::of(&practice)) {
         return Err(pages::forbidden());
     }
     Ok(practice)

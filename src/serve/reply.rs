@@ -347,7 +347,7 @@ async fn render(
                 .await
                 .ok()
                 .flatten()
-                .filter(|p| who.may_open(&p.path, p.config.practice.ods_code.as_deref()))
+                .filter(|p| who.may_open(&p.path, &super::Seen::of(p)))
                 .map(|p| vec![serde_json::json!({ "slug": p.slug, "name": p.name() })])
                 .unwrap_or_default()
         }

@@ -842,6 +842,31 @@ fn without_keys_only_loopback_and_with_keys_each_practice_sees_its_own() {
     assert_eq!(server.get("/practices/_mine/edit").status, 404);
     std::fs::write(&config, &good).unwrap();
     assert_eq!(server.get("/practices/ashfield-medical-centre").status, 200);
+    // Without an ODS code, the practice's name tells it from a new one.
+    let leith = configs.join("leith-walk-medical-practice.toml");
+    let leith_text = std::fs::read_to_string(&leith).unwrap();
+    assert!(!leith_text.contains("ods_code"));
+    let leith_secret = link_of("leith-walk-medical-practice");
+    let leith_secret = leith_secret.rsplit('/').next().unwrap();
+    server.cookie = Some(format!("policypack_key={leith_secret}"));
+    assert_eq!(
+        server.get("/practices/leith-walk-medical-practice").status,
+        200
+    );
+    std::fs::write(
+        &leith,
+        leith_text.replace(
+            "name = \"Leith Walk Medical Practice\"",
+            "name = \"New Harbour Practice\"\nslug = \"leith-walk-medical-practice\"",
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        server.get("/practices/leith-walk-medical-practice").status,
+        403
+    );
+    std::fs::write(&leith, &leith_text).unwrap();
+    server.cookie = Some(format!("policypack_key={secret}"));
     // The key file removed: every old link stops at once, no restart.
     std::fs::remove_file(&keys).unwrap();
     assert_eq!(server.get("/practices/ashfield-medical-centre").status, 401);
