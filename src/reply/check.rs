@@ -383,7 +383,7 @@ static REVIEW_NAME: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:kind|best|warm|warmest|many)\s+)?(?:regards|wishes|thanks|sincerely|yours sincerely|yours faithfully|from)\b[,:]?\s*").expect("valid")
+    Regex::new(r"(?i)^\s*(?:with\s+)?(?:(?:kind|best|warm|warmest|many|all\s+the)\s+)?(?:regards|wishes|thanks|sincerely|yours sincerely|yours faithfully|from|best)\b[,:]?\s*").expect("valid")
 });
 
 /// A name the reply speaks to, with up to two more names after it: "Cheers
@@ -394,8 +394,10 @@ static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
 static VOCATIVE: LazyLock<Regex> = LazyLock::new(|| {
     const NAME: &str = r"(?:\p{Lu}(?:[\p{L}\p{M}'’-]*[\p{Ll}\p{M}])?|\p{Lu}{2,}(?:['’-]\p{Lu}+)*)";
     const PARTICLE: &str = r"(?:ap|ab|Ó|Ní|Nic|Mac|Mc|de|del|van|von|da|di|le|la|bin|binti|al|el)";
+    // Greetings may run together: "Thank you, Dear Derek Smith".
+    const GREETING: &str = r"(?i:(?:many )?thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|(?:good )?morning|welcome|aww|bless you|take care|love)";
     Regex::new(&format!(
-        r"(?m)\b(?i:thanks|thank you|cheers|ta|hi|hiya|hello|hey|dear|morning|welcome|aww|bless you|take care|love)(?i:\s+(?:there|again|so much|very much))?\s*,?\s+({NAME}(?:\s+(?:{PARTICLE}\s+)?{NAME}){{0,2}})(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|we|x+)\b|\s+[^\w\s])"
+        r"(?m)\b{GREETING}(?:(?:\s*,?\s+|\s+and\s+){GREETING})*(?i:\s+(?:there|again|so much|very much))?\s*,?\s+({NAME}(?:\s+(?:{PARTICLE}\s+)?{NAME}){{0,2}})(?:\s*[,!.?:;)]|\s*$|\s+(?i:for|so|and|we|x+)\b|\s+[^\w\s])"
     ))
     .expect("valid")
 });
@@ -1073,32 +1075,44 @@ fn signed_by_person(draft: &str, own: &OwnDetails) -> Option<Range<usize>> {
     if lines.len() < 2 {
         return None;
     }
-    // The last line, or the one after a closing such as "Kind regards,".
-    let mut signature = *lines.last().expect("two lines");
-    if let Some(closing) = SIGN_OFF.find(signature) {
-        let rest = &signature[closing.end()..];
-        if !rest.trim().is_empty() {
-            signature = rest;
-        }
-    }
-    if !is_sign_off(signature) {
-        return None;
-    }
-    let start = draft.rfind(signature).unwrap_or(0);
-    // The complaints lead, whose name the practice prints on its notice
-    // and leaflet, may sign; anyone else named is singled out.
-    let named: Vec<&str> = signature
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .filter(|w| !own.signature_words.contains(&w.to_lowercase()))
-        .collect();
-    let names_someone = own
-        .words
-        .titled_name
-        .captures_iter(signature)
-        .any(|c| !own.is_lead(&c[1]))
-        || (!named.is_empty() && !own.is_lead(&named.join(" ")));
-    names_someone.then(|| start..start + signature.trim_end().len())
+    // The signature block: the lines after a closing such as "Kind
+    // regards," near the end (the rest of its line too), or else the last
+    // two lines, as a name is often followed by a role ("Kemi Adebayo /
+    // Practice Manager"). Each line of it that names someone is a finding.
+    let tail = lines.len().saturating_sub(5);
+    let closing = (tail..lines.len())
+        .rev()
+        .find_map(|i| SIGN_OFF.find(lines[i]).map(|m| (i, &lines[i][m.end()..])));
+    let block: Vec<&str> = match closing {
+        Some((i, rest)) => std::iter::once(rest)
+            .filter(|r| !r.trim().is_empty())
+            .chain(lines[i + 1..].iter().copied())
+            .collect(),
+        // A line ending in a comma is a closing of another wording, not
+        // a name.
+        None => lines[lines.len() - 2..]
+            .iter()
+            .copied()
+            .filter(|l| !l.trim_end().ends_with(','))
+            .collect(),
+    };
+    let names_someone = |line: &str| {
+        let named: Vec<&str> = line
+            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’' && c != '-')
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .filter(|w| !own.signature_words.contains(&w.to_lowercase()))
+            .collect();
+        own.words
+            .titled_name
+            .captures_iter(line)
+            .any(|c| !own.is_lead(&c[1]))
+            || (!named.is_empty() && !own.is_lead(&named.join(" ")))
+    };
+    let line = block
+        .into_iter()
+        .find(|line| is_sign_off(line) && names_someone(line))?;
+    let start = draft.rfind(line).unwrap_or(0);
+    Some(start..start + line.trim_end().len())
 }
 
 #[cfg(test)]

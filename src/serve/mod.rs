@@ -52,6 +52,47 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// A loaded config and what its files were when it was loaded.
 type KeptConfig = (Vec<u64>, Arc<crate::config::Practice>);
 
+/// The most requests one practice's link may have in progress at once:
+/// more is one practice keeping the web app from everyone else.
+const MAX_PER_LINK: usize = 8;
+
+/// The longest pause while a request's body arrives.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One of a link's requests in progress, counted until it is answered.
+struct InFlight<'a> {
+    app: &'a App,
+    key: String,
+}
+
+impl<'a> InFlight<'a> {
+    fn start(app: &'a App, key: &str) -> Option<InFlight<'a>> {
+        let mut counts = app.in_flight.lock().ok()?;
+        let count = counts.entry(key.to_string()).or_insert(0);
+        if *count >= MAX_PER_LINK {
+            return None;
+        }
+        *count += 1;
+        Some(InFlight {
+            app,
+            key: key.to_string(),
+        })
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = self.app.in_flight.lock()
+            && let Some(count) = counts.get_mut(&self.key)
+        {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.key);
+            }
+        }
+    }
+}
+
 /// How long requests in flight may take to finish once asked to stop.
 const STOP_GRACE: Duration = Duration::from_secs(60);
 
@@ -73,6 +114,8 @@ pub struct App {
     /// One build from the server at a time; `build` on the command line
     /// waits for the output folder's lock as it would for another build.
     pub building: tokio::sync::Mutex<()>,
+    /// Requests in progress per practice's link.
+    in_flight: std::sync::Mutex<std::collections::HashMap<String, usize>>,
     /// Configs as loaded, kept while their files are as they were.
     configs: std::sync::Mutex<std::collections::HashMap<PathBuf, KeptConfig>>,
     /// Which config claimed each slug at the last full look.
@@ -268,10 +311,12 @@ pub fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
         csrf_secret,
         pages: pages::Pages::new()?,
         building: tokio::sync::Mutex::new(()),
+        in_flight: std::sync::Mutex::new(Default::default()),
         configs: std::sync::Mutex::new(Default::default()),
         slugs: std::sync::Mutex::new(Default::default()),
         rules: reply::Cache::default(),
     });
+    raise_open_files_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -378,6 +423,24 @@ fn practice_files(practice: &crate::config::Practice) -> Vec<&Path> {
     files
 }
 
+/// Lets the web app hold as many connections as the system allows the
+/// user (the soft limit is often 1,024, the hard one far more), so that
+/// slow clients cannot use up every file handle.
+fn raise_open_files_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max.min(1 << 20);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
 fn is_loopback(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback(),
@@ -418,6 +481,9 @@ pub fn router(app: Arc<App>) -> Router {
     forms
         .merge(logo)
         .fallback(|| async { pages::not_found() })
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_TIMEOUT,
+        ))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -446,8 +512,17 @@ async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) ->
         _ if misdirected => pages::misdirected(),
         _ if from_elsewhere => pages::forbidden_cross_site(),
         Some(who) => {
-            request.extensions_mut().insert(who);
-            next.run(request).await
+            let counted = match &who {
+                Who::Practice { key, .. } => Some(InFlight::start(&app, key)),
+                _ => None,
+            };
+            match counted {
+                Some(None) => pages::too_many(),
+                _ => {
+                    request.extensions_mut().insert(who);
+                    next.run(request).await
+                }
+            }
         }
         None if open_to_all => next.run(request).await,
         None => pages::unauthorised(),

@@ -137,6 +137,14 @@ pub fn forbidden_cross_site() -> Response {
     )
 }
 
+pub fn too_many() -> Response {
+    bare(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests at once",
+        "Your practice's link has several requests in progress already. Wait for them to finish, then try again.",
+    )
+}
+
 pub fn unauthorised() -> Response {
     bare(
         StatusCode::UNAUTHORIZED,

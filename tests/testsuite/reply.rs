@@ -435,6 +435,60 @@ fn eighteenth_corpus(name: &str) {
     assert!(false_alarms <= 6, "{}", wrong.join("\n"));
 }
 
+/// The nineteenth corpus, written blind for Thorne Moor Surgery: a name
+/// in a signature block followed by a role line, the lead's role among
+/// them, and a name after greetings run together ("Thank you, Dear Derek
+/// Smith."). Counting the name rules (the signature's at any severity):
+/// 24 of 30 unsafe drafts were flagged before the change and 30 after; no
+/// safe draft was refused before or after.
+#[test]
+fn the_nineteenth_corpus_is_flagged() {
+    let corpus: Corpus = toml::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/replies/nineteenth-corpus.toml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let sandbox = Sandbox::new();
+    let lmc = repo().join("practice-configs/doncaster-lmc");
+    for name in ["_lmc.toml", "thorne-moor-surgery.toml"] {
+        sandbox.write(name, &std::fs::read_to_string(lmc.join(name)).unwrap());
+    }
+    let (mut flagged, mut refused) = (0, 0);
+    let mut wrong = Vec::new();
+    for reply in &corpus.reply {
+        sandbox.write("draft.txt", &reply.text);
+        let run = sandbox.run(&[
+            "reply",
+            "check",
+            "draft.txt",
+            "--config",
+            "thorne-moor-surgery.toml",
+            "--message-format",
+            "json",
+        ]);
+        let found = run
+            .stdout()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .any(|f| {
+                let rule = f["rule"].as_str().unwrap_or("");
+                (f["severity"] == "error" && ["names-person", "names-reviewer"].contains(&rule))
+                    || rule == "signed-by-person"
+            });
+        match (reply.expect.is_empty(), found) {
+            (false, true) => flagged += 1,
+            (true, true) => {
+                refused += 1;
+                wrong.push(format!("refused: {}", reply.text));
+            }
+            (false, false) => wrong.push(format!("missed: {}", reply.text)),
+            (true, false) => {}
+        }
+    }
+    assert_eq!(corpus.reply.len(), 60);
+    assert_eq!((flagged, refused), (30, 0), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_corpus_is_flagged_without_false_alarms() {
     let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("corpus.toml");

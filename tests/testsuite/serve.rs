@@ -842,6 +842,36 @@ fn without_keys_only_loopback_and_with_keys_each_practice_sees_its_own() {
     assert_eq!(server.get("/practices/_mine/edit").status, 404);
     std::fs::write(&config, &good).unwrap();
     assert_eq!(server.get("/practices/ashfield-medical-centre").status, 200);
+    // One practice's link may have 8 requests in progress at once: more
+    // (here slow forms that never finish) get 429, and the LMC is served.
+    let cookie = server.cookie.clone().unwrap();
+    let slow: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&server.addr).unwrap();
+            let head = format!(
+                "POST /reply HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\ncsrf=",
+                server.addr
+            );
+            stream.write_all(head.as_bytes()).unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(server.get("/reply").status, 429);
+    let practice_cookie = server.cookie.replace(format!(
+        "policypack_key={}",
+        lmc.rsplit('/').next().unwrap()
+    ));
+    assert_eq!(
+        server.get("/reply").status,
+        200,
+        "the LMC is served meanwhile"
+    );
+    server.cookie = practice_cookie;
+    drop(slow);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(server.get("/reply").status, 200);
+
     // Without an ODS code, the practice's name tells it from a new one.
     let leith = configs.join("leith-walk-medical-practice.toml");
     let leith_text = std::fs::read_to_string(&leith).unwrap();
