@@ -79,7 +79,8 @@ impl Practice {
     }
 }
 
-fn schema() -> &'static serde_json::Value {
+/// The config's JSON Schema, made once.
+pub fn schema() -> &'static serde_json::Value {
     static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
     SCHEMA.get_or_init(shape::config_schema)
 }

@@ -25,8 +25,7 @@ use toml_edit::{DocumentMut, Item, Table, value};
 
 use super::{App, Who, blocking, pages};
 use crate::config::Practice;
-use crate::content::templates::Trust;
-use crate::content::{self, DocKind, Templates};
+use crate::content::{self, DocKind};
 use crate::diagnostics::Diagnostic;
 
 /// The largest config the form reads: as `check` bounds them.
@@ -35,6 +34,10 @@ const MAX_CONFIG: u64 = 1024 * 1024;
 /// The most organisations or accounts the form shows: those in the file
 /// and one empty row to add another, up to this.
 const MAX_ROWS: usize = 20;
+
+/// An organisation's keys: the commissioner, advocacy, the LMC, each
+/// defence organisation.
+const CONTACT_KEYS: &[&str] = &["name", "phone", "email", "website", "address"];
 
 /// How each group's keys are shown, in this order. A key not listed is
 /// not on the form (`keep`, `templates`: the LMC's, in the file).
@@ -68,25 +71,13 @@ const GROUPS: [(&str, &str, &[&str]); 9] = [
             "acknowledge_working_days",
         ],
     ),
-    (
-        "commissioner",
-        "Commissioner",
-        &["name", "phone", "email", "website", "address"],
-    ),
-    (
-        "advocacy",
-        "Complaints advocacy",
-        &["name", "phone", "email", "website", "address"],
-    ),
-    (
-        "lmc",
-        "Local Medical Committee",
-        &["name", "phone", "email", "website", "address"],
-    ),
+    ("commissioner", "Commissioner", CONTACT_KEYS),
+    ("advocacy", "Complaints advocacy", CONTACT_KEYS),
+    ("lmc", "Local Medical Committee", CONTACT_KEYS),
     (
         "defence_organisations",
         "Medical defence organisations",
-        &["name", "phone", "email", "website", "address"],
+        CONTACT_KEYS,
     ),
     (
         "social_media",
@@ -407,9 +398,9 @@ fn shown(problem: &Diagnostic, file: &Path) -> Shown {
 /// said as a field left empty, beside each required field of it (the form
 /// has no sections or keys to add); everything else keeps `check`'s words.
 fn for_form(problems: &[Diagnostic], file: &Path) -> Vec<Shown> {
-    let schema = crate::config::shape::config_schema();
+    let schema = crate::config::schema();
     let required_of = |group: &str| -> Vec<String> {
-        property(&schema, &[group])
+        property(schema, &[group])
             .get("required")
             .and_then(Json::as_array)
             .map(|keys| {
@@ -474,17 +465,18 @@ impl FormView {
             .cloned()
             .unwrap_or_default();
         let nation = crate::config::Nation::from_key(&nation_key);
-        let templates = Templates::load(None).ok();
-        let facts = nation.and_then(|n| templates.as_ref()?.nation(n).ok());
+        // The built-in facts, parsed once for the reply page too.
+        let built_in = app.rules.get(None).ok();
+        let facts = nation.and_then(|n| built_in.as_ref()?.templates.nation(n).ok());
         let second_language = nation.and_then(|n| n.language_code());
-        let schema = crate::config::shape::config_schema();
+        let schema = crate::config::schema();
         let mut groups = Vec::new();
         for (group, title, keys) in GROUPS {
             // Advocacy only where the nation has no service of its own.
             if group == "advocacy" && nation.is_some_and(|n| n.has_national_advocacy()) {
                 continue;
             }
-            let object = property(&schema, &[group]);
+            let object = property(schema, &[group]);
             let mut fields = Vec::new();
             let rows = if group == "defence_organisations" {
                 let count = list_len(&self.doc, group);
@@ -501,7 +493,7 @@ impl FormView {
                         Some(n) => (format!("{group}[{n}].{key}"), vec![group, "items", key]),
                         None => (format!("{group}.{key}"), vec![group, key]),
                     };
-                    let spec = property(&schema, &schema_key);
+                    let spec = property(schema, &schema_key);
                     fields.push(self.field(&name, key, spec, &object, &own, &inherited, row));
                 }
             }
@@ -510,7 +502,7 @@ impl FormView {
                 for n in 1..=(count + 1).min(MAX_ROWS) {
                     for key in ACCOUNT_KEYS {
                         let name = format!("social_media.accounts[{n}].{key}");
-                        let spec = property(&schema, &["social_media", "accounts", "items", key]);
+                        let spec = property(schema, &["social_media", "accounts", "items", key]);
                         fields.push(self.field(
                             &name,
                             key,
@@ -1311,7 +1303,10 @@ fn submit_blocking(
             .map(|k| json!({ "key": k, "old": before.get(k), "new": after.get(k) }))
             .collect();
         context.insert("changed", &changed);
-        context.insert("documents", &reprints(old_practice.as_ref(), &practice));
+        context.insert(
+            "documents",
+            &reprints(app, old_practice.as_ref(), &practice),
+        );
         context.insert(
             "warnings",
             &warnings.iter().map(problem_json).collect::<Vec<_>>(),
@@ -1337,13 +1332,16 @@ fn submit_blocking(
 
 /// Which documents would print differently, and so must be reprinted (the
 /// notice and leaflet) or read and signed again (the handbook).
-fn reprints(old: Option<&Practice>, new: &Practice) -> Vec<Json> {
-    let Ok(templates) = Templates::load_as(new.templates.as_deref(), Trust::Shared) else {
+fn reprints(app: &App, old: Option<&Practice>, new: &Practice) -> Vec<Json> {
+    // The templates the practice's shared file chooses, as kept for the
+    // reply page while they are unchanged.
+    let Ok(loaded) = app.rules.get(new.templates.as_deref()) else {
         return Vec::new();
     };
+    let templates = &loaded.templates;
     let reference = |practice: &Practice, kind: DocKind| -> Option<String> {
         let presentation = crate::render::Presentation::of(practice).ok()?;
-        content::render(practice, kind, &templates, &presentation.shown())
+        content::render(practice, kind, templates, &presentation.shown())
             .ok()
             .map(|doc| doc.reference.code().to_string())
     };

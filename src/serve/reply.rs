@@ -145,7 +145,7 @@ pub struct Cache {
 type Kept = (Vec<u64>, Arc<Loaded>);
 
 pub struct Loaded {
-    templates: Templates,
+    pub(super) templates: Templates,
     rules: Rules,
 }
 
@@ -187,7 +187,7 @@ fn signature(folder: &Path) -> Option<Vec<u64>> {
 
 impl Cache {
     /// The templates a practice's shared file chooses, and their rules.
-    fn get(&self, folder: Option<&Path>) -> anyhow::Result<Arc<Loaded>> {
+    pub(super) fn get(&self, folder: Option<&Path>) -> anyhow::Result<Arc<Loaded>> {
         let key = folder.map(Path::to_path_buf);
         let now = match folder {
             None => Some(Vec::new()),
