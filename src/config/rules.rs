@@ -532,6 +532,12 @@ pub fn check_slug(value: &str) -> Result<(), Problem> {
             format!("\"{value}\" is the name of the output folder's change reports"),
             "give the practice another slug, e.g. slug = \"changes-surgery\"",
         ))
+    } else if ok && value == "new" {
+        // `/practices/new` is the web app's page for adding a practice.
+        Err(problem(
+            format!("\"{value}\" is the name of the web app's page for adding a practice"),
+            "give the practice another slug, e.g. slug = \"new-surgery\"",
+        ))
     } else if ok {
         Ok(())
     } else {
@@ -761,7 +767,9 @@ mod tests {
     #[test]
     fn slug_refuses_dots_and_separators() {
         assert!(check_slug("ashfield-medical-centre").is_ok());
-        for bad in ["../etc", "a/b", "a.b", "Ashfield", "-a", "a-", "a_b", ""] {
+        for bad in [
+            "../etc", "a/b", "a.b", "Ashfield", "-a", "a-", "a_b", "", "changes", "new",
+        ] {
             assert!(check_slug(bad).is_err(), "{bad}");
         }
     }

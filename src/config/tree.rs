@@ -93,10 +93,32 @@ pub struct MergedConfig {
 /// them, not only the first), `extends` that is missing, not a string, or
 /// makes a cycle.
 pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
+    load_chain(path.to_path_buf(), None)
+}
+
+/// What `config` inherits through `extends = "<extends>"`: the shared file
+/// and what it extends, read under the rules [`load`] reads them under for
+/// `config` (so never a file its writers could not read themselves).
+pub fn load_inherited(config: &Path, extends: &str) -> Result<MergedConfig, Vec<Diagnostic>> {
+    let origin = Origin {
+        file: Arc::new(SourceFile::new(config.to_path_buf(), String::new())),
+        span: 0..0,
+    };
+    let base = config.parent().unwrap_or(Path::new(""));
+    let refuse = |message: String| vec![Diagnostic::at(&origin, Some("extends"), message)];
+    if !extends.ends_with(".toml") {
+        return Err(refuse(format!("{extends:?} is not a config file")));
+    }
+    let path = crate::input::confined(base, extends).map_err(refuse)?;
+    load_chain(path, Some(origin))
+}
+
+fn load_chain(
+    mut next: PathBuf,
+    mut extended_from: Option<Origin>,
+) -> Result<MergedConfig, Vec<Diagnostic>> {
     let mut chain: Vec<Arc<SourceFile>> = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
-    let mut next = path.to_path_buf();
-    let mut extended_from: Option<Origin> = None;
     loop {
         let canonical = next.canonicalize().unwrap_or_else(|_| next.clone());
         if let Some(seen) = chain

@@ -278,9 +278,10 @@ pub async fn new_form(
             notes,
             doc,
             folder,
+            config: None,
             problems: Vec::new(),
         };
-        view.context(&app2, None)
+        view.context(&app2)
     })
     .await;
     match made {
@@ -325,9 +326,10 @@ pub async fn edit_form(
             notes: Vec::new(),
             doc,
             folder: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            config: Some(path.clone()),
             problems: for_form(&problems, &path),
         };
-        Ok(view.context(&app2, Some(&path)))
+        Ok(view.context(&app2))
     })
     .await;
     match made {
@@ -448,15 +450,18 @@ struct FormView {
     doc: DocumentMut,
     /// The folder the config is (or will be) in: `extends` is relative to it.
     folder: PathBuf,
+    /// The config file, when there is one: what it inherits is read under
+    /// the rules `check` reads it under.
+    config: Option<PathBuf>,
     problems: Vec<Shown>,
 }
 
 impl FormView {
-    fn context(&self, app: &App, _path: Option<&Path>) -> tera::Context {
+    fn context(&self, app: &App) -> tera::Context {
         let inherited = self
             .extends
             .as_deref()
-            .map(|extends| inherited_values(&self.folder, extends))
+            .map(|extends| inherited_values(&self.folder, self.config.as_deref(), extends))
             .unwrap_or_default();
         let own = own_values(&self.doc);
         let nation_key = own
@@ -821,11 +826,21 @@ fn plain(v: &toml_edit::Value) -> String {
 }
 
 /// The values the shared file (and what it extends) gives, by field name.
-fn inherited_values(folder: &Path, extends: &str) -> BTreeMap<String, String> {
-    let Ok(path) = crate::input::confined(folder, extends) else {
-        return BTreeMap::new();
+/// For an existing config, only what `check` would let it read: a shared
+/// file its writers may not read shows nothing.
+fn inherited_values(
+    folder: &Path,
+    config: Option<&Path>,
+    extends: &str,
+) -> BTreeMap<String, String> {
+    let merged = match config {
+        Some(config) => crate::config::tree::load_inherited(config, extends),
+        None => match crate::input::confined(folder, extends) {
+            Ok(path) => crate::config::tree::load(&path),
+            Err(_) => return BTreeMap::new(),
+        },
     };
-    let Ok(merged) = crate::config::tree::load(&path) else {
+    let Ok(merged) = merged else {
         return BTreeMap::new();
     };
     let text = toml::to_string(&merged.root.to_toml()).unwrap_or_default();
@@ -1191,6 +1206,7 @@ fn submit_blocking(
         notes,
         doc: doc.clone(),
         folder: folder.clone(),
+        config: editing.as_ref().map(|(_, path)| path.clone()),
         problems,
     };
     // Someone saved this practice since the form was opened: nothing is
@@ -1218,7 +1234,7 @@ fn submit_blocking(
             }
         }
         let view = form_view(Vec::new(), notes, now);
-        return Submitted::Form(view.context(app, None), StatusCode::CONFLICT);
+        return Submitted::Form(view.context(app), StatusCode::CONFLICT);
     }
     // A logo is a file on the LMC's computer: a practice's link may keep
     // the one its config names, but not name another, or it could publish
@@ -1235,7 +1251,7 @@ fn submit_blocking(
             elsewhere: None,
         };
         let view = form_view(vec![problem], Vec::new(), now);
-        return Submitted::Form(view.context(app, None), StatusCode::UNPROCESSABLE_ENTITY);
+        return Submitted::Form(view.context(app), StatusCode::UNPROCESSABLE_ENTITY);
     }
     let (temp_path, checked) = match check_text(&folder, &text) {
         Ok(checked) => checked,
@@ -1246,7 +1262,7 @@ fn submit_blocking(
         Err(problems) => {
             let shown = for_form(&problems, &temp_path);
             let view = form_view(shown, Vec::new(), now);
-            return Submitted::Form(view.context(app, None), StatusCode::UNPROCESSABLE_ENTITY);
+            return Submitted::Form(view.context(app), StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     // A new config's file is named by its slug, and no other config below
@@ -1274,7 +1290,7 @@ fn submit_blocking(
                     elsewhere: None,
                 };
                 let view = form_view(vec![problem], Vec::new(), now);
-                return Submitted::Form(view.context(app, None), StatusCode::UNPROCESSABLE_ENTITY);
+                return Submitted::Form(view.context(app), StatusCode::UNPROCESSABLE_ENTITY);
             }
             target
         }
@@ -1407,8 +1423,8 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// `POST /practices/{slug}/logo`: a logo uploaded from the form, checked
 /// as `check` checks a logo (PNG or JPEG, its size, its pixels, a PNG
-/// that decodes), saved beside the config as `<slug>-logo.png` (or
-/// `.jpg`), and named in the config's `[branding]`. The practice's page
+/// that decodes), saved beside the config as `<config file name>-logo.png`
+/// (or `.jpg`), and named in the config's `[branding]`. The practice's page
 /// then rebuilds, and the change report asks for the reprint.
 pub async fn upload_logo(
     State(app): State<Arc<App>>,
@@ -1479,7 +1495,12 @@ fn save_logo(config: &Path, bytes: &[u8]) -> Result<String, (String, String)> {
     };
     let folder = config.parent().unwrap_or(Path::new(".")).to_path_buf();
     let text = read_config(config).map_err(|e| (e, "ask your LMC to check the config".into()))?;
-    let practice_slug = crate::config::load(config).ok().map(|p| p.slug.clone());
+    let mut doc: DocumentMut = text.parse().map_err(|e| {
+        (
+            format!("the config cannot be read as TOML: {e}"),
+            "ask your LMC to check the config".to_string(),
+        )
+    })?;
     let mut temp = tempfile::Builder::new()
         .prefix(".policypack-logo-")
         .tempfile_in(&folder)
@@ -1494,23 +1515,29 @@ fn save_logo(config: &Path, bytes: &[u8]) -> Result<String, (String, String)> {
             problem.hint,
         )
     })?;
-    let stem = practice_slug.clone().unwrap_or_else(|| {
-        config
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("practice")
-            .to_string()
-    });
+    // Named after the config's file, which the LMC named, never after the
+    // slug, which the practice chooses: one practice's slug must not make
+    // its logo land on another's, or on the LMC's.
+    let stem = config
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("practice");
     let name = format!("{stem}-logo.{}", if logo.png { "png" } else { "jpg" });
     let target = folder.join(&name);
-    // Only a logo this web app wrote is replaced.
+    // A file already there is replaced only when it is this config's own
+    // logo (named in its own file, not inherited), written as a file.
     if let Ok(old) = std::fs::symlink_metadata(&target) {
         use std::os::unix::fs::MetadataExt as _;
         // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
-        if !old.is_file() || (me != 0 && old.uid() != me) {
+        let own = doc
+            .get("branding")
+            .and_then(|b| b.get("logo"))
+            .and_then(Item::as_str)
+            == Some(name.as_str());
+        if !own || !old.is_file() || (me != 0 && old.uid() != me) {
             return Err((
-                format!("{name} is already there and is not the web app's to replace"),
+                format!("{name} is already there and is not this practice's logo to replace"),
                 "ask your LMC to remove or rename it".into(),
             ));
         }
@@ -1522,12 +1549,6 @@ fn save_logo(config: &Path, bytes: &[u8]) -> Result<String, (String, String)> {
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(|e| io(e.into()))?;
     }
-    let mut doc: DocumentMut = text.parse().map_err(|e| {
-        (
-            format!("the config cannot be read as TOML: {e}"),
-            "ask your LMC to check the config".to_string(),
-        )
-    })?;
     table_of(&mut doc, "branding")["logo"] = value(name.as_str());
     let new_text = doc.to_string();
     // The config is checked with the logo in place; if it does not pass,

@@ -1386,6 +1386,20 @@ fn a_logo_is_uploaded_checked_and_printed() {
     );
     assert_eq!(before, std::fs::read_to_string(&config).unwrap());
     assert!(!configs.join("ashfield-medical-centre-logo.png").exists());
+    // A file already where the logo would go, which the config does not
+    // name as its own logo, is never replaced.
+    let planted = configs.join("ashfield-medical-centre-logo.png");
+    std::fs::write(&planted, b"another practice's logo").unwrap();
+    let (kind, body) = multipart(&csrf, crate::a11y::LOGO_PNG);
+    let refused = server.upload("/practices/ashfield-medical-centre/logo", &kind, body);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused.text().contains("not this practice"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(std::fs::read(&planted).unwrap(), b"another practice's logo");
+    std::fs::remove_file(&planted).unwrap();
 
     let (kind, body) = multipart(&csrf, crate::a11y::LOGO_PNG);
     let saved = server.upload("/practices/ashfield-medical-centre/logo", &kind, body);
@@ -1400,6 +1414,25 @@ fn a_logo_is_uploaded_checked_and_printed() {
         "{after}"
     );
     sandbox.run(&["check", path(&config)]).expect_code(0);
+    // The name comes from the config's file, not from the slug a practice
+    // may choose: a slug of "lmc" does not land its logo on the LMC's.
+    let shared_logo = configs.join("lmc-logo.png");
+    std::fs::write(&shared_logo, b"the LMC's logo").unwrap();
+    std::fs::write(
+        &config,
+        after.replace(
+            "name = \"Ashfield Medical Centre\"",
+            "name = \"Ashfield Medical Centre\"\nslug = \"lmc\"",
+        ),
+    )
+    .unwrap();
+    let csrf = server.get("/practices/lmc/edit").csrf();
+    let (kind, body) = multipart(&csrf, crate::a11y::LOGO_PNG);
+    let saved = server.upload("/practices/lmc/logo", &kind, body);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert_eq!(std::fs::read(&shared_logo).unwrap(), b"the LMC's logo");
+    std::fs::write(&config, &after).unwrap();
+    std::fs::remove_file(&shared_logo).unwrap();
     assert_eq!(server.get("/practices/ashfield-medical-centre").status, 200);
     let html =
         std::fs::read_to_string(out.join("ashfield-medical-centre/zero-tolerance-notice.html"))
@@ -1408,4 +1441,60 @@ fn a_logo_is_uploaded_checked_and_printed() {
         html.contains("data:image/png;base64,"),
         "the logo is on the poster"
     );
+}
+
+/// A practice's config that extends a file its owner may not read does
+/// not pass `check`, and the form its link opens to put it right shows
+/// nothing from that file either.
+#[test]
+fn the_form_shows_nothing_a_practice_could_not_read_itself() {
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: needs root, to give the config to another user");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let configs = examples(&sandbox);
+    let keys = sandbox.path().join("keys.json");
+    let made = sandbox.run(&["serve", "--new-auth", path(&keys), path(&configs)]);
+    made.expect_code(0);
+    let link = made
+        .stdout()
+        .lines()
+        .find(|l| l.starts_with("ashfield-medical-centre"))
+        .and_then(|l| l.rsplit(',').next())
+        .unwrap()
+        .to_string();
+    // The officer's own draft, readable by the officer alone.
+    let private = configs.join("_draft.toml");
+    std::fs::write(&private, "[lmc]\nphone = \"0114 496 0777\"\n").unwrap();
+    std::fs::set_permissions(
+        &private,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let config = configs.join("ashfield-medical-centre.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("extends = \"_draft.toml\"\n{text}")).unwrap();
+    std::os::unix::fs::chown(&config, Some(65534), Some(65534)).unwrap();
+    let check = sandbox.run(&["check", path(&config)]);
+    check.expect_code(1);
+    assert!(
+        check.stderr().contains("not readable by everyone"),
+        "{}",
+        check.stderr()
+    );
+
+    let mut server = Server::start(&sandbox, &[path(&configs), "--auth", path(&keys)]);
+    let secret = link.rsplit('/').next().unwrap();
+    let signed_in = server.get(&format!("/k/{secret}"));
+    server.cookie = Some(
+        signed_in.headers["set-cookie"]
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string(),
+    );
+    let form = server.get("/practices/_mine/edit");
+    assert_eq!(form.status, 200, "{}", form.text());
+    assert!(!form.text().contains("496 0777"), "{}", form.text());
 }
