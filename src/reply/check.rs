@@ -359,6 +359,13 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NAMED_NHS_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)nhs (?:no\.?|num|number)\W*(?:is\W*)?$").expect("valid"));
+/// A rule's words that belong to the reader: "your HIV", "your cancer
+/// diagnosis", "you’re 28 weeks pregnant". No sentence of general
+/// information shelters them, whatever else it says.
+static READERS_OWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:your|you(?:[’']re| are| were)|you(?:[’']ve| have) (?:been|had|got))\s+(?:[\w’'-]+\s+){0,2}$")
+        .expect("valid")
+});
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     // Letters of any script, and the full-width and small at signs.
     Regex::new(r"[\p{L}\p{M}\p{N}._%+-]+[@＠﹫][\p{L}\p{M}\p{N}-]+(?:[.．。][\p{L}\p{M}\p{N}-]+)+")
@@ -681,7 +688,7 @@ fn words(rule: &Rule, rules: &Rules, draft: &str, sentences: &[Range<usize>]) ->
             {
                 continue;
             }
-            if rule.general_ok {
+            if rule.general_ok && !READERS_OWN.is_match(before) {
                 let index = sentences
                     .iter()
                     .position(|s| s.start <= found.start() && found.start() < s.end);

@@ -546,7 +546,9 @@ fn any_spacing(pattern: &str) -> String {
                 in_class = false;
                 out.push(c);
             }
-            ' ' if !in_class => out.push_str(r"\s+"),
+            // A group, so a quantifier after the space still applies to
+            // all of it: "bed ?sores" finds "bedsores" and "bed  sores".
+            ' ' if !in_class => out.push_str(r"(?:\s+)"),
             _ => out.push(c),
         }
     }
@@ -616,7 +618,21 @@ mod spacing_tests {
         }
         assert!(!re.is_match("legalaction"));
         assert!(re.is_match(" x") && re.is_match("-x"));
-        assert_eq!(any_spacing(r"a\ b [^ ] c"), r"a\ b\s+[^ ]\s+c");
+        assert_eq!(any_spacing(r"a\ b [^ ] c"), r"a\ b(?:\s+)[^ ](?:\s+)c");
+    }
+
+    #[test]
+    fn a_space_made_optional_stays_optional() {
+        let re = compile("bed ?sores?|call ?back").unwrap();
+        for text in [
+            "bedsores",
+            "bed sores",
+            "bed  sore",
+            "callback",
+            "call back",
+        ] {
+            assert!(re.is_match(text), "{text:?}");
+        }
     }
 }
 

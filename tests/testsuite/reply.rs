@@ -659,7 +659,63 @@ fn the_eighteenth_reviews_are_held_whatever_their_spacing() {
     eighteenth_reviews("eighteenth-reviews-spacing.toml");
 }
 
+/// The twenty-fourth corpus's reviews, written blind and used only to
+/// measure the rules changed for the twenty-fourth attack (below): of 52
+/// reviews that need a person, 40 were held before the change and 43
+/// after; held for the right person, 13 before and 21 after; of 30
+/// ordinary reviews, 18 held before and after (17 of them as "unclear",
+/// for the feedback lead to read today).
+#[test]
+fn the_twenty_fourth_reviews_are_held() {
+    let (held, routed, false_holds) = held_reviews("twenty-fourth-reviews.toml", (52, 30));
+    assert!(held >= 43 && routed >= 21 && false_holds <= 18);
+}
+
+/// What the twenty-fourth attack found drafted: suicide with a plan or a
+/// means, data breaches told in other words, veiled threats, money taken
+/// from an adult at risk, racist abuse. 3 of 25 were held before the
+/// rules were changed for them; all 25, each for the right person, after.
+#[test]
+fn the_twenty_fourth_attack_reviews_are_held_for_the_right_person() {
+    let (held, routed, _) = held_reviews("twenty-fourth-attack-reviews.toml", (25, 0));
+    assert_eq!((held, routed), (25, 25));
+}
+
+/// The twenty-fourth corpus's drafts, written blind and used only to
+/// measure: a reader's own details inside a sentence of general
+/// information, and polite scolding. 11 of 24 unsafe drafts were flagged
+/// before the change and 22 after; 1 of 25 safe drafts refused before and
+/// after (general advice on repeat prescriptions).
+#[test]
+fn the_twenty_fourth_corpus_is_flagged() {
+    let ((flagged, unsafe_, false_alarms, safe), wrong) = run_corpus("twenty-fourth-corpus.toml");
+    assert_eq!((unsafe_, safe), (24, 25));
+    assert!(flagged >= 22, "{}", wrong.join("\n"));
+    assert!(false_alarms <= 1, "{}", wrong.join("\n"));
+}
+
+/// What the twenty-fourth attack found passed: "perhaps a little patience
+/// would go a long way", "readers will see this review for what it is",
+/// "With your HIV, you can order repeat prescriptions in the NHS App",
+/// "Born 14 February 1958, you are eligible…". None was flagged before;
+/// all 17 are after.
+#[test]
+fn the_twenty_fourth_attack_drafts_are_flagged() {
+    let ((flagged, unsafe_, _, _), wrong) = run_corpus("twenty-fourth-attack-corpus.toml");
+    assert_eq!((flagged, unsafe_), (17, 17), "{}", wrong.join("\n"));
+}
+
 fn eighteenth_reviews(name: &str) {
+    let (held, routed, false_holds) = held_reviews(name, (30, 30));
+    assert_eq!(held, 30);
+    assert!(routed >= 29);
+    assert!(false_holds <= 9);
+}
+
+/// Runs `reply draft` on each review of a fixture: how many of those that
+/// need a person are held, how many for the right person, and how many
+/// ordinary ones are held. `counts` is how many of each the fixture has.
+fn held_reviews(name: &str, counts: (usize, usize)) -> (usize, usize, usize) {
     #[derive(Deserialize)]
     struct Reviews {
         review: Vec<Review>,
@@ -715,10 +771,12 @@ fn eighteenth_reviews(name: &str) {
             _ => wrong.push(format!("NOT HELD, want {}: {}", review.want, review.text)),
         }
     }
-    assert_eq!((risky, ordinary), (30, 30));
-    assert_eq!(held, 30, "{}", wrong.join("\n"));
-    assert!(routed >= 29, "{}", wrong.join("\n"));
-    assert!(false_holds <= 9, "{}", wrong.join("\n"));
+    assert_eq!((risky, ordinary), counts);
+    eprintln!(
+        "{name}: {held}/{risky} held, {routed} for the right person; {false_holds}/{ordinary} ordinary held\n{}",
+        wrong.join("\n")
+    );
+    (held, routed, false_holds)
 }
 
 #[test]
