@@ -481,6 +481,24 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
                 .with_hint("check the day and month, e.g. issued = 2026-11-01"),
             );
         }
+        // A policy is issued when it is adopted, or soon: a date years
+        // ahead would be printed as a fact and keep the practice off
+        // `status`'s overdue list for as long.
+        let today = chrono::Local::now().date_naive();
+        if let Some(issued) = resolved.issued
+            && today
+                .checked_add_months(chrono::Months::new(12))
+                .is_some_and(|limit| issued > limit)
+        {
+            problems.push(
+                Diagnostic::at(
+                    &node.origin,
+                    Some("policy.issued"),
+                    format!("{issued} is more than a year after today ({today}): the documents would print it as their issue date"),
+                )
+                .with_hint(format!("give the day the policy is (or will be) adopted, e.g. issued = {today}")),
+            );
+        }
     }
     resolved
 }

@@ -7,6 +7,9 @@
 /// Escapes a value for use anywhere in Markdown inline text or a table cell.
 pub fn markdown_text(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
+    // Leading spaces say nothing, and four of them at the start of a line
+    // would make an indented code block.
+    let value = value.trim_start_matches([' ', '\t']);
     let chars: Vec<char> = value.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();
@@ -20,7 +23,11 @@ pub fn markdown_text(value: &str) -> String {
             '!' => next == Some('['),
             // Markers that only count at the start of a line.
             '#' | '+' | '-' | '=' => at_start,
-            '.' | ')' => at_start_after_digits(&out) && next.is_none_or(char::is_whitespace),
+            '.' | ')' if at_start_after_digits(&out) => next.is_none_or(char::is_whitespace),
+            // GFM makes links of bare `https://…` and `www.…`: a value
+            // that is not a checked web address must not become one.
+            ':' => chars.get(i + 1..i + 3) == Some(&['/', '/']),
+            '.' => after_www(&chars[..i]),
             _ => false,
         };
         if escape {
@@ -29,6 +36,19 @@ pub fn markdown_text(value: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// True when `before` ends in a word `www`, so a `.` next would start a
+/// GFM link.
+fn after_www(before: &[char]) -> bool {
+    before.len() >= 3
+        && before[before.len() - 3..]
+            .iter()
+            .all(|c| c.eq_ignore_ascii_case(&'w'))
+        && before
+            .len()
+            .checked_sub(4)
+            .is_none_or(|i| !before[i].is_alphanumeric())
 }
 
 /// True when everything written so far is digits, so `1.` would start a list.
@@ -103,6 +123,25 @@ mod tests {
             assert_eq!(text, value, "{value}");
             assert!(!markup, "{value} produced markup");
         }
+    }
+
+    /// Four spaces would start a code block; `https://` and `www.` would
+    /// become links in a GFM reader (GitHub, pandoc's gfm).
+    #[test]
+    fn leading_spaces_and_bare_web_addresses_stay_text() {
+        let (text, markup) = shown(&format!("\n{}\n", markdown_text("    Flat 4")));
+        assert_eq!((text.as_str(), markup), ("Flat 4", false));
+        assert_eq!(
+            markdown_text("https://www.nhs.uk@evil.example"),
+            "https\\://www\\.nhs.uk@evil.example"
+        );
+        assert_eq!(markdown_text("WWW.evil.example"), "WWW\\.evil.example");
+        assert_eq!(markdown_text("awww.example"), "awww.example");
+        let (text, markup) = shown(&markdown_text("see https://www.nhs.uk@evil.example"));
+        assert_eq!(
+            (text.as_str(), markup),
+            ("see https://www.nhs.uk@evil.example", false)
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -162,18 +162,51 @@ fn file_now(file: &Path) -> Vec<u64> {
 
 /// Who the request's cookie says is asking, if anyone.
 pub fn who(keys: &Keys, headers: &HeaderMap) -> Option<Who> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-        .find_map(|secret| keys.who(secret))
+    cookie_secrets(headers).find_map(|secret| keys.who(secret))
 }
 
 /// `GET /k/{secret}`: the link from the LMC's mail. The secret becomes a
-/// cookie, and the address bar loses it.
+/// cookie, and the address bar loses it. Followed from another website
+/// while signed in with another link, it asks first: a practice's page
+/// must not switch the LMC's browser to the practice's link unseen.
 pub async fn sign_in(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    UrlPath(secret): UrlPath<String>,
+) -> Response {
+    let Some(store) = &app.keys else {
+        return pages::not_found();
+    };
+    let keys = store.keys();
+    let Some(whom) = keys.who(&secret) else {
+        return pages::unauthorised();
+    };
+    let signed_in_otherwise =
+        cookie_secrets(&headers).any(|other| other != secret && keys.who(other).is_some());
+    if signed_in_otherwise && super::cross_site(&headers) {
+        let mut context = tera::Context::new();
+        context.insert("title", "Sign in with this link?");
+        let this = match &whom {
+            Who::Practice { config, .. } => format!(
+                "the practice whose config is {}",
+                config.file_name().unwrap_or_default().to_string_lossy()
+            ),
+            _ => "the LMC, for every practice".to_string(),
+        };
+        context.insert(
+            "text",
+            &format!("You are signed in with another link. This link, followed from another website, is for {this}."),
+        );
+        context.insert("secret", &secret);
+        return app.pages.page(StatusCode::OK, "switch.html", &context);
+    }
+    signed_in_as(&secret, &headers)
+}
+
+/// `POST /k/{secret}`: the button on the page [`sign_in`] asks with, sent
+/// from this web app's own page (a form from another site is refused
+/// before it gets here).
+pub async fn sign_in_confirmed(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     UrlPath(secret): UrlPath<String>,
@@ -184,6 +217,21 @@ pub async fn sign_in(
     if store.keys().who(&secret).is_none() {
         return pages::unauthorised();
     }
+    signed_in_as(&secret, &headers)
+}
+
+/// The secrets in the request's cookies.
+fn cookie_secrets(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+}
+
+/// A redirect home that sets the cookie for `secret`.
+fn signed_in_as(secret: &str, headers: &HeaderMap) -> Response {
     let secure = headers
         .get("x-forwarded-proto")
         .is_some_and(|proto| proto.as_bytes().eq_ignore_ascii_case(b"https"));

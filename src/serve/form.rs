@@ -129,9 +129,14 @@ impl Ods {
         let of = crate::import::epraccur::commissioners(&self.path).ok()?;
         let files = crate::pack::discover::practice_files(&[dir.to_path_buf()]).ok()?;
         files.iter().find_map(|path| {
-            // Only a config the officer keeps: a practice's own is its to
-            // fill with whatever it likes, not another practice's to copy.
+            // Only a commissioner the config inherits from a shared file
+            // the officer keeps: a practice's own file is its to fill with
+            // whatever it likes (through its link too), not another's to copy.
             if !officers_own(path) {
+                return None;
+            }
+            let own: DocumentMut = read_config(path).ok()?.parse().ok()?;
+            if own.contains_key("commissioner") {
                 return None;
             }
             let practice = crate::config::load(path).ok()?;

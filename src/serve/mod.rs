@@ -340,7 +340,7 @@ fn loopback_host(headers: &axum::http::HeaderMap) -> bool {
 
 /// Whether a request comes from another site's page: its Origin is not
 /// the Host it was sent to, or the browser says so (Sec-Fetch-Site).
-fn cross_site(headers: &axum::http::HeaderMap) -> bool {
+pub fn cross_site(headers: &axum::http::HeaderMap) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if text("sec-fetch-site").is_some_and(|site| site == "cross-site" || site == "same-site") {
         return true;
@@ -475,7 +475,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/practices/{slug}/edit", get(form::edit_form))
         .route("/practices/{slug}/files/{file}", get(practices::file))
         .route("/reply", get(reply::page).post(reply::submit))
-        .route("/k/{secret}", get(auth::sign_in))
+        .route(
+            "/k/{secret}",
+            get(auth::sign_in).post(auth::sign_in_confirmed),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
     forms

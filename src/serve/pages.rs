@@ -11,7 +11,7 @@ use super::html;
 /// The one style sheet of every page, inline, allowed by its hash.
 pub const STYLE: &str = include_str!("../../assets/serve/style.css");
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
     (
         "layout.html",
         include_str!("../../assets/serve/layout.html"),
@@ -30,6 +30,10 @@ const TEMPLATES: [(&str, &str); 7] = [
     (
         "message.html",
         include_str!("../../assets/serve/message.html"),
+    ),
+    (
+        "switch.html",
+        include_str!("../../assets/serve/switch.html"),
     ),
 ];
 

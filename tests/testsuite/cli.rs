@@ -428,6 +428,34 @@ fn every_command_has_help_with_an_example() {
     sandbox.run(&["completions", "bash"]).expect_code(0);
 }
 
+/// An issue date years ahead would be printed as a fact and keep the
+/// practice off `status`'s overdue list: more than a year from today is an
+/// error; a month ahead (a policy adopted next month) is fine.
+#[test]
+fn an_issue_date_years_ahead_is_refused() {
+    let sandbox = Sandbox::new();
+    let good = example("ashfield-medical-centre.toml");
+    assert!(good.contains("issued = 2026-11-01"));
+    sandbox.write(
+        "far.toml",
+        &good.replace("issued = 2026-11-01", "issued = 2099-01-01"),
+    );
+    let run = sandbox.run(&["check", "far.toml"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("policy.issued")
+            && run.stderr().contains("more than a year after today"),
+        "{}",
+        run.stderr()
+    );
+    let soon = chrono::Local::now().date_naive() + chrono::Days::new(30);
+    sandbox.write(
+        "soon.toml",
+        &good.replace("issued = 2026-11-01", &format!("issued = {soon}")),
+    );
+    sandbox.run(&["check", "soon.toml"]).expect_code(0);
+}
+
 #[test]
 fn garbage_never_panics() {
     let sandbox = Sandbox::new();

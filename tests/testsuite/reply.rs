@@ -664,11 +664,32 @@ fn the_eighteenth_reviews_are_held_whatever_their_spacing() {
 /// reviews that need a person, 40 were held before the change and 43
 /// after; held for the right person, 13 before and 21 after; of 30
 /// ordinary reviews, 18 held before and after (17 of them as "unclear",
-/// for the feedback lead to read today).
+/// for the feedback lead to read today). After the changes for the
+/// twenty-fifth attack: 44 held, 23 for the right person, 18 ordinary.
 #[test]
 fn the_twenty_fourth_reviews_are_held() {
     let (held, routed, false_holds) = held_reviews("twenty-fourth-reviews.toml", (52, 30));
-    assert!(held >= 43 && routed >= 21 && false_holds <= 18);
+    assert!(held >= 44 && routed >= 23 && false_holds <= 18);
+}
+
+/// What the twenty-fifth attack found drafted: a newspaper or programme
+/// named by its title, a member of staff's life outside work, a breach
+/// told as something said aloud. 4 of 27 were held before the rules were
+/// changed for them (2 for the right person); all 27, each for the right
+/// person, after.
+#[test]
+fn the_twenty_fifth_attack_reviews_are_held_for_the_right_person() {
+    let (held, routed, _) = held_reviews("twenty-fifth-attack-reviews.toml", (27, 0));
+    assert_eq!((held, routed), (27, 27));
+}
+
+/// What the twenty-fifth attack found passed: "we have now registered
+/// you", "the address we hold", "our staff deserve better than this",
+/// numbers in words. None of 19 was flagged before; all are after.
+#[test]
+fn the_twenty_fifth_attack_drafts_are_flagged() {
+    let ((flagged, unsafe_, _, _), wrong) = run_corpus("twenty-fifth-attack-corpus.toml");
+    assert_eq!((flagged, unsafe_), (19, 19), "{}", wrong.join("\n"));
 }
 
 /// What the twenty-fourth attack found drafted: suicide with a plan or a

@@ -794,6 +794,36 @@ fn without_keys_only_loopback_and_with_keys_each_practice_sees_its_own() {
     assert_eq!(server.get("/").status, 200);
     assert_eq!(server.get("/practices/ormeau-road-surgery").status, 200);
     assert_eq!(server.get("/practices/new").status, 200);
+    // A practice's link followed from another website does not switch the
+    // LMC's browser to it unseen: the page asks, and only the button on it
+    // (a form from this web app) signs in with the practice's link.
+    let from_elsewhere = server.request_with(
+        "GET",
+        &format!("/k/{secret}"),
+        &[
+            ("Sec-Fetch-Site", "cross-site"),
+            ("Sec-Fetch-Mode", "navigate"),
+        ],
+        None,
+    );
+    assert_eq!(from_elsewhere.status, 200, "{}", from_elsewhere.text());
+    assert!(from_elsewhere.text().contains("Sign in with this link?"));
+    assert!(!from_elsewhere.headers.contains_key("set-cookie"));
+    let forged = server.request_with(
+        "POST",
+        &format!("/k/{secret}"),
+        &[("Sec-Fetch-Site", "cross-site")],
+        Some(Vec::new()),
+    );
+    assert_eq!(forged.status, 403);
+    let confirmed = server.request_with(
+        "POST",
+        &format!("/k/{secret}"),
+        &[("Sec-Fetch-Site", "same-origin")],
+        Some(Vec::new()),
+    );
+    assert_eq!(confirmed.status, 303);
+    assert!(confirmed.headers["set-cookie"].contains(secret));
     assert_eq!(
         server.get("/practices/_mine/edit").status,
         404,
@@ -1096,11 +1126,20 @@ fn the_web_apps_pages_pass_axe_and_the_nu_checker() {
 fn an_ods_code_fills_in_the_form() {
     let sandbox = Sandbox::new();
     sandbox.write("epraccur.csv", &crate::import::clean_fixture());
-    // A practice of commissioner 02X whose config gives its ICB.
-    sandbox.write(
-        "configs/ashfield.toml",
-        &crate::harness::example("ashfield-medical-centre.toml").replace("C86099", "C99005"),
+    // A practice of commissioner 02X whose config inherits its ICB from
+    // a shared file the LMC keeps, in a folder of its own (a shared file
+    // at the top would be offered to the new practice instead).
+    let example =
+        crate::harness::example("ashfield-medical-centre.toml").replace("C86099", "C99005");
+    let start = example.find("[commissioner]").unwrap();
+    let end = example.find("[advocacy]").unwrap();
+    sandbox.write("configs/south-yorkshire/_icb.toml", &example[start..end]);
+    let own = format!(
+        "extends = \"_icb.toml\"\n{}{}",
+        &example[..start],
+        &example[end..]
     );
+    sandbox.write("configs/south-yorkshire/ashfield.toml", &own);
     let server = Server::start(&sandbox, &["configs", "-o", "out", "--ods", "epraccur.csv"]);
     let form = server.get("/practices/new?ods=c99001");
     assert_eq!(form.status, 200);
@@ -1122,9 +1161,23 @@ fn an_ods_code_fills_in_the_form() {
         text.contains("value=\"NHS South Yorkshire Integrated Care Board\""),
         "{text}"
     );
-    // A practice's own config is not copied into another's form.
+    // A practice's own values are not copied into another's form: not
+    // from its own file, even one the web app's user owns (as a file the
+    // practice edits through its link is)...
+    sandbox.write(
+        "configs/south-yorkshire/ashfield.toml",
+        &own.replace(
+            "[advocacy]",
+            "[commissioner]\nname = \"Premium Line ICB\"\nphone = \"0114 496 0101\"\n\n[advocacy]",
+        ),
+    );
+    let form = server.get("/practices/new?ods=c99001").text();
+    assert!(form.contains("St John"));
+    assert!(!form.contains("Premium Line ICB"), "{form}");
+    sandbox.write("configs/south-yorkshire/ashfield.toml", &own);
+    // ...nor from a config another user owns.
     std::os::unix::fs::chown(
-        sandbox.path().join("configs/ashfield.toml"),
+        sandbox.path().join("configs/south-yorkshire/ashfield.toml"),
         Some(65534),
         Some(65534),
     )
