@@ -1347,6 +1347,11 @@ mod tests {
                 ok,
             ),
             (
+                "number-in-words",
+                "Thank you. Sorry. Please call 0114 496 0457 or zero seven seven double oh, nine double oh, one two three.",
+                ok,
+            ),
+            (
                 "needs-reading",
                 "Thank you for your feedback. Good luck with your move. Please call 0114 496 0457.",
                 "Thank you for your kind words. Please call 0114 496 0457.",
