@@ -6,6 +6,12 @@
 
 /// Escapes a value for use anywhere in Markdown inline text or a table cell.
 pub fn markdown_text(value: &str) -> String {
+    escape(value, false)
+}
+
+/// [`markdown_text`], or the text of a link (`in_link`), where GFM makes
+/// no link of `www.` and `://` and they are left as they are.
+fn escape(value: &str, in_link: bool) -> String {
     let mut out = String::with_capacity(value.len() + 8);
     // Leading spaces say nothing, and four of them at the start of a line
     // would make an indented code block.
@@ -26,8 +32,8 @@ pub fn markdown_text(value: &str) -> String {
             '.' | ')' if at_start_after_digits(&out) => next.is_none_or(char::is_whitespace),
             // GFM makes links of bare `https://…` and `www.…`: a value
             // that is not a checked web address must not become one.
-            ':' => chars.get(i + 1..i + 3) == Some(&['/', '/']),
-            '.' => after_www(&chars[..i]),
+            ':' => !in_link && chars.get(i + 1..i + 3) == Some(&['/', '/']),
+            '.' => !in_link && after_www(&chars[..i]),
             _ => false,
         };
         if escape {
@@ -76,7 +82,7 @@ pub fn link_destination(url: &str) -> String {
 
 /// `[text](<url>)` with the text escaped.
 pub fn link(text: &str, url: &str) -> String {
-    format!("[{}]({})", markdown_text(text), link_destination(url))
+    format!("[{}]({})", escape(text, true), link_destination(url))
 }
 
 #[cfg(test)]

@@ -152,7 +152,11 @@ fn the_word_poster_is_one_page_when_libreoffice_lays_it_out() {
     assert_eq!(posters.len(), 6);
     let dir = built().join("word-pdf");
     std::fs::create_dir_all(&dir).unwrap();
+    // A LibreOffice profile of its own: another test's soffice running at
+    // the same time holds the default one, and this one then converts nothing.
+    let profile = format!("-env:UserInstallation=file://{}/profile", dir.display());
     let mut args = vec![
+        profile.as_str(),
         "--headless",
         "--convert-to",
         "pdf",
