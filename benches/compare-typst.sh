@@ -3,6 +3,7 @@
 # both as cold processes, with hyperfine. Results go in BENCHMARKS.md.
 #
 #   bash benches/compare-typst.sh
+#   BIN=path/to/policypack bash benches/compare-typst.sh   (another build)
 #
 # Installs what it needs: hyperfine (Debian) and typst-cli (crates.io, built
 # into target/typst; the first run takes a few minutes).
@@ -13,11 +14,12 @@ command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -q
 typst=target/typst/bin/typst
 [ -x "$typst" ] || cargo install typst-cli --locked --root target/typst
 cargo build --release -q
+bin=${BIN:-./target/release/policypack}   # BIN=… to time another build
 
 work=target/bench-typst
 rm -rf "$work" && mkdir -p "$work"
 example=practice-configs/ashfield-medical-centre.toml
-./target/release/policypack build "$example" -o "$work/out" -q --docs staff-handbook --formats md
+"$bin" build "$example" -o "$work/out" -q --docs staff-handbook --formats md
 python3 benches/typst/md2typ.py < "$work/out/ashfield-medical-centre/staff-handbook.md" > "$work/handbook.typ"
 
 "$typst" --version
@@ -25,11 +27,11 @@ python3 benches/typst/md2typ.py < "$work/out/ashfield-medical-centre/staff-handb
 # the first would find nothing changed and write nothing).
 hyperfine -N --warmup 3 --runs 30 --export-markdown "$work/results.md" --export-json "$work/results.json" \
   -n "policypack: handbook PDF" \
-  "./target/release/policypack build $example -o $work/pp -q --force --docs staff-handbook --formats pdf" \
+  "$bin build $example -o $work/pp -q --force --docs staff-handbook --formats pdf" \
   -n "typst compile: same handbook" \
   "$typst compile --ignore-system-fonts --font-path assets/fonts $work/handbook.typ $work/handbook-typst.pdf" \
   -n "policypack: a practice's nine files" \
-  "./target/release/policypack build $example -o $work/pp -q --force"
+  "$bin build $example -o $work/pp -q --force"
 cat "$work/results.md"
 python3 - "$work/results.json" <<'PY'
 import json, sys

@@ -37,7 +37,8 @@ addr=$(grep -o '127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
 csrf=$(curl -s "http://$addr/reply" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"//')
 body=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.urlencode({"csrf": sys.argv[1], "practice": "ashfield-medical-centre", "review": "Waited forty minutes past my appointment and nobody said sorry.", "draft": "Thank you for your feedback, and we are sorry you were kept waiting. Please call our practice manager on 0114 496 0456 so that we can look into it. The Practice Team, Ashfield Medical Centre", "action": "check"}))' "$csrf")
 if [ -n "${BESIDE:-}" ]; then
-    bash benches/national.sh "$work/national" > "$work/national.log" 2>&1 &
+    # In a process group of its own, so the build it runs stops with it.
+    setsid bash benches/national.sh "$work/national" > "$work/national.log" 2>&1 &
     beside=$!
     sleep 30
 fi
@@ -47,7 +48,7 @@ post=(-m POST -H "Content-Type: application/x-www-form-urlencoded" -d "$body" --
 "$oha" -n 300 -c 1 "${post[@]}" "http://$addr/reply" > "$work/one.json"
 "$oha" -z 20s -c 50 "${post[@]}" "http://$addr/reply" > "$work/fifty.json"
 python3 benches/serve_edit.py "$addr" 15 > "$work/edit.txt"
-[ -n "${BESIDE:-}" ] && { kill "$beside" 2>/dev/null || true; }
+[ -n "${BESIDE:-}" ] && { kill -- -"$beside" 2>/dev/null || true; }
 
 python3 - "$work" "$configs" <<'PY'
 import json, sys

@@ -255,7 +255,7 @@ impl Plan<'_> {
     }
 
     /// A file's metadata, if it is a regular file where this build writes.
-    fn metadata(&self, path: &str) -> Option<std::fs::Metadata> {
+    fn metadata(&self, path: &str) -> Option<super::manifest::Stamp> {
         match path.split_once('/') {
             Some((_, name)) => self.practice_folder(false).ok()??.file_metadata(name),
             None => self.out_folder().ok()?.file_metadata(path),
@@ -736,7 +736,7 @@ pub fn shown_config(recorded: &str) -> String {
 
 fn file_entry(
     path: String,
-    meta: Option<std::fs::Metadata>,
+    stamp: Option<super::manifest::Stamp>,
     bytes: &[u8],
     fingerprint: &str,
 ) -> FileEntry {
@@ -745,7 +745,7 @@ fn file_entry(
         sha256: crate::utils::sha256(bytes),
         bytes: bytes.len() as u64,
         fingerprint: fingerprint.to_string(),
-        modified: meta.as_ref().and_then(super::manifest::modified_nanos),
-        changed: meta.as_ref().and_then(super::manifest::changed_nanos),
+        modified: stamp.and_then(|s| s.modified),
+        changed: stamp.and_then(|s| s.changed),
     }
 }

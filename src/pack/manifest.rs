@@ -155,22 +155,44 @@ pub struct FileEntry {
     pub changed: Option<u64>,
 }
 
-/// When a file's inode last changed (its ctime), in nanoseconds since 1970.
-pub fn changed_nanos(meta: &std::fs::Metadata) -> Option<u64> {
-    use std::os::unix::fs::MetadataExt as _;
-    let seconds = u64::try_from(meta.ctime()).ok()?;
-    let nanos = u64::try_from(meta.ctime_nsec()).ok()?;
-    seconds.checked_mul(1_000_000_000)?.checked_add(nanos)
+/// What a build checks of a regular file it keeps: its size, its
+/// modification time and when its inode last changed (its ctime), both in
+/// nanoseconds since 1970. Read with one `stat` of the name, from the
+/// folder's handle, without following a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: Option<u64>,
+    pub changed: Option<u64>,
 }
 
-/// A file's modification time in nanoseconds since 1970, if it has one.
-pub fn modified_nanos(meta: &std::fs::Metadata) -> Option<u64> {
-    let since = meta
-        .modified()
+fn nanos(seconds: i64, nanos: i64) -> Option<u64> {
+    u64::try_from(seconds)
         .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    u64::try_from(since.as_nanos()).ok()
+        .checked_mul(1_000_000_000)?
+        .checked_add(u64::try_from(nanos).ok()?)
+}
+
+impl Stamp {
+    /// The stamp of a regular file; `None` for anything else.
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
+        meta.is_file().then(|| Stamp {
+            len: meta.len(),
+            modified: nanos(meta.mtime(), meta.mtime_nsec()),
+            changed: nanos(meta.ctime(), meta.ctime_nsec()),
+        })
+    }
+
+    /// [`Stamp::of`] for metadata read through a folder's handle.
+    pub fn of_handle(meta: &cap_std::fs::Metadata) -> Option<Stamp> {
+        use cap_std::fs::MetadataExt as _;
+        meta.is_file().then(|| Stamp {
+            len: meta.len(),
+            modified: nanos(meta.mtime(), meta.mtime_nsec()),
+            changed: nanos(meta.ctime(), meta.ctime_nsec()),
+        })
+    }
 }
 
 impl PracticeEntry {
@@ -187,18 +209,18 @@ impl FileEntry {
     /// True when the file at `path` is a regular file (not a link planted
     /// in its place) of the size and time this entry recorded.
     pub fn still_there(&self, path: &Path) -> bool {
-        std::fs::symlink_metadata(path).is_ok_and(|meta| self.is(&meta))
+        std::fs::symlink_metadata(path)
+            .ok()
+            .and_then(|meta| Stamp::of(&meta))
+            .is_some_and(|stamp| self.is(&stamp))
     }
 
     /// True when `meta` is of a regular file of the size and time this
     /// entry recorded.
-    pub fn is(&self, meta: &std::fs::Metadata) -> bool {
-        meta.is_file()
-            && meta.len() == self.bytes
-            && self
-                .modified
-                .is_none_or(|m| modified_nanos(meta) == Some(m))
-            && self.changed.is_none_or(|c| changed_nanos(meta) == Some(c))
+    pub fn is(&self, stamp: &Stamp) -> bool {
+        stamp.len == self.bytes
+            && self.modified.is_none_or(|m| stamp.modified == Some(m))
+            && self.changed.is_none_or(|c| stamp.changed == Some(c))
     }
 }
 

@@ -219,13 +219,11 @@ impl Folder {
         self.dir.symlink_metadata(name).ok()
     }
 
-    /// The file `name`'s metadata, if it is a regular file (not a link).
-    pub fn file_metadata(&self, name: &str) -> Option<std::fs::Metadata> {
+    /// The file `name`'s size and times, if it is a regular file (not a
+    /// link), from one `stat` that does not follow a link.
+    pub fn file_metadata(&self, name: &str) -> Option<super::manifest::Stamp> {
         let meta = self.dir.symlink_metadata(name).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        self.open_file(name).ok()?.metadata().ok()
+        super::manifest::Stamp::of_handle(&meta)
     }
 
     /// [`Folder::write`] for a file of policypack's own in `out/` (the

@@ -34,6 +34,12 @@ pub struct Meta {
     pub date: NaiveDate,
 }
 
+/// zlib's fastest level for the PDFs' streams (krilla's default is 6): a
+/// practice's files cost about a third less CPU and its PDFs are about a
+/// fifth larger (BENCHMARKS.md, "Speed, round 2"). Set in krilla's
+/// `SerializeSettings` by the patch in `vendor/krilla`.
+const COMPRESSION_LEVEL: u8 = 1;
+
 pub fn write(laid: Laid, geo: Geometry, meta: &Meta) -> anyhow::Result<Vec<u8>> {
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
@@ -42,6 +48,7 @@ pub fn write(laid: Laid, geo: Geometry, meta: &Meta) -> anyhow::Result<Vec<u8>> 
     let settings = SerializeSettings {
         configuration,
         enable_tagging: true,
+        compression_level: COMPRESSION_LEVEL,
         ..Default::default()
     };
     let mut document = Document::new_with(settings);
