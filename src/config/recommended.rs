@@ -67,6 +67,33 @@ pub fn check(root: &Node, chain: &[Arc<SourceFile>]) -> Vec<Diagnostic> {
         Some(Value::String(nation)) => Nation::from_key(nation),
         _ => None,
     };
+    // An ODS code a nation's facts file claims (Wales's `W`) with another
+    // nation chosen: the leaflet would send patients down the other
+    // nation's complaints route.
+    if let (Some(chosen), Some(node)) = (nation, super::find_node(root, "practice.ods_code"))
+        && let Value::String(code) = &node.value
+        && let Some(of_code) = Nation::of_ods_code(&code.to_ascii_uppercase())
+        && of_code != chosen
+    {
+        warnings.push(
+            Diagnostic::at(
+                &node.origin,
+                Some("practice.ods_code"),
+                format!(
+                    "\"{code}\" is an ODS code of a practice in {}, but nation = \"{}\": the leaflet will print {}'s complaints route",
+                    of_code.name(),
+                    chosen.key(),
+                    chosen.name()
+                ),
+            )
+            .with_hint(format!(
+                "check the nation; for a practice in {}, set nation = \"{}\" under [practice]",
+                of_code.name(),
+                of_code.key()
+            ))
+            .warning(),
+        );
+    }
     if nation.and_then(Nation::language_code) == Some("cy") {
         for (section, key, english, example, what) in [
             (

@@ -34,6 +34,8 @@ fn escape(value: &str, in_link: bool) -> String {
             // that is not a checked web address must not become one.
             ':' => !in_link && chars.get(i + 1..i + 3) == Some(&['/', '/']),
             '.' => !in_link && after_www(&chars[..i]),
+            // …and of `name@example.org`.
+            '@' => !in_link,
             _ => false,
         };
         if escape {
@@ -139,10 +141,14 @@ mod tests {
         assert_eq!((text.as_str(), markup), ("Flat 4", false));
         assert_eq!(
             markdown_text("https://www.nhs.uk@evil.example"),
-            "https\\://www\\.nhs.uk@evil.example"
+            "https\\://www\\.nhs.uk\\@evil.example"
         );
         assert_eq!(markdown_text("WWW.evil.example"), "WWW\\.evil.example");
         assert_eq!(markdown_text("awww.example"), "awww.example");
+        assert_eq!(
+            markdown_text("refunds@claim.example"),
+            "refunds\\@claim.example"
+        );
         let (text, markup) = shown(&markdown_text("see https://www.nhs.uk@evil.example"));
         assert_eq!(
             (text.as_str(), markup),

@@ -350,10 +350,11 @@ fn own_person(people: &[String], text: &str) -> bool {
 
 /// A UK phone number: from 0, +44, (+44) or 0044, its digits grouped by
 /// spaces, dashes, slashes, underscores or brackets (with spaces round
-/// them too: "07700 - 900 - 123"), or one by one.
+/// them too: "07700 - 900 - 123"), or one by one; or a number from
+/// another country, from + and its code ("+353 87 123 4567").
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:\(?(?:\+|\b00)44\)?[\s/_-]?(?:\(0\)[\s/_-]?)?|\(0|\b0\s?)\d(?:[\s)/_-]{0,3}\d){8,9}\b",
+        r"(?:\(?(?:\+|\b00)44\)?[\s/_-]?(?:\(0\)[\s/_-]?)?|\(0|\b0\s?)\d(?:[\s)/_-]{0,3}\d){8,9}\b|\(?\+\d{1,3}\)?[\s/_-]?\d(?:[\s)/_-]{0,3}\d){6,12}\b",
     )
     .expect("valid")
 });

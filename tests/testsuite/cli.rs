@@ -456,6 +456,29 @@ fn an_issue_date_years_ahead_is_refused() {
     sandbox.run(&["check", "soon.toml"]).expect_code(0);
 }
 
+/// A Welsh ODS code with another nation chosen would print the other
+/// nation's complaints route on the leaflet: `check` warns.
+#[test]
+fn an_ods_code_of_another_nation_is_warned_of() {
+    let sandbox = Sandbox::new();
+    let good = example("ashfield-medical-centre.toml");
+    sandbox.write("welsh.toml", &good.replace("C86099", "W91016"));
+    let run = sandbox.run(&["check", "welsh.toml"]);
+    assert!(
+        run.stderr().contains("practice.ods_code")
+            && run.stderr().contains("in Wales, but nation = \"england\""),
+        "{}",
+        run.stderr()
+    );
+    sandbox.write("english.toml", &good);
+    let english = sandbox.run(&["check", "english.toml"]);
+    assert!(
+        !english.stderr().contains("ODS code of a practice in"),
+        "{}",
+        english.stderr()
+    );
+}
+
 #[test]
 fn garbage_never_panics() {
     let sandbox = Sandbox::new();

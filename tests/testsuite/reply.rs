@@ -665,11 +665,34 @@ fn the_eighteenth_reviews_are_held_whatever_their_spacing() {
 /// after; held for the right person, 13 before and 21 after; of 30
 /// ordinary reviews, 18 held before and after (17 of them as "unclear",
 /// for the feedback lead to read today). After the changes for the
-/// twenty-fifth attack: 44 held, 23 for the right person, 18 ordinary.
+/// twenty-fifth attack: 44 held, 23 for the right person, 18 ordinary;
+/// after the twenty-sixth's, 44, 24 and 18.
 #[test]
 fn the_twenty_fourth_reviews_are_held() {
     let (held, routed, false_holds) = held_reviews("twenty-fourth-reviews.toml", (52, 30));
-    assert!(held >= 44 && routed >= 23 && false_holds <= 18);
+    assert!(held >= 44 && routed >= 24 && false_holds <= 18);
+}
+
+/// What the twenty-sixth attack found drafted or held for the wrong
+/// person: sexual abuse, rape and FGM; data sent to a stranger or an
+/// employer; suicide and abuse in a "people who…, like me" sentence;
+/// emergencies told as symptoms. 13 of 25 were held before the rules were
+/// changed for them, 3 for the right person; all 25, each for the right
+/// person, after.
+#[test]
+fn the_twenty_sixth_attack_reviews_are_held_for_the_right_person() {
+    let (held, routed, _) = held_reviews("twenty-sixth-attack-reviews.toml", (25, 0));
+    assert_eq!((held, routed), (25, 25));
+}
+
+/// What the twenty-sixth attack found passed: "as a registered patient",
+/// "the third review you have posted", "people who have had a
+/// miscarriage, as you have", "+353 87 123 4567". 3 of 32 were flagged
+/// before; all are after.
+#[test]
+fn the_twenty_sixth_attack_drafts_are_flagged() {
+    let ((flagged, unsafe_, _, _), wrong) = run_corpus("twenty-sixth-attack-corpus.toml");
+    assert_eq!((flagged, unsafe_), (32, 32), "{}", wrong.join("\n"));
 }
 
 /// What the twenty-fifth attack found drafted: a newspaper or programme
