@@ -104,13 +104,50 @@ pub fn load_inherited(config: &Path, extends: &str) -> Result<MergedConfig, Vec<
         file: Arc::new(SourceFile::new(config.to_path_buf(), String::new())),
         span: 0..0,
     };
-    let base = config.parent().unwrap_or(Path::new(""));
-    let refuse = |message: String| vec![Diagnostic::at(&origin, Some("extends"), message)];
-    if !extends.ends_with(".toml") {
-        return Err(refuse(format!("{extends:?} is not a config file")));
-    }
-    let path = crate::input::confined(base, extends).map_err(refuse)?;
+    let path = extends_target(config, extends, &origin, 1)?;
     load_chain(path, Some(origin))
+}
+
+/// The file `extends = "<target>"` in the config at `from` names: a
+/// `.toml` file in or below `from`'s folder, `depth` files down the chain.
+fn extends_target(
+    from: &Path,
+    target: &str,
+    origin: &Origin,
+    depth: usize,
+) -> Result<PathBuf, Vec<Diagnostic>> {
+    // Shared defaults are config files, a few levels deep at most:
+    // never `/proc/self/environ` (whose lines a TOML error would
+    // print) nor a chain that costs minutes.
+    if !target.ends_with(".toml") {
+        return Err(vec![
+            Diagnostic::at(
+                origin,
+                Some("extends"),
+                format!("{target:?} is not a config file"),
+            )
+            .with_hint(
+                "extends names a shared defaults file ending in .toml, such as \"_lmc.toml\"",
+            ),
+        ]);
+    }
+    if depth >= MAX_EXTENDS_DEPTH {
+        return Err(vec![
+            Diagnostic::at(
+                origin,
+                Some("extends"),
+                format!("the chain of extends is more than {MAX_EXTENDS_DEPTH} files long"),
+            )
+            .with_hint("shared defaults need a level or two: an LMC's file, perhaps a region's"),
+        ]);
+    }
+    let base = from.parent().unwrap_or(Path::new(""));
+    crate::input::confined(base, target).map_err(|message| {
+        vec![
+            Diagnostic::at(origin, Some("extends"), message)
+                .with_hint("keep the shared defaults file in the same folder as the configs that extend it, e.g. extends = \"_lmc.toml\""),
+        ]
+    })
 }
 
 fn load_chain(
@@ -165,31 +202,7 @@ fn load_chain(
         match extends {
             None => break,
             Some((target, origin)) => {
-                // Shared defaults are config files, a few levels deep at most:
-                // never `/proc/self/environ` (whose lines a TOML error would
-                // print) nor a chain that costs minutes.
-                if !target.ends_with(".toml") {
-                    return Err(vec![
-                        Diagnostic::at(&origin, Some("extends"), format!("{target:?} is not a config file"))
-                            .with_hint("extends names a shared defaults file ending in .toml, such as \"_lmc.toml\""),
-                    ]);
-                }
-                if chain.len() >= MAX_EXTENDS_DEPTH {
-                    return Err(vec![
-                        Diagnostic::at(&origin, Some("extends"), format!("the chain of extends is more than {MAX_EXTENDS_DEPTH} files long"))
-                            .with_hint("shared defaults need a level or two: an LMC's file, perhaps a region's"),
-                    ]);
-                }
-                let base = file.path.parent().unwrap_or(Path::new(""));
-                next = match crate::input::confined(base, &target) {
-                    Ok(path) => path,
-                    Err(message) => {
-                        return Err(vec![
-                            Diagnostic::at(&origin, Some("extends"), message)
-                                .with_hint("keep the shared defaults file in the same folder as the configs that extend it, e.g. extends = \"_lmc.toml\""),
-                        ]);
-                    }
-                };
+                next = extends_target(&file.path, &target, &origin, chain.len())?;
                 extended_from = Some(origin);
             }
         }

@@ -177,20 +177,33 @@ impl Stamp {
     /// The stamp of a regular file; `None` for anything else.
     pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt as _;
-        meta.is_file().then(|| Stamp {
-            len: meta.len(),
-            modified: nanos(meta.mtime(), meta.mtime_nsec()),
-            changed: nanos(meta.ctime(), meta.ctime_nsec()),
-        })
+        let times = [
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+        ];
+        Stamp::regular(meta.is_file(), meta.len(), times)
     }
 
     /// [`Stamp::of`] for metadata read through a folder's handle.
     pub fn of_handle(meta: &cap_std::fs::Metadata) -> Option<Stamp> {
         use cap_std::fs::MetadataExt as _;
-        meta.is_file().then(|| Stamp {
-            len: meta.len(),
-            modified: nanos(meta.mtime(), meta.mtime_nsec()),
-            changed: nanos(meta.ctime(), meta.ctime_nsec()),
+        let times = [
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+        ];
+        Stamp::regular(meta.is_file(), meta.len(), times)
+    }
+
+    /// From `stat`'s fields: `[mtime, mtime_nsec, ctime, ctime_nsec]`.
+    fn regular(is_file: bool, len: u64, [m, m_ns, c, c_ns]: [i64; 4]) -> Option<Stamp> {
+        is_file.then(|| Stamp {
+            len,
+            modified: nanos(m, m_ns),
+            changed: nanos(c, c_ns),
         })
     }
 }

@@ -174,12 +174,9 @@ pub async fn sign_in(
     headers: HeaderMap,
     UrlPath(secret): UrlPath<String>,
 ) -> Response {
-    let Some(store) = &app.keys else {
-        return pages::not_found();
-    };
-    let keys = store.keys();
-    let Some(whom) = keys.who(&secret) else {
-        return pages::unauthorised();
+    let (keys, whom) = match key_of(&app, &secret) {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
     let signed_in_otherwise =
         cookie_secrets(&headers).any(|other| other != secret && keys.who(other).is_some());
@@ -211,13 +208,19 @@ pub async fn sign_in_confirmed(
     headers: HeaderMap,
     UrlPath(secret): UrlPath<String>,
 ) -> Response {
-    let Some(store) = &app.keys else {
-        return pages::not_found();
-    };
-    if store.keys().who(&secret).is_none() {
-        return pages::unauthorised();
+    match key_of(&app, &secret) {
+        Ok(_) => signed_in_as(&secret, &headers),
+        Err(refused) => refused,
     }
-    signed_in_as(&secret, &headers)
+}
+
+/// Who a link's secret is for, with the key file as it is now; or the
+/// answer for a web app without keys (404) or a secret it does not hold (401).
+fn key_of(app: &App, secret: &str) -> Result<(Arc<Keys>, Who), Response> {
+    let store = app.keys.as_ref().ok_or_else(pages::not_found)?;
+    let keys = store.keys();
+    let who = keys.who(secret).ok_or_else(pages::unauthorised)?;
+    Ok((keys, who))
 }
 
 /// The secrets in the request's cookies.
