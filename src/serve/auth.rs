@@ -166,9 +166,12 @@ pub fn who(keys: &Keys, headers: &HeaderMap) -> Option<Who> {
 }
 
 /// `GET /k/{secret}`: the link from the LMC's mail. The secret becomes a
-/// cookie, and the address bar loses it. Followed from another website
-/// while signed in with another link, it asks first: a practice's page
-/// must not switch the LMC's browser to the practice's link unseen.
+/// cookie, and the address bar loses it. While signed in with another
+/// link, it asks first unless the browser says the link was typed in or
+/// followed from this web app's own page: a practice's page must not
+/// switch the LMC's browser to the practice's link unseen. A browser that
+/// says nothing (one on plain http to another computer sends no
+/// Sec-Fetch-Site; an old one never does) is asked too.
 pub async fn sign_in(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -180,7 +183,10 @@ pub async fn sign_in(
     };
     let signed_in_otherwise =
         cookie_secrets(&headers).any(|other| other != secret && keys.who(other).is_some());
-    if signed_in_otherwise && super::cross_site(&headers) {
+    let from_here = headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site == "same-origin" || site == "none");
+    if signed_in_otherwise && !from_here {
         let mut context = tera::Context::new();
         context.insert("title", "Sign in with this link?");
         let this = match &whom {
@@ -192,7 +198,7 @@ pub async fn sign_in(
         };
         context.insert(
             "text",
-            &format!("You are signed in with another link. This link, followed from another website, is for {this}."),
+            &format!("You are signed in with another link. This link, which may have come from another website, is for {this}."),
         );
         context.insert("secret", &secret);
         return app.pages.page(StatusCode::OK, "switch.html", &context);

@@ -767,6 +767,13 @@ fn property(schema: &Json, path: &[&str]) -> Json {
 }
 
 /// The values the file itself sets, by field name, as the form shows them.
+/// A practice's values as a build uses them and the manifest records them.
+fn merged_values(practice: &Practice) -> BTreeMap<String, String> {
+    serde_json::to_value(&practice.config)
+        .map(|config| crate::utils::flatten(&config))
+        .unwrap_or_default()
+}
+
 fn own_values(doc: &DocumentMut) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
     for (key, item) in doc.iter() {
@@ -1315,6 +1322,14 @@ fn submit_blocking(
         );
         context.insert("new", &editing.is_none());
         context.insert("file", &super::practices::shown_file(app, &target));
+        // What will print differently: the values a build uses, inherited
+        // ones too (a list of the practice's own replaces the LMC's whole
+        // list), as the change report after saving will name them. A new
+        // config, or one that no longer loads, has only its own.
+        let (before, after) = match &old_practice {
+            Some(old) => (merged_values(old), merged_values(&practice)),
+            None => (before, after),
+        };
         let changed: Vec<Json> = before
             .keys()
             .chain(after.keys())

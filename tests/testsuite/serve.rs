@@ -809,6 +809,21 @@ fn without_keys_only_loopback_and_with_keys_each_practice_sees_its_own() {
     assert_eq!(from_elsewhere.status, 200, "{}", from_elsewhere.text());
     assert!(from_elsewhere.text().contains("Sign in with this link?"));
     assert!(!from_elsewhere.headers.contains_key("set-cookie"));
+    // A browser that says nothing of where the link came from (on plain
+    // http to another computer, or an old one) is asked too; a link typed
+    // into the address bar switches at once.
+    let unsaid = server.request_with("GET", &format!("/k/{secret}"), &[], None);
+    assert_eq!(unsaid.status, 200, "{}", unsaid.text());
+    assert!(unsaid.text().contains("Sign in with this link?"));
+    assert!(!unsaid.headers.contains_key("set-cookie"));
+    let typed = server.request_with(
+        "GET",
+        &format!("/k/{secret}"),
+        &[("Sec-Fetch-Site", "none")],
+        None,
+    );
+    assert_eq!(typed.status, 303);
+    assert!(typed.headers["set-cookie"].contains(secret));
     let forged = server.request_with(
         "POST",
         &format!("/k/{secret}"),
@@ -1241,6 +1256,36 @@ fn the_form_follows_the_nation_and_keeps_what_the_lmc_shares() {
             // Overridden here, for this practice only.
             *value = "0114 496 0999".into();
         }
+    }
+    // The page before saving names what will print differently: an
+    // inherited value's old value is the shared one, and a list of the
+    // practice's own replaces the LMC's whole list.
+    let mut adding = fields.clone();
+    for (key, value) in adding.iter_mut() {
+        match key.as_str() {
+            "defence_organisations[1].name" => *value = "Xy Defence".into(),
+            "defence_organisations[1].phone" => *value = "0114 496 0998".into(),
+            _ => {}
+        }
+    }
+    adding.push(("step".into(), "review".into()));
+    let borrowed: Vec<(&str, &str)> = adding
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let review = server.post("/practices/conisbrough-group-practice", &borrowed);
+    assert_eq!(review.status, 200, "{}", review.text());
+    let rows = review.text().replace(['\n', ' '], "");
+    for row in [
+        "<td>commissioner.phone</td><td>0114 496 0100</td><td>0114 496 0999</td>",
+        "<td>defence_organisations[1].name</td><td>The MDU</td><td>Xy Defence</td>",
+        "<td>defence_organisations[2].name</td><td>Medical Protection</td><td>(not set)</td>",
+    ] {
+        assert!(
+            rows.contains(&row.replace(' ', "")),
+            "{row} in {}",
+            review.text()
+        );
     }
     fields.push(("step".into(), "save".into()));
     let borrowed: Vec<(&str, &str)> = fields
