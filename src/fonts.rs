@@ -34,6 +34,18 @@ fn charmaps() -> &'static [Charmap<'static>; 4] {
 /// True when every face can draw `c`. Line breaks and tabs count as
 /// drawable: they become space.
 pub fn can_draw(c: char) -> bool {
+    // Nearly every character a config holds is ASCII: looked up once, the
+    // first time, not in four character maps per character.
+    static ASCII: OnceLock<[bool; 128]> = OnceLock::new();
+    match u8::try_from(c) {
+        Ok(byte) if byte.is_ascii() => ASCII
+            .get_or_init(|| std::array::from_fn(|b| looked_up(char::from(b as u8))))
+            [usize::from(byte)],
+        _ => looked_up(c),
+    }
+}
+
+fn looked_up(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\t') || charmaps().iter().all(|map| map.map(c).is_some())
 }
 

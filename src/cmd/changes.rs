@@ -6,7 +6,7 @@ use std::io::Write as _;
 use crate::Outcome;
 use crate::cli::{ChangesArgs, GlobalArgs, ReportFormat};
 use crate::content::escape::markdown_text;
-use crate::diagnostics::WARNING;
+use crate::diagnostics::{ERROR, HINT, WARNING};
 use crate::pack::changes::{self, ChangeReport};
 
 pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -22,18 +22,66 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
     for warning in &warnings {
         anstream::eprintln!("{WARNING}warning{WARNING:#}: {warning}");
     }
+    // The newest build's report is the newest the manifest records: one
+    // deleted since (by anyone who may write in `out/`) is named, never
+    // stood in for by an older one, and so is any other recorded report
+    // asked for that is gone. Then nothing, or only what is there, is
+    // shown, and the exit code is 2.
+    let folder = args.out.join(crate::utils::CHANGES_FOLDER);
+    let gone_error = |name: &str| {
+        format!(
+            "{} was deleted or moved after its build, which recorded it, so what it said cannot be shown",
+            folder.join(name).display()
+        )
+    };
+    let newest = match changes::newest(&manifest, &found) {
+        changes::Newest::At(at) => Some(at),
+        changes::Newest::None => None,
+        changes::Newest::Missing(name) if !args.all && args.since.is_none() => {
+            anstream::eprintln!(
+                "{ERROR}error{ERROR:#}: the newest build's change report is missing: {}",
+                gone_error(&name)
+            );
+            anstream::eprintln!(
+                "{HINT}hint{HINT:#}: restore it from a backup of {}; older builds' reports are shown with --all",
+                folder.display()
+            );
+            return Ok(Outcome::IoProblems);
+        }
+        changes::Newest::Missing(_) => None,
+    };
+    let since = if args.all { None } else { args.since };
+    let mut incomplete = false;
+    if args.all || args.since.is_some() {
+        for name in changes::missing(&manifest, &found, since) {
+            anstream::eprintln!(
+                "{WARNING}warning{WARNING:#}: a build's change report is missing: {}",
+                gone_error(&name)
+            );
+            incomplete = true;
+        }
+    }
+    let recorded = |found: &changes::Found| {
+        let name = found
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        manifest
+            .reports
+            .as_ref()
+            .is_some_and(|r| name.is_some_and(|name| r.contains_key(&name)))
+    };
     // Chosen by the names, which carry the time, before any is read: one
     // report in memory at a time.
-    let newest = found.len().saturating_sub(1);
     let chosen: Vec<(bool, changes::Found)> = found
         .into_iter()
         .enumerate()
         .filter(|(i, f)| match (args.all, args.since) {
             (true, _) => true,
             (false, Some(since)) => f.time.date() >= since,
-            (false, None) => *i == newest,
+            (false, None) => Some(*i) == newest,
         })
-        .map(|(i, f)| (i == newest, f))
+        .map(|(i, f)| (Some(i) == newest, f))
         .collect();
     let mut stdout = std::io::stdout().lock();
     // Written first, so that no report still gives a CSV with its header.
@@ -69,6 +117,8 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
                     "{WARNING}warning{WARNING:#}: {} was skipped: {problem}",
                     found.path.display()
                 );
+                // A report a build recorded, changed since: what it said is lost.
+                incomplete |= recorded(&found);
                 continue;
             }
         };
@@ -88,7 +138,10 @@ pub fn run(args: &ChangesArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> 
     if let Some(mut csv) = csv {
         csv.flush()?;
     }
-    Ok(Outcome::Success)
+    Ok(match incomplete {
+        true => Outcome::IoProblems,
+        false => Outcome::Success,
+    })
 }
 
 /// A heading per build and a table row per practice.

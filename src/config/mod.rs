@@ -55,9 +55,19 @@ pub struct Practice {
     /// Recommended keys that are missing: the documents build, but print
     /// placeholder text or less than they could.
     pub warnings: Vec<Diagnostic>,
+    /// [`Practice::recorded_config`], worked out once.
+    recorded: std::sync::OnceLock<String>,
 }
 
 impl Practice {
+    /// The config's path as the manifest records it
+    /// ([`crate::pack::build::recorded_config`]), worked out once: a build
+    /// asks for it several times, and each is a walk of the whole path.
+    pub fn recorded_config(&self) -> &str {
+        self.recorded
+            .get_or_init(|| crate::pack::build::recorded_config(&self.path))
+    }
+
     /// The logo, read and checked again: the file may have changed since
     /// the config was checked. Read once per build, by the build's
     /// [`crate::render::Presentation`].
@@ -145,6 +155,7 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
         logo_reader: resolved.logo_reader,
         warnings,
         config,
+        recorded: std::sync::OnceLock::new(),
     })
 }
 

@@ -34,10 +34,12 @@ pub fn assign(practices: &[Parts]) -> Vec<String> {
     for p in practices {
         *name_count.entry(p.name.as_str()).or_default() += 1;
     }
-    // A name that is the change reports' folder is treated as shared, so
-    // it gets the town or ODS code after it.
-    let shared =
-        |p: &Parts| name_count[p.name.as_str()] > 1 || p.name == crate::utils::CHANGES_FOLDER;
+    // A name `check` refuses as a slug (the change reports' folder,
+    // `changes`, or the web app's page `new`) is treated as shared, so it
+    // gets the town or ODS code after it.
+    let shared = |p: &Parts| {
+        name_count[p.name.as_str()] > 1 || crate::config::rules::check_slug(&p.name).is_err()
+    };
     let unique_names: HashSet<&str> = practices
         .iter()
         .filter(|p| !shared(p))
@@ -98,9 +100,12 @@ mod tests {
     }
 
     #[test]
-    fn a_practice_named_changes_gets_its_town() {
-        let slugs = assign(&[parts("changes", "doncaster", "c86023")]);
-        assert_eq!(slugs, ["changes-doncaster"]);
+    fn a_practice_named_changes_or_new_gets_its_town() {
+        let slugs = assign(&[
+            parts("changes", "doncaster", "c86023"),
+            parts("new", "sheffield", "c88001"),
+        ]);
+        assert_eq!(slugs, ["changes-doncaster", "new-sheffield"]);
     }
 
     #[test]

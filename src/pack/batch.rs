@@ -74,9 +74,10 @@ pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> 
     interrupt::install();
     let out = &options.build.out;
     let files = discover::practice_files(paths)?;
-    let out_folder = Folder::out(out)?;
-    // Held until the manifest and index are written; only then is it safe
-    // to sweep temporary files, which no other build can be writing now.
+    // Made if missing, and refused if it is not the officer's, before it is locked.
+    Folder::out(out)?;
+    // Held until the manifest and index are written; temporary files are
+    // swept only while it is held, when no other build can be writing them.
     let _lock = match lock::acquire(out, options.wait)? {
         lock::Acquired::Locked(lock) => lock,
         lock::Acquired::Interrupted => {
@@ -86,7 +87,6 @@ pub fn run(paths: &[PathBuf], options: &BatchOptions) -> anyhow::Result<Report> 
             });
         }
     };
-    remove_leftover_temp_files(&out_folder);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
@@ -102,20 +102,33 @@ fn build_all(
     let out = &options.build.out;
     let out_folder = Folder::out(out)?;
     let mut report = Report::default();
-    // The default templates are parsed while the configs load.
-    let (loaded, default_templates) = rayon::join(
-        || -> Vec<_> {
-            files
-                .par_iter()
-                .map(|path| {
-                    (
-                        path,
-                        (!interrupt::requested()).then(|| crate::config::load(path)),
-                    )
-                })
-                .collect()
+    // While the configs load: the default templates are parsed, the
+    // manifest read, and temporary files a stopped build left are swept
+    // (safe now that this build holds the lock; none writes before all
+    // four are done).
+    let ((loaded, default_templates), (read, ())) = rayon::join(
+        || {
+            rayon::join(
+                || -> Vec<_> {
+                    files
+                        .par_iter()
+                        .map(|path| {
+                            (
+                                path,
+                                (!interrupt::requested()).then(|| crate::config::load(path)),
+                            )
+                        })
+                        .collect()
+                },
+                || Templates::load(options.build.templates.as_deref()),
+            )
         },
-        || Templates::load(options.build.templates.as_deref()),
+        || {
+            rayon::join(
+                || Manifest::read(out),
+                || remove_leftover_temp_files(&out_folder),
+            )
+        },
     );
     if interrupt::requested() {
         report.interrupted = true;
@@ -135,7 +148,7 @@ fn build_all(
             Err(problems) => report.failed.push((path.clone(), problems)),
         }
     }
-    let (mut manifest, distrusted) = Manifest::read(out);
+    let (mut manifest, distrusted) = read;
     let manifest_path = out.join(manifest::FILE_NAME);
     if manifest.reports.is_none() {
         // A manifest from before reports were recorded: the reports already
@@ -166,12 +179,21 @@ fn build_all(
     // built (unless one of them built that folder, which it keeps), so one
     // practice can never fill another's folder, nor stop its owner.
     let mut by_slug: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    // Each config's path as the manifest records it, worked out once.
+    let mut recorded: HashMap<PathBuf, String> = HashMap::with_capacity(candidates.len());
     for practice in &candidates {
         by_slug
             .entry(practice.slug.clone())
             .or_default()
             .push(practice.path.clone());
+        recorded.insert(
+            practice.path.clone(),
+            practice.recorded_config().to_string(),
+        );
     }
+    let built_from = |entry: &manifest::PracticeEntry, path: &Path| {
+        entry.built_from_recorded(path, &recorded[path])
+    };
     // An ODS code belongs to one practice, and two practices of one name
     // could not be told apart on the index or in the reprint round: a
     // second config with either is a copy, or a practice posing as
@@ -230,9 +252,9 @@ fn build_all(
         let entry = manifest
             .practices
             .get(&practice.slug)
-            .filter(|entry| claimants.iter().any(|p| entry.built_from(p)));
+            .filter(|entry| claimants.iter().any(|p| built_from(entry, p)));
         let owner = entry.map(|entry| entry.config.as_str());
-        let is_owner = entry.is_some_and(|entry| entry.built_from(&practice.path));
+        let is_owner = entry.is_some_and(|entry| built_from(entry, &practice.path));
         if claimants.len() > 1 && !is_owner {
             let others: Vec<String> = claimants
                 .iter()
@@ -292,7 +314,7 @@ fn build_all(
 
     let configs_in_build: HashMap<String, String> = practices
         .iter()
-        .map(|p| (super::build::recorded_config(&p.path), p.slug.clone()))
+        .map(|p| (p.recorded_config().to_string(), p.slug.clone()))
         .collect();
     // A folder in `out/` belongs to the config that built it: another
     // config with its slug is refused while that config is still there,
@@ -301,14 +323,15 @@ fn build_all(
         let Some(entry) = manifest.practices.get(&practice.slug) else {
             return true;
         };
-        let recorded = Path::new(&entry.config);
-        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
+        // The recorded path, if it is this config's as it is now, needs no
+        // second walk: both were made the same way.
+        let same = entry.config == practice.recorded_config()
+            || Path::new(&entry.config)
+                .canonicalize()
+                .is_ok_and(|recorded| recorded == Path::new(practice.recorded_config()));
         // Another user's file in the recorded config's place is not it.
         let present = entry.config_present();
-        if present && same(recorded, &practice.path) {
+        if present && same {
             return true;
         }
         // The recorded config builds another slug now (its name or `slug`
@@ -397,8 +420,8 @@ fn build_all(
         .iter()
         .filter(|p| !manifest.practices.contains_key(&p.slug))
         .filter_map(|p| {
-            let old = *by_config.get(super::build::recorded_config(&p.path).as_str())?;
-            let same_file = manifest.practices[old].built_from(&p.path);
+            let old = *by_config.get(p.recorded_config())?;
+            let same_file = built_from(&manifest.practices[old], &p.path);
             (same_file && !by_slug.contains_key(old)).then_some((p.slug.as_str(), old))
         })
         .collect();
@@ -484,13 +507,16 @@ fn build_all(
     // config now builds under another slug.
     let built_configs: HashSet<String> = practices
         .iter()
-        .map(|p| super::build::recorded_config(&p.path))
+        .map(|p| p.recorded_config().to_string())
         .collect();
     // A recorded config that is not a practice's (a shared `_*.toml`, or a
     // file in a folder being built that is not one of its configs) marks an
     // entry planted in the manifest: it is gone too.
     let canonical = |p: &Path| p.canonicalize().ok();
-    let discovered: HashSet<PathBuf> = files.iter().filter_map(|f| canonical(f)).collect();
+    let discovered: HashSet<PathBuf> = files
+        .iter()
+        .filter_map(|f| recorded.get(f).map(PathBuf::from).or_else(|| canonical(f)))
+        .collect();
     let folders: Vec<PathBuf> = paths
         .iter()
         .filter(|p| p.is_dir())
@@ -683,7 +709,7 @@ fn build_all(
     let published = if unchanged {
         Ok(())
     } else {
-        out_folder.replace(manifest::FILE_NAME, &bytes)
+        out_folder.replace(manifest::FILE_NAME, &bytes).map(|_| ())
     };
     match published {
         Err(error) => {
@@ -705,10 +731,18 @@ fn build_all(
         }
         Ok(()) => {}
     }
-    if let Err(error) = index::write(&out_folder, &manifest, &templates[&options.build.templates]) {
+    let index_template = &templates[&options.build.templates];
+    if let Err(error) = index::write(&out_folder, out, &manifest, &bytes, index_template) {
         report.io_failed = true;
         report.io_errors.push(format!("{error:#}"));
     }
+    // Freeing a national build's values one at a time takes a fifth of a
+    // second: it is done on a thread of its own, which a command-line build
+    // does not wait for as it exits (and the web app does not wait for
+    // either). If no thread can be started, they are freed here.
+    let _ = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop((manifest, practices, templates, bytes)));
     Ok(report)
 }
 
@@ -774,6 +808,11 @@ fn prune(out: &Folder, slug: &str, entry: &manifest::PracticeEntry) -> Result<()
 fn remove_leftover_temp_files(out: &Folder) {
     let is_temp = |name: &str| name.starts_with(".policypack-") && name.ends_with(".tmp");
     for (name, is_folder) in out.names() {
+        // A stopped build's staging folder, with what it holds.
+        if is_folder && is_temp(&name) {
+            out.remove_folder(&name);
+            continue;
+        }
         // A link to a folder elsewhere is not followed.
         if is_folder {
             let Ok(folder) = out.existing(&name) else {

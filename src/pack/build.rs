@@ -327,7 +327,7 @@ impl Plan<'_> {
     /// path as it is now.
     pub fn kept_as_is(self) -> Built {
         let mut entry = self.previous.cloned().unwrap_or_default();
-        entry.config = recorded_config(&self.practice.path);
+        entry.config = self.practice.recorded_config().to_string();
         entry.config_owner = config_owner(&self.practice.path);
         Built {
             entry,
@@ -466,18 +466,22 @@ impl Plan<'_> {
             if interrupt::requested() {
                 return Err(Interrupted.into());
             }
-            if let Err(error) = folder.write(&output.name, &output.bytes) {
-                // A folder this build made holds only what it wrote, and none
-                // of it is recorded: take it away rather than leave half a
-                // practice (and, on a full disk, free the room for the manifest).
-                if !folder_existed {
-                    out_folder.remove_folder(slug);
+            let stamp = match folder.write(&output.name, &output.bytes) {
+                Ok(stamp) => stamp,
+                Err(error) => {
+                    // A folder this build made holds only what it wrote, and
+                    // none of it is recorded: take it away rather than leave
+                    // half a practice (and, on a full disk, free the room for
+                    // the manifest).
+                    if !folder_existed {
+                        out_folder.remove_folder(slug);
+                    }
+                    return Err(error);
                 }
-                return Err(error);
-            }
+            };
             let entry = file_entry(
                 format!("{slug}/{}", output.name),
-                folder.file_metadata(&output.name),
+                Some(stamp),
                 &output.bytes,
                 &output.fingerprint,
             );
@@ -509,15 +513,10 @@ impl Plan<'_> {
                 let members: Vec<&FileEntry> =
                     files.values().filter(|f| f.path != zip_name).collect();
                 let bytes = super::zip::practice_zip(folder, &members, self.practice.issued)?;
-                out_folder.write(&zip_name, &bytes)?;
+                let stamp = out_folder.write(&zip_name, &bytes)?;
                 zip_written = true;
                 written.push(zip_name.clone());
-                let entry = file_entry(
-                    zip_name.clone(),
-                    out_folder.file_metadata(&zip_name),
-                    &bytes,
-                    &practice_fp,
-                );
+                let entry = file_entry(zip_name.clone(), Some(stamp), &bytes, &practice_fp);
                 files.insert(zip_name.clone(), entry);
             }
         } else if (!written.is_empty()
@@ -555,7 +554,7 @@ impl Plan<'_> {
         };
         let practice = self.practice;
         let entry = PracticeEntry {
-            config: recorded_config(&practice.path),
+            config: practice.recorded_config().to_string(),
             config_owner: config_owner(&practice.path),
             name: practice.name().to_string(),
             issued: practice.issued.to_string(),

@@ -419,6 +419,61 @@ impl Found {
     }
 }
 
+/// Which of the reports `found` in `OUT/changes` is the newest build's.
+pub enum Newest {
+    /// At this position in `found`.
+    At(usize),
+    /// None: no build wrote one.
+    None,
+    /// The manifest records a newer report than any there: this one, since
+    /// deleted or moved. An older report must not stand in for it.
+    Missing(String),
+}
+
+/// The newest build's report: the newest the manifest records, by the time
+/// in its name (with a manifest from before reports were recorded, the
+/// newest found).
+pub fn newest(manifest: &Manifest, found: &[Found]) -> Newest {
+    let name = |f: &Found| f.path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let Some(recorded) = &manifest.reports else {
+        return found.len().checked_sub(1).map_or(Newest::None, Newest::At);
+    };
+    let Some((_, newest)) = recorded
+        .keys()
+        .filter_map(|n| Some((report_name(n)?, n)))
+        .max()
+    else {
+        return Newest::None;
+    };
+    match found.iter().rposition(|f| name(f).as_ref() == Some(newest)) {
+        Some(at) => Newest::At(at),
+        None => Newest::Missing(newest.clone()),
+    }
+}
+
+/// The reports the manifest records from `since` on that are not among
+/// those `found` (deleted or moved since their builds), oldest first.
+pub fn missing(
+    manifest: &Manifest,
+    found: &[Found],
+    since: Option<chrono::NaiveDate>,
+) -> Vec<String> {
+    let there: std::collections::HashSet<String> = found
+        .iter()
+        .filter_map(|f| Some(f.path.file_name()?.to_string_lossy().into_owned()))
+        .collect();
+    let mut gone: Vec<((chrono::NaiveDateTime, u32), String)> = manifest
+        .reports
+        .iter()
+        .flat_map(|recorded| recorded.keys())
+        .filter(|name| !there.contains(*name))
+        .filter_map(|name| Some((report_name(name)?, name.clone())))
+        .filter(|((time, _), _)| since.is_none_or(|since| time.date() >= since))
+        .collect();
+    gone.sort();
+    gone.into_iter().map(|(_, name)| name).collect()
+}
+
 /// The reports in `OUT/changes`, oldest first (in the order the builds
 /// ran), without reading them; and a warning for what could not be listed.
 pub fn find(out: &Path) -> (Vec<Found>, Vec<String>) {

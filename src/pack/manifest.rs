@@ -97,7 +97,13 @@ impl PracticeEntry {
     /// Whether `path` is the config that built this folder: the same file,
     /// owned by the user who owned it then.
     pub fn built_from(&self, path: &Path) -> bool {
-        super::build::recorded_config(path) == self.config && self.owner_matches(path)
+        self.built_from_recorded(path, &super::build::recorded_config(path))
+    }
+
+    /// [`built_from`](Self::built_from), for a config whose recorded path
+    /// is known ([`crate::config::Practice::recorded_config`]).
+    pub fn built_from_recorded(&self, path: &Path, recorded: &str) -> bool {
+        recorded == self.config && self.owner_matches(path)
     }
 
     /// Whether the config that built this folder is still there: a file at

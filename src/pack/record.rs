@@ -43,6 +43,34 @@ pub fn path(out: &Path) -> Option<PathBuf> {
     Some(folder()?.join(format!("{name}.json")))
 }
 
+/// Where the officer's record of the index last written in `out` is kept
+/// (see [`super::index::write`]): beside the manifests, in a folder of its
+/// own, made private (0700) if need be. `None` without a home folder, or
+/// when that folder is not one only this user may write to.
+pub fn index_record(out: &Path) -> Option<PathBuf> {
+    let manifest = path(out)?;
+    let folder = manifest.parent()?.parent()?.join("indexes");
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&folder)
+            .ok()?;
+    }
+    let path = folder.join(manifest.file_name()?);
+    private_folder(&folder).then_some(path)
+}
+
+/// True for a folder of this user's that nobody else may write to.
+fn private_folder(folder: &Path) -> bool {
+    std::fs::symlink_metadata(folder).is_ok_and(|meta| {
+        use std::os::unix::fs::MetadataExt as _;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        meta.is_dir() && meta.uid() == unsafe { libc::geteuid() } && meta.mode() & 0o022 == 0
+    })
+}
+
 /// The recorded manifest of `out`, if there is one that only this user
 /// could have written: in a folder of theirs that nobody else may write to.
 pub fn read(out: &Path) -> Option<(PathBuf, Vec<u8>)> {
@@ -56,13 +84,7 @@ pub fn read(out: &Path) -> Option<(PathBuf, Vec<u8>)> {
 /// else may write to, so that only policypack running as this user wrote it.
 pub fn private(out: &Path) -> Option<PathBuf> {
     let path = path(out)?;
-    let parent = path.parent()?;
-    let private = std::fs::symlink_metadata(parent).is_ok_and(|meta| {
-        use std::os::unix::fs::MetadataExt as _;
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        meta.is_dir() && meta.uid() == unsafe { libc::geteuid() } && meta.mode() & 0o022 == 0
-    });
-    private.then_some(path)
+    private_folder(path.parent()?).then_some(path)
 }
 
 /// The most bytes of a record read as a stream: a record is written by

@@ -6,6 +6,7 @@
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, bail};
 use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
@@ -23,10 +24,94 @@ use crate::input::{Refused, reason};
 pub struct Folder {
     dir: Dir,
     path: PathBuf,
+    staging: Arc<Staging>,
 }
 
-/// Numbers the temporary files of one process.
+/// A folder's device and inode.
+type FolderId = (u64, u64);
+
+/// Numbers the temporary files and folders of one process.
 static TEMP: AtomicU64 = AtomicU64::new(0);
+
+/// Where a file is written before it is renamed into place: a folder of
+/// this process's own in `out/` (`.policypack-<pid>-<n>.tmp`, mode 0700),
+/// made at the first write and held by handle. In an `out/` others may
+/// write to, a temporary file beside its final name could be swapped for
+/// theirs between the write and the rename (which goes by name), and the
+/// build would install their file as its own; nobody else can put a file
+/// in this folder, and a rename from its handle takes only what is in it,
+/// wherever the folder has been moved. It is removed when the output
+/// folder's last handle is dropped; one a stopped build left is swept by
+/// the next.
+struct Staging {
+    /// The output folder, `out/` itself.
+    out: Dir,
+    folder: Mutex<Option<(String, Arc<Dir>)>>,
+}
+
+impl Staging {
+    /// The staging folder, made if there is none (or if someone removed
+    /// it, which anyone who may write in `out/` can do while it is empty).
+    fn folder(&self, remade: bool) -> io::Result<Arc<Dir>> {
+        let mut folder = self.folder.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, dir)) = &*folder
+            && !remade
+        {
+            return Ok(dir.clone());
+        }
+        if let Some((name, _)) = folder.take() {
+            let _ = self.out.remove_dir(&name);
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        let mut builder = cap_std::fs::DirBuilder::new();
+        {
+            use cap_std::fs::DirBuilderExt as _;
+            builder.mode(0o700);
+        }
+        for _ in 0..100 {
+            let name = format!(
+                ".policypack-{}-{}.tmp",
+                std::process::id(),
+                TEMP.fetch_add(1, Ordering::Relaxed)
+            );
+            match self.out.create_dir_with(&name, &builder) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+            // Opened without following a link, and checked to be the one
+            // made: someone may have put their own in its place already.
+            let Ok(dir) = self.out.open_dir_nofollow(&name) else {
+                continue;
+            };
+            let ours = dir.dir_metadata().is_ok_and(|meta| {
+                use cap_std::fs::{MetadataExt as _, PermissionsExt as _};
+                meta.uid() == me && meta.permissions().mode() & 0o077 == 0
+            });
+            if !ours {
+                continue;
+            }
+            let dir = Arc::new(dir);
+            *folder = Some((name, dir.clone()));
+            return Ok(dir);
+        }
+        Err(io::Error::other(
+            "a folder of policypack's own could not be made there: something else keeps taking its place",
+        ))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let folder = self.folder.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some((name, _)) = folder.take() {
+            // Empty unless a write was cut short; only an empty folder goes
+            // by name (one put in its place is left alone).
+            let _ = self.out.remove_dir(&name);
+        }
+    }
+}
 
 impl Folder {
     /// The output folder the officer named, made if missing. It may be a
@@ -71,9 +156,36 @@ impl Folder {
     /// The output folder the officer named, if it is there.
     pub fn open(out: &Path) -> io::Result<Folder> {
         let dir = Dir::open_ambient_dir(out, ambient_authority())?;
+        // One staging folder per output folder while any handle to it is
+        // held: a build opens `out/` once per practice.
+        static OPEN: Mutex<Vec<(FolderId, std::sync::Weak<Staging>)>> = Mutex::new(Vec::new());
+        let id = {
+            use cap_std::fs::MetadataExt as _;
+            let meta = dir.dir_metadata()?;
+            (meta.dev(), meta.ino())
+        };
+        let mut open = OPEN.lock().unwrap_or_else(|e| e.into_inner());
+        open.retain(|(_, staging)| staging.strong_count() > 0);
+        let staging = open
+            .iter()
+            .filter(|(key, _)| *key == id)
+            .find_map(|(_, staging)| staging.upgrade());
+        let staging = match staging {
+            Some(staging) => staging,
+            None => {
+                let staging = Arc::new(Staging {
+                    out: dir.try_clone()?,
+                    folder: Mutex::new(None),
+                });
+                open.push((id, Arc::downgrade(&staging)));
+                staging
+            }
+        };
+        drop(open);
         Ok(Folder {
             dir,
             path: out.to_path_buf(),
+            staging,
         })
     }
 
@@ -139,44 +251,56 @@ impl Folder {
                 );
             }
         }
-        Ok(Folder { dir, path })
+        Ok(Folder {
+            dir,
+            path,
+            staging: self.staging.clone(),
+        })
     }
 
-    /// Writes the file `name` whole or not at all: a temporary file in
-    /// this folder, renamed over `name` (a link there is replaced, not
-    /// followed). Readable as the user's umask allows, like any file a
-    /// program writes.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    /// Writes the file `name` whole or not at all: a temporary file in the
+    /// build's own staging folder (see `Staging`), renamed over `name` (a
+    /// link there is replaced, not followed). Readable as the user's umask
+    /// allows, like any file a program writes. Returns the written file's
+    /// size and times, read from the file itself after the rename: a file
+    /// someone puts at `name` afterwards is not taken for it.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<super::manifest::Stamp> {
         let path = self.path.join(name);
         let mut options = OpenOptions::new();
         // 0666 less the umask (0644 under the usual 022), as `cp` would.
         options.write(true).create_new(true).mode(0o666);
-        let (temp, mut file) = loop {
-            let temp = format!(
-                ".policypack-{}-{}.tmp",
-                std::process::id(),
-                TEMP.fetch_add(1, Ordering::Relaxed)
-            );
-            match self.dir.open_with(&temp, &options) {
-                Ok(file) => break (temp, file),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => {
-                    return Err(e)
-                        .with_context(|| format!("cannot write in {}", self.path.display()));
+        let cannot = || format!("cannot write in {}", self.path.display());
+        let temp = TEMP.fetch_add(1, Ordering::Relaxed).to_string();
+        let (staging, mut file) = {
+            let staging = self.staging.folder(false).with_context(cannot)?;
+            match staging.open_with(&temp, &options) {
+                Ok(file) => (staging, file),
+                // Removed by someone since it was made: made again.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    let staging = self.staging.folder(true).with_context(cannot)?;
+                    let file = staging.open_with(&temp, &options).with_context(cannot)?;
+                    (staging, file)
                 }
+                Err(e) => return Err(e).with_context(cannot),
             }
         };
         let written = file
             .write_all(bytes)
             .with_context(|| format!("cannot write {}", path.display()))
             .and_then(|()| {
-                drop(file);
-                self.dir
+                staging
                     .rename(&temp, &self.dir, name)
                     .with_context(|| format!("cannot replace {}", path.display()))
+            })
+            .and_then(|()| {
+                let meta = file
+                    .metadata()
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                super::manifest::Stamp::of_handle(&meta)
+                    .with_context(|| format!("{} is not a regular file", path.display()))
             });
         if written.is_err() {
-            let _ = self.dir.remove_file(&temp);
+            let _ = staging.remove_file(&temp);
         }
         written
     }
@@ -189,6 +313,25 @@ impl Folder {
             .open_file(name)
             .map_err(|e| Refused(format!("cannot read {}: {e}", path.display())))?;
         crate::input::read_from(file, &path, limit, what)
+    }
+
+    /// [`Folder::read`], with the size and times of the file read, from
+    /// the file itself (not from its name, where another may be by now).
+    pub fn read_with_stamp(
+        &self,
+        name: &str,
+        limit: u64,
+        what: &str,
+    ) -> Result<(Vec<u8>, Option<super::manifest::Stamp>), Refused> {
+        let path = self.path.join(name);
+        let file = self
+            .open_file(name)
+            .map_err(|e| Refused(format!("cannot read {}: {e}", path.display())))?;
+        let stamp = file
+            .metadata()
+            .ok()
+            .and_then(|meta| super::manifest::Stamp::of(&meta));
+        Ok((crate::input::read_from(file, &path, limit, what)?, stamp))
     }
 
     /// The regular file `name` opened for reading, not through a link and
@@ -231,7 +374,7 @@ impl Folder {
     /// cannot replace, is removed first, with everything in it. One that
     /// cannot be removed (another user's, in a folder with the sticky bit)
     /// stops the write with a message that says so.
-    pub fn replace(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    pub fn replace(&self, name: &str, bytes: &[u8]) -> anyhow::Result<super::manifest::Stamp> {
         let planted = self.dir.symlink_metadata(name).is_ok_and(|m| m.is_dir());
         if planted {
             self.remove_folder(name);

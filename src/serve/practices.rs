@@ -346,8 +346,15 @@ pub async fn show(
     let latest = blocking(move || {
         let (manifest, _) = Manifest::read(&out);
         let (found, _) = crate::pack::changes::find(&out);
-        let newest = found.len().saturating_sub(1);
-        found
+        // An older report must not stand in for the newest, deleted since.
+        let newest = match crate::pack::changes::newest(&manifest, &found) {
+            crate::pack::changes::Newest::At(at) => at,
+            crate::pack::changes::Newest::None => return None,
+            crate::pack::changes::Newest::Missing(_) => {
+                return Some(serde_json::json!({ "missing": true }));
+            }
+        };
+        found[..=newest]
             .iter()
             .enumerate()
             .rev()

@@ -1142,3 +1142,140 @@ fn a_forged_copy_with_the_recorded_size_and_time_is_made_again() {
         .unwrap();
     assert!(!member.contains("Ashfie1d"), "the zip holds the forgery");
 }
+
+/// A build with nothing to do leaves the index alone while the officer's
+/// record says it is the file the last build wrote from the same inputs;
+/// one changed since, even given back its size and time, is made again.
+#[test]
+fn an_index_changed_since_the_last_build_is_made_again() {
+    use std::os::unix::fs::MetadataExt as _;
+    let sandbox = Sandbox::new();
+    sandbox.write("lmc/a.toml", &example("ashfield-medical-centre.toml"));
+    // The officer's record is kept under the home folder.
+    let home = sandbox.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let build = || {
+        sandbox
+            .run_with_env(
+                &["build", "lmc", "--formats", "md", "-o", "out"],
+                &[("HOME", home.to_str().unwrap())],
+            )
+            .expect_code(0);
+    };
+    build();
+    let index = sandbox.path().join("out/index.html");
+    let real = std::fs::read_to_string(&index).unwrap();
+    let changed = |path: &std::path::Path| {
+        let meta = std::fs::metadata(path).unwrap();
+        (meta.ctime(), meta.ctime_nsec(), meta.ino())
+    };
+    let before = changed(&index);
+    build();
+    assert_eq!(
+        changed(&index),
+        before,
+        "nothing to do: the index is not written"
+    );
+
+    let time = std::fs::metadata(&index).unwrap().modified().unwrap();
+    assert!(real.contains("Ashfield Medical Centre"));
+    std::fs::write(
+        &index,
+        real.replace("Ashfield Medical Centre", "Ashfield Medical Cantre"),
+    )
+    .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&index)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+    build();
+    assert_eq!(std::fs::read_to_string(&index).unwrap(), real);
+}
+
+/// No file is written under a temporary name in `out/` or a practice's
+/// folder, where anyone who may write there (a practice, on a shared drive
+/// without the sticky bit) could swap it for their own before it is
+/// renamed into place: each is written in the build's own staging folder
+/// (mode 0700, which only the officer can put files in) and renamed from
+/// there. Watched with inotify while a build rewrites every file.
+#[test]
+fn no_file_is_written_under_a_temporary_name_where_others_may_write() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let sandbox = Sandbox::new();
+    let config = example("ashfield-medical-centre.toml");
+    sandbox.write("a.toml", &config);
+    let build = || {
+        sandbox
+            .run(&["build", "a.toml", "--formats", "md,html", "--zip"])
+            .expect_code(0);
+    };
+    build();
+    sandbox.write("a.toml", &config.replace("0114 496 0456", "01302 123499"));
+    let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK) };
+    assert!(fd >= 0);
+    let mut watched = std::collections::HashMap::new();
+    for folder in ["out", "out/ashfield-medical-centre", "out/changes"] {
+        let path =
+            std::ffi::CString::new(sandbox.path().join(folder).as_os_str().as_bytes()).unwrap();
+        let wd = unsafe {
+            libc::inotify_add_watch(fd, path.as_ptr(), libc::IN_CREATE | libc::IN_MOVED_TO)
+        };
+        assert!(wd >= 0, "{folder}");
+        watched.insert(wd, folder);
+    }
+    build();
+    let mut created = Vec::new();
+    let mut moved_in = Vec::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = unsafe { libc::read(fd, buffer.as_mut_ptr().cast(), buffer.len()) };
+        if n <= 0 {
+            break;
+        }
+        let mut at = 0;
+        while at < n as usize {
+            let event: libc::inotify_event =
+                unsafe { std::ptr::read_unaligned(buffer[at..].as_ptr().cast()) };
+            let name_at = at + std::mem::size_of::<libc::inotify_event>();
+            let name = &buffer[name_at..name_at + event.len as usize];
+            let name = String::from_utf8_lossy(name)
+                .trim_end_matches('\0')
+                .to_string();
+            let is_dir = event.mask & libc::IN_ISDIR != 0;
+            let name = format!("{}/{name}", watched[&event.wd]);
+            if event.mask & libc::IN_CREATE != 0 && !is_dir {
+                created.push(name);
+            } else if event.mask & libc::IN_MOVED_TO != 0 {
+                moved_in.push(name);
+            }
+            at = name_at + event.len as usize;
+        }
+    }
+    unsafe { libc::close(fd) };
+    // The watch saw the build: its files arrive whole, by rename.
+    for file in [
+        "out/ashfield-medical-centre/zero-tolerance-notice.md",
+        "out/ashfield-medical-centre.zip",
+        "out/manifest.json",
+    ] {
+        assert!(moved_in.iter().any(|n| n == file), "{file}: {moved_in:?}");
+    }
+    let temporary: Vec<&String> = created
+        .iter()
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(
+        temporary.is_empty(),
+        "files made under a temporary name where others may write: {temporary:?}"
+    );
+    // And the staging folder is gone once the build is done.
+    let left: Vec<_> = std::fs::read_dir(sandbox.path().join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".policypack-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -551,7 +551,8 @@ fn a_forged_change_report_is_not_shown() {
     });
     let run = sandbox.run(&["changes", "-o", "out", "--all", "--format", "csv"]);
     assert!(
-        run.stderr().contains("but the manifest says"),
+        run.stderr()
+            .contains(&format!("{stem}-3.json was skipped: no build recorded")),
         "{}",
         run.stderr()
     );
@@ -2428,4 +2429,58 @@ fn checks_ok_line_shows_a_file_name_printable() {
         !out.contains('\u{1b}') && !out.contains('\u{202e}'),
         "{out:?}"
     );
+}
+
+/// The newest build's change report, deleted by someone who may write in
+/// `out/`, is named as missing: an older report never stands in for it,
+/// in `changes` (exit 2, nothing on stdout).
+#[test]
+fn a_deleted_newest_change_report_is_named_not_replaced_by_an_older_one() {
+    let sandbox = Sandbox::new();
+    let home = sandbox.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let env = [("HOME", home.to_str().unwrap())];
+    let config = example("ashfield-medical-centre.toml");
+    sandbox.write("a/ashfield.toml", &config);
+    let build = || {
+        sandbox
+            .run_with_env(&["build", "a", "--formats", "md", "-o", "out"], &env)
+            .expect_code(0);
+    };
+    build();
+    let reports = || {
+        let mut found: Vec<_> = walk(&sandbox.path().join("out/changes"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        found.sort();
+        found
+    };
+    // Reports are named by the second their build ran.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    sandbox.write(
+        "a/ashfield.toml",
+        &config.replace("0114 496 0456", "01302 123499"),
+    );
+    build();
+    let [_, newest] = &reports()[..] else {
+        panic!("two reports: {:?}", reports())
+    };
+    std::fs::remove_file(newest).unwrap();
+    for format in ["md", "csv", "json"] {
+        let run = sandbox.run_with_env(&["changes", "-o", "out", "--format", format], &env);
+        run.expect_code(2);
+        assert!(run.stdout().is_empty(), "{format}: {}", run.stdout());
+        assert!(
+            run.stderr().contains("the newest build's change report")
+                && run.stderr().contains("is missing"),
+            "{}",
+            run.stderr()
+        );
+    }
+    // Asked for every report: the one there is shown, the missing one named.
+    let run = sandbox.run_with_env(&["changes", "-o", "out", "--all"], &env);
+    run.expect_code(2);
+    assert!(run.stdout().contains("Ashfield"), "{}", run.stdout());
+    assert!(run.stderr().contains("is missing"), "{}", run.stderr());
 }
