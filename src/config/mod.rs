@@ -155,7 +155,10 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
         logo_reader: resolved.logo_reader,
         warnings,
         config,
-        recorded: std::sync::OnceLock::new(),
+        recorded: merged
+            .canonical
+            .map(|path| path.display().to_string())
+            .map_or_else(std::sync::OnceLock::new, std::sync::OnceLock::from),
     })
 }
 

@@ -85,6 +85,9 @@ pub struct MergedConfig {
     pub root: Node,
     /// The files read, the practice file first, then what it extends.
     pub chain: Vec<Arc<SourceFile>>,
+    /// The practice file's path with no links or `..` in it, if it could
+    /// be worked out (see [`crate::pack::build::recorded_config`]).
+    pub canonical: Option<PathBuf>,
 }
 
 /// Reads `path` and the files it extends, merging them.
@@ -155,12 +158,20 @@ fn load_chain(
     mut extended_from: Option<Origin>,
 ) -> Result<MergedConfig, Vec<Diagnostic>> {
     let mut chain: Vec<Arc<SourceFile>> = Vec::new();
+    // Each file's path with no links in it, worked out once.
+    let mut canonicals: Vec<Option<PathBuf>> = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
     loop {
-        let canonical = next.canonicalize().unwrap_or_else(|_| next.clone());
+        let canonical = next.canonicalize().ok();
+        let same = |seen: &Option<PathBuf>, path: &Path| match (seen, &canonical) {
+            (Some(seen), Some(canonical)) => seen == canonical,
+            (None, None) => path == next,
+            _ => false,
+        };
         if let Some(seen) = chain
             .iter()
-            .position(|f| f.path.canonicalize().unwrap_or_else(|_| f.path.clone()) == canonical)
+            .zip(&canonicals)
+            .position(|(f, seen)| same(seen, &f.path))
         {
             let names: Vec<String> = chain[seen..]
                 .iter()
@@ -179,6 +190,7 @@ fn load_chain(
         };
         let table = parse(&file)?;
         chain.push(file.clone());
+        canonicals.push(canonical);
         let extends = match table.get("extends") {
             None => None,
             Some(entry) => match &entry.node.value {
@@ -225,6 +237,7 @@ fn load_chain(
             origin: root_origin,
         },
         chain,
+        canonical: canonicals.into_iter().next().flatten(),
     })
 }
 
