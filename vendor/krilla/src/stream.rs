@@ -27,7 +27,6 @@
 use std::borrow::Cow;
 use std::ops::DerefMut;
 
-use flate2::write::ZlibEncoder;
 use flate2::Compression;
 use pdf_writer::{Array, Dict, Name};
 
@@ -366,12 +365,42 @@ pub(crate) fn deflate_encode(data: &[u8]) -> Vec<u8> {
 }
 
 pub(crate) fn deflate_encode_at(data: &[u8], level: u8) -> Vec<u8> {
-    use std::io::Write;
+    use std::cell::RefCell;
 
-    let level = Compression::new(u32::from(level.min(9)));
-    let mut e = ZlibEncoder::new(Vec::new(), level);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
+    use flate2::{Compress, FlushCompress, Status};
+
+    // One compressor per thread and level, reset for each stream: making
+    // one allocates and clears its window and hash tables, which costs
+    // more than compressing a page's content stream.
+    thread_local! {
+        static COMPRESSORS: RefCell<Vec<(u8, Compress)>> = const { RefCell::new(Vec::new()) };
+    }
+    let level = level.min(9);
+    COMPRESSORS.with(|compressors| {
+        let mut compressors = compressors.borrow_mut();
+        let at = match compressors.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                let compress = Compress::new(Compression::new(u32::from(level)), true);
+                compressors.push((level, compress));
+                compressors.len() - 1
+            }
+        };
+        let compress = &mut compressors[at].1;
+        compress.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = compress.total_in() as usize;
+            let status = compress
+                .compress_vec(&data[consumed..], &mut out, FlushCompress::Finish)
+                .expect("deflate into memory");
+            if status == Status::StreamEnd {
+                break;
+            }
+            out.reserve(out.capacity().max(4096));
+        }
+        out
+    })
 }
 
 fn hex_encode(data: &[u8]) -> Vec<u8> {
