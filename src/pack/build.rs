@@ -746,5 +746,6 @@ fn file_entry(
         fingerprint: fingerprint.to_string(),
         modified: stamp.and_then(|s| s.modified),
         changed: stamp.and_then(|s| s.changed),
+        inode: stamp.map(|s| s.inode),
     }
 }

@@ -206,6 +206,8 @@ struct Made {
     len: u64,
     modified: Option<u64>,
     changed: Option<u64>,
+    #[serde(default)]
+    inode: Option<u64>,
 }
 
 impl Made {
@@ -215,6 +217,7 @@ impl Made {
             len: stamp.len,
             modified: stamp.modified,
             changed: stamp.changed,
+            inode: Some(stamp.inode),
         }
     }
 }
@@ -273,10 +276,12 @@ fn write_html(out: &Folder, html: &str) -> anyhow::Result<(bool, Option<Stamp>)>
     // Only a regular file no larger than the new index is read back: one
     // planted in its place (a FIFO, a link to /dev/zero, a folder) is
     // replaced unread.
-    if let Ok((old, stamp)) = out.read_with_stamp(FILE_NAME, html.len() as u64, "index")
+    // Kept only if it is this user's file: one someone else wrote, even
+    // with the same words, is theirs to change later.
+    if let Ok((old, Some(stamp))) = out.read_with_stamp(FILE_NAME, html.len() as u64, "index")
         && old == html.as_bytes()
     {
-        return Ok((false, stamp));
+        return Ok((false, Some(stamp)));
     }
     let stamp = out.replace(FILE_NAME, html.as_bytes())?;
     Ok((true, Some(stamp)))
@@ -307,6 +312,7 @@ mod tests {
                         fingerprint: String::new(),
                         modified: None,
                         changed: None,
+                        inode: None,
                     })
                 })
                 .collect();

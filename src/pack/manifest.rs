@@ -159,17 +159,25 @@ pub struct FileEntry {
     /// given the recorded size and time still differs here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed: Option<u64>,
+    /// The file's inode: another file put in its place in the same clock
+    /// tick (with the same ctime) has another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inode: Option<u64>,
 }
 
 /// What a build checks of a regular file it keeps: its size, its
 /// modification time and when its inode last changed (its ctime), both in
-/// nanoseconds since 1970. Read with one `stat` of the name, from the
-/// folder's handle, without following a link.
+/// nanoseconds since 1970, and its inode. Read with one `stat` of the name,
+/// from the folder's handle, without following a link. Only a file this
+/// user owns has one: a file someone else put in the place of a build's
+/// file (a practice that may write in `out/`) is never taken for it, even
+/// one renamed there in the same clock tick, whose ctime is the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     pub len: u64,
     pub modified: Option<u64>,
     pub changed: Option<u64>,
+    pub inode: u64,
 }
 
 fn nanos(seconds: i64, nanos: i64) -> Option<u64> {
@@ -189,7 +197,12 @@ impl Stamp {
             meta.ctime(),
             meta.ctime_nsec(),
         ];
-        Stamp::regular(meta.is_file(), meta.len(), times)
+        Stamp::regular(
+            meta.is_file() && mine(meta.uid()),
+            meta.len(),
+            times,
+            meta.ino(),
+        )
     }
 
     /// [`Stamp::of`] for metadata read through a folder's handle.
@@ -201,17 +214,35 @@ impl Stamp {
             meta.ctime(),
             meta.ctime_nsec(),
         ];
-        Stamp::regular(meta.is_file(), meta.len(), times)
+        Stamp::regular(
+            meta.is_file() && mine(meta.uid()),
+            meta.len(),
+            times,
+            meta.ino(),
+        )
     }
 
-    /// From `stat`'s fields: `[mtime, mtime_nsec, ctime, ctime_nsec]`.
-    fn regular(is_file: bool, len: u64, [m, m_ns, c, c_ns]: [i64; 4]) -> Option<Stamp> {
-        is_file.then(|| Stamp {
+    /// From `stat`'s fields: `[mtime, mtime_nsec, ctime, ctime_nsec]`, for
+    /// a regular file of this user's.
+    fn regular(
+        file_of_mine: bool,
+        len: u64,
+        [m, m_ns, c, c_ns]: [i64; 4],
+        inode: u64,
+    ) -> Option<Stamp> {
+        file_of_mine.then(|| Stamp {
             len,
             modified: nanos(m, m_ns),
             changed: nanos(c, c_ns),
+            inode,
         })
     }
+}
+
+/// True for a file owner who is the user policypack runs as.
+fn mine(uid: u32) -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    uid == unsafe { libc::geteuid() }
 }
 
 impl PracticeEntry {
@@ -240,6 +271,7 @@ impl FileEntry {
         stamp.len == self.bytes
             && self.modified.is_none_or(|m| stamp.modified == Some(m))
             && self.changed.is_none_or(|c| stamp.changed == Some(c))
+            && self.inode.is_none_or(|i| stamp.inode == i)
     }
 }
 
@@ -462,5 +494,43 @@ impl Manifest {
         let mut bytes = serde_json::to_vec(self).context("manifest as JSON")?;
         bytes.push(b'\n');
         Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod stamp_tests {
+    use super::*;
+
+    /// A file of another user (a practice's, put where a build's file
+    /// was) has no stamp, so it is never kept; nor is a file of the
+    /// recorded size and times but another inode (one renamed into place
+    /// in the same clock tick as the build's own rename).
+    #[test]
+    fn a_file_of_another_user_or_another_inode_is_not_the_one_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.html");
+        std::fs::write(&path, "made by the build").unwrap();
+        let stamp = Stamp::of(&std::fs::symlink_metadata(&path).unwrap()).expect("my own file");
+        let entry = FileEntry {
+            path: "index.html".into(),
+            sha256: String::new(),
+            bytes: stamp.len,
+            fingerprint: String::new(),
+            modified: stamp.modified,
+            changed: stamp.changed,
+            inode: Some(stamp.inode),
+        };
+        assert!(entry.is(&stamp));
+        let other = Stamp {
+            inode: stamp.inode + 1,
+            ..stamp
+        };
+        assert!(!entry.is(&other));
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(&path, Some(4242), None).unwrap();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            assert_eq!(Stamp::of(&meta), None, "another user's file");
+        }
     }
 }

@@ -34,7 +34,7 @@ type FolderId = (u64, u64);
 static TEMP: AtomicU64 = AtomicU64::new(0);
 
 /// Where a file is written before it is renamed into place: a folder of
-/// this process's own in `out/` (`.policypack-<pid>-<n>.tmp`, mode 0700),
+/// this process's own in `out/` (`.policypack-<random>.tmp`, mode 0700),
 /// made at the first write and held by handle. In an `out/` others may
 /// write to, a temporary file beside its final name could be swapped for
 /// theirs between the write and the rename (which goes by name), and the
@@ -70,11 +70,12 @@ impl Staging {
             builder.mode(0o700);
         }
         for _ in 0..100 {
-            let name = format!(
-                ".policypack-{}-{}.tmp",
-                std::process::id(),
-                TEMP.fetch_add(1, Ordering::Relaxed)
-            );
+            // A name nobody can foresee: one made of the process number
+            // could be taken in advance, by the hundred, by anyone who may
+            // write in `out/`.
+            let mut random = [0u8; 16];
+            getrandom::fill(&mut random).map_err(|e| io::Error::other(e.to_string()))?;
+            let name = format!(".policypack-{}.tmp", crate::utils::hex(&random));
             match self.out.create_dir_with(&name, &builder) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
