@@ -142,6 +142,22 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>
             return Ok(practice);
         }
     }
+    let Some(practice) = owners(app).await?.remove(slug) else {
+        return Err(pages::not_found());
+    };
+    if !who.may_open(&practice.path, &super::Seen::of(&practice)) {
+        return Err(pages::forbidden());
+    }
+    Ok(practice)
+}
+
+/// Each slug's practice, as `build` decides whose a slug is: the config
+/// that alone claims it, or of two that claim it, the one that built its
+/// folder (and if neither did, neither). Every config below the served
+/// folder is loaded.
+pub async fn owners(
+    app: &Arc<App>,
+) -> Result<std::collections::HashMap<String, Arc<Practice>>, Response> {
     let app2 = app.clone();
     let found = blocking(move || -> anyhow::Result<Vec<Arc<Practice>>> {
         let files = crate::pack::discover::practice_files(std::slice::from_ref(&app2.dir))?;
@@ -177,24 +193,17 @@ pub async fn find(app: &Arc<App>, who: &Who, slug: &str) -> Result<Arc<Practice>
             }
         }
     };
+    let owners: std::collections::HashMap<String, Arc<Practice>> = by_slug
+        .iter()
+        .filter_map(|(s, claimants)| Some((s.clone(), owner(s, claimants)?)))
+        .collect();
     if let Ok(mut slugs) = app.slugs.lock() {
         slugs.clear();
-        for (s, claimants) in &by_slug {
-            if let Some(owner) = owner(s, claimants) {
-                slugs.insert(s.clone(), owner.path.clone());
-            }
+        for (s, owner) in &owners {
+            slugs.insert(s.clone(), owner.path.clone());
         }
     }
-    let Some(practice) = by_slug
-        .get(slug)
-        .and_then(|claimants| owner(slug, claimants))
-    else {
-        return Err(pages::not_found());
-    };
-    if !who.may_open(&practice.path, &super::Seen::of(&practice)) {
-        return Err(pages::forbidden());
-    }
-    Ok(practice)
+    Ok(owners)
 }
 
 /// The practice with this slug, if this person may open it, and its files

@@ -351,24 +351,21 @@ async fn render(
                 .map(|p| vec![serde_json::json!({ "slug": p.slug, "name": p.name() })])
                 .unwrap_or_default()
         }
+        // Each slug once, with the practice it opens (as `find` decides
+        // whose it is): a config claiming another's slug is not listed
+        // under its own name with the other's settings.
         _ => {
-            let app2 = app.clone();
-            blocking(move || {
-                let files = crate::pack::discover::practice_files(std::slice::from_ref(&app2.dir))
-                    .unwrap_or_default();
-                let mut found: Vec<(String, String)> = files
-                    .iter()
-                    .filter_map(|path| app2.load(path))
-                    .map(|p| (p.name().to_string(), p.slug.clone()))
-                    .collect();
-                found.sort();
-                found
-                    .into_iter()
-                    .map(|(name, slug)| serde_json::json!({ "slug": slug, "name": name }))
-                    .collect()
-            })
-            .await
-            .unwrap_or_default()
+            let mut found: Vec<(String, String)> = super::practices::owners(app)
+                .await
+                .unwrap_or_default()
+                .into_values()
+                .map(|p| (p.name().to_string(), p.slug.clone()))
+                .collect();
+            found.sort();
+            found
+                .into_iter()
+                .map(|(name, slug)| serde_json::json!({ "slug": slug, "name": name }))
+                .collect()
         }
     };
     let chosen = match who {

@@ -1342,6 +1342,17 @@ fn the_form_follows_the_nation_and_keeps_what_the_lmc_shares() {
     assert_eq!(page.status, 200);
     assert!(page.text().contains("Conisbrough Group Practice"));
     assert_eq!(server.get("/practices/thorne-moor-surgery").status, 404);
+    // The reply page lists the slug once, under its owner's name: the
+    // claimant is not offered with the owner's settings.
+    let reply = server.get("/reply").text();
+    assert_eq!(
+        reply
+            .matches("value=\"conisbrough-group-practice\"")
+            .count(),
+        1,
+        "{reply}"
+    );
+    assert!(!reply.contains("Thorne Moor Surgery"), "{reply}");
     sandbox
         .run(&[
             "check",
