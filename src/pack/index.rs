@@ -225,9 +225,10 @@ impl Made {
 /// Writes the index of `out` unless it is already as it would be.
 /// `manifest_bytes` is `manifest` as written. When the officer's record
 /// says the index was made from these same inputs, and the file there is
-/// still the one written then (its size and times, the change time set by
-/// the kernel alone), the index is not made again: nationally, rendering
-/// it is a fifth of a build with nothing to do.
+/// still the one written then (the officer's, with its size, times and
+/// inode; the change time is set by the kernel alone), the index is not
+/// made again: nationally, rendering it was a third of a build with
+/// nothing to do.
 pub fn write(
     out: &Folder,
     out_path: &Path,

@@ -30,7 +30,7 @@ pub struct Folder {
 /// A folder's device and inode.
 type FolderId = (u64, u64);
 
-/// Numbers the temporary files and folders of one process.
+/// Numbers the files written in a staging folder by one process.
 static TEMP: AtomicU64 = AtomicU64::new(0);
 
 /// Where a file is written before it is renamed into place: a folder of
