@@ -185,10 +185,18 @@ fn load_chain(
             ]);
         }
         let file = match read_source(&next, extended_from.as_ref()) {
-            Ok(file) => Arc::new(file),
+            Ok(file) => file,
             Err(diagnostic) => return Err(vec![*diagnostic]),
         };
-        let table = parse(&file)?;
+        let (file, table) = match extended_from {
+            // A shared file: every practice that extends it reads the same.
+            Some(_) => parsed_shared(file)?,
+            None => {
+                let file = Arc::new(file);
+                let table = parse(&file)?;
+                (file, table)
+            }
+        };
         chain.push(file.clone());
         canonicals.push(canonical);
         let extends = match table.get("extends") {
@@ -331,6 +339,33 @@ pub fn io_reason(e: &std::io::Error) -> String {
     crate::input::reason(e)
 }
 
+/// A shared file, parsed: from the last few shared files parsed when this
+/// one has the same path and, as read just now, the same text (a build
+/// reads `_lmc.toml` once for each of thousands of practices), else
+/// parsed and kept.
+fn parsed_shared(file: SourceFile) -> Result<(Arc<SourceFile>, Table), Vec<Diagnostic>> {
+    use std::sync::Mutex;
+    const KEPT: usize = 8;
+    static PARSED: Mutex<Vec<(Arc<SourceFile>, Table)>> = Mutex::new(Vec::new());
+    let kept = |parsed: &[(Arc<SourceFile>, Table)]| {
+        parsed
+            .iter()
+            .find(|(kept, _)| kept.path == file.path && kept.text == file.text)
+            .map(|(kept, table)| (kept.clone(), table.clone()))
+    };
+    if let Some(found) = kept(&PARSED.lock().unwrap_or_else(|e| e.into_inner())) {
+        return Ok(found);
+    }
+    let file = Arc::new(file);
+    let table = parse(&file)?;
+    let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+    if parsed.len() >= KEPT {
+        parsed.remove(0);
+    }
+    parsed.push((file.clone(), table.clone()));
+    Ok((file, table))
+}
+
 fn parse(file: &Arc<SourceFile>) -> Result<Table, Vec<Diagnostic>> {
     let (parsed, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
@@ -432,4 +467,35 @@ fn merge(base: &mut Table, over: Table) {
 /// The folder relative paths in the practice file are resolved against.
 pub fn base_dir(path: &Path) -> PathBuf {
     path.parent().unwrap_or(Path::new("")).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shared file parsed for one practice is not reused for the next
+    /// once its text has changed (the web app loads configs for hours).
+    #[test]
+    fn a_shared_file_changed_since_it_was_parsed_is_parsed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let practice = dir.path().join("a.toml");
+        let shared = dir.path().join("_lmc.toml");
+        std::fs::write(&practice, "extends = \"_lmc.toml\"\n").unwrap();
+        let name = |merged: &MergedConfig| match &merged.root.value {
+            Value::Table(table) => match &table["lmc"].node.value {
+                Value::Table(lmc) => match &lmc["name"].node.value {
+                    Value::String(name) => name.clone(),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+        for lmc in ["Doncaster LMC", "Sheffield LMC", "Doncaster LMC"] {
+            std::fs::write(&shared, format!("[lmc]\nname = \"{lmc}\"\n")).unwrap();
+            let merged = load(&practice).unwrap_or_else(|p| panic!("{p:?}"));
+            assert_eq!(name(&merged), lmc);
+            assert_eq!(merged.chain[1].text, format!("[lmc]\nname = \"{lmc}\"\n"));
+        }
+    }
 }
