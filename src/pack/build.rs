@@ -747,5 +747,6 @@ fn file_entry(
         modified: stamp.and_then(|s| s.modified),
         changed: stamp.and_then(|s| s.changed),
         inode: stamp.map(|s| s.inode),
+        owner: stamp.map(|s| s.owner),
     }
 }

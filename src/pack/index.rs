@@ -208,6 +208,8 @@ struct Made {
     changed: Option<u64>,
     #[serde(default)]
     inode: Option<u64>,
+    #[serde(default)]
+    owner: Option<u32>,
 }
 
 impl Made {
@@ -218,6 +220,7 @@ impl Made {
             modified: stamp.modified,
             changed: stamp.changed,
             inode: Some(stamp.inode),
+            owner: Some(stamp.owner),
         }
     }
 }
@@ -280,6 +283,7 @@ fn write_html(out: &Folder, html: &str) -> anyhow::Result<(bool, Option<Stamp>)>
     // Kept only if it is this user's file: one someone else wrote, even
     // with the same words, is theirs to change later.
     if let Ok((old, Some(stamp))) = out.read_with_stamp(FILE_NAME, html.len() as u64, "index")
+        && stamp.is_mine()
         && old == html.as_bytes()
     {
         return Ok((false, Some(stamp)));
@@ -314,6 +318,7 @@ mod tests {
                         modified: None,
                         changed: None,
                         inode: None,
+                        owner: None,
                     })
                 })
                 .collect();

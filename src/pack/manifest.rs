@@ -159,25 +159,30 @@ pub struct FileEntry {
     /// given the recorded size and time still differs here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed: Option<u64>,
-    /// The file's inode: another file put in its place in the same clock
-    /// tick (with the same ctime) has another.
+    /// The file's inode and owner: another file put in its place in the
+    /// same clock tick (with the same ctime) has another inode, and one a
+    /// practice wrote has the practice as its owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inode: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<u32>,
 }
 
 /// What a build checks of a regular file it keeps: its size, its
 /// modification time and when its inode last changed (its ctime), both in
-/// nanoseconds since 1970, and its inode. Read with one `stat` of the name,
-/// from the folder's handle, without following a link. Only a file this
-/// user owns has one: a file someone else put in the place of a build's
-/// file (a practice that may write in `out/`) is never taken for it, even
-/// one renamed there in the same clock tick, whose ctime is the same.
+/// nanoseconds since 1970, its inode and its owner. Read with one `stat`
+/// of the name, from the folder's handle, without following a link. A file
+/// someone else put in the place of a build's file (a practice that may
+/// write in `out/`) is never taken for it, even one renamed there in the
+/// same clock tick, whose ctime is the same: it has another inode and
+/// another owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     pub len: u64,
     pub modified: Option<u64>,
     pub changed: Option<u64>,
     pub inode: u64,
+    pub owner: u32,
 }
 
 fn nanos(seconds: i64, nanos: i64) -> Option<u64> {
@@ -187,62 +192,38 @@ fn nanos(seconds: i64, nanos: i64) -> Option<u64> {
         .checked_add(u64::try_from(nanos).ok()?)
 }
 
+/// [`Stamp::of`] for either kind of metadata: they have the same fields
+/// under two traits of the same name.
+macro_rules! stamp_of {
+    ($meta:expr, $ext:path) => {{
+        use $ext as _;
+        let meta = $meta;
+        meta.is_file().then(|| Stamp {
+            len: meta.len(),
+            modified: nanos(meta.mtime(), meta.mtime_nsec()),
+            changed: nanos(meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+            owner: meta.uid(),
+        })
+    }};
+}
+
 impl Stamp {
     /// The stamp of a regular file; `None` for anything else.
     pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt as _;
-        let times = [
-            meta.mtime(),
-            meta.mtime_nsec(),
-            meta.ctime(),
-            meta.ctime_nsec(),
-        ];
-        Stamp::regular(
-            meta.is_file() && mine(meta.uid()),
-            meta.len(),
-            times,
-            meta.ino(),
-        )
+        stamp_of!(meta, std::os::unix::fs::MetadataExt)
     }
 
     /// [`Stamp::of`] for metadata read through a folder's handle.
     pub fn of_handle(meta: &cap_std::fs::Metadata) -> Option<Stamp> {
-        use cap_std::fs::MetadataExt as _;
-        let times = [
-            meta.mtime(),
-            meta.mtime_nsec(),
-            meta.ctime(),
-            meta.ctime_nsec(),
-        ];
-        Stamp::regular(
-            meta.is_file() && mine(meta.uid()),
-            meta.len(),
-            times,
-            meta.ino(),
-        )
+        stamp_of!(meta, cap_std::fs::MetadataExt)
     }
 
-    /// From `stat`'s fields: `[mtime, mtime_nsec, ctime, ctime_nsec]`, for
-    /// a regular file of this user's.
-    fn regular(
-        file_of_mine: bool,
-        len: u64,
-        [m, m_ns, c, c_ns]: [i64; 4],
-        inode: u64,
-    ) -> Option<Stamp> {
-        file_of_mine.then(|| Stamp {
-            len,
-            modified: nanos(m, m_ns),
-            changed: nanos(c, c_ns),
-            inode,
-        })
+    /// True for a file owned by the user policypack runs as.
+    pub fn is_mine(&self) -> bool {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        self.owner == unsafe { libc::geteuid() }
     }
-}
-
-/// True for a file owner who is the user policypack runs as.
-fn mine(uid: u32) -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    uid == unsafe { libc::geteuid() }
 }
 
 impl PracticeEntry {
@@ -265,13 +246,16 @@ impl FileEntry {
             .is_some_and(|stamp| self.is(&stamp))
     }
 
-    /// True when `meta` is of a regular file of the size and time this
-    /// entry recorded.
+    /// True when `stamp` is of the file this entry recorded: its size,
+    /// times, inode and owner.
     pub fn is(&self, stamp: &Stamp) -> bool {
         stamp.len == self.bytes
             && self.modified.is_none_or(|m| stamp.modified == Some(m))
             && self.changed.is_none_or(|c| stamp.changed == Some(c))
             && self.inode.is_none_or(|i| stamp.inode == i)
+            // A manifest from before owners were recorded: the file must
+            // be this user's.
+            && self.owner.map_or(stamp.is_mine(), |o| stamp.owner == o)
     }
 }
 
@@ -501,16 +485,17 @@ impl Manifest {
 mod stamp_tests {
     use super::*;
 
-    /// A file of another user (a practice's, put where a build's file
-    /// was) has no stamp, so it is never kept; nor is a file of the
-    /// recorded size and times but another inode (one renamed into place
-    /// in the same clock tick as the build's own rename).
+    /// A file of the recorded size and times is not the one written if it
+    /// has another inode (renamed into place in the same clock tick as the
+    /// build's own rename, so with the same ctime) or another owner (a
+    /// practice's file).
     #[test]
     fn a_file_of_another_user_or_another_inode_is_not_the_one_written() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.html");
         std::fs::write(&path, "made by the build").unwrap();
-        let stamp = Stamp::of(&std::fs::symlink_metadata(&path).unwrap()).expect("my own file");
+        let stamp = Stamp::of(&std::fs::symlink_metadata(&path).unwrap()).expect("a file");
+        assert!(stamp.is_mine());
         let entry = FileEntry {
             path: "index.html".into(),
             sha256: String::new(),
@@ -519,18 +504,19 @@ mod stamp_tests {
             modified: stamp.modified,
             changed: stamp.changed,
             inode: Some(stamp.inode),
+            owner: Some(stamp.owner),
         };
         assert!(entry.is(&stamp));
-        let other = Stamp {
+        let inode = Stamp {
             inode: stamp.inode + 1,
             ..stamp
         };
-        assert!(!entry.is(&other));
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        if unsafe { libc::geteuid() } == 0 {
-            std::os::unix::fs::chown(&path, Some(4242), None).unwrap();
-            let meta = std::fs::symlink_metadata(&path).unwrap();
-            assert_eq!(Stamp::of(&meta), None, "another user's file");
-        }
+        assert!(!entry.is(&inode), "another inode");
+        let owner = Stamp {
+            owner: stamp.owner + 1,
+            ..stamp
+        };
+        assert!(!entry.is(&owner), "another owner");
+        assert!(!owner.is_mine());
     }
 }

@@ -309,11 +309,8 @@ impl Folder {
     /// Reads the regular file `name`, of at most `limit` bytes, never
     /// through a link.
     pub fn read(&self, name: &str, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-        let path = self.path.join(name);
-        let file = self
-            .open_file(name)
-            .map_err(|e| Refused(format!("cannot read {}: {e}", path.display())))?;
-        crate::input::read_from(file, &path, limit, what)
+        self.read_with_stamp(name, limit, what)
+            .map(|(bytes, _)| bytes)
     }
 
     /// [`Folder::read`], with the size and times of the file read, from
