@@ -321,15 +321,17 @@ pub fn chain(error: &dyn std::error::Error) -> String {
 /// build, every practice's, with nothing recorded.
 fn refuse_recursive_macros(files: &[(String, String)]) -> anyhow::Result<()> {
     use regex::Regex;
+    // Tera's names are ASCII, so the patterns' word classes are too
+    // (`(?-u:…)`): Unicode ones take far longer to compile.
     static DEFINE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\{%-?\s*macro\s+(\w+)\s*\(").expect("valid"));
+        LazyLock::new(|| Regex::new(r"\{%-?\s*macro\s+((?-u:\w)+)\s*\(").expect("valid"));
     static END: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\{%-?\s*endmacro\b").expect("valid"));
+        LazyLock::new(|| Regex::new(r"\{%-?\s*endmacro(?-u:\b)").expect("valid"));
     static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"\{%-?\s*import\s+["']([^"']+)["']\s+as\s+(\w+)"#).expect("valid")
+        Regex::new(r#"\{%-?\s*import\s+["']([^"']+)["']\s+as\s+((?-u:\w)+)"#).expect("valid")
     });
     static CALL: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b(\w+)::(\w+)\s*\(").expect("valid"));
+        LazyLock::new(|| Regex::new(r"(?-u:\b)((?-u:\w)+)::((?-u:\w)+)\s*\(").expect("valid"));
     type Macro = (String, String);
     let mut calls: HashMap<Macro, Vec<Macro>> = HashMap::new();
     for (file, text) in files {
@@ -617,6 +619,29 @@ mod tests {
         for nation in Nation::all() {
             assert!(templates.nation(nation).is_ok());
         }
+    }
+
+    /// Text between tags is found by searching for the next `{{`, `{%`
+    /// or `{#` (the patched grammar in `vendor/tera`): braces, percent and
+    /// hash signs that start no tag stay as written, wherever they are.
+    #[test]
+    fn text_around_tags_is_kept_as_written() {
+        let mut context = tera::Context::new();
+        context.insert("name", "N");
+        for (template, expected) in [
+            ("{ a } {b} %} #} }} 100% {", "{ a } {b} %} #} }} 100% {"),
+            ("{", "{"),
+            ("x{", "x{"),
+            ("{ {{ name }}{-{{ name }}#}", "{ N{-N#}"),
+            ("a{# note #}b{%- if true %} c{% endif -%} d", "ab cd"),
+            ("é {😀 } {{ name }}\n{", "é {😀 } N\n{"),
+        ] {
+            let rendered = tera::Tera::one_off(template, &context, false).unwrap();
+            assert_eq!(rendered, expected, "{template}");
+        }
+        // A tag left open is still an error, not text.
+        assert!(tera::Tera::one_off("a {{ name", &context, false).is_err());
+        assert!(tera::Tera::one_off("a {% if true %}", &context, false).is_err());
     }
 
     #[test]
