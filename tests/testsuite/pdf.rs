@@ -583,11 +583,32 @@ fn same_input_gives_byte_identical_pdfs() {
             "ods_code = \"C86099\"\nslug = \"copy\"",
         ),
     );
+    // On four threads a document's paragraphs are broken into lines on
+    // several at once (ahead of the page layout); on one, all on one.
     sandbox
-        .run(&["build", "a.toml", "b.toml", "--formats", "pdf", "-o", "one"])
+        .run(&[
+            "build",
+            "a.toml",
+            "b.toml",
+            "--formats",
+            "pdf",
+            "-o",
+            "one",
+            "-j",
+            "4",
+        ])
         .expect_code(0);
     sandbox
-        .run(&["build", "a.toml", "--formats", "pdf", "-o", "two"])
+        .run(&[
+            "build",
+            "a.toml",
+            "--formats",
+            "pdf",
+            "-o",
+            "two",
+            "-j",
+            "1",
+        ])
         .expect_code(0);
     for stem in [
         "zero-tolerance-notice",

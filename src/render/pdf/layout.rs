@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU16;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use krilla::tagging::{ArtifactType, Tag, TagKind};
@@ -173,7 +172,7 @@ pub struct Typesetter<'a> {
     pub starts: Vec<usize>,
     /// Paragraphs already broken into lines: a heading's look-ahead and a
     /// list label's keep-together check measure text that is placed later.
-    laid_out: HashMap<(usize, usize, u32, bool, u32), Rc<Lines>>,
+    laid_out: HashMap<(usize, usize, u32, bool, u32), Arc<Lines>>,
     /// Contents entries' page numbers, drawn once the pages are known.
     pub(super) pending: Vec<super::contents::PendingNumber>,
 }
@@ -246,7 +245,7 @@ impl<'a> Typesetter<'a> {
 
     /// The lines of `spans` at `width`, laid out once per document. Keyed
     /// by the spans' address, which is stable while the blocks are laid out.
-    pub fn lines(&mut self, spans: &[Span], style: &TextStyle, width: f32) -> Rc<Lines> {
+    pub fn lines(&mut self, spans: &[Span], style: &TextStyle, width: f32) -> Arc<Lines> {
         let key = (
             spans.as_ptr() as usize,
             spans.len(),

@@ -148,6 +148,13 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
             setter.finish(tree)
         })
     };
+    // The pages are laid out on one thread; their paragraphs are broken
+    // into lines on every core first, and found done.
+    shape_ahead(&model.blocks, |ctx, blocks| {
+        let mut setter = Typesetter::new(ctx, edition.paper, theme(size), model.links.clone());
+        let (x, width) = (edition.paper.margin, edition.paper.content_width());
+        setter.document(blocks, x, width, &mut Vec::new(), &[]);
+    });
     let lay = |breaks: &[usize]| lay_spread(breaks, 1.0);
     let laid = no_short_pages(&model.blocks, two_languages.then_some(parts), lay);
     let laid = match doc.kind {
@@ -155,6 +162,26 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
         _ => laid,
     };
     draw::write(laid, edition.paper, &meta(doc, p))
+}
+
+/// Breaks the paragraphs of `blocks` into lines on every core of the
+/// build's thread pool, into the calling thread's text context: `lay`
+/// lays out some of the blocks (on a fresh page: only the lines are
+/// kept). Where every core is busy (a pack of many practices), the parts
+/// run on the calling thread and cost only a second look at its memo.
+fn shape_ahead(blocks: &[Block], lay: impl Fn(&mut text::TextContext, &[Block]) + Sync) {
+    use rayon::prelude::*;
+    let threads = rayon::current_num_threads();
+    if threads < 2 || blocks.len() < 2 {
+        return;
+    }
+    // Several parts a core, as paragraphs differ in length.
+    let part = blocks.len().div_ceil(threads * 4);
+    let shaped: Vec<text::Shaped> = blocks
+        .par_chunks(part)
+        .map(|blocks| text::with_context(|ctx| ctx.recording(|ctx| lay(ctx, blocks)).1))
+        .collect();
+    text::with_context(|ctx| shaped.into_iter().for_each(|s| ctx.adopt(s)));
 }
 
 /// The side of a QR code's modules outside a poster: about 23 mm.

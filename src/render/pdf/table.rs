@@ -2,12 +2,12 @@
 //! header row repeated (as an artifact) at the top of every new page.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use krilla::tagging::{ArtifactType, TableHeaderScope, Tag};
 
 use super::layout::{Content, Draw, Node, Typesetter, lines_draws};
 use crate::document::{Span, is_write_in};
-use std::rc::Rc;
 
 use super::text::{Lines, TextStyle};
 
@@ -91,7 +91,7 @@ impl Typesetter<'_> {
     /// The header row: tagged the first time, an artifact when repeated.
     fn header_row(
         &mut self,
-        cells: &[Rc<Lines>],
+        cells: &[Arc<Lines>],
         widths: &[f32],
         x: f32,
         height: f32,
@@ -140,14 +140,14 @@ impl Typesetter<'_> {
         self.mark(Content::Artifact(ArtifactType::Layout), vec![rule]);
     }
 
-    fn cells(&mut self, row: &[Vec<Span>], widths: &[f32], style: &TextStyle) -> Vec<Rc<Lines>> {
+    fn cells(&mut self, row: &[Vec<Span>], widths: &[f32], style: &TextStyle) -> Vec<Arc<Lines>> {
         widths
             .iter()
             .enumerate()
             .map(
                 |(i, w)| match row.get(i).filter(|spans| !spans.is_empty()) {
                     Some(spans) => self.lines(spans, style, (w - 2.0 * PAD).max(1.0)),
-                    None => Rc::new(Lines {
+                    None => Arc::new(Lines {
                         lines: Vec::new(),
                         text: "".into(),
                     }),
@@ -194,7 +194,7 @@ impl Typesetter<'_> {
     }
 }
 
-fn row_height(cells: &[Rc<Lines>]) -> f32 {
+fn row_height(cells: &[Arc<Lines>]) -> f32 {
     cells.iter().map(|c| c.height()).fold(0.0, f32::max) + 2.0 * PAD
 }
 

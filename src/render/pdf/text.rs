@@ -9,7 +9,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use krilla::text::{Font, GlyphId, KrillaGlyph};
@@ -107,7 +106,15 @@ pub struct TextContext {
     layout: LayoutContext<Ink>,
     by_blob: HashMap<u64, Font>,
     shaped: Memo,
+    /// While [`TextContext::recording`] runs: every paragraph asked for,
+    /// to hand to another thread.
+    recorded: Option<Shaped>,
 }
+
+/// Paragraphs broken into lines on one thread, for another thread's
+/// [`TextContext::adopt`].
+#[derive(Default)]
+pub struct Shaped(Vec<(Vec<u8>, Arc<Lines>)>);
 
 /// Paragraphs already broken into lines, by everything that decides the
 /// result (the spans' text and styles, the text style, the width). Most
@@ -116,15 +123,15 @@ pub struct TextContext {
 /// bound the memory: when the newer fills up, the older is dropped, so
 /// only entries that are used again survive.
 struct Memo {
-    newer: HashMap<Vec<u8>, Rc<Lines>>,
-    older: HashMap<Vec<u8>, Rc<Lines>>,
+    newer: HashMap<Vec<u8>, Arc<Lines>>,
+    older: HashMap<Vec<u8>, Arc<Lines>>,
 }
 
 /// Entries in one generation: a few documents' worth of paragraphs.
 const MEMO_GENERATION: usize = 2048;
 
 impl Memo {
-    fn get(&mut self, key: &[u8]) -> Option<Rc<Lines>> {
+    fn get(&mut self, key: &[u8]) -> Option<Arc<Lines>> {
         if let Some(lines) = self.newer.get(key) {
             return Some(lines.clone());
         }
@@ -133,7 +140,7 @@ impl Memo {
         Some(lines)
     }
 
-    fn insert(&mut self, key: Vec<u8>, lines: Rc<Lines>) {
+    fn insert(&mut self, key: Vec<u8>, lines: Arc<Lines>) {
         if self.newer.len() >= MEMO_GENERATION {
             self.older = std::mem::take(&mut self.newer);
         }
@@ -192,19 +199,46 @@ impl TextContext {
                 newer: HashMap::new(),
                 older: HashMap::new(),
             },
+            recorded: None,
+        }
+    }
+
+    /// Runs `f`, and returns with its result every paragraph it broke
+    /// into lines (or found already broken).
+    pub fn recording<R>(&mut self, f: impl FnOnce(&mut TextContext) -> R) -> (R, Shaped) {
+        let outer = self.recorded.replace(Shaped::default());
+        let result = f(self);
+        let shaped = std::mem::replace(&mut self.recorded, outer).unwrap_or_default();
+        (result, shaped)
+    }
+
+    /// Takes paragraphs another thread broke into lines, so that asking
+    /// for them here finds them done.
+    pub fn adopt(&mut self, shaped: Shaped) {
+        for (key, lines) in shaped.0 {
+            if !self.shaped.newer.contains_key(&key) {
+                self.shaped.insert(key, lines);
+            }
         }
     }
 
     /// `spans` broken into lines no wider than `width` (`None`: one line
     /// per hard break, for measuring natural widths), shaped once per
     /// thread for each distinct paragraph, style and width.
-    pub fn lines(&mut self, spans: &[Span], style: &TextStyle, width: Option<f32>) -> Rc<Lines> {
+    pub fn lines(&mut self, spans: &[Span], style: &TextStyle, width: Option<f32>) -> Arc<Lines> {
         let key = memo_key(spans, style, width);
-        if let Some(lines) = self.shaped.get(&key) {
-            return lines;
+        let lines = match self.shaped.get(&key) {
+            Some(lines) => lines,
+            None => {
+                // Shaping costs far more than the key's copy.
+                let lines = Arc::new(self.shape(spans, style, width));
+                self.shaped.insert(key.clone(), lines.clone());
+                lines
+            }
+        };
+        if let Some(recorded) = &mut self.recorded {
+            recorded.0.push((key, lines.clone()));
         }
-        let lines = Rc::new(self.shape(spans, style, width));
-        self.shaped.insert(key, lines.clone());
         lines
     }
 
