@@ -105,8 +105,10 @@ fn build_all(
     // While the configs load: the default templates are parsed, the
     // manifest read, and temporary files a stopped build left are swept
     // (safe now that this build holds the lock; none writes before all
-    // four are done).
-    let ((loaded, default_templates), (read, ())) = rayon::join(
+    // four are done). The templates, the longest of the four, start on
+    // this thread at once; the others wait for a thread to take them.
+    let (default_templates, (loaded, (read, ()))) = rayon::join(
+        || Templates::load(options.build.templates.as_deref()),
         || {
             rayon::join(
                 || -> Vec<_> {
@@ -120,13 +122,12 @@ fn build_all(
                         })
                         .collect()
                 },
-                || Templates::load(options.build.templates.as_deref()),
-            )
-        },
-        || {
-            rayon::join(
-                || Manifest::read(out),
-                || remove_leftover_temp_files(&out_folder),
+                || {
+                    rayon::join(
+                        || Manifest::read(out),
+                        || remove_leftover_temp_files(&out_folder),
+                    )
+                },
             )
         },
     );
