@@ -64,7 +64,7 @@ pub struct Run {
     pub font: Font,
     pub size: f32,
     pub ink: Ink,
-    pub glyphs: Vec<KrillaGlyph>,
+    pub glyphs: Arc<[KrillaGlyph]>,
     /// (offset below the baseline, thickness) when underlined.
     pub underline: Option<(f32, f32)>,
 }
