@@ -116,6 +116,24 @@ impl FontContainer {
         }
     }
 
+    /// [`FontContainer::add_glyph`], returning the PDF font the glyph went
+    /// to rather than its identifier, which is cloned only for a glyph not
+    /// seen before.
+    #[inline]
+    pub(crate) fn add_glyph_to_font(
+        &mut self,
+        glyph: ColoredGlyph,
+    ) -> (&mut dyn PdfFont, PDFGlyph) {
+        // Only glyphs of the CID font are in `cid_cache`.
+        if let Some((_, pdf_glyph)) = self.cid_cache.get(&glyph.glyph_id.to_u32()) {
+            let pdf_glyph = *pdf_glyph;
+            return (&mut self.cid_font, pdf_glyph);
+        }
+        let (identifier, pdf_glyph) = self.add_glyph(glyph);
+        let pdf_font = self.get_from_identifier_mut(&identifier).unwrap();
+        (pdf_font, pdf_glyph)
+    }
+
     #[inline]
     pub(crate) fn add_glyph(&mut self, glyph: ColoredGlyph) -> (FontIdentifier, PDFGlyph) {
         if let Some(e) = self
