@@ -99,16 +99,28 @@ impl Templates {
             });
         }
         // What `Tera::add_raw_templates` does, but parsed on every core: the
-        // handbook alone is most of a cold start's parsing.
-        let parsed: Vec<tera::Result<(String, tera::Template)>> = files
-            .par_iter()
-            .filter(|(name, _)| name.ends_with(".md") || name.ends_with(".html"))
-            .map(|(name, text)| {
-                tera::Template::new(name, None, text)
-                    .map(|template| (name.clone(), template))
-                    .map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e))
-            })
-            .collect();
+        // handbook alone is most of a cold start's parsing. The checks and
+        // the facts that need only the files' text are done meanwhile; their
+        // problems are reported after any template's syntax error, as before.
+        let (parsed, (recursion, facts)) = rayon::join(
+            || -> Vec<tera::Result<(String, tera::Template)>> {
+                files
+                    .par_iter()
+                    .filter(|(name, _)| name.ends_with(".md") || name.ends_with(".html"))
+                    .map(|(name, text)| {
+                        tera::Template::new(name, None, text)
+                            .map(|template| (name.clone(), template))
+                            .map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e))
+                    })
+                    .collect()
+            },
+            || {
+                rayon::join(
+                    || refuse_recursive_macros(&files),
+                    || nations_and_replies(&files),
+                )
+            },
+        );
         let syntax = |e: tera::Error| anyhow!(chain(&e)).context("a template has a syntax error");
         for result in parsed {
             let (name, template) = result.map_err(syntax)?;
@@ -116,42 +128,8 @@ impl Templates {
         }
         tera.build_inheritance_chains().map_err(syntax)?;
         tera.check_macro_files().map_err(syntax)?;
-        refuse_recursive_macros(&files)?;
-
-        let mut nations = HashMap::new();
-        for nation in Nation::all() {
-            let name = format!("nations/{}.toml", nation.key());
-            let (_, text) = files
-                .iter()
-                .find(|(n, _)| *n == name)
-                .ok_or_else(|| anyhow!("the nation facts file {name} is missing"))?;
-            let facts = NationFacts::parse(text)
-                .with_context(|| format!("the nation facts file {name} is not valid"))?;
-            // A template in the nation's own language prints the facts'
-            // sentences in that language; an override of those facts
-            // must not leave them out.
-            if let Some(code) = nation.language_code() {
-                let suffix = format!(".{code}.md");
-                let missing = facts.missing_in_own_language();
-                if files.iter().any(|(n, _)| n.ends_with(&suffix)) && !missing.is_empty() {
-                    bail!(
-                        "the nation facts file {name} has no {}: the templates in {} print them",
-                        missing.join(", "),
-                        facts.language.as_deref().unwrap_or(code),
-                    );
-                }
-            }
-            nations.insert(nation, facts);
-        }
-        let replies = {
-            let name = "model-replies.toml";
-            let (_, text) = files
-                .iter()
-                .find(|(n, _)| n == name)
-                .ok_or_else(|| anyhow!("the template {name} is missing"))?;
-            ModelReplies::parse(text)
-                .with_context(|| format!("the template {name} is not valid"))?
-        };
+        recursion?;
+        let (nations, replies) = facts?;
         let fingerprint = crate::utils::hash(
             files
                 .iter()
@@ -314,6 +292,45 @@ pub fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// Each nation's facts and the model replies, from the files' text.
+fn nations_and_replies(
+    files: &[(String, String)],
+) -> anyhow::Result<(HashMap<Nation, NationFacts>, ModelReplies)> {
+    let mut nations = HashMap::new();
+    for nation in Nation::all() {
+        let name = format!("nations/{}.toml", nation.key());
+        let (_, text) = files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| anyhow!("the nation facts file {name} is missing"))?;
+        let facts = NationFacts::parse(text)
+            .with_context(|| format!("the nation facts file {name} is not valid"))?;
+        // A template in the nation's own language prints the facts'
+        // sentences in that language; an override of those facts
+        // must not leave them out.
+        if let Some(code) = nation.language_code() {
+            let suffix = format!(".{code}.md");
+            let missing = facts.missing_in_own_language();
+            if files.iter().any(|(n, _)| n.ends_with(&suffix)) && !missing.is_empty() {
+                bail!(
+                    "the nation facts file {name} has no {}: the templates in {} print them",
+                    missing.join(", "),
+                    facts.language.as_deref().unwrap_or(code),
+                );
+            }
+        }
+        nations.insert(nation, facts);
+    }
+    let name = "model-replies.toml";
+    let (_, text) = files
+        .iter()
+        .find(|(n, _)| n == name)
+        .ok_or_else(|| anyhow!("the template {name} is missing"))?;
+    let replies =
+        ModelReplies::parse(text).with_context(|| format!("the template {name} is not valid"))?;
+    Ok((nations, replies))
 }
 
 /// Refuses a macro that calls itself, directly or through other macros:
