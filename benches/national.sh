@@ -36,12 +36,20 @@ cd "$work"
 read -r bw bu bs bm < <(measure "$bin" build configs -o out -q)
 read -r nw nu ns nm < <(measure "$bin" build configs -o out -q)
 # Typst on one handbook, cold, 7 times, each timed on its own: the median
-# of its CPU (user + system, all its threads) and of its wall time.
+# of its CPU (user + system, all its threads) and of its wall time. Read
+# from getrusage in microseconds: GNU time prints hundredths of a second,
+# too coarse for a run of about 60 ms.
 runs=7
-: > typst-times
-for i in $(seq $runs); do
-  measure "$typst" compile --ignore-system-fonts --font-path "$OLDPWD/assets/fonts" handbook.typ handbook.pdf >> typst-times
-done
+python3 - "$typst" "$OLDPWD/assets/fonts" "$runs" > typst-times <<'PY'
+import resource, subprocess, sys, time
+typst, fonts, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+command = [typst, "compile", "--ignore-system-fonts", "--font-path", fonts, "handbook.typ", "handbook.pdf"]
+for _ in range(runs):
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    subprocess.run(command, check=True)
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"{wall:.6f} {after.ru_utime - before.ru_utime:.6f} {after.ru_stime - before.ru_stime:.6f} {after.ru_maxrss}")
+PY
 
 practices=$(ls configs | grep -c -v '^_')
 cores=$(nproc)
