@@ -172,7 +172,7 @@ pub struct Typesetter<'a> {
     pub starts: Vec<usize>,
     /// Paragraphs already broken into lines: a heading's look-ahead and a
     /// list label's keep-together check measure text that is placed later.
-    laid_out: HashMap<(usize, usize, u32, bool, u32), Arc<Lines>>,
+    laid_out: foldhash::HashMap<(usize, usize, u32, bool, u32), Arc<Lines>>,
     /// Contents entries' page numbers, drawn once the pages are known.
     pub(super) pending: Vec<super::contents::PendingNumber>,
 }
@@ -191,7 +191,7 @@ impl<'a> Typesetter<'a> {
             headings: Vec::new(),
             fixed: 0.0,
             starts: Vec::new(),
-            laid_out: HashMap::new(),
+            laid_out: foldhash::HashMap::default(),
             pending: Vec::new(),
         }
     }
