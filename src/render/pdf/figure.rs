@@ -240,10 +240,18 @@ impl Typesetter<'_> {
             draws.extend(lines_draws(&label, x, top));
             match side {
                 Side::OneLine => {
-                    let both =
-                        self.ctx
-                            .lines(&[plain(&format!("{reference} · {number}"))], &style, None);
-                    draws.extend(lines_draws(&both, x + width - both.width(), top));
+                    // Set in two pieces: the page number's is the same in
+                    // every practice's copy, so a pack shapes it once.
+                    let tail = self
+                        .ctx
+                        .lines(&[plain(&format!(" · {number}"))], &style, None);
+                    let tail_x = x + width - tail.width();
+                    draws.extend(lines_draws(
+                        &reference_lines,
+                        tail_x - reference_lines.width(),
+                        top,
+                    ));
+                    draws.extend(lines_draws(&tail, tail_x, top));
                 }
                 Side::Stacked => {
                     let number = self.ctx.lines(&[plain(&number)], &style, None);
