@@ -583,8 +583,21 @@ fn same_input_gives_byte_identical_pdfs() {
             "ods_code = \"C86099\"\nslug = \"copy\"",
         ),
     );
-    // On four threads a document's paragraphs are broken into lines on
-    // several at once (ahead of the page layout); on one, all on one.
+    // A practice built alone on four threads has each document's
+    // paragraphs broken into lines on several at once (ahead of the page
+    // layout); on one thread, all on one; two practices, either way.
+    sandbox
+        .run(&[
+            "build",
+            "a.toml",
+            "--formats",
+            "pdf",
+            "-o",
+            "three",
+            "-j",
+            "4",
+        ])
+        .expect_code(0);
     sandbox
         .run(&[
             "build",
@@ -628,7 +641,14 @@ fn same_input_gives_byte_identical_pdfs() {
                 .join(format!("two/ashfield-medical-centre/{stem}.pdf")),
         )
         .unwrap();
+        let alone = std::fs::read(
+            sandbox
+                .path()
+                .join(format!("three/ashfield-medical-centre/{stem}.pdf")),
+        )
+        .unwrap();
         assert!(first == again, "{stem} differs between runs");
+        assert!(alone == again, "{stem} differs between one thread and four");
         assert!(first == copy, "{stem} differs within one run");
     }
 }

@@ -167,12 +167,15 @@ pub fn render(input: &Input<'_>) -> anyhow::Result<Vec<u8>> {
 /// Breaks the paragraphs of `blocks` into lines on every core of the
 /// build's thread pool, into the calling thread's text context: `lay`
 /// lays out some of the blocks (on a fresh page: only the lines are
-/// kept). Where every core is busy (a pack of many practices), the parts
-/// run on the calling thread and cost only a second look at its memo.
+/// kept). Only while this thread has no other work queued (one practice,
+/// or the last few of a pack): otherwise the other cores have practices
+/// of their own, and a second look at every paragraph would only cost
+/// CPU.
 fn shape_ahead(blocks: &[Block], lay: impl Fn(&mut text::TextContext, &[Block]) + Sync) {
     use rayon::prelude::*;
     let threads = rayon::current_num_threads();
-    if threads < 2 || blocks.len() < 2 {
+    let queued = rayon_core::current_thread_has_pending_tasks() != Some(false);
+    if threads < 2 || blocks.len() < 2 || queued {
         return;
     }
     // Several parts a core, as paragraphs differ in length.
