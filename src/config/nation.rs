@@ -39,7 +39,9 @@ struct Routing {
 
 struct Known {
     nation: Nation,
-    routing: Routing,
+    /// Read when first asked for: the names alone need no parsing, and
+    /// every command's line (`--nation`) is checked against them at start.
+    routing: LazyLock<Routing, Box<dyn FnOnce() -> Routing + Send>>,
 }
 
 /// The built-in nations, sorted by name.
@@ -51,15 +53,16 @@ static KNOWN: LazyLock<Vec<Known>> = LazyLock::new(|| {
         .filter_map(|file| {
             let path = file.path();
             let key = path.file_name()?.to_str()?.strip_suffix(".toml")?;
+            let text = file.contents_utf8();
             // A facts file that does not parse is reported, with its
             // line, by the content stage, which reads it in full.
-            let routing = file
-                .contents_utf8()
-                .and_then(|text| toml::from_str(text).ok())
-                .unwrap_or_default();
+            let routing: Box<dyn FnOnce() -> Routing + Send> = Box::new(move || {
+                text.and_then(|text| toml::from_str(text).ok())
+                    .unwrap_or_default()
+            });
             Some(Known {
                 nation: Nation(key),
-                routing,
+                routing: LazyLock::new(routing),
             })
         })
         .collect();
