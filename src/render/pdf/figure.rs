@@ -228,6 +228,9 @@ impl Typesetter<'_> {
             }
         };
         let reference_lines = self.ctx.lines(&[plain(reference)], &style, None);
+        let dotted = self
+            .ctx
+            .lines(&[plain(&format!("{reference} ·"))], &style, None);
         for page in 0..total {
             let number = number_of(page);
             let mut draws = vec![Draw::Rect {
@@ -240,17 +243,14 @@ impl Typesetter<'_> {
             draws.extend(lines_draws(&label, x, top));
             match side {
                 Side::OneLine => {
-                    // Set in two pieces: the page number's is the same in
-                    // every practice's copy, so a pack shapes it once.
+                    // Set in two pieces, split after the dot (which no
+                    // letter kerns with): the page number's is the same
+                    // in every practice's copy, so a pack shapes it once.
                     let tail = self
                         .ctx
-                        .lines(&[plain(&format!(" · {number}"))], &style, None);
+                        .lines(&[plain(&format!(" {number}"))], &style, None);
                     let tail_x = x + width - tail.width();
-                    draws.extend(lines_draws(
-                        &reference_lines,
-                        tail_x - reference_lines.width(),
-                        top,
-                    ));
+                    draws.extend(lines_draws(&dotted, tail_x - dotted.width(), top));
                     draws.extend(lines_draws(&tail, tail_x, top));
                 }
                 Side::Stacked => {
