@@ -481,7 +481,7 @@ impl Plan<'_> {
             };
             let entry = file_entry(
                 format!("{slug}/{}", output.name),
-                Some(stamp),
+                stamp,
                 &output.bytes,
                 &output.fingerprint,
             );
@@ -516,7 +516,7 @@ impl Plan<'_> {
                 let stamp = out_folder.write(&zip_name, &bytes)?;
                 zip_written = true;
                 written.push(zip_name.clone());
-                let entry = file_entry(zip_name.clone(), Some(stamp), &bytes, &practice_fp);
+                let entry = file_entry(zip_name.clone(), stamp, &bytes, &practice_fp);
                 files.insert(zip_name.clone(), entry);
             }
         } else if (!written.is_empty()
@@ -735,7 +735,7 @@ pub fn shown_config(recorded: &str) -> String {
 
 fn file_entry(
     path: String,
-    stamp: Option<super::manifest::Stamp>,
+    stamp: super::manifest::Stamp,
     bytes: &[u8],
     fingerprint: &str,
 ) -> FileEntry {
@@ -744,9 +744,9 @@ fn file_entry(
         sha256: crate::utils::sha256(bytes),
         bytes: bytes.len() as u64,
         fingerprint: fingerprint.to_string(),
-        modified: stamp.and_then(|s| s.modified),
-        changed: stamp.and_then(|s| s.changed),
-        inode: stamp.map(|s| s.inode),
-        owner: stamp.map(|s| s.owner),
+        modified: stamp.modified,
+        changed: stamp.changed,
+        inode: Some(stamp.inode),
+        owner: Some(stamp.owner),
     }
 }

@@ -203,26 +203,8 @@ fn date_words(iso: &str) -> String {
 struct Made {
     /// The SHA-256 of the manifest, the day, the templates and policypack.
     inputs: String,
-    len: u64,
-    modified: Option<u64>,
-    changed: Option<u64>,
-    #[serde(default)]
-    inode: Option<u64>,
-    #[serde(default)]
-    owner: Option<u32>,
-}
-
-impl Made {
-    fn of(inputs: String, stamp: Stamp) -> Made {
-        Made {
-            inputs,
-            len: stamp.len,
-            modified: stamp.modified,
-            changed: stamp.changed,
-            inode: Some(stamp.inode),
-            owner: Some(stamp.owner),
-        }
-    }
+    /// The index file written from them.
+    file: Stamp,
 }
 
 /// Writes the index of `out` unless it is already as it would be.
@@ -260,14 +242,18 @@ pub fn write(
         .and_then(|bytes| serde_json::from_slice::<Made>(&bytes).ok());
     let current = out.file_metadata(FILE_NAME);
     if let (Some(made), Some(stamp)) = (&made, current)
-        && *made == Made::of(inputs.clone(), stamp)
+        && made.inputs == inputs
+        && made.file == stamp
     {
         return Ok(false);
     }
     let (written, stamp) = write_html(out, &render(manifest, templates, today)?)?;
     if let (Some(path), Some(stamp)) = (record, stamp) {
         // Without it, the next build makes the index again: no harm.
-        let made = serde_json::to_vec(&Made::of(inputs, stamp))?;
+        let made = serde_json::to_vec(&Made {
+            inputs,
+            file: stamp,
+        })?;
         let _ = crate::utils::fs::atomic(&path, &made);
     }
     Ok(written)

@@ -176,7 +176,7 @@ pub struct FileEntry {
 /// write in `out/`) is never taken for it, even one renamed there in the
 /// same clock tick, whose ctime is the same: it has another inode and
 /// another owner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     pub len: u64,
     pub modified: Option<u64>,

@@ -50,16 +50,19 @@ pub fn path(out: &Path) -> Option<PathBuf> {
 pub fn index_record(out: &Path) -> Option<PathBuf> {
     let manifest = path(out)?;
     let folder = manifest.parent()?.parent()?.join("indexes");
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&folder)
-            .ok()?;
-    }
+    make_private(&folder).ok()?;
     let path = folder.join(manifest.file_name()?);
     private_folder(&folder).then_some(path)
+}
+
+/// Makes `folder` (and any missing above it) readable by this user alone,
+/// if it is not there.
+fn make_private(folder: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
 }
 
 /// True for a folder of this user's that nobody else may write to.
@@ -199,14 +202,7 @@ pub fn write(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         return Ok(());
     };
     let parent = path.parent().expect("a file in a folder");
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
+    make_private(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     crate::utils::fs::atomic(&path, bytes)
         .with_context(|| format!("cannot keep the record of this build in {}", path.display()))
 }

@@ -586,43 +586,16 @@ fn same_input_gives_byte_identical_pdfs() {
     // A practice built alone on four threads has each document's
     // paragraphs broken into lines on several at once (ahead of the page
     // layout); on one thread, all on one; two practices, either way.
-    sandbox
-        .run(&[
-            "build",
-            "a.toml",
-            "--formats",
-            "pdf",
-            "-o",
-            "three",
-            "-j",
-            "4",
-        ])
-        .expect_code(0);
-    sandbox
-        .run(&[
-            "build",
-            "a.toml",
-            "b.toml",
-            "--formats",
-            "pdf",
-            "-o",
-            "one",
-            "-j",
-            "4",
-        ])
-        .expect_code(0);
-    sandbox
-        .run(&[
-            "build",
-            "a.toml",
-            "--formats",
-            "pdf",
-            "-o",
-            "two",
-            "-j",
-            "1",
-        ])
-        .expect_code(0);
+    for (configs, out, threads) in [
+        (&["a.toml"][..], "three", "4"),
+        (&["a.toml", "b.toml"][..], "one", "4"),
+        (&["a.toml"][..], "two", "1"),
+    ] {
+        let mut args = vec!["build"];
+        args.extend(configs);
+        args.extend(["--formats", "pdf", "-o", out, "-j", threads]);
+        sandbox.run(&args).expect_code(0);
+    }
     for stem in [
         "zero-tolerance-notice",
         "complaints-leaflet",
