@@ -297,7 +297,10 @@ impl TextContext {
         for line in layout.lines() {
             let metrics = line.metrics();
             let mut runs = Vec::new();
-            let mut cursors: HashMap<usize, (Vec<Range<usize>>, usize)> = HashMap::new();
+            // Each shaped run's clusters, in the order its glyphs come:
+            // a run split by style into several glyph runs goes on where
+            // the last one stopped.
+            let mut sources = Vec::new();
             for item in line.items() {
                 let PositionedLayoutItem::GlyphRun(glyph_run) = item else {
                     continue;
@@ -305,26 +308,14 @@ impl TextContext {
                 let run = glyph_run.run();
                 let size = run.font_size();
                 let font = self.by_blob[&run.font().data.id()].clone();
-                let (ranges, cursor) = cursors
-                    .entry(run.index())
-                    .or_insert_with(|| (glyph_text_ranges(run), 0));
-                let glyphs = glyph_run
-                    .glyphs()
-                    .map(|g| {
-                        let range = ranges[*cursor].clone();
-                        *cursor += 1;
-                        // krilla takes em-relative values, and its y offset points up.
-                        KrillaGlyph::new(
-                            GlyphId::new(g.id),
-                            g.advance / size,
-                            g.x / size,
-                            -g.y / size,
-                            0.0,
-                            range,
-                            None,
-                        )
-                    })
-                    .collect();
+                let at = match sources.iter().position(|(index, _)| *index == run.index()) {
+                    Some(at) => at,
+                    None => {
+                        sources.push((run.index(), run.visual_clusters().peekable()));
+                        sources.len() - 1
+                    }
+                };
+                let glyphs = krilla_glyphs(&glyph_run, &mut sources[at].1, size);
                 let style = glyph_run.style();
                 let underline = style.underline.as_ref().map(|u| {
                     let m = run.font_metrics();
@@ -362,25 +353,59 @@ impl TextContext {
     }
 }
 
-/// The text range of every glyph of a run, in glyph order, so that
-/// krilla can map glyphs back to text and `pdftotext` extracts it.
-fn glyph_text_ranges(run: &parley::Run<'_, Ink>) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
-    let mut atom_start = 0;
-    for cluster in run.visual_clusters() {
-        let range = cluster.text_range();
-        if cluster.is_ligature_continuation() {
-            // No glyphs of its own: widen the ligature's ranges instead.
-            for r in &mut out[atom_start..] {
-                r.start = r.start.min(range.start);
-                r.end = r.end.max(range.end);
+/// The glyphs of `glyph_run` for krilla, each with the text range of
+/// its cluster, so that krilla can map glyphs back to text and
+/// `pdftotext` extracts it. `clusters` are its run's clusters in visual
+/// order, from the first of this glyph run's: a glyph run is whole
+/// clusters, and a ligature's glyphs take in the text of the clusters it
+/// joined (which have no glyphs of their own).
+fn krilla_glyphs<'a>(
+    glyph_run: &parley::GlyphRun<'a, Ink>,
+    clusters: &mut std::iter::Peekable<impl Iterator<Item = parley::Cluster<'a, Ink>>>,
+    size: f32,
+) -> Arc<[KrillaGlyph]> {
+    let mut glyphs: Vec<KrillaGlyph> = Vec::new();
+    // The cluster whose glyphs come next: its range, where its glyphs
+    // start, and how many are still to come.
+    let (mut range, mut atom_start, mut left) = (0..0, 0, 0);
+    for g in glyph_run.glyphs() {
+        while left == 0 {
+            let Some(cluster) = clusters.next() else {
+                debug_assert!(false, "a glyph run has more glyphs than its clusters");
+                break;
+            };
+            if cluster.is_ligature_continuation() {
+                widen(&mut glyphs[atom_start..], cluster.text_range());
+                continue;
             }
-            continue;
+            (range, atom_start, left) =
+                (cluster.text_range(), glyphs.len(), cluster.glyphs().count());
         }
-        atom_start = out.len();
-        out.extend(cluster.glyphs().map(|_| range.clone()));
+        // krilla takes em-relative values, and its y offset points up.
+        glyphs.push(KrillaGlyph::new(
+            GlyphId::new(g.id),
+            g.advance / size,
+            g.x / size,
+            -g.y / size,
+            0.0,
+            range.clone(),
+            None,
+        ));
+        left = left.saturating_sub(1);
+        if left == 0 {
+            while let Some(joined) = clusters.next_if(|c| c.is_ligature_continuation()) {
+                widen(&mut glyphs[atom_start..], joined.text_range());
+            }
+        }
     }
-    out
+    glyphs.into()
+}
+
+fn widen(glyphs: &mut [KrillaGlyph], range: Range<usize>) {
+    for glyph in glyphs {
+        glyph.text_range.start = glyph.text_range.start.min(range.start);
+        glyph.text_range.end = glyph.text_range.end.max(range.end);
+    }
 }
 
 #[cfg(test)]
