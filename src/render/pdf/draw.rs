@@ -287,7 +287,7 @@ fn draw_all(surface: &mut Surface<'_>, draws: &[Draw]) {
 fn blank_suspects(pdf: &mut [u8]) {
     const MARK_INFO: &[u8] = b"/MarkInfo";
     const SUSPECTS: &[u8] = b"/Suspects false";
-    let Some(at) = pdf.windows(MARK_INFO.len()).position(|w| w == MARK_INFO) else {
+    let Some(at) = memchr::memmem::find(pdf, MARK_INFO) else {
         return;
     };
     let end = pdf.len().min(at + MARK_INFO.len() + 64);
