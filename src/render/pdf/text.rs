@@ -106,6 +106,9 @@ pub struct TextContext {
     layout: LayoutContext<Ink>,
     by_blob: HashMap<u64, Font>,
     shaped: Memo,
+    /// Paragraphs shaped to measure their natural width (table cells),
+    /// kept shaped for their breaking at the widths their columns get.
+    measured: foldhash::HashMap<Vec<u8>, (Arc<str>, parley::Layout<Ink>)>,
     /// While [`TextContext::recording`] runs: every paragraph asked for,
     /// to hand to another thread.
     recorded: Option<Shaped>,
@@ -128,6 +131,10 @@ struct Memo {
     newer: foldhash::HashMap<Vec<u8>, Arc<Lines>>,
     older: foldhash::HashMap<Vec<u8>, Arc<Lines>>,
 }
+
+/// Measured paragraphs kept shaped: more than a table has cells. When
+/// full, all are let go.
+const MEASURED: usize = 512;
 
 /// Entries in one generation: a few documents' worth of paragraphs.
 const MEMO_GENERATION: usize = 2048;
@@ -158,13 +165,14 @@ fn memo_key(spans: &[Span], style: &TextStyle, width: Option<f32>) -> Vec<u8> {
     key.extend(style.rgb);
     key.extend(style.link_rgb);
     key.push(u8::from(style.bold) | u8::from(style.underline_links) << 1);
-    key.extend(width.map_or(u32::MAX, f32::to_bits).to_le_bytes());
     for span in spans {
         key.push(u8::from(span.bold) | u8::from(span.italic) << 1);
         key.extend(span.link.map_or(u32::MAX, |l| l as u32).to_le_bytes());
         key.extend((span.text.len() as u32).to_le_bytes());
         key.extend(span.text.as_bytes());
     }
+    // Last, so that the key without it names the shaped text.
+    key.extend(width.map_or(u32::MAX, f32::to_bits).to_le_bytes());
     key
 }
 
@@ -201,6 +209,7 @@ impl TextContext {
                 newer: foldhash::HashMap::default(),
                 older: foldhash::HashMap::default(),
             },
+            measured: foldhash::HashMap::default(),
             recorded: None,
         }
     }
@@ -233,7 +242,7 @@ impl TextContext {
             Some(lines) => lines,
             None => {
                 // Shaping costs far more than the key's copy.
-                let lines = Arc::new(self.shape(spans, style, width));
+                let lines = Arc::new(self.shape(spans, style, width, &key));
                 self.shaped.insert(key.clone(), lines.clone());
                 lines
             }
@@ -244,8 +253,34 @@ impl TextContext {
         lines
     }
 
-    /// Shapes `spans` and breaks them into lines no wider than `width`.
-    fn shape(&mut self, spans: &[Span], style: &TextStyle, width: Option<f32>) -> Lines {
+    /// Shapes `spans` (or takes them shaped to be measured) and breaks
+    /// them into lines no wider than `width`. `key` is their memo key.
+    fn shape(
+        &mut self,
+        spans: &[Span],
+        style: &TextStyle,
+        width: Option<f32>,
+        key: &[u8],
+    ) -> Lines {
+        // The key without the width, which comes last.
+        let shaping = &key[..key.len() - 4];
+        let kept = self.measured.remove(shaping);
+        let measuring = width.is_none() || kept.is_some();
+        let (text, mut layout) = kept.unwrap_or_else(|| self.build(spans, style));
+        layout.break_all_lines(width);
+        layout.align(Alignment::Start, AlignmentOptions::default());
+        let lines = self.broken(&layout, &text);
+        if measuring {
+            if self.measured.len() >= MEASURED {
+                self.measured.clear();
+            }
+            self.measured.insert(shaping.to_vec(), (text, layout));
+        }
+        lines
+    }
+
+    /// `spans` shaped in `style`, with their text.
+    fn build(&mut self, spans: &[Span], style: &TextStyle) -> (Arc<str>, parley::Layout<Ink>) {
         let text: String = spans.iter().map(|s| s.text.as_str()).collect();
         let mut builder = self
             .layout
@@ -288,11 +323,12 @@ impl TextContext {
                 }
             }
         }
-        let mut layout = builder.build(&text);
-        layout.break_all_lines(width);
-        layout.align(Alignment::Start, AlignmentOptions::default());
+        let layout = builder.build(&text);
+        (Arc::from(text), layout)
+    }
 
-        let text: Arc<str> = Arc::from(text);
+    /// `layout`'s lines for krilla.
+    fn broken(&self, layout: &parley::Layout<Ink>, text: &Arc<str>) -> Lines {
         let mut lines = Vec::with_capacity(layout.len());
         for line in layout.lines() {
             let metrics = line.metrics();
@@ -349,7 +385,10 @@ impl TextContext {
                 text: text.clone(),
             });
         }
-        Lines { lines, text }
+        Lines {
+            lines,
+            text: text.clone(),
+        }
     }
 }
 
