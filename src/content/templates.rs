@@ -104,15 +104,28 @@ impl Templates {
         // problems are reported after any template's syntax error, as before.
         let (parsed, (recursion, facts)) = rayon::join(
             || -> Vec<tera::Result<(String, tera::Template)>> {
-                files
+                // The longest first, so that the handbook is not left to
+                // the end of one thread's share; their problems are
+                // reported in the files' order.
+                let mut templates: Vec<(usize, &(String, String))> = files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (name, _))| name.ends_with(".md") || name.ends_with(".html"))
+                    .collect();
+                templates.sort_by_key(|(i, (_, text))| (std::cmp::Reverse(text.len()), *i));
+                let mut parsed: Vec<_> = templates
                     .par_iter()
-                    .filter(|(name, _)| name.ends_with(".md") || name.ends_with(".html"))
-                    .map(|(name, text)| {
-                        tera::Template::new(name, None, text)
+                    .map(|&(i, (name, text))| {
+                        let parsed = tera::Template::new(name, None, text)
                             .map(|template| (name.clone(), template))
-                            .map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e))
+                            .map_err(|e| {
+                                tera::Error::chain(format!("Failed to parse '{name}'"), e)
+                            });
+                        (i, parsed)
                     })
-                    .collect()
+                    .collect();
+                parsed.sort_by_key(|(i, _)| *i);
+                parsed.into_iter().map(|(_, r)| r).collect()
             },
             || {
                 rayon::join(
