@@ -16,8 +16,8 @@ use include_dir::Dir;
 use rayon::prelude::*;
 use tera::Tera;
 
-use super::TemplateSet;
 use super::nation::NationFacts;
+use super::{DocKind, TemplateSet};
 use crate::config::Nation;
 use crate::diagnostics::{Diagnostic, Origin, SourceFile};
 use crate::reply::model::ModelReplies;
@@ -45,6 +45,74 @@ pub struct Templates {
     set: TemplateSet,
 }
 
+/// Which templates a load parses (every file's text is read, checked and
+/// fingerprinted either way).
+#[derive(Clone, Copy)]
+pub enum Parse<'a> {
+    /// Every template, so that a syntax error in any is found.
+    All,
+    /// The templates a build of `docs` uses: their templates in each
+    /// language, the HTML page if `html`, and every template that is no
+    /// document's own (the pack index, an LMC's partials and macros), with
+    /// any template one of these names.
+    For { docs: &'a [DocKind], html: bool },
+}
+
+impl Parse<'_> {
+    /// The templates of `files` to parse, with their places in it.
+    fn templates<'f>(&self, files: &'f [(String, String)]) -> Vec<(usize, &'f (String, String))> {
+        let templates = files
+            .iter()
+            .enumerate()
+            .filter(|(_, (name, _))| name.ends_with(".md") || name.ends_with(".html"));
+        let Parse::For { docs, html } = *self else {
+            return templates.collect();
+        };
+        let unused = |name: &str| {
+            (name == "page.html" && !html)
+                || DocKind::ALL
+                    .iter()
+                    .filter(|kind| !docs.contains(kind))
+                    .any(|kind| is_template_of(name, *kind))
+        };
+        let (mut used, mut unused): (Vec<_>, Vec<_>) =
+            templates.partition(|(_, (name, _))| !unused(name));
+        // A template another one names (includes, extends or imports) is
+        // used after all, and so is what it names.
+        loop {
+            let named = |(_, (name, _)): &(usize, &(String, String))| {
+                let quoted = [format!("\"{name}\""), format!("'{name}'")];
+                used.iter().any(|(_, (_, text))| {
+                    quoted
+                        .iter()
+                        .any(|q| memchr::memmem::find(text.as_bytes(), q.as_bytes()).is_some())
+                })
+            };
+            let (now, still): (Vec<_>, Vec<_>) = unused.into_iter().partition(named);
+            if now.is_empty() {
+                break;
+            }
+            used.extend(now);
+            unused = still;
+        }
+        used
+    }
+}
+
+/// Whether `name` is a template of documents of `kind`: its own
+/// (`staff-handbook.md`) or its half in another language
+/// (`zero-tolerance-notice.cy.md`).
+fn is_template_of(name: &str, kind: DocKind) -> bool {
+    name.strip_prefix(kind.stem())
+        .and_then(|rest| rest.strip_suffix(".md"))
+        .is_some_and(|language| {
+            language.is_empty()
+                || language.strip_prefix('.').is_some_and(|code| {
+                    !code.is_empty() && code.chars().all(|c| c.is_ascii_alphabetic())
+                })
+        })
+}
+
 impl Templates {
     /// The built-in templates, with the files of `overrides` (if any,
     /// chosen on the command line) replacing them.
@@ -54,6 +122,15 @@ impl Templates {
 
     /// [`Templates::load`] for a folder `trust` says who chose.
     pub fn load_as(overrides: Option<&Path>, trust: Trust) -> anyhow::Result<Templates> {
+        Templates::load_for(overrides, trust, Parse::All)
+    }
+
+    /// [`Templates::load_as`], parsing only the templates `parse` names.
+    pub fn load_for(
+        overrides: Option<&Path>,
+        trust: Trust,
+        parse: Parse<'_>,
+    ) -> anyhow::Result<Templates> {
         let mut files: Vec<(String, String)> = Vec::new();
         collect_built_in(&BUILT_IN, &mut files);
         let mut paths: HashMap<String, PathBuf> = files
@@ -78,13 +155,6 @@ impl Templates {
             }
         }
         files.sort();
-        let sources = files
-            .iter()
-            .map(|(name, text)| {
-                let file = SourceFile::new(paths[name].clone(), text.clone());
-                (name.clone(), Arc::new(file))
-            })
-            .collect();
 
         let mut tera = Tera::default();
         // Templates may be an LMC's override, read from a shared folder: no
@@ -99,19 +169,16 @@ impl Templates {
             });
         }
         // What `Tera::add_raw_templates` does, but parsed on every core: the
-        // handbook alone is most of a cold start's parsing. The checks and
-        // the facts that need only the files' text are done meanwhile; their
-        // problems are reported after any template's syntax error, as before.
-        let (parsed, (recursion, facts)) = rayon::join(
+        // handbook alone is most of a cold start's parsing. The checks, the
+        // facts and the fingerprints, which need only the files' text, are
+        // done meanwhile; problems are reported after any template's syntax
+        // error, as before.
+        let (parsed, (recursion, (facts, (fingerprint, sources)))) = rayon::join(
             || -> Vec<tera::Result<(String, tera::Template)>> {
                 // The longest first, so that the handbook is not left to
                 // the end of one thread's share; their problems are
                 // reported in the files' order.
-                let mut templates: Vec<(usize, &(String, String))> = files
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (name, _))| name.ends_with(".md") || name.ends_with(".html"))
-                    .collect();
+                let mut templates: Vec<(usize, &(String, String))> = parse.templates(&files);
                 templates.sort_by_key(|(i, (_, text))| (std::cmp::Reverse(text.len()), *i));
                 let mut parsed: Vec<_> = templates
                     .par_iter()
@@ -130,7 +197,26 @@ impl Templates {
             || {
                 rayon::join(
                     || refuse_recursive_macros(&files),
-                    || nations_and_replies(&files),
+                    || {
+                        rayon::join(
+                            || facts_of(&files),
+                            || {
+                                let fingerprint =
+                                    crate::utils::hash(files.iter().flat_map(|(name, text)| {
+                                        [name.as_bytes(), text.as_bytes()]
+                                    }));
+                                let sources: HashMap<String, Arc<SourceFile>> = files
+                                    .iter()
+                                    .map(|(name, text)| {
+                                        let file =
+                                            SourceFile::new(paths[name].clone(), text.clone());
+                                        (name.clone(), Arc::new(file))
+                                    })
+                                    .collect();
+                                (fingerprint, sources)
+                            },
+                        )
+                    },
                 )
             },
         );
@@ -142,21 +228,7 @@ impl Templates {
         tera.build_inheritance_chains().map_err(syntax)?;
         tera.check_macro_files().map_err(syntax)?;
         recursion?;
-        let (nations, replies) = facts?;
-        let fingerprint = crate::utils::hash(
-            files
-                .iter()
-                .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
-        );
-        let set = TemplateSet::of(
-            files
-                .iter()
-                .map(|(name, text)| (name.as_str(), text.as_str())),
-            nations.iter().map(|(nation, facts)| {
-                let value = serde_json::to_value(facts).unwrap_or_default();
-                (nation.key(), value)
-            }),
-        );
+        let (nations, replies, set) = facts?;
         Ok(Templates {
             tera,
             sources,
@@ -308,6 +380,24 @@ pub fn chain(error: &dyn std::error::Error) -> String {
 }
 
 /// Each nation's facts and the model replies, from the files' text.
+/// The nations' facts and the model replies, with the set of files and
+/// facts the fingerprint stands for.
+fn facts_of(
+    files: &[(String, String)],
+) -> anyhow::Result<(HashMap<Nation, NationFacts>, ModelReplies, TemplateSet)> {
+    let (nations, replies) = nations_and_replies(files)?;
+    let set = TemplateSet::of(
+        files
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str())),
+        nations.iter().map(|(nation, facts)| {
+            let value = serde_json::to_value(facts).unwrap_or_default();
+            (nation.key(), value)
+        }),
+    );
+    Ok((nations, replies, set))
+}
+
 fn nations_and_replies(
     files: &[(String, String)],
 ) -> anyhow::Result<(HashMap<Nation, NationFacts>, ModelReplies)> {
@@ -701,5 +791,81 @@ mod tests {
             err.contains("Variable") && !err.contains("Template 'staff-handbook.md' not found"),
             "{err}"
         );
+    }
+
+    fn parsed(templates: &Templates) -> Vec<&str> {
+        let mut names: Vec<&str> = templates.tera.templates.keys().map(String::as_str).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_build_parses_the_templates_of_what_it_makes() {
+        let handbook = Parse::For {
+            docs: &[DocKind::Handbook],
+            html: false,
+        };
+        let templates = Templates::load_for(None, Trust::Officer, handbook).unwrap();
+        assert_eq!(parsed(&templates), ["index.html", "staff-handbook.md"]);
+        // Every file is still read, and the fingerprint covers them all.
+        assert!(templates.has("complaints-leaflet.md"));
+        assert_eq!(
+            templates.fingerprint(),
+            Templates::load(None).unwrap().fingerprint()
+        );
+        let notice = Parse::For {
+            docs: &[DocKind::Notice],
+            html: true,
+        };
+        let templates = Templates::load_for(None, Trust::Officer, notice).unwrap();
+        assert_eq!(
+            parsed(&templates),
+            [
+                "index.html",
+                "page.html",
+                "zero-tolerance-notice.cy.md",
+                "zero-tolerance-notice.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_template_another_names_is_parsed_and_an_unused_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "staff-handbook.md",
+            "# Handbook\n{% include 'zero-tolerance-notice.md' %}\n{% include \"notes.md\" %}\n",
+        );
+        write("notes.md", "Notes\n");
+        // A syntax error in a document this build does not make.
+        write("complaints-leaflet.md", "# Leaflet {{ practice.name \n");
+        let handbook = Parse::For {
+            docs: &[DocKind::Handbook],
+            html: false,
+        };
+        let templates = Templates::load_for(Some(dir.path()), Trust::Officer, handbook).unwrap();
+        assert_eq!(
+            parsed(&templates),
+            [
+                "index.html",
+                "notes.md",
+                "staff-handbook.md",
+                "zero-tolerance-notice.md"
+            ]
+        );
+        // Loading them all finds it.
+        let err = Templates::load(Some(dir.path())).err().unwrap();
+        assert!(format!("{err:#}").contains("complaints-leaflet.md"), "{err:#}");
+    }
+
+    #[test]
+    fn only_a_documents_own_names_are_its_templates() {
+        assert!(is_template_of("staff-handbook.md", DocKind::Handbook));
+        assert!(is_template_of("zero-tolerance-notice.cy.md", DocKind::Notice));
+        assert!(!is_template_of("zero-tolerance-notice.md", DocKind::Handbook));
+        assert!(!is_template_of("staff-handbook-extra.md", DocKind::Handbook));
+        assert!(!is_template_of("staff-handbook.parts.x.md", DocKind::Handbook));
+        assert!(!is_template_of("staff-handbook..md", DocKind::Handbook));
     }
 }

@@ -19,8 +19,9 @@ use super::write::Folder;
 use super::{discover, index, interrupt, lock};
 use crate::config::Practice;
 use crate::content::Templates;
-use crate::content::templates::{TemplateProblem, Trust};
+use crate::content::templates::{Parse, TemplateProblem, Trust};
 use crate::diagnostics::Diagnostic;
+use crate::render::Format;
 
 pub struct BatchOptions {
     pub build: BuildOptions,
@@ -102,13 +103,18 @@ fn build_all(
     let out = &options.build.out;
     let out_folder = Folder::out(out)?;
     let mut report = Report::default();
+    // Only the templates of what this build makes are parsed.
+    let parse = Parse::For {
+        docs: &options.build.docs,
+        html: options.build.formats.contains(&Format::Html),
+    };
     // While the configs load: the default templates are parsed, the
     // manifest read, and temporary files a stopped build left are swept
     // (safe now that this build holds the lock; none writes before all
     // four are done). The templates, the longest of the four, start on
     // this thread at once; the others wait for a thread to take them.
     let (default_templates, (loaded, (read, ()))) = rayon::join(
-        || Templates::load(options.build.templates.as_deref()),
+        || Templates::load_for(options.build.templates.as_deref(), Trust::Officer, parse),
         || {
             rayon::join(
                 || -> Vec<_> {
@@ -300,7 +306,7 @@ fn build_all(
         let folder = folder_of(practice);
         if let std::collections::hash_map::Entry::Vacant(slot) = templates.entry(folder.clone()) {
             // `--templates` is loaded above: this folder is a shared file's.
-            match Templates::load_as(folder.as_deref(), Trust::Shared) {
+            match Templates::load_for(folder.as_deref(), Trust::Shared, parse) {
                 Ok(loaded) => {
                     slot.insert(loaded);
                 }
