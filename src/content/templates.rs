@@ -440,32 +440,31 @@ fn nations_and_replies(
 /// Tera has no depth limit, and the stack overflow would end the whole
 /// build, every practice's, with nothing recorded.
 fn refuse_recursive_macros(files: &[(String, String)]) -> anyhow::Result<()> {
-    use regex::Regex;
-    // Tera's names are ASCII, so the patterns' word classes are too
-    // (`(?-u:…)`): Unicode ones take far longer to compile.
+    use regex::bytes::Regex;
+    // Tera's names and the space between its tokens are ASCII, so the
+    // patterns are too (`(?-u)`, on the text's bytes): Unicode classes
+    // take far longer to compile.
     static DEFINE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\{%-?\s*macro\s+((?-u:\w)+)\s*\(").expect("valid"));
+        LazyLock::new(|| Regex::new(r"(?-u)\{%-?\s*macro\s+(\w+)\s*\(").expect("valid"));
     static END: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\{%-?\s*endmacro(?-u:\b)").expect("valid"));
+        LazyLock::new(|| Regex::new(r"(?-u)\{%-?\s*endmacro\b").expect("valid"));
     static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"\{%-?\s*import\s+["']([^"']+)["']\s+as\s+((?-u:\w)+)"#).expect("valid")
+        Regex::new(r#"(?-u)\{%-?\s*import\s+["']([^"']+)["']\s+as\s+(\w+)"#).expect("valid")
     });
     static CALL: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?-u:\b)((?-u:\w)+)::((?-u:\w)+)\s*\(").expect("valid"));
+        LazyLock::new(|| Regex::new(r"(?-u)\b(\w+)::(\w+)\s*\(").expect("valid"));
+    // A group's text: between ASCII bytes, so whole characters.
+    let text_of = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     type Macro = (String, String);
     let mut calls: HashMap<Macro, Vec<Macro>> = HashMap::new();
     for (file, text) in files {
         if !(file.ends_with(".md") || file.ends_with(".html")) {
             continue;
         }
-        let imports: HashMap<&str, &str> = IMPORT
+        let text = text.as_bytes();
+        let imports: HashMap<String, String> = IMPORT
             .captures_iter(text)
-            .map(|c| {
-                (
-                    c.get(2).expect("group").as_str(),
-                    c.get(1).expect("group").as_str(),
-                )
-            })
+            .map(|c| (text_of(&c[2]), text_of(&c[1])))
             .collect();
         for definition in DEFINE.captures_iter(text) {
             let whole = definition.get(0).expect("match");
@@ -475,14 +474,14 @@ fn refuse_recursive_macros(files: &[(String, String)]) -> anyhow::Result<()> {
             let called = CALL
                 .captures_iter(&text[whole.end()..body_end])
                 .filter_map(|c| {
-                    let target = match &c[1] {
-                        "self" => file.as_str(),
-                        namespace => imports.get(namespace).copied()?,
+                    let target = match text_of(&c[1]).as_str() {
+                        "self" => file.clone(),
+                        namespace => imports.get(namespace)?.clone(),
                     };
-                    Some((target.to_string(), c[2].to_string()))
+                    Some((target, text_of(&c[2])))
                 })
                 .collect();
-            calls.insert((file.clone(), definition[1].to_string()), called);
+            calls.insert((file.clone(), text_of(&definition[1])), called);
         }
     }
     // A depth-first walk; a macro met again on the path is a cycle.
@@ -794,7 +793,12 @@ mod tests {
     }
 
     fn parsed(templates: &Templates) -> Vec<&str> {
-        let mut names: Vec<&str> = templates.tera.templates.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = templates
+            .tera
+            .templates
+            .keys()
+            .map(String::as_str)
+            .collect();
         names.sort();
         names
     }
@@ -856,16 +860,31 @@ mod tests {
         );
         // Loading them all finds it.
         let err = Templates::load(Some(dir.path())).err().unwrap();
-        assert!(format!("{err:#}").contains("complaints-leaflet.md"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("complaints-leaflet.md"),
+            "{err:#}"
+        );
     }
 
     #[test]
     fn only_a_documents_own_names_are_its_templates() {
         assert!(is_template_of("staff-handbook.md", DocKind::Handbook));
-        assert!(is_template_of("zero-tolerance-notice.cy.md", DocKind::Notice));
-        assert!(!is_template_of("zero-tolerance-notice.md", DocKind::Handbook));
-        assert!(!is_template_of("staff-handbook-extra.md", DocKind::Handbook));
-        assert!(!is_template_of("staff-handbook.parts.x.md", DocKind::Handbook));
+        assert!(is_template_of(
+            "zero-tolerance-notice.cy.md",
+            DocKind::Notice
+        ));
+        assert!(!is_template_of(
+            "zero-tolerance-notice.md",
+            DocKind::Handbook
+        ));
+        assert!(!is_template_of(
+            "staff-handbook-extra.md",
+            DocKind::Handbook
+        ));
+        assert!(!is_template_of(
+            "staff-handbook.parts.x.md",
+            DocKind::Handbook
+        ));
         assert!(!is_template_of("staff-handbook..md", DocKind::Handbook));
     }
 }
