@@ -718,6 +718,23 @@ fn build_all(
     } else {
         out_folder.replace(manifest::FILE_NAME, &bytes).map(|_| ())
     };
+    // Once the manifest is written: the officer's own record of it,
+    // outside `out/`, and the index, each on a thread of its own.
+    let index_template = &templates[&options.build.templates];
+    let (recorded, indexed) = rayon::join(
+        || match &published {
+            Ok(()) if !report_lost => {
+                let recorded = super::record::read(out).is_some_and(|(_, old)| old == bytes);
+                if recorded {
+                    Ok(())
+                } else {
+                    super::record::write(out, &bytes)
+                }
+            }
+            _ => Ok(()),
+        },
+        || index::write(&out_folder, out, &manifest, &bytes, index_template),
+    );
     match published {
         Err(error) => {
             report.io_failed = true;
@@ -725,10 +742,8 @@ fn build_all(
                 "{error:#}; the next build will make again whatever this one wrote"
             ));
         }
-        // And the officer's own record, outside `out/`.
-        Ok(()) if !report_lost => {
-            let recorded = super::record::read(out).is_some_and(|(_, old)| old == bytes);
-            if !recorded && let Err(error) = super::record::write(out, &bytes) {
+        Ok(()) => {
+            if let Err(error) = recorded {
                 report.warnings.push(
                     Diagnostic::file(&manifest_path, format!("{error:#}"))
                         .with_hint("without it, the next build trusts out/manifest.json as far as its checks go")
@@ -736,10 +751,8 @@ fn build_all(
                 );
             }
         }
-        Ok(()) => {}
     }
-    let index_template = &templates[&options.build.templates];
-    if let Err(error) = index::write(&out_folder, out, &manifest, &bytes, index_template) {
+    if let Err(error) = indexed {
         report.io_failed = true;
         report.io_errors.push(format!("{error:#}"));
     }
