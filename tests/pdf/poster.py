@@ -30,11 +30,14 @@ def poster(path):
                         spans.append(span)
     body = [s for s in spans if s["bbox"][3] < height - SIGN_OFF_BAND]
     words = sum(len(s["text"].split()) for s in body)
-    # The QR code: the black filled squares, as one box.
+    # The QR code: the black filled squares, as one box (drawn as one
+    # path of many rectangles, or a path each).
     squares = [
-        d["rect"]
+        item[1]
         for d in page.get_drawings()
-        if d.get("fill") == (0.0, 0.0, 0.0) and d["rect"].width < 20 and d["rect"].height < 20
+        if d.get("fill") == (0.0, 0.0, 0.0)
+        for item in d["items"]
+        if item[0] == "re" and item[1].width < 20 and item[1].height < 20
     ]
     side = 0.0
     if len(squares) > 50:
