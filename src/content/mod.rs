@@ -82,6 +82,16 @@ impl DocKind {
     fn template_in(self, code: &str) -> String {
         format!("{}.{code}.md", self.stem())
     }
+
+    /// Every template a document of this kind may be rendered from: its
+    /// own and its halves in the nations' own languages.
+    pub fn templates(self) -> impl Iterator<Item = String> {
+        std::iter::once(self.template()).chain(
+            nation::SECOND_LANGUAGES
+                .into_iter()
+                .map(move |code| self.template_in(code)),
+        )
+    }
 }
 
 impl std::fmt::Display for DocKind {

@@ -73,7 +73,8 @@ impl Parse<'_> {
                 || DocKind::ALL
                     .iter()
                     .filter(|kind| !docs.contains(kind))
-                    .any(|kind| is_template_of(name, *kind))
+                    .flat_map(|kind| kind.templates())
+                    .any(|template| template == name)
         };
         let (mut used, mut unused): (Vec<_>, Vec<_>) =
             templates.partition(|(_, (name, _))| !unused(name));
@@ -97,20 +98,6 @@ impl Parse<'_> {
         }
         used
     }
-}
-
-/// Whether `name` is a template of documents of `kind`: its own
-/// (`staff-handbook.md`) or its half in another language
-/// (`zero-tolerance-notice.cy.md`).
-fn is_template_of(name: &str, kind: DocKind) -> bool {
-    name.strip_prefix(kind.stem())
-        .and_then(|rest| rest.strip_suffix(".md"))
-        .is_some_and(|language| {
-            language.is_empty()
-                || language.strip_prefix('.').is_some_and(|code| {
-                    !code.is_empty() && code.chars().all(|c| c.is_ascii_alphabetic())
-                })
-        })
 }
 
 impl Templates {
@@ -197,26 +184,7 @@ impl Templates {
             || {
                 rayon::join(
                     || refuse_recursive_macros(&files),
-                    || {
-                        rayon::join(
-                            || facts_of(&files),
-                            || {
-                                let fingerprint =
-                                    crate::utils::hash(files.iter().flat_map(|(name, text)| {
-                                        [name.as_bytes(), text.as_bytes()]
-                                    }));
-                                let sources: HashMap<String, Arc<SourceFile>> = files
-                                    .iter()
-                                    .map(|(name, text)| {
-                                        let file =
-                                            SourceFile::new(paths[name].clone(), text.clone());
-                                        (name.clone(), Arc::new(file))
-                                    })
-                                    .collect();
-                                (fingerprint, sources)
-                            },
-                        )
-                    },
+                    || rayon::join(|| facts_of(&files), || sources_of(&files, &paths)),
                 )
             },
         );
@@ -379,7 +347,6 @@ pub fn chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Each nation's facts and the model replies, from the files' text.
 /// The nations' facts and the model replies, with the set of files and
 /// facts the fingerprint stands for.
 fn facts_of(
@@ -396,6 +363,26 @@ fn facts_of(
         }),
     );
     Ok((nations, replies, set))
+}
+
+/// The files' fingerprint, and each file with where it came from.
+fn sources_of(
+    files: &[(String, String)],
+    paths: &HashMap<String, PathBuf>,
+) -> (String, HashMap<String, Arc<SourceFile>>) {
+    let fingerprint = crate::utils::hash(
+        files
+            .iter()
+            .flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()]),
+    );
+    let sources = files
+        .iter()
+        .map(|(name, text)| {
+            let file = SourceFile::new(paths[name].clone(), text.clone());
+            (name.clone(), Arc::new(file))
+        })
+        .collect();
+    (fingerprint, sources)
 }
 
 fn nations_and_replies(
@@ -864,27 +851,5 @@ mod tests {
             format!("{err:#}").contains("complaints-leaflet.md"),
             "{err:#}"
         );
-    }
-
-    #[test]
-    fn only_a_documents_own_names_are_its_templates() {
-        assert!(is_template_of("staff-handbook.md", DocKind::Handbook));
-        assert!(is_template_of(
-            "zero-tolerance-notice.cy.md",
-            DocKind::Notice
-        ));
-        assert!(!is_template_of(
-            "zero-tolerance-notice.md",
-            DocKind::Handbook
-        ));
-        assert!(!is_template_of(
-            "staff-handbook-extra.md",
-            DocKind::Handbook
-        ));
-        assert!(!is_template_of(
-            "staff-handbook.parts.x.md",
-            DocKind::Handbook
-        ));
-        assert!(!is_template_of("staff-handbook..md", DocKind::Handbook));
     }
 }
