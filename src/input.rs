@@ -37,6 +37,11 @@ pub fn open_regular(path: &Path) -> Result<File, Refused> {
 /// ([`trust_folder`]; for a file named on the command line, its own
 /// folder), each opened without following a link.
 pub fn open_own(path: &Path) -> Result<File, Refused> {
+    open_own_with_metadata(path).map(|(file, _)| file)
+}
+
+/// [`open_own`], with the metadata of the file opened.
+fn open_own_with_metadata(path: &Path) -> Result<(File, std::fs::Metadata), Refused> {
     // The checks on the path give the clearest message; the walk holds.
     check_path(path, false, false)?;
     let file = open_beneath(path)?;
@@ -56,7 +61,7 @@ pub fn open_own(path: &Path) -> Result<File, Refused> {
     if !meta.is_file() {
         return Err(Refused(format!("{} is not a regular file", path.display())));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// The folders the officer named on the command line: links on the way
@@ -145,6 +150,14 @@ fn open_beneath(path: &Path) -> Result<File, Refused> {
 }
 
 fn open_file(path: &Path, follow: bool, hard_links: bool) -> Result<File, Refused> {
+    open_file_with_metadata(path, follow, hard_links).map(|(file, _)| file)
+}
+
+fn open_file_with_metadata(
+    path: &Path,
+    follow: bool,
+    hard_links: bool,
+) -> Result<(File, std::fs::Metadata), Refused> {
     check_path(path, follow, hard_links)?;
     let mut options = OpenOptions::new();
     options.read(true);
@@ -159,16 +172,24 @@ fn open_file(path: &Path, follow: bool, hard_links: bool) -> Result<File, Refuse
         .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
     // Checked again on the open file, in case the path changed meanwhile.
     match file.metadata() {
-        Ok(meta) if meta.is_file() => Ok(file),
+        Ok(meta) if meta.is_file() => Ok((file, meta)),
         _ => Err(Refused(format!("{} is not a regular file", path.display()))),
     }
 }
 
 /// What the path itself says, for a message that names the problem: a
 /// link, a file with other names, or not a regular file. The open file is
-/// checked again, as the path may change meanwhile.
+/// checked again, as the path may change meanwhile. One `stat`: of the
+/// link itself when links are not followed (a path that is no link is
+/// its own target).
 fn check_path(path: &Path, follow: bool, hard_links: bool) -> Result<(), Refused> {
-    if !follow && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+    let meta = if follow {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    }
+    .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
+    if meta.file_type().is_symlink() {
         return Err(Refused(format!(
             "{} is a link; policypack reads a practice's files only from the files themselves",
             path.display()
@@ -176,19 +197,15 @@ fn check_path(path: &Path, follow: bool, hard_links: bool) -> Result<(), Refused
     }
     // A hard link is another name for a file that may be the officer's.
     #[cfg(unix)]
-    if !hard_links
-        && std::fs::symlink_metadata(path).is_ok_and(|m| {
-            use std::os::unix::fs::MetadataExt as _;
-            m.is_file() && m.nlink() > 1
-        })
-    {
+    if !hard_links && meta.is_file() && {
+        use std::os::unix::fs::MetadataExt as _;
+        meta.nlink() > 1
+    } {
         return Err(Refused(format!(
             "{} has other names (hard links); copy the file instead of linking it",
             path.display()
         )));
     }
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
     if !meta.is_file() {
         return Err(Refused(format!(
             "{} is not a regular file ({}); give the path of a file",
@@ -268,7 +285,8 @@ pub fn no_link_of_others(path: &Path) -> anyhow::Result<()> {
 
 /// Reads a regular file of at most `limit` bytes.
 pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-    read_from(open_regular(path)?, path, limit, what)
+    let (file, meta) = open_file_with_metadata(path, true, true)?;
+    read_sized(file, meta.len(), path, limit, what)
 }
 
 /// [`read_limited`] for a file named on the command line that may lie in
@@ -293,13 +311,13 @@ pub fn read_named(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>
             path.display()
         );
     }
-    Ok(read_from(file, path, limit, what)?)
+    Ok(read_sized(file, opened.len(), path, limit, what)?)
 }
 
 /// [`read_limited`] for a file a member practice names: never a link,
 /// and never a file with other names (hard links).
 pub fn read_own(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-    read_from(open_own(path)?, path, limit, what)
+    read_own_with_metadata(path, limit, what).map(|(bytes, _)| bytes)
 }
 
 /// [`read_own`], with the metadata of the very file read (its owner and
@@ -309,17 +327,24 @@ pub fn read_own_with_metadata(
     limit: u64,
     what: &str,
 ) -> Result<(Vec<u8>, std::fs::Metadata), Refused> {
-    let file = open_own(path)?;
-    let meta = file
-        .metadata()
-        .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;
-    Ok((read_from(file, path, limit, what)?, meta))
+    let (file, meta) = open_own_with_metadata(path)?;
+    Ok((read_sized(file, meta.len(), path, limit, what)?, meta))
 }
 
 /// [`read_limited`] for a file policypack wrote under `out/`: never read
 /// through a link planted in its place.
 pub fn read_written(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-    read_from(open_written(path)?, path, limit, what)
+    read_written_with_metadata(path, limit, what).map(|(bytes, _)| bytes)
+}
+
+/// [`read_written`], with the metadata of the very file read.
+pub fn read_written_with_metadata(
+    path: &Path,
+    limit: u64,
+    what: &str,
+) -> Result<(Vec<u8>, std::fs::Metadata), Refused> {
+    let (file, meta) = open_file_with_metadata(path, false, true)?;
+    Ok((read_sized(file, meta.len(), path, limit, what)?, meta))
 }
 
 /// A file policypack wrote, opened as [`read_written`] opens it, to be
@@ -330,7 +355,24 @@ pub fn open_written(path: &Path) -> Result<File, Refused> {
 
 /// Reads an open file of at most `limit` bytes; `path` names it in messages.
 pub fn read_from(file: File, path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-    let mut bytes = Vec::new();
+    read_sized(file, 0, path, limit, what)
+}
+
+/// [`read_from`] for a file whose size was `len` when it was opened: room
+/// for that much (up to the limit) is made at once, so the file is read
+/// in one call and the end found in a second, not in a dozen growing
+/// reads. The limit holds whatever the file holds by then.
+pub fn read_sized(
+    file: File,
+    len: u64,
+    path: &Path,
+    limit: u64,
+    what: &str,
+) -> Result<Vec<u8>, Refused> {
+    let room = usize::try_from(len.min(limit))
+        .unwrap_or(0)
+        .saturating_add(1);
+    let mut bytes = Vec::with_capacity(room);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Refused(format!("cannot read {}: {}", path.display(), reason(&e))))?;

@@ -123,10 +123,11 @@ pub fn collect(
     // Each templates folder, or why it was refused.
     let mut templates: HashMap<Option<PathBuf>, Result<Templates, String>> = HashMap::new();
     templates.insert(None, Ok(Templates::load(templates_option)?));
+    let loader = crate::config::Loader::default();
     let loaded: Vec<(PathBuf, Result<Practice, _>)> = files
         .into_par_iter()
         .map(|path| {
-            let result = crate::config::load(&path);
+            let result = crate::config::load_with(&path, &loader);
             (path, result)
         })
         .collect();

@@ -18,6 +18,7 @@ use std::sync::{Arc, OnceLock};
 use chrono::{Months, NaiveDate};
 
 pub use model::{ConfigFile, KeptKey, Nation};
+pub use tree::Loader;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
 use rules::Problem;
@@ -57,6 +58,9 @@ pub struct Practice {
     pub warnings: Vec<Diagnostic>,
     /// [`Practice::recorded_config`], worked out once.
     recorded: std::sync::OnceLock<String>,
+    /// The user who owns the config file, as it was read (the manifest
+    /// records it: another user's file in its place is not this config).
+    pub owner: u32,
 }
 
 impl Practice {
@@ -99,7 +103,12 @@ pub fn schema() -> &'static serde_json::Value {
 /// A config with errors is `Err` with its warnings among them; a valid one
 /// keeps its warnings in [`Practice::warnings`].
 pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
-    let merged = tree::load(path)?;
+    load_with(path, &Loader::default())
+}
+
+/// [`load`] for one of many configs read by one run (see [`Loader`]).
+pub fn load_with(path: &Path, loader: &Loader) -> Result<Practice, Vec<Diagnostic>> {
+    let merged = tree::load_with(path, loader)?;
     let mut problems = shape::check(&merged.root, schema(), &merged.chain[0]);
     let resolved = check_across_keys(&merged.root, &mut problems);
     check_drawable(&merged.root, "", &mut problems);
@@ -155,6 +164,7 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
         logo_reader: resolved.logo_reader,
         warnings,
         config,
+        owner: merged.owner,
         recorded: merged
             .canonical
             .map(|path| path.display().to_string())
@@ -727,11 +737,13 @@ pub(crate) fn officers_trusting(
 pub(crate) fn nobody_else_can_move(folder: &Path, trusted: &[u32]) -> bool {
     use std::os::unix::fs::MetadataExt as _;
     let mut child = folder;
+    // Each folder's metadata, read once: as the folder above one, then as
+    // the one below the next.
+    let Ok(mut this) = std::fs::symlink_metadata(child) else {
+        return false;
+    };
     while let Some(parent) = child.parent() {
-        let (Ok(above), Ok(this)) = (
-            std::fs::symlink_metadata(parent),
-            std::fs::symlink_metadata(child),
-        ) else {
+        let Ok(above) = std::fs::symlink_metadata(parent) else {
             return false;
         };
         let others_may_write = above.mode() & 0o022 != 0;
@@ -742,6 +754,7 @@ pub(crate) fn nobody_else_can_move(folder: &Path, trusted: &[u32]) -> bool {
             return false;
         }
         child = parent;
+        this = above;
     }
     true
 }

@@ -88,6 +88,8 @@ pub struct MergedConfig {
     /// The practice file's path with no links or `..` in it, if it could
     /// be worked out (see [`crate::pack::build::recorded_config`]).
     pub canonical: Option<PathBuf>,
+    /// The user who owns the practice file, as read.
+    pub owner: u32,
 }
 
 /// Reads `path` and the files it extends, merging them.
@@ -96,7 +98,73 @@ pub struct MergedConfig {
 /// them, not only the first), `extends` that is missing, not a string, or
 /// makes a cycle.
 pub fn load(path: &Path) -> Result<MergedConfig, Vec<Diagnostic>> {
-    load_chain(path.to_path_buf(), None)
+    load_with(path, &Loader::default())
+}
+
+/// [`load`], with what `loader` found of the files read before.
+pub fn load_with(path: &Path, loader: &Loader) -> Result<MergedConfig, Vec<Diagnostic>> {
+    load_chain(path.to_path_buf(), None, loader)
+}
+
+/// What one run that reads many configs (a build of a whole folder) has
+/// found out so far: each shared file found to be the officer's, with the
+/// file as it was then. A build reads `_lmc.toml` once for each of
+/// thousands of practices, and the checks that it is the officer's walk
+/// every folder above it: they are not walked again for the same file,
+/// unchanged. That holds because of what they found: nobody but the
+/// officer (or root) may change the file, rename it, or move a folder
+/// above it, so only they could make the verdict wrong. The file itself is
+/// still opened, read and checked against each practice that extends it.
+/// Kept for one run only (the web app starts one for each request), so a
+/// folder the officer opens up later is walked again.
+#[derive(Default)]
+pub struct Loader {
+    officers: std::sync::Mutex<Vec<Vouched>>,
+}
+
+/// A shared file [`super::officers_trusting`] found to be the officer's:
+/// its path, whose file named it, and the file as it was then (any change
+/// of its owner, mode or access list changes its ctime too).
+#[derive(PartialEq, Eq)]
+struct Vouched {
+    path: PathBuf,
+    named_by: Option<u32>,
+    file: (u64, u64, i64, i64, u32, u32),
+}
+
+impl Vouched {
+    fn of(path: &Path, meta: &std::fs::Metadata, named_by: Option<u32>) -> Vouched {
+        use std::os::unix::fs::MetadataExt as _;
+        Vouched {
+            path: path.to_path_buf(),
+            named_by,
+            file: (
+                meta.dev(),
+                meta.ino(),
+                meta.ctime(),
+                meta.ctime_nsec(),
+                meta.uid(),
+                meta.mode(),
+            ),
+        }
+    }
+}
+
+impl Loader {
+    /// [`super::officers_trusting`], asked once per run for a file that
+    /// has not changed since it was found to be the officer's.
+    fn officers(&self, path: &Path, meta: &std::fs::Metadata, named_by: Option<u32>) -> bool {
+        let vouched = Vouched::of(path, meta, named_by);
+        let lock = || self.officers.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().contains(&vouched) {
+            return true;
+        }
+        let officers = super::officers_trusting(path, meta, named_by);
+        if officers {
+            lock().push(vouched);
+        }
+        officers
+    }
 }
 
 /// What `config` inherits through `extends = "<extends>"`: the shared file
@@ -108,7 +176,7 @@ pub fn load_inherited(config: &Path, extends: &str) -> Result<MergedConfig, Vec<
         span: 0..0,
     };
     let path = extends_target(config, extends, &origin, 1)?;
-    load_chain(path, Some(origin))
+    load_chain(path, Some(origin), &Loader::default())
 }
 
 /// The file `extends = "<target>"` in the config at `from` names: a
@@ -156,24 +224,31 @@ fn extends_target(
 fn load_chain(
     mut next: PathBuf,
     mut extended_from: Option<Origin>,
+    loader: &Loader,
 ) -> Result<MergedConfig, Vec<Diagnostic>> {
+    use std::os::unix::fs::MetadataExt as _;
     let mut chain: Vec<Arc<SourceFile>> = Vec::new();
-    // Each file's path with no links in it, worked out once.
-    let mut canonicals: Vec<Option<PathBuf>> = Vec::new();
+    // Each file read, as (device, inode): a file with other names is
+    // never read, so one seen twice makes a cycle.
+    let mut seen: Vec<(u64, u64)> = Vec::new();
+    // The metadata of the file that names the next, as it was read.
+    let mut extender: Option<std::fs::Metadata> = None;
     let mut tables: Vec<Table> = Vec::new();
+    // The practice's own file's path with no links in it (the manifest
+    // records it).
+    let canonical = next.canonicalize().ok();
+    let mut owner = None;
     loop {
-        let canonical = next.canonicalize().ok();
-        let same = |seen: &Option<PathBuf>, path: &Path| match (seen, &canonical) {
-            (Some(seen), Some(canonical)) => seen == canonical,
-            (None, None) => path == next,
-            _ => false,
+        let fail = |message: String, hint: &str| {
+            Box::new(match &extended_from {
+                Some(origin) => Diagnostic::at(origin, Some("extends"), message).with_hint(hint),
+                None => Diagnostic::file(&next, message).with_hint(hint),
+            })
         };
-        if let Some(seen) = chain
-            .iter()
-            .zip(&canonicals)
-            .position(|(f, seen)| same(seen, &f.path))
-        {
-            let names: Vec<String> = chain[seen..]
+        let (bytes, meta) =
+            read_bytes(&next, extended_from.is_some(), &fail).map_err(|d| vec![*d])?;
+        if let Some(at) = seen.iter().position(|id| *id == (meta.dev(), meta.ino())) {
+            let names: Vec<String> = chain[at..]
                 .iter()
                 .map(|f| f.path.display().to_string())
                 .chain([next.display().to_string()])
@@ -184,10 +259,16 @@ fn load_chain(
                     .with_hint("shared defaults must not extend a file that extends them; remove one `extends`"),
             ]);
         }
-        let file = match read_source(&next, extended_from.as_ref()) {
-            Ok(file) => file,
-            Err(diagnostic) => return Err(vec![*diagnostic]),
-        };
+        if let Some(origin) = &extended_from {
+            // The file that names this one, as it was read; or, for
+            // [`load_inherited`], the config as it is now.
+            let extender = extender
+                .take()
+                .or_else(|| std::fs::metadata(&origin.file.path).ok());
+            trusted(&next, &meta, origin, extender.as_ref(), loader, &fail)
+                .map_err(|d| vec![*d])?;
+        }
+        let file = source(&next, bytes, &fail).map_err(|d| vec![*d])?;
         let (file, table) = match extended_from {
             // A shared file: every practice that extends it reads the same.
             Some(_) => parsed_shared(file)?,
@@ -198,7 +279,9 @@ fn load_chain(
             }
         };
         chain.push(file.clone());
-        canonicals.push(canonical);
+        seen.push((meta.dev(), meta.ino()));
+        owner.get_or_insert(meta.uid());
+        extender = Some(meta);
         let extends = match table.get("extends") {
             None => None,
             Some(entry) => match &entry.node.value {
@@ -245,59 +328,66 @@ fn load_chain(
             origin: root_origin,
         },
         chain,
-        canonical: canonicals.into_iter().next().flatten(),
+        canonical,
+        owner: owner.expect("at least one file"),
     })
 }
 
-fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile, Box<Diagnostic>> {
-    let fail = |message: String, hint: &str| {
-        Box::new(match extended_from {
-            Some(origin) => Diagnostic::at(origin, Some("extends"), message).with_hint(hint),
-            None => Diagnostic::file(path, message).with_hint(hint),
-        })
-    };
-    let (bytes, meta) = crate::input::read_own_with_metadata(
-        path,
-        crate::input::MAX_TEXT_BYTES,
-        "config",
-    )
-    .map_err(|refused| {
-            let hint = if extended_from.is_some() {
+/// A message about the file being read, at the `extends` that named it
+/// (if one did), with a hint.
+type Fail<'a> = dyn Fn(String, &str) -> Box<Diagnostic> + 'a;
+
+/// A config file's bytes and the metadata of the very file read.
+fn read_bytes(
+    path: &Path,
+    extended: bool,
+    fail: &Fail<'_>,
+) -> Result<(Vec<u8>, std::fs::Metadata), Box<Diagnostic>> {
+    crate::input::read_own_with_metadata(path, crate::input::MAX_TEXT_BYTES, "config").map_err(
+        |refused| {
+            let hint = if extended {
                 "check the path; `extends` is relative to the file that names it, and must name a config file"
             } else {
                 "give the path of a practice's config file itself, not a link to one or another name for it"
             };
             fail(refused.0, hint)
-        })?;
+        },
+    )
+}
+
+/// Whether the file at `path` (`meta` describes it, as read), which the
+/// config `extender` describes names at `origin`, may be taken.
+fn trusted(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    origin: &Origin,
+    extender: Option<&std::fs::Metadata>,
+    loader: &Loader,
+    fail: &Fail<'_>,
+) -> Result<(), Box<Diagnostic>> {
     // What a config extends is published in its documents: it must be a
     // file whoever wrote that config could read already.
-    if let Some(origin) = extended_from {
-        let writers = std::fs::metadata(&origin.file.path)
-            .ok()
-            .map(|m| super::Writers::of(&origin.file.path, &m));
-        if let Some(writers) = &writers
-            && !writers.can_all_reach(path, &meta)
-        {
-            return Err(fail(
-                format!(
-                    "{} is not readable by everyone who may change the config that extends it ({}), so they could not read it",
-                    path.display(),
-                    writers.who()
-                ),
-                "extend the LMC's shared file, which everyone may read",
-            ));
-        }
+    let writers = extender.map(|extender| super::Writers::of(&origin.file.path, extender));
+    if let Some(writers) = &writers
+        && !writers.can_all_reach(path, meta)
+    {
+        return Err(fail(
+            format!(
+                "{} is not readable by everyone who may change the config that extends it ({}), so they could not read it",
+                path.display(),
+                writers.who()
+            ),
+            "extend the LMC's shared file, which everyone may read",
+        ));
     }
     // A shared file sets values for every practice that extends it: in a
     // folder practices can write to, one could swap in its own.
     // One a shared file extends is held to the rule for what a shared file
     // names: the officer's (or the extending file's owner's), all the way.
-    let named_by = extended_from
-        .map(|origin| &origin.file.path)
-        .filter(|extender| super::is_shared(extender))
-        .and_then(|extender| std::fs::metadata(extender).ok())
-        .map(|m| std::os::unix::fs::MetadataExt::uid(&m));
-    if extended_from.is_some() && !super::officers_trusting(path, &meta, named_by) {
+    let named_by = extender
+        .filter(|_| super::is_shared(&origin.file.path))
+        .map(std::os::unix::fs::MetadataExt::uid);
+    if !loader.officers(path, meta, named_by) {
         return Err(fail(
             format!(
                 "{} may be changed by someone other than you, or belongs to another user, so the practices that extend it cannot trust it",
@@ -306,6 +396,11 @@ fn read_source(path: &Path, extended_from: Option<&Origin>) -> Result<SourceFile
             "make the shared file yours and writable only by you (chmod go-w), in a folder only you may write to, or one with the sticky bit (chmod +t), so nobody else can rename a file into its place; and give each folder above it that others may write to the sticky bit too, so nobody can rename the whole folder away and put their own in its place",
         ));
     }
+    Ok(())
+}
+
+/// A config file's text, from its bytes.
+fn source(path: &Path, bytes: Vec<u8>, fail: &Fail<'_>) -> Result<SourceFile, Box<Diagnostic>> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset]
@@ -472,6 +567,57 @@ pub fn base_dir(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A file met twice on the way up the chain makes a cycle, named file
+    /// by file, whatever else is wrong with it.
+    #[test]
+    fn an_extends_cycle_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        write(&dir.path().join("a.toml"), "extends = \"_b.toml\"\n");
+        write(&dir.path().join("_b.toml"), "extends = \"_c.toml\"\n");
+        write(&dir.path().join("_c.toml"), "extends = \"_b.toml\"\n");
+        let problems = load(&dir.path().join("a.toml")).unwrap_err();
+        let b = dir.path().join("_b.toml").display().to_string();
+        let c = dir.path().join("_c.toml").display().to_string();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .ends_with(&format!("makes a cycle: {b} -> {c} -> {b}")),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    /// A run's loader vouches for a shared file only as it was when it was
+    /// found to be the officer's: one opened up to others since is checked
+    /// again, and refused.
+    #[test]
+    fn a_shared_file_opened_up_during_a_run_is_refused() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("_lmc.toml");
+        write(&shared, "[lmc]\nname = \"Doncaster LMC\"\n");
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+        for name in ["a.toml", "b.toml", "c.toml"] {
+            write(&dir.path().join(name), "extends = \"_lmc.toml\"\n");
+        }
+        let loader = Loader::default();
+        assert!(load_with(&dir.path().join("a.toml"), &loader).is_ok());
+        assert!(load_with(&dir.path().join("b.toml"), &loader).is_ok());
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let problems = load_with(&dir.path().join("c.toml"), &loader).unwrap_err();
+        assert!(
+            problems[0]
+                .message
+                .contains("may be changed by someone other than you"),
+            "{problems:?}"
+        );
+    }
 
     /// A shared file parsed for one practice is not reused for the next
     /// once its text has changed (the web app loads configs for hours).

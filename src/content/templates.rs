@@ -697,8 +697,13 @@ fn walk(
                 );
             }
             check_owner(&path, Owner::of(&meta), trust)?;
-            let bytes =
-                crate::input::read_from(file, &path, crate::input::MAX_TEXT_BYTES, "template")?;
+            let bytes = crate::input::read_sized(
+                file,
+                meta.len(),
+                &path,
+                crate::input::MAX_TEXT_BYTES,
+                "template",
+            )?;
             let total: usize = files.iter().map(|(_, t)| t.len()).sum::<usize>() + bytes.len();
             if total > MAX_TOTAL_BYTES {
                 bail!(

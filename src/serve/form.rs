@@ -1283,10 +1283,11 @@ fn submit_blocking(
         Some((_, path)) => path.clone(),
         None => {
             let target = app.dir.join(format!("{}.toml", practice.slug));
+            let loader = crate::config::Loader::default();
             let clash = crate::pack::discover::practice_files(std::slice::from_ref(&app.dir))
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|p| crate::config::load(p).ok())
+                .filter_map(|p| crate::config::load_with(p, &loader).ok())
                 .any(|p| p.slug == practice.slug);
             if target.exists() || clash {
                 let problem = Shown {
