@@ -13,6 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use policypack::content::{self, DocKind, Templates};
 use policypack::document::Model;
 use policypack::pack::build::{self, BuildOptions, Output};
+use policypack::pack::write::Folder;
 use policypack::render::{self, EditionName, Format, Input, Presentation};
 
 fn example() -> PathBuf {
@@ -40,6 +41,8 @@ fn bench(c: &mut Criterion) {
         })
     });
 
+    let dir = tempfile::tempdir().unwrap();
+    let out = Folder::out(dir.path()).unwrap();
     let options = BuildOptions {
         out: PathBuf::from("unused"),
         docs: DocKind::ALL.to_vec(),
@@ -52,7 +55,7 @@ fn bench(c: &mut Criterion) {
     };
     c.bench_function("practice_nine_files", |b| {
         b.iter(|| {
-            let outputs = render_all(&practice, &templates, &options);
+            let outputs = render_all(&practice, &templates, &options, &out);
             assert_eq!(outputs.len(), 9);
             outputs
         })
@@ -80,7 +83,7 @@ fn bench(c: &mut Criterion) {
         };
         c.bench_function(name, |b| {
             b.iter(|| {
-                let outputs = render_all(&practice, &templates, &options);
+                let outputs = render_all(&practice, &templates, &options, &out);
                 assert_eq!(outputs.len(), files);
                 outputs
             })
@@ -88,13 +91,15 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// Every output of a practice no build has recorded, as a build renders it.
+/// Every output of a practice no build has recorded, as a build renders it
+/// (into memory: nothing is written in the output folder `out`).
 fn render_all(
     practice: &policypack::config::Practice,
     templates: &Templates,
     options: &BuildOptions,
+    out: &Folder,
 ) -> Vec<Output> {
-    let plan = build::plan(practice, templates, None, &BTreeMap::new(), options).unwrap();
+    let plan = build::plan(practice, templates, None, &BTreeMap::new(), options, out).unwrap();
     plan.render().unwrap().outputs
 }
 

@@ -118,19 +118,21 @@ fn build_all(
         || {
             rayon::join(
                 || -> Vec<_> {
+                    let loader = crate::config::Loader::default();
                     files
                         .par_iter()
                         .map(|path| {
                             (
                                 path,
-                                (!interrupt::requested()).then(|| crate::config::load(path)),
+                                (!interrupt::requested())
+                                    .then(|| crate::config::load_with(path, &loader)),
                             )
                         })
                         .collect()
                 },
                 || {
                     rayon::join(
-                        || Manifest::read(out),
+                        || Manifest::read_keeping(out),
                         || remove_leftover_temp_files(&out_folder),
                     )
                 },
@@ -155,7 +157,7 @@ fn build_all(
             Err(problems) => report.failed.push((path.clone(), problems)),
         }
     }
-    let (mut manifest, distrusted) = read;
+    let (mut manifest, distrusted, read_back) = read;
     let manifest_path = out.join(manifest::FILE_NAME);
     if manifest.reports.is_none() {
         // A manifest from before reports were recorded: the reports already
@@ -186,8 +188,9 @@ fn build_all(
     // built (unless one of them built that folder, which it keeps), so one
     // practice can never fill another's folder, nor stop its owner.
     let mut by_slug: HashMap<String, Vec<PathBuf>> = HashMap::new();
-    // Each config's path as the manifest records it, worked out once.
-    let mut recorded: HashMap<PathBuf, String> = HashMap::with_capacity(candidates.len());
+    // Each config's path as the manifest records it, worked out once, and
+    // the user who owned the file read.
+    let mut recorded: HashMap<PathBuf, (String, u32)> = HashMap::with_capacity(candidates.len());
     for practice in &candidates {
         by_slug
             .entry(practice.slug.clone())
@@ -195,11 +198,12 @@ fn build_all(
             .push(practice.path.clone());
         recorded.insert(
             practice.path.clone(),
-            practice.recorded_config().to_string(),
+            (practice.recorded_config().to_string(), practice.owner),
         );
     }
     let built_from = |entry: &manifest::PracticeEntry, path: &Path| {
-        entry.built_from_recorded(path, &recorded[path])
+        let (config, owner) = &recorded[path];
+        entry.built_by(config, *owner)
     };
     // An ODS code belongs to one practice, and two practices of one name
     // could not be told apart on the index or in the reprint round: a
@@ -254,7 +258,7 @@ fn build_all(
     }
     report.warnings.extend(shared);
     let mut practices: Vec<Practice> = Vec::with_capacity(candidates.len());
-    for practice in candidates {
+    for mut practice in candidates {
         let claimants = &by_slug[&practice.slug];
         let entry = manifest
             .practices
@@ -287,7 +291,7 @@ fn build_all(
             .with_hint("give each practice its own slug = \"…\" under [practice]");
             report.failed.push((practice.path.clone(), vec![problem]));
         } else {
-            report.warnings.extend(practice.warnings.iter().cloned());
+            report.warnings.append(&mut practice.warnings);
             practices.push(practice);
         }
     }
@@ -337,6 +341,10 @@ fn build_all(
                 .canonicalize()
                 .is_ok_and(|recorded| recorded == Path::new(practice.recorded_config()));
         // Another user's file in the recorded config's place is not it.
+        // This config, read just now, is there, owned as it was read.
+        if entry.built_by(practice.recorded_config(), practice.owner) {
+            return true;
+        }
         let present = entry.config_present();
         if present && same {
             return true;
@@ -450,6 +458,7 @@ fn build_all(
                 previous(&practice.slug),
                 &manifest.template_sets,
                 &options.build,
+                &out_folder,
             );
             bar.inc(1);
             Some((practice, result))
@@ -457,6 +466,7 @@ fn build_all(
         .collect();
     bar.finish_and_clear();
 
+    let mut replaced = Vec::new();
     for (practice, result) in results.into_iter().flatten() {
         match result {
             Ok(mut built) => {
@@ -468,9 +478,12 @@ fn build_all(
                 };
                 report.changes.extend(PracticeChange::of(&done, practice));
                 // The entry moves into the manifest (one copy of each
-                // practice's values, not two, in a national build).
+                // practice's values, not two, in a national build); the
+                // one it replaces is freed with the rest, at the end
+                // (freed meanwhile, on another thread, it slows the
+                // writing of the manifest more than it saves).
                 let entry = std::mem::take(&mut done.built.entry);
-                manifest.practices.insert(practice.slug.clone(), entry);
+                replaced.extend(manifest.practices.insert(practice.slug.clone(), entry));
                 report.done.push(done);
             }
             Err(error) if error.is::<interrupt::Interrupted>() => {}
@@ -522,7 +535,12 @@ fn build_all(
     let canonical = |p: &Path| p.canonicalize().ok();
     let discovered: HashSet<PathBuf> = files
         .iter()
-        .filter_map(|f| recorded.get(f).map(PathBuf::from).or_else(|| canonical(f)))
+        .filter_map(|f| {
+            recorded
+                .get(f)
+                .map(|(config, _)| PathBuf::from(config))
+                .or_else(|| canonical(f))
+        })
         .collect();
     let folders: Vec<PathBuf> = paths
         .iter()
@@ -620,29 +638,28 @@ fn build_all(
         }
     }
 
+    // What `out/` holds, listed once for the two checks below.
+    let names = out_folder.names();
+
     // A zip no build wrote, under the name of a practice that is built or
     // recorded: a practice that may write in `out/` could put its own pack
-    // there for another practice's name. It is taken away.
+    // there for another practice's name. It is taken away. (Anything but
+    // a folder counts: a link named so is taken away as a link.)
     if !report.interrupted {
-        let slugs: HashSet<&str> = by_slug
-            .keys()
-            .map(String::as_str)
-            .chain(manifest.practices.keys().map(String::as_str))
-            .collect();
-        for slug in slugs {
-            let zip = format!("{slug}.zip");
-            let recorded = manifest
-                .practices
-                .get(slug)
-                .is_some_and(|entry| entry.files.iter().any(|f| f.path == zip));
-            let planted = out_folder
-                .symlink_metadata(&zip)
-                .is_some_and(|meta| !meta.is_dir());
-            if planted && !recorded {
-                out_folder.remove(&zip);
+        for (zip, _) in names.iter().filter(|(_, is_folder)| !is_folder) {
+            let Some(slug) = zip.strip_suffix(".zip") else {
+                continue;
+            };
+            let entry = manifest.practices.get(slug);
+            if entry.is_none() && !by_slug.contains_key(slug) {
+                continue;
+            }
+            let recorded = entry.is_some_and(|entry| entry.files.iter().any(|f| f.path == *zip));
+            if !recorded {
+                out_folder.remove(zip);
                 report.warnings.push(
                     Diagnostic::file(
-                        &out.join(&zip),
+                        &out.join(zip),
                         "no build wrote this zip for that practice, so it is taken away",
                     )
                     .with_hint("build with --zip to make each practice's zip")
@@ -655,8 +672,8 @@ fn build_all(
     // Practice outputs no manifest entry accounts for (left by a build
     // whose manifest was lost or distrusted): `--prune` cannot know them,
     // so the officer is told.
-    for (name, is_folder) in out_folder.names() {
-        let slug = if is_folder {
+    for (name, is_folder) in &names {
+        let slug = if *is_folder {
             Some(name.as_str())
         } else {
             name.strip_suffix(".zip")
@@ -669,7 +686,7 @@ fn build_all(
         {
             report.warnings.push(
                 Diagnostic::file(
-                    &out.join(&name),
+                    &out.join(name),
                     "no build recorded this (its manifest entry was lost), so it may be out of date",
                 )
                 .with_hint("delete it if that practice is no longer built; build its config to bring it up to date")
@@ -709,10 +726,19 @@ fn build_all(
     manifest.tool_version = env!("CARGO_PKG_VERSION").to_string();
     manifest.keep_sets(templates.values().map(|t| (t.fingerprint(), t.set())));
     let bytes = manifest.to_bytes()?;
+    // What the manifest and the record held when this build read them
+    // answers, unless they have been written since.
     let unchanged = report_lost
-        || out_folder
-            .read(manifest::FILE_NAME, manifest::MAX_BYTES, "manifest")
-            .is_ok_and(|old| old == bytes);
+        || read_back
+            .as_ref()
+            .and_then(|read| {
+                read.published_is(&bytes, out_folder.file_metadata(manifest::FILE_NAME))
+            })
+            .unwrap_or_else(|| {
+                out_folder
+                    .read(manifest::FILE_NAME, manifest::MAX_BYTES, "manifest")
+                    .is_ok_and(|old| old == bytes)
+            });
     let published = if unchanged {
         Ok(())
     } else {
@@ -724,7 +750,12 @@ fn build_all(
     let (recorded, indexed) = rayon::join(
         || match &published {
             Ok(()) if !report_lost => {
-                let recorded = super::record::read(out).is_some_and(|(_, old)| old == bytes);
+                let recorded = read_back
+                    .as_ref()
+                    .and_then(|read| read.record_is(&bytes))
+                    .unwrap_or_else(|| {
+                        super::record::read(out).is_some_and(|(_, old, _)| old == bytes)
+                    });
                 if recorded {
                     Ok(())
                 } else {
@@ -756,14 +787,18 @@ fn build_all(
         report.io_failed = true;
         report.io_errors.push(format!("{error:#}"));
     }
-    // Freeing a national build's values one at a time takes a fifth of a
-    // second: it is done on a thread of its own, which a command-line build
-    // does not wait for as it exits (and the web app does not wait for
-    // either). If no thread can be started, they are freed here.
+    drop_aside((manifest, replaced, practices, templates, bytes, read_back));
+    Ok(report)
+}
+
+/// Frees `values` on a thread of its own. Freeing a national build's
+/// values one at a time takes a fifth of a second, which a command-line
+/// build does not wait for as it exits (and the web app does not wait for
+/// either). If no thread can be started, they are freed here.
+fn drop_aside<T: Send + 'static>(values: T) {
     let _ = std::thread::Builder::new()
         .name("free".into())
-        .spawn(move || drop((manifest, practices, templates, bytes)));
-    Ok(report)
+        .spawn(move || drop(values));
 }
 
 /// A warning for each practice whose `key` another practice shares,
@@ -833,15 +868,21 @@ fn remove_leftover_temp_files(out: &Folder) {
             out.remove_folder(&name);
             continue;
         }
-        // A link to a folder elsewhere is not followed.
+        // A link to a folder elsewhere is not followed. Most folders hold
+        // none (a build writes in its staging folder), so a folder is
+        // opened to remove one only when one is there.
         if is_folder {
+            let Some(names) = out.names_in(&name) else {
+                continue;
+            };
+            if !names.iter().any(|inner| is_temp(inner)) {
+                continue;
+            }
             let Ok(folder) = out.existing(&name) else {
                 continue;
             };
-            for (inner, _) in folder.names() {
-                if is_temp(&inner) {
-                    folder.remove(&inner);
-                }
+            for inner in names.iter().filter(|inner| is_temp(inner)) {
+                folder.remove(inner);
             }
         } else if is_temp(&name) {
             out.remove(&name);

@@ -122,8 +122,9 @@ pub fn build_practice(
     previous: Option<&PracticeEntry>,
     sets: &BTreeMap<String, TemplateSet>,
     options: &BuildOptions,
+    out: &Folder,
 ) -> anyhow::Result<Built> {
-    let plan = plan(practice, templates, previous, sets, options)?;
+    let plan = plan(practice, templates, previous, sets, options, out)?;
     if plan.unchanged() {
         return Ok(plan.kept_as_is());
     }
@@ -148,9 +149,9 @@ pub struct Plan<'a> {
     values: BTreeMap<String, String>,
     why: Why,
     // Every read and write goes through these handles, never a path from
-    // the root (see `write::Folder`). Each is opened when first needed, so
-    // a plan with nothing recorded renders without an output folder.
-    out_folder: OnceCell<Folder>,
+    // the root (see `write::Folder`): the output folder the whole build
+    // holds, and the practice's, opened when first needed.
+    out_folder: &'a Folder,
     practice_folder: OnceCell<Folder>,
 }
 
@@ -162,6 +163,7 @@ pub fn plan<'a>(
     previous: Option<&'a PracticeEntry>,
     sets: &BTreeMap<String, TemplateSet>,
     options: &'a BuildOptions,
+    out_folder: &'a Folder,
 ) -> anyhow::Result<Plan<'a>> {
     let presentation = Presentation::of(practice)?;
     let config = serde_json::to_value(&practice.config).context("config as JSON")?;
@@ -177,7 +179,7 @@ pub fn plan<'a>(
         fps,
         values,
         why,
-        out_folder: OnceCell::new(),
+        out_folder,
         practice_folder: OnceCell::new(),
     })
 }
@@ -229,20 +231,12 @@ impl Plan<'_> {
         &self.why
     }
 
-    fn out_folder(&self) -> anyhow::Result<&Folder> {
-        if let Some(folder) = self.out_folder.get() {
-            return Ok(folder);
-        }
-        let folder = Folder::out(&self.options.out)?;
-        Ok(self.out_folder.get_or_init(|| folder))
-    }
-
     /// The practice's folder, made if `create` (else `None` if there is none).
     fn practice_folder(&self, create: bool) -> anyhow::Result<Option<&Folder>> {
         if let Some(folder) = self.practice_folder.get() {
             return Ok(Some(folder));
         }
-        let out = self.out_folder()?;
+        let out = self.out_folder;
         let folder = if create {
             out.sub(&self.practice.slug)?
         } else {
@@ -258,7 +252,7 @@ impl Plan<'_> {
     fn metadata(&self, path: &str) -> Option<super::manifest::Stamp> {
         match path.split_once('/') {
             Some((_, name)) => self.practice_folder(false).ok()??.file_metadata(name),
-            None => self.out_folder().ok()?.file_metadata(path),
+            None => self.out_folder.file_metadata(path),
         }
     }
 
@@ -328,7 +322,7 @@ impl Plan<'_> {
     pub fn kept_as_is(self) -> Built {
         let mut entry = self.previous.cloned().unwrap_or_default();
         entry.config = self.practice.recorded_config().to_string();
-        entry.config_owner = config_owner(&self.practice.path);
+        entry.config_owner = Some(self.practice.owner);
         Built {
             entry,
             rewritten: Vec::new(),
@@ -458,7 +452,7 @@ impl Plan<'_> {
             })
             .unwrap_or_default();
 
-        let out_folder = self.out_folder()?;
+        let out_folder = self.out_folder;
         let folder_existed = self.practice_folder(false)?.is_some();
         let folder = self.practice_folder(true)?.expect("made above");
         let mut written = Vec::new();
@@ -555,7 +549,7 @@ impl Plan<'_> {
         let practice = self.practice;
         let entry = PracticeEntry {
             config: practice.recorded_config().to_string(),
-            config_owner: config_owner(&practice.path),
+            config_owner: Some(practice.owner),
             name: practice.name().to_string(),
             issued: practice.issued.to_string(),
             review_due: practice.review_due.to_string(),
@@ -712,12 +706,6 @@ pub fn recorded_config(path: &Path) -> String {
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string()
-}
-
-/// The user who owns the config file at `path`, as the manifest records it.
-pub fn config_owner(path: &Path) -> Option<u32> {
-    use std::os::unix::fs::MetadataExt as _;
-    std::fs::metadata(path).ok().map(|meta| meta.uid())
 }
 
 /// A recorded config's path as a person reads it: relative to the current

@@ -18,7 +18,7 @@ use anyhow::Context as _;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use sha2::Digest as _;
 
-use super::manifest::{Manifest, PracticeEntry};
+use super::manifest::{Manifest, PracticeEntry, Stamp};
 
 /// The folder of records, if the environment names one; made private
 /// (0700) when it is made.
@@ -75,12 +75,17 @@ fn private_folder(folder: &Path) -> bool {
 }
 
 /// The recorded manifest of `out`, if there is one that only this user
-/// could have written: in a folder of theirs that nobody else may write to.
-pub fn read(out: &Path) -> Option<(PathBuf, Vec<u8>)> {
+/// could have written: in a folder of theirs that nobody else may write to;
+/// with its path, and the size and times of the file read.
+pub fn read(out: &Path) -> Option<(PathBuf, Vec<u8>, Option<Stamp>)> {
     let path = private(out)?;
-    let bytes =
-        crate::input::read_written(&path, super::manifest::MAX_BYTES, "manifest record").ok()?;
-    Some((path, bytes))
+    let (bytes, meta) = crate::input::read_written_with_metadata(
+        &path,
+        super::manifest::MAX_BYTES,
+        "manifest record",
+    )
+    .ok()?;
+    Some((path, bytes, Stamp::of(&meta)))
 }
 
 /// The record of `out`, if it is in a folder of this user's that nobody

@@ -21,6 +21,14 @@ fn everything_under(out: &Path) -> String {
     all
 }
 
+/// A home folder of the officer's own in the sandbox, where the record of
+/// each build is kept.
+fn officers_home(sandbox: &Sandbox) -> std::path::PathBuf {
+    let home = sandbox.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    home
+}
+
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -1110,8 +1118,7 @@ fn a_logo_the_practice_could_not_read_is_refused() {
 #[test]
 fn a_forged_manifest_is_not_believed_over_the_officers_record() {
     let sandbox = Sandbox::new();
-    let home = sandbox.path().join("home");
-    std::fs::create_dir(&home).unwrap();
+    let home = officers_home(&sandbox);
     let env = [("HOME", home.to_str().unwrap())];
     let victim = example("ashfield-medical-centre.toml");
     let thief = victim
@@ -1155,6 +1162,50 @@ fn a_forged_manifest_is_not_believed_over_the_officers_record() {
         sandbox.read("out/ashfield-medical-centre/zero-tolerance-notice.md"),
         before
     );
+}
+
+/// A copy of the manifest changed in `out/` is written again from the
+/// build's own record, even by a build that changes nothing else, and
+/// even when the forgery keeps the manifest's size and times.
+#[test]
+fn a_forged_manifest_is_put_right_by_a_build_that_changes_nothing() {
+    let sandbox = Sandbox::new();
+    let home = officers_home(&sandbox);
+    let env = [("HOME", home.to_str().unwrap())];
+    sandbox.write(
+        "lmc/ashfield.toml",
+        &example("ashfield-medical-centre.toml"),
+    );
+    let build = || sandbox.run_with_env(&["build", "lmc", "--formats", "md", "-o", "out"], &env);
+    build().expect_code(0);
+    let manifest_path = sandbox.path().join("out/manifest.json");
+    let built = std::fs::read(&manifest_path).unwrap();
+    let times = std::fs::metadata(&manifest_path).unwrap();
+    // The same length, in place, with the old modification time put back.
+    let forged = String::from_utf8(built.clone())
+        .unwrap()
+        .replace("Ashfield Medical Centre", "Ashfield Medical Centrx");
+    assert_eq!(forged.len(), built.len());
+    std::fs::write(&manifest_path, &forged).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&manifest_path)
+        .unwrap()
+        .set_modified(times.modified().unwrap())
+        .unwrap();
+    let run = build();
+    run.expect_code(0);
+    assert!(run.stderr().contains("your own record"), "{}", run.stderr());
+    assert_eq!(std::fs::read(&manifest_path).unwrap(), built);
+    // And a build after that finds it as it left it.
+    let run = build();
+    run.expect_code(0);
+    assert!(
+        !run.stderr().contains("your own record"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(std::fs::read(&manifest_path).unwrap(), built);
 }
 
 /// A practice's own missing key is its problem: it is reported in its own
@@ -1918,8 +1969,7 @@ fn overfill_record(sandbox: &Sandbox, home: &Path) {
 #[test]
 fn an_overfull_record_still_says_who_built_each_folder() {
     let sandbox = Sandbox::new();
-    let home = sandbox.path().join("home");
-    std::fs::create_dir(&home).unwrap();
+    let home = officers_home(&sandbox);
     let env = [("HOME", home.to_str().unwrap())];
     let victim = example("ashfield-medical-centre.toml");
     sandbox.write("lmc/ashfield.toml", &victim);
@@ -1971,8 +2021,7 @@ fn an_overfull_record_still_says_who_built_each_folder() {
 #[test]
 fn an_overfull_record_still_says_what_to_reprint_and_what_to_prune() {
     let sandbox = Sandbox::new();
-    let home = sandbox.path().join("home");
-    std::fs::create_dir(&home).unwrap();
+    let home = officers_home(&sandbox);
     let env = [("HOME", home.to_str().unwrap())];
     sandbox.write(
         "lmc/ashfield.toml",
@@ -2437,8 +2486,7 @@ fn checks_ok_line_shows_a_file_name_printable() {
 #[test]
 fn a_deleted_newest_change_report_is_named_not_replaced_by_an_older_one() {
     let sandbox = Sandbox::new();
-    let home = sandbox.path().join("home");
-    std::fs::create_dir(&home).unwrap();
+    let home = officers_home(&sandbox);
     let env = [("HOME", home.to_str().unwrap())];
     let config = example("ashfield-medical-centre.toml");
     sandbox.write("a/ashfield.toml", &config);

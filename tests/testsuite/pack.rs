@@ -304,9 +304,22 @@ fn leftover_temporary_files_are_cleaned_up() {
         "half a file",
     );
     sandbox.write("out/.policypack-XyZ789.tmp", "half a manifest");
+    // One in a folder elsewhere, linked from `out/`, is not the build's.
+    sandbox.write("elsewhere/.policypack-Keep00.tmp", "not the build's");
+    std::os::unix::fs::symlink(
+        sandbox.path().join("elsewhere"),
+        sandbox.path().join("out/linked"),
+    )
+    .unwrap();
     sandbox
         .run(&["build", "lmc", "--formats", "md"])
         .expect_code(0);
+    assert!(
+        sandbox
+            .path()
+            .join("elsewhere/.policypack-Keep00.tmp")
+            .exists()
+    );
     assert!(
         !sandbox
             .path()
