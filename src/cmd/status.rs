@@ -282,7 +282,7 @@ fn outputs_state(
     };
     // Another config's folder (another file, or another user's file in
     // its place): its outputs are not this config's to judge.
-    if !entry.built_from(&practice.path) {
+    if !entry.built_by(practice.recorded_config(), practice.owner) {
         return State::simple(Outputs::Refused);
     }
     // A logo that cannot be read now cannot be built either.

@@ -110,7 +110,7 @@ pub fn load(path: &Path) -> Result<Practice, Vec<Diagnostic>> {
 pub fn load_with(path: &Path, loader: &Loader) -> Result<Practice, Vec<Diagnostic>> {
     let merged = tree::load_with(path, loader)?;
     let mut problems = shape::check(&merged.root, schema(), &merged.chain[0]);
-    let resolved = check_across_keys(&merged.root, &mut problems);
+    let resolved = check_across_keys(&merged.root, &mut problems, loader);
     check_drawable(&merged.root, "", &mut problems);
     let warnings = recommended::check(&merged.root, &merged.chain);
     if !problems.is_empty() {
@@ -419,7 +419,7 @@ fn has_access_list(path: &Path) -> bool {
 /// Checks that need more than one value, or the file system. They read the
 /// tree rather than the typed config, so they run (and report) even when
 /// the shape check has found other problems.
-fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
+fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>, loader: &Loader) -> Resolved {
     let find = |key: &str| find_node(root, key);
     let text = |key: &str| match find(key).map(|n| &n.value) {
         Some(Value::String(s)) => Some(s.as_str()),
@@ -469,9 +469,9 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
     }
     let mut resolved = Resolved {
         templates: find("templates")
-            .and_then(|node| resolve_path(node, "templates", true, problems)),
+            .and_then(|node| resolve_path(node, "templates", true, problems, loader)),
         logo: find("branding.logo")
-            .and_then(|node| resolve_path(node, "branding.logo", false, problems)),
+            .and_then(|node| resolve_path(node, "branding.logo", false, problems, loader)),
         logo_reader: find("branding.logo").and_then(|node| {
             let path = &node.origin.file.path;
             std::fs::metadata(path)
@@ -481,7 +481,8 @@ fn check_across_keys(root: &Node, problems: &mut Vec<Diagnostic>) -> Resolved {
         issued: None,
     };
     if let (Some(logo), Some(node)) = (&resolved.logo, find("branding.logo"))
-        && let Err(Problem { message, hint }) = read_logo(logo, resolved.logo_reader.as_ref())
+        && let Err(Problem { message, hint }) =
+            read_logo_with(logo, resolved.logo_reader.as_ref(), loader)
     {
         problems.push(Diagnostic::at(&node.origin, Some("branding.logo"), message).with_hint(hint));
     }
@@ -588,6 +589,7 @@ fn resolve_path(
     key: &str,
     folder: bool,
     problems: &mut Vec<Diagnostic>,
+    loader: &Loader,
 ) -> Option<PathBuf> {
     let Value::String(relative) = &node.value else {
         return None;
@@ -617,7 +619,7 @@ fn resolve_path(
         );
         return None;
     }
-    if key == "templates" && !only_yours(&node.origin.file.path) {
+    if key == "templates" && !only_yours(&node.origin.file.path, loader) {
         problems.push(
             Diagnostic::at(
                 &node.origin,
@@ -661,9 +663,10 @@ pub(crate) fn is_shared(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('_'))
 }
 
-/// True when the shared file at `path` is the officer's (see [`officers`]).
-fn only_yours(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|meta| officers(path, &meta))
+/// True when the shared file at `path` is the officer's (see [`officers`]),
+/// asked of `loader` (see [`Loader`]).
+fn only_yours(path: &Path, loader: &Loader) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| loader.officers(path, &meta, None))
 }
 
 /// True when a shared file (`_lmc.toml`), whose values and templates every
@@ -782,6 +785,15 @@ pub struct LogoFile {
 }
 
 pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<LogoFile, Problem> {
+    read_logo_with(path, reader, &Loader::default())
+}
+
+/// [`read_logo`] for one of many configs read by one run (see [`Loader`]).
+fn read_logo_with(
+    path: &Path,
+    reader: Option<&Writers>,
+    loader: &Loader,
+) -> Result<LogoFile, Problem> {
     let resize = format!(
         "resize it to at most {MAX_LOGO_SIDE} pixels a side and {} MB (a logo prints about 4 cm wide, so 1,000 pixels is plenty)",
         MAX_LOGO_BYTES / 1024 / 1024
@@ -839,7 +851,7 @@ pub fn read_logo(path: &Path, reader: Option<&Writers>) -> Result<LogoFile, Prob
     // the shared file, it must be one only the officer could have put there.
     if let Some(reader) = reader
         && reader.shared
-        && !officers_trusting(path, &meta, Some(reader.uid))
+        && !loader.officers(path, &meta, Some(reader.uid))
     {
         return Err(Problem {
             message: format!(

@@ -106,26 +106,30 @@ pub fn load_with(path: &Path, loader: &Loader) -> Result<MergedConfig, Vec<Diagn
     load_chain(path.to_path_buf(), None, loader)
 }
 
-/// What one run that reads many configs (a build of a whole folder) has
-/// found out so far: each shared file found to be the officer's, with the
-/// file as it was then. A build reads `_lmc.toml` once for each of
-/// thousands of practices, and the checks that it is the officer's walk
-/// every folder above it: they are not walked again for the same file,
-/// unchanged. That holds because of what they found: nobody but the
-/// officer (or root) may change the file, rename it, or move a folder
-/// above it, so only they could make the verdict wrong. The file itself is
-/// still opened, read and checked against each practice that extends it.
-/// Kept for one run only (the web app starts one for each request), so a
-/// folder the officer opens up later is walked again.
+/// What one run that reads many configs (a build or `status` of a whole
+/// folder) has found out so far: each shared file (or shared logo) found
+/// to be the officer's, with the file as it was then. A build reads
+/// `_lmc.toml` once for each of thousands of practices, and the checks
+/// that it is the officer's walk every folder above it: they are not
+/// walked again for the same file, unchanged. That holds because of what
+/// they found: nobody but users the check trusts (whoever runs policypack,
+/// root, and the file's owner where it owns the folder or the shared file
+/// that names it) may write to the file, rename it, or move a folder above
+/// it; and a file written in place, or another put in its place, has
+/// another ctime or inode (as on every local Linux file system; a network
+/// drive that shows every file as writable by all fails the check
+/// anyway). The file itself is still opened, read and checked against each
+/// practice that extends it. Kept for one run only (the web app starts one
+/// for each request), so a folder opened up later is walked again.
 #[derive(Default)]
 pub struct Loader {
-    officers: std::sync::Mutex<Vec<Vouched>>,
+    officers: std::sync::Mutex<std::collections::HashSet<Vouched>>,
 }
 
 /// A shared file [`super::officers_trusting`] found to be the officer's:
 /// its path, whose file named it, and the file as it was then (any change
 /// of its owner, mode or access list changes its ctime too).
-#[derive(PartialEq, Eq)]
+#[derive(PartialEq, Eq, Hash)]
 struct Vouched {
     path: PathBuf,
     named_by: Option<u32>,
@@ -153,7 +157,12 @@ impl Vouched {
 impl Loader {
     /// [`super::officers_trusting`], asked once per run for a file that
     /// has not changed since it was found to be the officer's.
-    fn officers(&self, path: &Path, meta: &std::fs::Metadata, named_by: Option<u32>) -> bool {
+    pub(crate) fn officers(
+        &self,
+        path: &Path,
+        meta: &std::fs::Metadata,
+        named_by: Option<u32>,
+    ) -> bool {
         let vouched = Vouched::of(path, meta, named_by);
         let lock = || self.officers.lock().unwrap_or_else(|e| e.into_inner());
         if lock().contains(&vouched) {
@@ -161,7 +170,7 @@ impl Loader {
         }
         let officers = super::officers_trusting(path, meta, named_by);
         if officers {
-            lock().push(vouched);
+            lock().insert(vouched);
         }
         officers
     }

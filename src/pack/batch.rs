@@ -735,9 +735,13 @@ fn build_all(
                 read.published_is(&bytes, out_folder.file_metadata(manifest::FILE_NAME))
             })
             .unwrap_or_else(|| {
+                // Another user's manifest is replaced, even if it reads
+                // right: it is theirs to change after the build.
                 out_folder
-                    .read(manifest::FILE_NAME, manifest::MAX_BYTES, "manifest")
-                    .is_ok_and(|old| old == bytes)
+                    .read_with_stamp(manifest::FILE_NAME, manifest::MAX_BYTES, "manifest")
+                    .is_ok_and(|(old, stamp)| {
+                        old == bytes && stamp.is_some_and(|stamp| stamp.is_officers())
+                    })
             });
     let published = if unchanged {
         Ok(())

@@ -110,7 +110,7 @@ pub struct PracticeEntry {
     pub config: String,
     /// The user who owned that file: another user's file put in its place
     /// (a shared folder with the sticky bit lets a practice do so once
-    /// the file is gone) is another config ([`PracticeEntry::built_from`]).
+    /// the file is gone) is another config ([`PracticeEntry::built_by`]).
     /// Left out in a manifest written before owners were recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_owner: Option<u32>,
@@ -141,20 +141,10 @@ pub struct PracticeEntry {
 }
 
 impl PracticeEntry {
-    /// Whether `path` is the config that built this folder: the same file,
-    /// owned by the user who owned it then.
-    pub fn built_from(&self, path: &Path) -> bool {
-        self.built_from_recorded(path, &super::build::recorded_config(path))
-    }
-
-    /// [`built_from`](Self::built_from), for a config whose recorded path
-    /// is known ([`crate::config::Practice::recorded_config`]).
-    pub fn built_from_recorded(&self, path: &Path, recorded: &str) -> bool {
-        recorded == self.config && self.owner_matches(path)
-    }
-
-    /// [`built_from`](Self::built_from), for a config read just now: its
-    /// recorded path, and the user who owned the file read.
+    /// Whether a config read just now, whose recorded path is `recorded`
+    /// ([`crate::config::Practice::recorded_config`]) and whose file was
+    /// owned by `owner` as read, is the config that built this folder: the
+    /// same file, owned by the user who owned it then.
     pub fn built_by(&self, recorded: &str, owner: u32) -> bool {
         recorded == self.config && self.config_owner.is_none_or(|uid| uid == owner)
     }
@@ -277,6 +267,12 @@ impl Stamp {
         // SAFETY: geteuid has no preconditions and cannot fail.
         self.owner == unsafe { libc::geteuid() }
     }
+
+    /// True for a file owned by the user policypack runs as, or root: one
+    /// nobody else can write to in place as they please later.
+    pub fn is_officers(&self) -> bool {
+        self.owner == 0 || self.is_mine()
+    }
 }
 
 impl PracticeEntry {
@@ -350,7 +346,9 @@ impl Manifest {
                     .ok()
             });
             let published = match published {
-                Some((published, stamp)) if published == bytes => stamp,
+                // Another user's file, however right it reads now, is
+                // theirs to change later: the end of the build replaces it.
+                Some((published, stamp)) if published == bytes => stamp.filter(Stamp::is_officers),
                 _ => {
                     notes.push(format!(
                         "{} is not as your last build here left it (another build, or someone, changed it); your own record of that build, {}, is used",
@@ -643,6 +641,74 @@ mod tests {
             assert_eq!(has_control(&text), c.is_control(), "U+{:04X}", c as u32);
         }
         assert!(!has_control("Meddygfa Tŷ Gwyn – ½"));
+    }
+
+    /// The manifest's entries, made into JSON on several threads, are
+    /// written as one thread writes them: the same bytes.
+    #[test]
+    fn entries_made_in_parallel_are_the_bytes_of_one_pass() {
+        let mut manifest = Manifest {
+            tool_version: "0.1.0".into(),
+            ..Manifest::default()
+        };
+        for i in 0..50 {
+            let mut entry = PracticeEntry {
+                config: format!("/lmc/practice \"{i}\".toml"),
+                name: format!("Surgery {i}, Tŷ Gwyn – ½"),
+                ..PracticeEntry::default()
+            };
+            entry
+                .values
+                .insert("practice.phone".into(), format!("0114 496 {i:04}"));
+            manifest.practices.insert(format!("surgery-{i}"), entry);
+        }
+        let bytes = manifest.to_bytes().unwrap();
+        let practices = serde_json::to_string(&manifest.practices).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at = text.find("\"practices\":").expect("a practices key") + "\"practices\":".len();
+        assert!(text[at..].starts_with(&practices), "{text}");
+        assert!(
+            text[at + practices.len()..].starts_with([',', '}']),
+            "{text}"
+        );
+        let again: Manifest = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(again.to_bytes().unwrap(), bytes);
+    }
+
+    /// What was read answers at the end only while the file is the one
+    /// read: one written since, even with the same bytes, is not known.
+    #[test]
+    fn what_was_read_answers_only_for_the_file_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("record.json");
+        std::fs::write(&path, "{}").unwrap();
+        let stamp = |path: &Path| Stamp::of(&std::fs::symlink_metadata(path).unwrap());
+        let read = ReadBack {
+            bytes: b"{}".to_vec(),
+            record: Some((path.clone(), stamp(&path).unwrap())),
+            published: stamp(&path),
+        };
+        assert_eq!(read.record_is(b"{}"), Some(true));
+        assert_eq!(read.record_is(b"{ }"), Some(false));
+        assert_eq!(read.published_is(b"{}", stamp(&path)), Some(true));
+        // Written again in place, with the same bytes and its modification
+        // time put back: its ctime differs.
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        assert_eq!(read.record_is(b"{}"), None);
+        assert_eq!(read.published_is(b"{}", stamp(&path)), None);
+        let none = ReadBack {
+            published: None,
+            ..read
+        };
+        assert_eq!(none.published_is(b"{}", stamp(&path)), None);
     }
 
     #[test]

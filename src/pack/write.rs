@@ -158,7 +158,8 @@ impl Folder {
     pub fn open(out: &Path) -> io::Result<Folder> {
         let dir = Dir::open_ambient_dir(out, ambient_authority())?;
         // One staging folder per output folder while any handle to it is
-        // held: a build opens `out/` once per practice.
+        // held: a build, the manifest's reader and the web app's requests
+        // may each open `out/`.
         static OPEN: Mutex<Vec<(FolderId, std::sync::Weak<Staging>)>> = Mutex::new(Vec::new());
         let id = {
             use cap_std::fs::MetadataExt as _;
@@ -418,7 +419,9 @@ impl Folder {
     /// link to one. For a look into each of a national build's 6,830
     /// folders: one `openat` (which refuses a link), the reads and a
     /// `close`, where opening a [`Folder`] and listing it through cap-std
-    /// takes a dozen system calls. Nothing is written through it.
+    /// takes a dozen system calls. Nothing is written through it: what is
+    /// removed is removed through [`Folder::existing`], which refuses a
+    /// folder another user owns.
     pub fn names_in(&self, name: &str) -> Option<Vec<String>> {
         use rustix::fs::{Mode, OFlags};
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;

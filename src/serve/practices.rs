@@ -188,7 +188,7 @@ pub async fn owners(
                 let entry = manifest.practices.get(s)?;
                 claimants
                     .iter()
-                    .find(|p| entry.built_from(&p.path))
+                    .find(|p| entry.built_by(p.recorded_config(), p.owner))
                     .cloned()
             }
         }
@@ -295,7 +295,7 @@ pub async fn show(
     let entry = manifest
         .practices
         .get(&practice.slug)
-        .filter(|entry| entry.built_from(&practice.path));
+        .filter(|entry| entry.built_by(practice.recorded_config(), practice.owner));
     let built = entry.is_some() && report.failed.is_empty();
     context.insert("built", &built);
     if let Some(entry) = entry {
@@ -437,11 +437,12 @@ pub async fn file(
         format!("{slug}/{file}")
     };
     let out = app.out.clone();
-    let path = practice.path.clone();
+    let config = practice.recorded_config().to_string();
+    let owner = practice.owner;
     let read = blocking(move || -> Option<Vec<u8>> {
         let (manifest, _) = Manifest::read(&out);
         let entry = manifest.practices.get(&slug)?;
-        if !entry.built_from(&path) {
+        if !entry.built_by(&config, owner) {
             return None;
         }
         let recorded = entry.files.iter().find(|f| f.path == wanted)?;

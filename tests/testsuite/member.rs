@@ -1164,6 +1164,26 @@ fn a_forged_manifest_is_not_believed_over_the_officers_record() {
     );
 }
 
+/// Builds the example practice in `lmc/` into `out/` as Markdown, the
+/// officer's record kept under `home`.
+fn build_ashfield(sandbox: &Sandbox, home: &Path) -> crate::harness::Run {
+    let env = [("HOME", home.to_str().unwrap())];
+    sandbox.run_with_env(&["build", "lmc", "--formats", "md", "-o", "out"], &env)
+}
+
+/// The example practice written to `lmc/` and built: the manifest's path
+/// and bytes.
+fn built_manifest(sandbox: &Sandbox, home: &Path) -> (std::path::PathBuf, Vec<u8>) {
+    sandbox.write(
+        "lmc/ashfield.toml",
+        &example("ashfield-medical-centre.toml"),
+    );
+    build_ashfield(sandbox, home).expect_code(0);
+    let path = sandbox.path().join("out/manifest.json");
+    let bytes = std::fs::read(&path).unwrap();
+    (path, bytes)
+}
+
 /// A copy of the manifest changed in `out/` is written again from the
 /// build's own record, even by a build that changes nothing else, and
 /// even when the forgery keeps the manifest's size and times.
@@ -1171,15 +1191,8 @@ fn a_forged_manifest_is_not_believed_over_the_officers_record() {
 fn a_forged_manifest_is_put_right_by_a_build_that_changes_nothing() {
     let sandbox = Sandbox::new();
     let home = officers_home(&sandbox);
-    let env = [("HOME", home.to_str().unwrap())];
-    sandbox.write(
-        "lmc/ashfield.toml",
-        &example("ashfield-medical-centre.toml"),
-    );
-    let build = || sandbox.run_with_env(&["build", "lmc", "--formats", "md", "-o", "out"], &env);
-    build().expect_code(0);
-    let manifest_path = sandbox.path().join("out/manifest.json");
-    let built = std::fs::read(&manifest_path).unwrap();
+    let build = || build_ashfield(&sandbox, &home);
+    let (manifest_path, built) = built_manifest(&sandbox, &home);
     let times = std::fs::metadata(&manifest_path).unwrap();
     // The same length, in place, with the old modification time put back.
     let forged = String::from_utf8(built.clone())
@@ -1205,6 +1218,26 @@ fn a_forged_manifest_is_put_right_by_a_build_that_changes_nothing() {
         "{}",
         run.stderr()
     );
+    assert_eq!(std::fs::read(&manifest_path).unwrap(), built);
+}
+
+/// A manifest in `out/` that another user owns is replaced by a build,
+/// even one with nothing else to do and a manifest that reads right:
+/// its owner could write to it in place after the build.
+#[test]
+fn a_manifest_another_user_owns_is_replaced() {
+    use std::os::unix::fs::MetadataExt as _;
+    if unsafe { libc::geteuid() } != 0 {
+        return; // Only root can give a file to another user.
+    }
+    let sandbox = Sandbox::new();
+    let home = officers_home(&sandbox);
+    let build = || build_ashfield(&sandbox, &home);
+    let (manifest_path, built) = built_manifest(&sandbox, &home);
+    std::os::unix::fs::chown(&manifest_path, Some(65534), Some(65534)).unwrap();
+    build().expect_code(0);
+    let meta = std::fs::metadata(&manifest_path).unwrap();
+    assert_eq!(meta.uid(), 0, "the manifest is the build's again");
     assert_eq!(std::fs::read(&manifest_path).unwrap(), built);
 }
 
