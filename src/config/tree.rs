@@ -88,7 +88,8 @@ pub struct MergedConfig {
     /// The practice file's path with no links or `..` in it, if it could
     /// be worked out (see [`crate::pack::build::recorded_config`]).
     pub canonical: Option<PathBuf>,
-    /// The user who owns the practice file, as read.
+    /// The user who owns the practice file, as read (for
+    /// [`load_inherited`], which reads no practice file, the shared one's).
     pub owner: u32,
 }
 
