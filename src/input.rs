@@ -26,7 +26,7 @@ impl std::error::Error for Refused {}
 /// Opens `path` only if it is a regular file (following links), without
 /// blocking on a FIFO even if one is swapped in after the check.
 pub fn open_regular(path: &Path) -> Result<File, Refused> {
-    open_file(path, true, true)
+    open_file(path, true, true).map(|(file, _)| file)
 }
 
 /// Opens a regular file that is not a link, reached through no link: for
@@ -35,13 +35,9 @@ pub fn open_regular(path: &Path) -> Result<File, Refused> {
 /// while a build runs, never reads the officer's files. The path is
 /// walked one folder at a time from the folder the officer named
 /// ([`trust_folder`]; for a file named on the command line, its own
-/// folder), each opened without following a link.
-pub fn open_own(path: &Path) -> Result<File, Refused> {
-    open_own_with_metadata(path).map(|(file, _)| file)
-}
-
-/// [`open_own`], with the metadata of the file opened.
-fn open_own_with_metadata(path: &Path) -> Result<(File, std::fs::Metadata), Refused> {
+/// folder), each opened without following a link. With the metadata of
+/// the file opened.
+fn open_own(path: &Path) -> Result<(File, std::fs::Metadata), Refused> {
     // The checks on the path give the clearest message; the walk holds.
     check_path(path, false, false)?;
     let file = open_beneath(path)?;
@@ -69,7 +65,7 @@ fn open_own_with_metadata(path: &Path) -> Result<(File, std::fs::Metadata), Refu
 static TRUSTED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
 
 /// Marks `folder`, named by the officer, as where practices' files are
-/// walked from ([`open_own`]).
+/// walked from by [`read_own`] and [`read_own_with_metadata`].
 pub fn trust_folder(folder: &Path) {
     let mut trusted = TRUSTED.lock().unwrap_or_else(|e| e.into_inner());
     if !trusted.iter().any(|t| t == folder) {
@@ -149,11 +145,9 @@ fn open_beneath(path: &Path) -> Result<File, Refused> {
     Ok(file.into_std())
 }
 
-fn open_file(path: &Path, follow: bool, hard_links: bool) -> Result<File, Refused> {
-    open_file_with_metadata(path, follow, hard_links).map(|(file, _)| file)
-}
-
-fn open_file_with_metadata(
+/// A regular file opened for reading, with its metadata, following
+/// links or not, and taking a file with other names (hard links) or not.
+fn open_file(
     path: &Path,
     follow: bool,
     hard_links: bool,
@@ -285,8 +279,7 @@ pub fn no_link_of_others(path: &Path) -> anyhow::Result<()> {
 
 /// Reads a regular file of at most `limit` bytes.
 pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-    let (file, meta) = open_file_with_metadata(path, true, true)?;
-    read_sized(file, meta.len(), path, limit, what)
+    read_opened(open_file(path, true, true)?, path, limit, what).map(|(bytes, _)| bytes)
 }
 
 /// [`read_limited`] for a file named on the command line that may lie in
@@ -327,8 +320,7 @@ pub fn read_own_with_metadata(
     limit: u64,
     what: &str,
 ) -> Result<(Vec<u8>, std::fs::Metadata), Refused> {
-    let (file, meta) = open_own_with_metadata(path)?;
-    Ok((read_sized(file, meta.len(), path, limit, what)?, meta))
+    read_opened(open_own(path)?, path, limit, what)
 }
 
 /// [`read_limited`] for a file policypack wrote under `out/`: never read
@@ -343,25 +335,30 @@ pub fn read_written_with_metadata(
     limit: u64,
     what: &str,
 ) -> Result<(Vec<u8>, std::fs::Metadata), Refused> {
-    let (file, meta) = open_file_with_metadata(path, false, true)?;
-    Ok((read_sized(file, meta.len(), path, limit, what)?, meta))
+    read_opened(open_file(path, false, true)?, path, limit, what)
 }
 
 /// A file policypack wrote, opened as [`read_written`] opens it, to be
 /// read as a stream.
 pub fn open_written(path: &Path) -> Result<File, Refused> {
-    open_file(path, false, true)
+    open_file(path, false, true).map(|(file, _)| file)
 }
 
-/// Reads an open file of at most `limit` bytes; `path` names it in messages.
-pub fn read_from(file: File, path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Refused> {
-    read_sized(file, 0, path, limit, what)
+/// [`read_sized`] for a file just opened, with its metadata.
+fn read_opened(
+    (file, meta): (File, std::fs::Metadata),
+    path: &Path,
+    limit: u64,
+    what: &str,
+) -> Result<(Vec<u8>, std::fs::Metadata), Refused> {
+    Ok((read_sized(file, meta.len(), path, limit, what)?, meta))
 }
 
-/// [`read_from`] for a file whose size was `len` when it was opened: room
-/// for that much (up to the limit) is made at once, so the file is read
-/// in one call and the end found in a second, not in a dozen growing
-/// reads. The limit holds whatever the file holds by then.
+/// Reads an open file of at most `limit` bytes, whose size was `len` when
+/// it was opened; `path` names it in messages. Room for that much (up to
+/// the limit) is made at once, so the file is read in one call and the
+/// end found in a second, not in a dozen growing reads. The limit holds
+/// whatever the file holds by then.
 pub fn read_sized(
     file: File,
     len: u64,

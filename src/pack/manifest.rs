@@ -32,6 +32,24 @@ pub fn is_output_of(slug: &str, path: &str) -> bool {
     })
 }
 
+/// The name of every file a practice's build may write in its folder,
+/// sorted: worked out once, not for each of a national manifest's 61,000
+/// files.
+static OUTPUT_NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let mut names: Vec<String> = DocKind::ALL
+        .iter()
+        .flat_map(|&kind| {
+            Format::ALL.iter().flat_map(move |&format| {
+                EditionName::value_variants()
+                    .iter()
+                    .map(move |edition| format.file_name(kind, edition.edition()))
+            })
+        })
+        .collect();
+    names.sort();
+    names
+});
+
 /// The practices' entries, each made into JSON on whichever worker thread
 /// is free and then written in order: the same bytes as one after the
 /// other, in less time on two cores (a national manifest is 34 MB).
@@ -64,24 +82,6 @@ fn has_control(text: &str) -> bool {
             .windows(2)
             .any(|pair| pair[0] == 0xc2 && (0x80..0xa0).contains(&pair[1]))
 }
-
-/// The name of every file a practice's build may write in its folder,
-/// sorted: worked out once, not for each of a national manifest's 61,000
-/// files.
-static OUTPUT_NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-    let mut names: Vec<String> = DocKind::ALL
-        .iter()
-        .flat_map(|&kind| {
-            Format::ALL.iter().flat_map(move |&format| {
-                EditionName::value_variants()
-                    .iter()
-                    .map(move |edition| format.file_name(kind, edition.edition()))
-            })
-        })
-        .collect();
-    names.sort();
-    names
-});
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -398,40 +398,7 @@ impl Manifest {
         let (manifest, notes) = Manifest::parse(&bytes, &path);
         (manifest, notes, None)
     }
-}
 
-/// The officer's record a build read its manifest from, kept (34 MB for a
-/// national build) so that at its end it can tell, without reading that
-/// and `out/manifest.json` again, whether what it would write is what they
-/// hold: a file whose size, times, inode and owner are as they were when
-/// it was read has not been written since.
-pub struct ReadBack {
-    bytes: Vec<u8>,
-    /// The record's path, and the stamp of the file read.
-    record: Option<(std::path::PathBuf, Stamp)>,
-    /// The stamp of `out/manifest.json` when it held the same bytes.
-    published: Option<Stamp>,
-}
-
-impl ReadBack {
-    /// Whether `out/manifest.json`, whose stamp is `now`, holds `bytes`:
-    /// known when it is still the file read, which held what the record did.
-    pub fn published_is(&self, bytes: &[u8], now: Option<Stamp>) -> Option<bool> {
-        (self.published.is_some() && self.published == now).then(|| self.bytes == bytes)
-    }
-
-    /// Whether the officer's record holds `bytes`: known when it is still
-    /// the file read.
-    pub fn record_is(&self, bytes: &[u8]) -> Option<bool> {
-        let (path, stamp) = self.record.as_ref()?;
-        let now = std::fs::symlink_metadata(path)
-            .ok()
-            .and_then(|meta| Stamp::of(&meta));
-        (now == Some(*stamp)).then(|| self.bytes == bytes)
-    }
-}
-
-impl Manifest {
     /// The officer's own record read as a stream, when it is too large to
     /// read whole or lists more practices than a manifest may (see
     /// [`super::record::streamed`]), with a note saying so.
@@ -585,6 +552,39 @@ impl Manifest {
         let mut bytes = serde_json::to_vec(self).context("manifest as JSON")?;
         bytes.push(b'\n');
         Ok(bytes)
+    }
+}
+
+/// The officer's record a build read its manifest from, kept (34 MB for a
+/// national build) so that at its end it can tell, without reading that
+/// and `out/manifest.json` again, whether what it would write is what they
+/// hold: a file whose size, times, inode and owner are as they were when
+/// it was read has not been written since.
+pub struct ReadBack {
+    bytes: Vec<u8>,
+    /// The record's path, and the stamp of the file read.
+    record: Option<(std::path::PathBuf, Stamp)>,
+    /// The stamp of `out/manifest.json` when it held the same bytes and
+    /// was the officer's (or root's).
+    published: Option<Stamp>,
+}
+
+impl ReadBack {
+    /// Whether `out/manifest.json`, whose stamp is `now`, holds `bytes`:
+    /// known when it is still the file read, which held what the record
+    /// did and was the officer's (or root's).
+    pub fn published_is(&self, bytes: &[u8], now: Option<Stamp>) -> Option<bool> {
+        (self.published.is_some() && self.published == now).then(|| self.bytes == bytes)
+    }
+
+    /// Whether the officer's record holds `bytes`: known when it is still
+    /// the file read.
+    pub fn record_is(&self, bytes: &[u8]) -> Option<bool> {
+        let (path, stamp) = self.record.as_ref()?;
+        let now = std::fs::symlink_metadata(path)
+            .ok()
+            .and_then(|meta| Stamp::of(&meta));
+        (now == Some(*stamp)).then(|| self.bytes == bytes)
     }
 }
 
